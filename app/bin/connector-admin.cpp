@@ -1,0 +1,27 @@
+#include "BuildInfo.h"
+#include "MainWindow.h"
+
+#include <QApplication>
+#include <QCommandLineParser>
+
+int main(int argc, char* argv[])
+{
+    QApplication app(argc, argv);
+    QApplication::setApplicationName(QLatin1String(ca::kAppId));
+    QApplication::setApplicationDisplayName(QLatin1String(ca::kAppName));
+    QApplication::setOrganizationName(QLatin1String(ca::kOrgName));
+    QApplication::setApplicationVersion(QLatin1String(ca::kAppVersion));
+
+    QCommandLineParser parser;
+    parser.setApplicationDescription(QApplication::translate("main", "Connector Admin"));
+    parser.addHelpOption();
+    parser.addVersionOption();
+    QCommandLineOption demo(QStringLiteral("demo"),
+                            QApplication::translate("main", "Run against the built-in sandbox."));
+    parser.addOption(demo);
+    parser.process(app);
+
+    ca::MainWindow window;
+    window.show();
+    return app.exec();
+}

@@ -1,0 +1,26 @@
+#include "Handlers.h"
+
+namespace sandbox {
+namespace {
+
+// STUB: to be replaced by the real AiSquared implementation (see docs/sandbox.md).
+class AiSquaredHandler final : public VendorHandler
+{
+public:
+    QString vendorId() const override { return QStringLiteral("aisquared"); }
+    void reset(const SandboxOptions&) override {}
+    SandboxReply handle(const SandboxRequest&) override
+    {
+        return SandboxReply::json(501, QJsonObject{{QStringLiteral("error"), QStringLiteral("not implemented")}});
+    }
+    QJsonArray state() const override { return {}; }
+};
+
+} // namespace
+
+std::unique_ptr<VendorHandler> makeAiSquaredHandler()
+{
+    return std::make_unique<AiSquaredHandler>();
+}
+
+} // namespace sandbox

@@ -1,0 +1,26 @@
+#include "Handlers.h"
+
+namespace sandbox {
+namespace {
+
+// STUB: to be replaced by the real Bigdata implementation (see docs/sandbox.md).
+class BigdataHandler final : public VendorHandler
+{
+public:
+    QString vendorId() const override { return QStringLiteral("bigdata"); }
+    void reset(const SandboxOptions&) override {}
+    SandboxReply handle(const SandboxRequest&) override
+    {
+        return SandboxReply::json(501, QJsonObject{{QStringLiteral("error"), QStringLiteral("not implemented")}});
+    }
+    QJsonArray state() const override { return {}; }
+};
+
+} // namespace
+
+std::unique_ptr<VendorHandler> makeBigdataHandler()
+{
+    return std::make_unique<BigdataHandler>();
+}
+
+} // namespace sandbox

@@ -1,0 +1,16 @@
+#pragma once
+
+#include "VendorHandler.h"
+
+#include <memory>
+
+namespace sandbox {
+
+// One factory per vendor; each lives in its own <Vendor>Handler.cpp with all of that vendor's rules.
+std::unique_ptr<VendorHandler> makeTimbalHandler();
+std::unique_ptr<VendorHandler> makeAiSquaredHandler();
+std::unique_ptr<VendorHandler> makeB3osHandler();
+std::unique_ptr<VendorHandler> makeDatabarHandler();
+std::unique_ptr<VendorHandler> makeBigdataHandler();
+
+} // namespace sandbox

@@ -1,0 +1,65 @@
+#pragma once
+
+#include <QByteArray>
+#include <QElapsedTimer>
+#include <QHash>
+#include <QJsonArray>
+#include <QJsonObject>
+#include <QJsonValue>
+#include <QList>
+#include <QPair>
+#include <QString>
+#include <QStringList>
+#include <QUrlQuery>
+
+// The sandbox is an independent implementation of the five vendor APIs, written from their
+// published docs (shared/vendor-apis). It must not include or link any client code (app/network).
+namespace sandbox {
+
+// A request as a vendor handler sees it: copied out of the HTTP layer, path below the vendor prefix.
+struct SandboxRequest
+{
+    QByteArray method;                      // "GET", "PUT", "POST", ...
+    QStringList segments;                   // percent-decoded path segments below "/<vendor>"
+    QUrlQuery query;                        // query string (decoded with QUrl::FullyDecoded)
+    QHash<QByteArray, QByteArray> headers;  // header names lower-cased
+    QByteArray body;
+
+    QByteArray header(const QByteArray& lowerName) const { return headers.value(lowerName); }
+};
+
+struct SandboxReply
+{
+    int status = 200;
+    QByteArray body;                               // usually compact JSON
+    QList<QPair<QByteArray, QByteArray>> headers;  // extra headers (Content-Type is added for JSON)
+    QByteArray contentType = "application/json";
+
+    static SandboxReply json(int status, const QJsonValue& value);
+    static SandboxReply empty(int status);
+};
+
+// Options every handler is seeded with (from the command line, re-applied by /_sandbox/reset).
+struct SandboxOptions
+{
+    QByteArray key = "demo-key";                  // the one valid API key, all vendors
+    QByteArray readOnlyKey = "demo-readonly-key"; // authenticates, but may not write (403 on writes)
+    int connectors = 25;                          // connectors per vendor
+    quint32 seed = 1;
+    int timbalUpdateDelayMs = 2000;               // 202 -> reported version changes after this; <0 = never
+};
+
+class VendorHandler
+{
+public:
+    virtual ~VendorHandler() = default;
+    virtual QString vendorId() const = 0;                    // path prefix: "timbal", ...
+    virtual void reset(const SandboxOptions& options) = 0;   // (re)seed all state deterministically
+    virtual SandboxReply handle(const SandboxRequest& request) = 0;
+    // Every connector as stored (true values, secrets unmasked), deterministic order and bytes.
+    virtual QJsonArray state() const = 0;
+    // Runtime settings from POST /_sandbox/config (keys a handler does not know are ignored).
+    virtual void configure(const QJsonObject& settings) { Q_UNUSED(settings); }
+};
+
+} // namespace sandbox
