@@ -1,0 +1,163 @@
+#include "ProfileStore.h"
+
+#include "BuildInfo.h"
+
+#include <QCoreApplication>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QSettings>
+#include <algorithm>
+
+namespace ca {
+
+namespace {
+const QString kGroup = QStringLiteral("profiles");
+
+QString tr(const char* text)
+{
+    return QCoreApplication::translate("ProfileStore", text);
+}
+} // namespace
+
+ProfileStore::ProfileStore()
+    : m_settings(std::make_unique<QSettings>(QSettings::IniFormat, QSettings::UserScope,
+                                             QLatin1String(kOrgName), QStringLiteral("profiles")))
+{
+}
+
+ProfileStore::ProfileStore(const QString& iniPath)
+    : m_settings(std::make_unique<QSettings>(iniPath, QSettings::IniFormat))
+{
+}
+
+ProfileStore::~ProfileStore() = default;
+
+QString ProfileStore::fileName() const
+{
+    return m_settings->fileName();
+}
+
+QList<Profile> ProfileStore::profiles() const
+{
+    m_settings->sync();
+    QList<Profile> result;
+    m_settings->beginGroup(kGroup);
+    const QStringList names = m_settings->childGroups();
+    for (const QString& name : names) {
+        m_settings->beginGroup(name);
+        QJsonObject o{{QStringLiteral("name"), name},
+                      {QStringLiteral("vendor"), m_settings->value(QStringLiteral("vendor")).toString()},
+                      {QStringLiteral("baseUrl"), m_settings->value(QStringLiteral("baseUrl")).toString()},
+                      {QStringLiteral("orgId"), m_settings->value(QStringLiteral("orgId")).toString()},
+                      {QStringLiteral("workspaceId"),
+                       m_settings->value(QStringLiteral("workspaceId")).toString()}};
+        m_settings->endGroup();
+        Profile p;
+        QString ignored;
+        // A hand-edited entry that no longer validates is skipped rather than half-loaded.
+        if (Profile::fromJson(o, &p, &ignored))
+            result.append(p);
+    }
+    m_settings->endGroup();
+    std::sort(result.begin(), result.end(),
+              [](const Profile& a, const Profile& b) { return a.name < b.name; });
+    return result;
+}
+
+std::optional<Profile> ProfileStore::find(const QString& name) const
+{
+    const QList<Profile> all = profiles();
+    for (const Profile& p : all) {
+        if (p.name == name)
+            return p;
+    }
+    return std::nullopt;
+}
+
+bool ProfileStore::save(const Profile& profile, QString* error)
+{
+    const QString problem = validateProfile(profile);
+    if (!problem.isEmpty()) {
+        if (error)
+            *error = problem;
+        return false;
+    }
+    m_settings->beginGroup(kGroup);
+    m_settings->remove(profile.name);
+    m_settings->beginGroup(profile.name);
+    m_settings->setValue(QStringLiteral("vendor"), vendorId(profile.vendor));
+    if (!profile.baseUrl.isEmpty())
+        m_settings->setValue(QStringLiteral("baseUrl"), profile.baseUrl.toString());
+    if (!profile.orgId.isEmpty())
+        m_settings->setValue(QStringLiteral("orgId"), profile.orgId);
+    if (!profile.workspaceId.isEmpty())
+        m_settings->setValue(QStringLiteral("workspaceId"), profile.workspaceId);
+    m_settings->endGroup();
+    m_settings->endGroup();
+    m_settings->sync();
+    if (m_settings->status() != QSettings::NoError) {
+        if (error)
+            *error = tr("could not write %1").arg(m_settings->fileName());
+        return false;
+    }
+    return true;
+}
+
+bool ProfileStore::remove(const QString& name)
+{
+    if (!find(name))
+        return false;
+    m_settings->beginGroup(kGroup);
+    m_settings->remove(name);
+    m_settings->endGroup();
+    m_settings->sync();
+    return true;
+}
+
+QByteArray ProfileStore::exportJson() const
+{
+    QJsonArray list;
+    const QList<Profile> all = profiles();
+    for (const Profile& p : all)
+        list.append(p.toJson());
+    return QJsonDocument(QJsonObject{{QStringLiteral("profiles"), list}}).toJson(QJsonDocument::Indented);
+}
+
+int ProfileStore::importJson(const QByteArray& json, QString* error)
+{
+    QJsonParseError parseError;
+    const QJsonDocument doc = QJsonDocument::fromJson(json, &parseError);
+    if (parseError.error != QJsonParseError::NoError) {
+        *error = tr("not valid JSON at offset %1: %2").arg(parseError.offset).arg(parseError.errorString());
+        return -1;
+    }
+    const QJsonValue list = doc.object().value(QStringLiteral("profiles"));
+    if (!list.isArray()) {
+        *error = tr("expected an object with a \"profiles\" array");
+        return -1;
+    }
+    QList<Profile> parsed;
+    for (const QJsonValue& v : list.toArray()) {
+        const QJsonObject o = v.toObject();
+        // Keys are never imported: a file that carries one is refused so it is not mistaken as stored.
+        for (const QString& k : {QStringLiteral("key"), QStringLiteral("apiKey"), QStringLiteral("api_key")}) {
+            if (o.contains(k)) {
+                *error = tr("profile '%1' contains an API key field; keys are never imported, set "
+                            "them with 'connectorctl key set'")
+                             .arg(o.value(QStringLiteral("name")).toString());
+                return -1;
+            }
+        }
+        Profile p;
+        if (!Profile::fromJson(o, &p, error))
+            return -1;
+        parsed.append(p);
+    }
+    for (const Profile& p : parsed) {
+        if (!save(p, error))
+            return -1;
+    }
+    return int(parsed.size());
+}
+
+} // namespace ca
