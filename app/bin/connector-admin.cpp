@@ -1,5 +1,8 @@
 #include "BuildInfo.h"
+#include "ApiKeys.h"
+#include "KeychainKeyStore.h"
 #include "MainWindow.h"
+#include "ProfileStore.h"
 
 #include <QApplication>
 #include <QCommandLineParser>
@@ -21,7 +24,9 @@ int main(int argc, char* argv[])
     parser.addOption(demo);
     parser.process(app);
 
-    ca::MainWindow window;
+    ca::ProfileStore profiles;
+    ca::ApiKeys keys(std::make_unique<ca::KeychainKeyStore>());
+    ca::MainWindow window(profiles, keys);
     window.show();
     return app.exec();
 }
