@@ -1,7 +1,168 @@
+#include "SandboxServer.h"
+
+#include <QCommandLineParser>
 #include <QCoreApplication>
+#include <QJsonDocument>
+#include <QSocketNotifier>
+
+#include <csignal>
+#include <cstdio>
+#include <sys/socket.h>
+#include <unistd.h>
+
+namespace {
+
+const char* const kDescription =
+    R"(connector-sandbox: a local HTTP/1.1 server that behaves like the connector APIs
+of timbal, aisquared, b3os, databar and bigdata (see docs/sandbox.md).
+A vendor's base URL is http://127.0.0.1:PORT/<vendor>. The first stdout line is
+"listening on http://127.0.0.1:PORT". Runs until SIGINT/SIGTERM.
+Test control (no auth): /_sandbox/requests, /_sandbox/state, /_sandbox/reset,
+/_sandbox/faults, /_sandbox/config.
+
+Fault grammar (--fault, repeatable; also POST /_sandbox/faults):
+  VENDOR:KIND[=ARG][@RATE][#COUNT]
+  VENDOR  timbal, aisquared, b3os, databar, bigdata or * (every vendor)
+  RATE    0..1, default 1: chance that a matching request gets the fault
+          (drawn from a generator seeded by --seed, so runs repeat)
+  COUNT   apply to at most COUNT requests, then expire (default: no limit)
+  KIND    latency=MS       answer normally after MS ms
+          status=CODE      answer CODE with {"error":"injected fault"} (handler does not run)
+          retry-after=S    429 with Retry-After: S (handler does not run)
+          hang             never answer; the connection stays open
+          reset            status line and part of the body, then a TCP reset
+          malformed        200 with a body that is not JSON
+          truncated        Content-Length larger than the body sent, then close
+          oversized=BYTES  200 announcing and streaming BYTES bytes of padding
+          drip=BYTES_PER_S the real answer, its body sent at BYTES_PER_S
+  Except for status and retry-after the vendor handler runs (its state may change
+  although the client never sees a proper answer). The first matching fault, in
+  the order given, that wins its RATE draw is used. Faults never apply to /_sandbox/.
+  Example: --fault 'databar:status=503#1' (503 once, then normal).
+  A JSON object adds filters: --fault '{"spec":"timbal:hang","method":"POST","path":"con_000003"}')";
+
+int g_signalPipe[2] = {-1, -1};
+
+// Async-signal-safe: only write(2). Qt is told through the pipe, from the event loop.
+void onSignal(int)
+{
+    const char c = 1;
+    [[maybe_unused]] const auto n = ::write(g_signalPipe[1], &c, 1);
+}
+
+[[noreturn]] void usageError(const QString& message)
+{
+    std::fprintf(stderr, "connector-sandbox: %s\n", qPrintable(message));
+    std::exit(2);
+}
+
+qint64 integerOption(const QCommandLineParser& parser, const QCommandLineOption& option, qint64 min,
+                     qint64 max)
+{
+    bool ok = false;
+    const QString text = parser.value(option);
+    const qint64 v = text.toLongLong(&ok);
+    if (!ok || v < min || v > max) {
+        usageError(QStringLiteral("invalid --%1 value '%2' (expected an integer from %3 to %4)")
+                       .arg(option.names().constFirst(), text, QString::number(min),
+                            QString::number(max)));
+    }
+    return v;
+}
+
+} // namespace
 
 int main(int argc, char* argv[])
 {
     QCoreApplication app(argc, argv);
-    return 0; // STUB: replaced by the sandbox's main (see docs/sandbox.md)
+    QCoreApplication::setApplicationName(QStringLiteral("connector-sandbox"));
+
+    QCommandLineParser parser;
+    parser.setApplicationDescription(QString::fromUtf8(kDescription));
+    const QCommandLineOption help = parser.addHelpOption();
+    const QCommandLineOption port(QStringLiteral("port"),
+                                  QStringLiteral("Port on 127.0.0.1; 0 picks a free one."),
+                                  QStringLiteral("N"), QStringLiteral("0"));
+    const QCommandLineOption key(QStringLiteral("key"),
+                                 QStringLiteral("The valid API key for every vendor."),
+                                 QStringLiteral("KEY"), QStringLiteral("demo-key"));
+    const QCommandLineOption readOnlyKey(
+        QStringLiteral("readonly-key"),
+        QStringLiteral("A key that authenticates but gets the vendor's 403 on every write."),
+        QStringLiteral("KEY"), QStringLiteral("demo-readonly-key"));
+    const QCommandLineOption connectors(QStringLiteral("connectors"),
+                                        QStringLiteral("Connectors per vendor."),
+                                        QStringLiteral("N"), QStringLiteral("25"));
+    const QCommandLineOption seed(QStringLiteral("seed"),
+                                  QStringLiteral("Seed of the generated data and fault rates."),
+                                  QStringLiteral("N"), QStringLiteral("1"));
+    const QCommandLineOption updateDelay(
+        QStringLiteral("update-delay"),
+        QStringLiteral("ms after a Timbal 202 before the new version is reported; <0 = never."),
+        QStringLiteral("MS"), QStringLiteral("2000"));
+    const QCommandLineOption fault(QStringLiteral("fault"),
+                                   QStringLiteral("A fault to inject (repeatable; grammar above)."),
+                                   QStringLiteral("SPEC"));
+    parser.addOptions({port, key, readOnlyKey, connectors, seed, updateDelay, fault});
+
+    if (!parser.parse(QCoreApplication::arguments()))
+        usageError(parser.errorText());
+    if (parser.isSet(help))
+        parser.showHelp(0);
+    if (!parser.positionalArguments().isEmpty())
+        usageError(QStringLiteral("unexpected argument '%1'")
+                       .arg(parser.positionalArguments().constFirst()));
+
+    sandbox::SandboxOptions options;
+    options.key = parser.value(key).toUtf8();
+    options.readOnlyKey = parser.value(readOnlyKey).toUtf8();
+    if (options.key.isEmpty() || options.readOnlyKey.isEmpty())
+        usageError(QStringLiteral("--key and --readonly-key must not be empty"));
+    if (options.key == options.readOnlyKey)
+        usageError(QStringLiteral("--key and --readonly-key must differ"));
+    options.connectors = int(integerOption(parser, connectors, 0, 10'000'000));
+    options.seed = quint32(integerOption(parser, seed, 0, 0xFFFFFFFFLL));
+    options.timbalUpdateDelayMs =
+        int(integerOption(parser, updateDelay, -1'000'000'000, 1'000'000'000));
+    const auto listenPort = quint16(integerOption(parser, port, 0, 65535));
+
+    QJsonArray faults;
+    for (const QString& spec : parser.values(fault)) {
+        // The JSON object form adds method/path filters; anything else is the plain grammar.
+        const QJsonDocument doc = QJsonDocument::fromJson(spec.toUtf8());
+        faults.append(spec.trimmed().startsWith(QLatin1Char('{')) && doc.isObject()
+                          ? QJsonValue(doc.object())
+                          : QJsonValue(spec));
+    }
+
+    sandbox::SandboxServer server(options);
+    QString faultError;
+    if (!server.setFaults(faults, &faultError))
+        usageError(faultError);
+
+    if (::socketpair(AF_UNIX, SOCK_STREAM, 0, g_signalPipe) != 0) {
+        std::perror("connector-sandbox: socketpair");
+        return 1;
+    }
+    QSocketNotifier notifier(g_signalPipe[0], QSocketNotifier::Read);
+    QObject::connect(&notifier, &QSocketNotifier::activated, &app, [] {
+        char c = 0;
+        [[maybe_unused]] const auto n = ::read(g_signalPipe[0], &c, 1);
+        QCoreApplication::quit();
+    });
+    struct sigaction sa = {};
+    sa.sa_handler = onSignal;
+    sigemptyset(&sa.sa_mask);
+    sa.sa_flags = SA_RESTART;
+    sigaction(SIGINT, &sa, nullptr);
+    sigaction(SIGTERM, &sa, nullptr);
+    std::signal(SIGPIPE, SIG_IGN); // a client that hangs up must not kill the server
+
+    if (!server.listen(listenPort)) {
+        std::fprintf(stderr, "connector-sandbox: %s\n", qPrintable(server.errorString()));
+        return 1;
+    }
+    std::printf("listening on %s\n", qPrintable(server.baseUrl().toString()));
+    std::fflush(stdout);
+    return app.exec();
 }

@@ -1,20 +1,317 @@
+#include "HandlerSupport.h"
 #include "Handlers.h"
+#include "SeedData.h"
 
+#include <QRegularExpression>
+
+// Bigdata.com Content API. The PUT (ConnectorUpdatePayload, PUT semantics) and the Connector
+// schema are the seed page; list, get, error messages and the 401 for the read-only key are
+// documented elsewhere or assumed (docs/sandbox.md, "bigdata") and live in this file only.
 namespace sandbox {
 namespace {
 
-// STUB: to be replaced by the real Bigdata implementation (see docs/sandbox.md).
+using namespace support;
+
+constexpr const char* kVendor = "bigdata";
+const QString kEmail = QStringLiteral("email");
+const QString kResearch = QStringLiteral("investment_research");
+const QString kOrg = QStringLiteral("org_demo");
+constexpr int kIndexBits = 24; // the uuid's last 6 hex digits encode the index
+
+SandboxReply detail(int status, const QString& message, bool authorized = true)
+{
+    return withAuth(SandboxReply::json(status, QJsonObject{{QStringLiteral("detail"), message}}),
+                    authorized);
+}
+
+bool isEmail(const QString& s)
+{
+    static const QRegularExpression re(
+        QStringLiteral("^[A-Za-z0-9._%+\\-]+@[A-Za-z0-9\\-]+(\\.[A-Za-z0-9\\-]+)+$"));
+    return re.match(s).hasMatch();
+}
+
+bool isUuid(const QString& s)
+{
+    static const QRegularExpression re(QStringLiteral(
+        "^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$"));
+    return re.match(s).hasMatch();
+}
+
+enum Field
+{
+    FType = 1,
+    FCreated,
+    FUpdated,
+    FUser,
+    FShare,
+    FDescription,
+    FWord,
+    FHash,
+    FAllowedCount,
+    FAllowed, // + n
+    FBroker = 20,
+    FPassword,
+    FFiles,
+    FSyncStatus,
+    FSyncAt,
+    FSyncCount,
+    FUuidVersion,
+    FUuidVariant,
+    FUuidNode,
+};
+
 class BigdataHandler final : public VendorHandler
 {
 public:
-    QString vendorId() const override { return QStringLiteral("bigdata"); }
-    void reset(const SandboxOptions&) override {}
-    SandboxReply handle(const SandboxRequest&) override
+    QString vendorId() const override { return QString::fromLatin1(kVendor); }
+
+    void reset(const SandboxOptions& options) override
     {
-        return SandboxReply::json(501, QJsonObject{{QStringLiteral("error"), QStringLiteral("not implemented")}});
+        m_options = options;
+        m_idKey = seed::hash(options.seed, kVendor, 0, 0xB16D);
+        m_store.reset(options.connectors, [this](int i) { return generate(i); });
     }
-    QJsonArray state() const override { return {}; }
+
+    SandboxReply handle(const SandboxRequest& request) override;
+
+    QJsonArray state() const override { return m_store.all(); }
+
+private:
+    quint64 draw(int index, int field) const
+    {
+        return seed::hash(m_options.seed, kVendor, index, field);
+    }
+    int pick(int index, int field, int n) const
+    {
+        return seed::pick(m_options.seed, kVendor, index, field, n);
+    }
+    QString uuidOf(int index, const QDateTime& created) const;
+    int indexOf(const QString& uuid) const;
+    QDateTime createdOf(int index) const
+    {
+        return qMin(seed::timestamp(m_options.seed, kVendor, index, FCreated),
+                    seed::timestamp(m_options.seed, kVendor, index, FUpdated));
+    }
+    QJsonObject generate(int index) const;
+    static QJsonObject answered(QJsonObject stored);
+    SandboxReply update(int index, const SandboxRequest& request);
+
+    SandboxOptions m_options;
+    quint64 m_idKey = 0;
+    SeededStore m_store;
 };
+
+// Version-7 layout: 48-bit creation time in ms, version 7, RFC 4122 variant; the last 24 bits
+// are the scrambled index, so a uuid leads back to its record without a lookup table.
+QString BigdataHandler::uuidOf(int index, const QDateTime& created) const
+{
+    const QString time = hex(quint64(created.toMSecsSinceEpoch()), 12);
+    const quint64 variant = 0x8000 | (draw(index, FUuidVariant) & 0x3fff);
+    return time.left(8) + QLatin1Char('-') + time.mid(8) + QStringLiteral("-7") +
+           hex(draw(index, FUuidVersion), 3) + QLatin1Char('-') + hex(variant, 4) +
+           QLatin1Char('-') + hex(draw(index, FUuidNode), 6) +
+           hex(scramble(quint64(index), kIndexBits, m_idKey), 6);
+}
+
+int BigdataHandler::indexOf(const QString& uuid) const
+{
+    const QString id = uuid.toLower();
+    const quint64 index = unscramble(id.right(6).toULongLong(nullptr, 16), kIndexBits, m_idKey);
+    if (index < 1 || index > quint64(m_store.count()))
+        return 0;
+    return uuidOf(int(index), createdOf(int(index))) == id ? int(index) : 0;
+}
+
+// Stored form: the Connector with the real config (investment_research keeps user_password).
+QJsonObject BigdataHandler::generate(int index) const
+{
+    static const QStringList users = {QStringLiteral("user_demo"),
+                                      QStringLiteral("user_analyst_02"),
+                                      QStringLiteral("user_ops_07")};
+    static const QStringList senders = {QStringLiteral("research"), QStringLiteral("analyst"),
+                                        QStringLiteral("reports"), QStringLiteral("desk"),
+                                        QStringLiteral("morning-notes")};
+    static const QStringList domains = {QStringLiteral("broker-research.com"),
+                                        QStringLiteral("acme-capital.example"),
+                                        QStringLiteral("northbridge-securities.example")};
+    static const QStringList brokers = {QStringLiteral("ravenpack"), QStringLiteral("northbridge"),
+                                        QStringLiteral("meridian-equity")};
+    const bool email = seed::chance(m_options.seed, kVendor, index, FType, 70);
+    const QDateTime created = createdOf(index);
+    const QDateTime updated = qMax(seed::timestamp(m_options.seed, kVendor, index, FCreated),
+                                   seed::timestamp(m_options.seed, kVendor, index, FUpdated));
+    const QString word = seed::pickFrom(seed::words(), m_options.seed, kVendor, index, FWord);
+
+    QJsonObject config;
+    QJsonValue syncAt, syncStatus, syncError, syncCount;
+    if (email) {
+        const QString hash = hex(draw(index, FHash), 12);
+        QJsonArray allowed;
+        for (int n = 0, count = pick(index, FAllowedCount, 4); n < count; ++n)
+            allowed.append(senders[pick(index, FAllowed + 2 * n, int(senders.size()))] +
+                           QLatin1Char('@') +
+                           domains[pick(index, FAllowed + 2 * n + 1, int(domains.size()))]);
+        config = {{QStringLiteral("allowed_emails"), allowed},
+                  {QStringLiteral("email_hash"), hash},
+                  {QStringLiteral("email"), hash + QStringLiteral("@inbox.bigdata.com")}};
+    } else {
+        const QString broker = brokers[pick(index, FBroker, int(brokers.size()))];
+        config = {
+            {QStringLiteral("user_id"),
+             QStringLiteral("API%1@%2.com").arg(pick(index, FBroker + 100, 900) + 100).arg(broker)},
+            {QStringLiteral("user_password"),
+             QStringLiteral("pw-") + hex(draw(index, FPassword), 16)}};
+        const bool failed = seed::chance(m_options.seed, kVendor, index, FSyncStatus, 15);
+        syncAt = seed::iso(qMax(updated, seed::timestamp(m_options.seed, kVendor, index, FSyncAt)));
+        syncStatus = failed ? QStringLiteral("FAILED") : QStringLiteral("SUCCESS");
+        syncError = failed ? QJsonValue(QStringLiteral("Authentication failed for broker portal"))
+                           : QJsonValue();
+        syncCount = failed ? 0 : pick(index, FSyncCount, 4000) + 1;
+    }
+    return {{QStringLiteral("connector_id"), uuidOf(index, created)},
+            {QStringLiteral("user_id"), users[pick(index, FUser, int(users.size()))]},
+            {QStringLiteral("org_id"), kOrg},
+            {QStringLiteral("share_with_org"),
+             seed::chance(m_options.seed, kVendor, index, FShare, 50)},
+            {QStringLiteral("label"), seed::displayName(m_options.seed, kVendor, index)},
+            {QStringLiteral("type"), email ? kEmail : kResearch},
+            {QStringLiteral("description"),
+             seed::chance(m_options.seed, kVendor, index, FDescription, 25)
+                 ? QString()
+                 : QStringLiteral("Collects %1 reports from the %2 desk")
+                       .arg(email ? QStringLiteral("emailed") : QStringLiteral("broker"), word)},
+            {QStringLiteral("config"), config},
+            {QStringLiteral("files_count"), pick(index, FFiles, email ? 500 : 5000)},
+            {QStringLiteral("last_sync_at"), syncAt},
+            {QStringLiteral("last_sync_status"), syncStatus},
+            {QStringLiteral("last_sync_error_msg"), syncError},
+            {QStringLiteral("last_sync_count"), syncCount},
+            {QStringLiteral("created_at"), seed::iso(created)},
+            {QStringLiteral("updated_at"), seed::iso(updated)},
+            {QStringLiteral("archived"), false}};
+}
+
+// Credentials are never answered: investment_research config shows user_id only.
+QJsonObject BigdataHandler::answered(QJsonObject stored)
+{
+    if (stored.value(QLatin1String("type")).toString() == kResearch) {
+        const QJsonObject config = stored.value(QLatin1String("config")).toObject();
+        stored.insert(
+            QStringLiteral("config"),
+            QJsonObject{{QStringLiteral("user_id"), config.value(QLatin1String("user_id"))}});
+    }
+    return stored;
+}
+
+SandboxReply BigdataHandler::handle(const SandboxRequest& request)
+{
+    const QByteArray key = request.header("x-api-key");
+    if (key.isEmpty())
+        return detail(401, QStringLiteral("Missing API key"), false);
+    if (key != m_options.key && key != m_options.readOnlyKey)
+        return detail(401, QStringLiteral("Invalid API key"), false);
+
+    const QStringList& s = request.segments;
+    const bool prefix = s.size() >= 3 && s[0] == QLatin1String("contents") &&
+                        s[1] == QLatin1String("v1") && s[2] == QLatin1String("connectors");
+    if (!prefix || s.size() > 4)
+        return detail(404, QStringLiteral("Not Found"));
+    const bool get = request.method == "GET";
+    const bool put = request.method == "PUT";
+    if (s.size() == 3) {
+        if (!get)
+            return withAllow(detail(405, QStringLiteral("Method Not Allowed")), false);
+        QJsonArray results;
+        for (int i = 1; i <= m_store.count(); ++i)
+            results.append(answered(m_store.record(i)));
+        return SandboxReply::json(200, QJsonObject{{QStringLiteral("results"), results}});
+    }
+    if (!get && !put)
+        return withAllow(detail(405, QStringLiteral("Method Not Allowed")), true);
+    // The seed lists no 403: a key that may not write is a 401 here.
+    if (put && key != m_options.key)
+        return detail(401, QStringLiteral("API key not allowed to modify connectors"));
+    if (!isUuid(s[3]))
+        return detail(400, QStringLiteral("Invalid connector_id: not a valid UUID"));
+    const int index = indexOf(s[3]);
+    if (index == 0)
+        return detail(404, QStringLiteral("Connector not found"));
+    if (put)
+        return update(index, request);
+    return SandboxReply::json(200, answered(m_store.record(index)));
+}
+
+// Seed PUT with PUT semantics: every omitted field is cleared or defaulted.
+SandboxReply BigdataHandler::update(int index, const SandboxRequest& request)
+{
+    const std::optional<QJsonValue> parsed = parseBody(request.body);
+    if (!parsed || !parsed->isObject())
+        return detail(400, QStringLiteral("Invalid request body: expected a JSON object"));
+    const QJsonObject in = parsed->toObject();
+    const QJsonObject old = m_store.record(index);
+    const QString type = old.value(QLatin1String("type")).toString();
+
+    const QJsonValue label = in.value(QLatin1String("label"));
+    if (label.isUndefined() || label.isNull())
+        return detail(400, QStringLiteral("label is required"));
+    if (!label.isString() || label.toString().trimmed().isEmpty())
+        return detail(400, QStringLiteral("label must be a non-empty string"));
+    const QJsonValue description = in.value(QLatin1String("description"));
+    if (!description.isUndefined() && !description.isString())
+        return detail(400, QStringLiteral("description must be a string"));
+    const QJsonValue share = in.value(QLatin1String("share_with_org"));
+    if (!share.isUndefined() && !share.isBool())
+        return detail(400, QStringLiteral("share_with_org must be a boolean"));
+    const QJsonValue newType = in.value(QLatin1String("type"));
+    if (!newType.isUndefined() && newType != QJsonValue(type))
+        return detail(400, QStringLiteral("The connector type cannot be changed"));
+
+    QJsonObject config = old.value(QLatin1String("config")).toObject();
+    const QJsonValue configIn = in.value(QLatin1String("config"));
+    if (!configIn.isUndefined() && !configIn.isNull() && !configIn.isObject())
+        return detail(400, QStringLiteral("config must be an object or null"));
+    if (type == kResearch) {
+        if (configIn.isObject())
+            return detail(
+                400, QStringLiteral("config cannot be updated for investment_research connectors"));
+    } else if (!configIn.isObject()) {
+        config.insert(QStringLiteral("allowed_emails"),
+                      QJsonArray()); // omitted/null config clears them
+    } else {
+        const QJsonObject c = configIn.toObject();
+        const QJsonValue hash = c.value(QLatin1String("email_hash"));
+        if (hash.isUndefined() || hash.isNull())
+            return detail(400, QStringLiteral("config.email_hash is required"));
+        if (hash != config.value(QLatin1String("email_hash")))
+            return detail(400, QStringLiteral("config.email_hash does not match this connector"));
+        const QJsonValue allowedIn = c.value(QLatin1String("allowed_emails"));
+        if (!allowedIn.isUndefined() && !allowedIn.isNull() && !allowedIn.isArray())
+            return detail(
+                400, QStringLiteral("config.allowed_emails must be a list of email addresses"));
+        QJsonArray allowed;
+        for (const QJsonValue& e : allowedIn.toArray()) {
+            if (!e.isString() || !isEmail(e.toString()))
+                return detail(
+                    400, QStringLiteral("Invalid email in config.allowed_emails: %1")
+                             .arg(e.isString() ? e.toString() : QStringLiteral("(not a string)")));
+            allowed.append(e);
+        }
+        config.insert(QStringLiteral("allowed_emails"), allowed);
+    }
+
+    QJsonObject updated = old;
+    updated.insert(QStringLiteral("label"), label);
+    updated.insert(QStringLiteral("description"),
+                   description.isString() ? description : QJsonValue(QString()));
+    updated.insert(QStringLiteral("share_with_org"), share.isBool() && share.toBool());
+    updated.insert(QStringLiteral("config"), config);
+    if (updated != old) {
+        updated.insert(QStringLiteral("updated_at"), nowIso());
+        m_store.store(index, updated);
+    }
+    return SandboxReply::json(200, answered(m_store.record(index)));
+}
 
 } // namespace
 

@@ -12,6 +12,8 @@
 #include <QStringList>
 #include <QUrlQuery>
 
+#include <optional>
+
 // The sandbox is an independent implementation of the five vendor APIs, written from their
 // published docs (shared/vendor-apis). It must not include or link any client code (app/network).
 namespace sandbox {
@@ -34,6 +36,10 @@ struct SandboxReply
     QByteArray body;                               // usually compact JSON
     QList<QPair<QByteArray, QByteArray>> headers;  // extra headers (Content-Type is added for JSON)
     QByteArray contentType = "application/json";
+    // Whether the handler accepted the request's credentials (shown as "authorized" in
+    // /_sandbox/requests). Unset: the HTTP layer decides by comparing the vendor's credential
+    // header with the configured keys.
+    std::optional<bool> authorized;
 
     static SandboxReply json(int status, const QJsonValue& value);
     static SandboxReply empty(int status);

@@ -1,0 +1,139 @@
+#include "HandlerSupport.h"
+
+#include "SeedData.h"
+
+#include <QJsonDocument>
+#include <QJsonParseError>
+
+namespace sandbox::support {
+
+void SeededStore::reset(int count, Generator generate)
+{
+    m_count = qMax(0, count);
+    m_generate = std::move(generate);
+    m_edited.clear();
+}
+
+QJsonObject SeededStore::record(int index) const
+{
+    const auto it = m_edited.constFind(index);
+    return it != m_edited.cend() ? it.value() : m_generate(index);
+}
+
+const QJsonObject* SeededStore::edited(int index) const
+{
+    const auto it = m_edited.constFind(index);
+    return it != m_edited.cend() ? &it.value() : nullptr;
+}
+
+bool SeededStore::store(int index, const QJsonObject& updated)
+{
+    if (record(index) == updated)
+        return false;
+    m_edited.insert(index, updated);
+    return true;
+}
+
+QJsonArray SeededStore::all() const
+{
+    QJsonArray out;
+    for (int i = 1; i <= m_count; ++i)
+        out.append(record(i));
+    return out;
+}
+
+namespace {
+
+quint64 mask(int bits)
+{
+    return bits >= 64 ? ~0ull : (1ull << bits) - 1;
+}
+
+// An odd multiplier derived from the key, and its inverse modulo 2^64 (Newton's iteration).
+quint64 multiplier(quint64 key)
+{
+    return seed::mix(key) | 1ull;
+}
+
+quint64 inverse(quint64 odd)
+{
+    quint64 x = odd; // correct to 3 bits; each step doubles the correct bits
+    for (int i = 0; i < 5; ++i)
+        x *= 2 - odd * x;
+    return x;
+}
+
+} // namespace
+
+quint64 scramble(quint64 value, int bits, quint64 key)
+{
+    const quint64 m = mask(bits);
+    quint64 x = (value ^ (seed::mix(key ^ 0x5bd1e995ull) & m)) & m;
+    x = (x * multiplier(key)) & m;
+    return x ^ (x >> (bits / 2));
+}
+
+quint64 unscramble(quint64 value, int bits, quint64 key)
+{
+    const quint64 m = mask(bits);
+    // Undo x ^= x >> (bits/2): one step suffices since the shift covers half the width.
+    quint64 x = value & m;
+    x ^= x >> (bits / 2);
+    x = (x * inverse(multiplier(key))) & m;
+    return (x ^ (seed::mix(key ^ 0x5bd1e995ull) & m)) & m;
+}
+
+QString hex(quint64 value, int digits)
+{
+    return QString::number(value, 16).rightJustified(digits, QLatin1Char('0')).right(digits);
+}
+
+QByteArray bearerToken(const SandboxRequest& request)
+{
+    const QByteArray h = request.header("authorization").trimmed();
+    if (h.size() < 7 || qstrnicmp(h.constData(), "bearer ", 7) != 0)
+        return {};
+    return h.mid(7).trimmed();
+}
+
+std::optional<QJsonValue> parseBody(const QByteArray& body)
+{
+    QJsonParseError error;
+    const QJsonDocument doc = QJsonDocument::fromJson(body, &error);
+    if (error.error != QJsonParseError::NoError)
+        return std::nullopt;
+    if (doc.isArray())
+        return QJsonValue(doc.array());
+    return QJsonValue(doc.object());
+}
+
+QString nowIso()
+{
+    return seed::iso(QDateTime::currentDateTimeUtc());
+}
+
+std::optional<int> queryInt(const SandboxRequest& request, const QString& name, int fallback)
+{
+    if (!request.query.hasQueryItem(name))
+        return fallback;
+    bool ok = false;
+    const int v = request.query.queryItemValue(name).toInt(&ok);
+    if (!ok)
+        return std::nullopt;
+    return v;
+}
+
+SandboxReply withAuth(SandboxReply reply, bool authorized)
+{
+    reply.authorized = authorized;
+    return reply;
+}
+
+SandboxReply withAllow(SandboxReply reply, bool itemPath)
+{
+    reply.headers.append({QByteArrayLiteral("Allow"),
+                          itemPath ? QByteArrayLiteral("GET, PUT") : QByteArrayLiteral("GET")});
+    return reply;
+}
+
+} // namespace sandbox::support

@@ -1,0 +1,66 @@
+#pragma once
+
+#include "VendorHandler.h"
+
+#include <QJsonObject>
+#include <QString>
+
+#include <functional>
+#include <optional>
+
+// What the aisquared, b3os, databar and bigdata handlers share: a lazily seeded record store, a
+// reversible id scramble (so an id leads back to its index without a lookup table), body parsing
+// and small credential helpers. Vendor rules never live here.
+namespace sandbox::support {
+
+// Connectors 1..count: record i is generated on demand from (seed, vendor, i); only records a
+// write really changed are kept. Records are QJsonObjects in their stored form, so state() is
+// deterministic (QJsonObject serialises keys sorted).
+class SeededStore
+{
+public:
+    using Generator = std::function<QJsonObject(int index)>;
+
+    void reset(int count, Generator generate);
+    int count() const { return m_count; }
+    bool contains(int index) const { return index >= 1 && index <= m_count; }
+    QJsonObject record(int index) const;
+    bool isEdited(int index) const { return m_edited.contains(index); }
+    const QJsonObject* edited(int index) const;
+    // Stores `updated` unless it equals the current record; returns whether anything changed.
+    bool store(int index, const QJsonObject& updated);
+    QJsonArray all() const;
+
+private:
+    int m_count = 0;
+    Generator m_generate;
+    QHash<int, QJsonObject> m_edited;
+};
+
+// A bijection on `bits`-bit numbers (bits even, <= 64) keyed by `key`: ids look random, yet
+// decode to their index.
+quint64 scramble(quint64 value, int bits, quint64 key);
+quint64 unscramble(quint64 value, int bits, quint64 key);
+
+// The low `digits` hex digits of `value`, lower-case, zero padded.
+QString hex(quint64 value, int digits);
+
+// The credential of "Authorization: Bearer <token>" (empty when absent or another scheme).
+QByteArray bearerToken(const SandboxRequest& request);
+
+// The request body parsed as JSON; nullopt when it is not JSON at all.
+std::optional<QJsonValue> parseBody(const QByteArray& body);
+
+// The current UTC time as the seed data formats timestamps.
+QString nowIso();
+
+// Query parameter as an integer: `fallback` when absent, nullopt when present but not an integer.
+std::optional<int> queryInt(const SandboxRequest& request, const QString& name, int fallback);
+
+// A reply with its credential verdict set (shown as "authorized" in the request log).
+SandboxReply withAuth(SandboxReply reply, bool authorized);
+
+// A 405 reply with the Allow header naming the path's methods.
+SandboxReply withAllow(SandboxReply reply, bool itemPath);
+
+} // namespace sandbox::support
