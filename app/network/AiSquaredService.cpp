@@ -1,0 +1,230 @@
+#include "AiSquaredService.h"
+
+#include "NetworkLog.h"
+
+#include <QJsonArray>
+#include <QRegularExpression>
+
+namespace ca {
+
+namespace {
+const QString kConfiguration = QStringLiteral("configuration");
+const QString kAttributes = QStringLiteral("attributes");
+
+bool looksSecret(const QString& key)
+{
+    static const QRegularExpression re(
+        QStringLiteral("password|secret|token|api_key|private_key|credential"),
+        QRegularExpression::CaseInsensitiveOption);
+    return re.match(key).hasMatch();
+}
+
+// Paths below `pointer` whose key looks secret or whose value is the mask.
+void collectSecrets(const QJsonValue& v, const QString& pointer, const QString& key,
+                    QStringList* out)
+{
+    if (v.isObject()) {
+        const QJsonObject o = v.toObject();
+        for (auto it = o.begin(); it != o.end(); ++it)
+            collectSecrets(it.value(), jsonPointerAppend(pointer, it.key()), it.key(), out);
+    } else if (v.isArray()) {
+        const QJsonArray a = v.toArray();
+        for (int i = 0; i < a.size(); ++i)
+            collectSecrets(a.at(i), jsonPointerAppend(pointer, QString::number(i)), key, out);
+    } else if (looksSecret(key) || v.toString() == AiSquaredService::maskedPlaceholder()) {
+        out->append(pointer);
+    }
+}
+
+// The first path under `pointer` holding the mask, or empty.
+QString findMask(const QJsonValue& v, const QString& pointer)
+{
+    if (v.isObject()) {
+        const QJsonObject o = v.toObject();
+        for (auto it = o.begin(); it != o.end(); ++it) {
+            const QString found = findMask(it.value(), jsonPointerAppend(pointer, it.key()));
+            if (!found.isEmpty())
+                return found;
+        }
+    } else if (v.isArray()) {
+        const QJsonArray a = v.toArray();
+        for (int i = 0; i < a.size(); ++i) {
+            const QString found = findMask(a.at(i), jsonPointerAppend(pointer, QString::number(i)));
+            if (!found.isEmpty())
+                return found;
+        }
+    } else if (v.isString() && v.toString() == AiSquaredService::maskedPlaceholder()) {
+        return pointer;
+    }
+    return {};
+}
+} // namespace
+
+AiSquaredService::AiSquaredService(ConnectorProfile profile, HttpClient* http, QObject* parent)
+    : ConnectorService(std::move(profile), http, parent)
+{
+    setPageSize(100); // documented maximum per_page
+}
+
+const QLoggingCategory& AiSquaredService::logCategory() const
+{
+    return lcServiceAiSquared();
+}
+
+QString AiSquaredService::collectionPath() const
+{
+    return QStringLiteral("/api/v1/connectors");
+}
+
+RawHeaders AiSquaredService::authHeaders() const
+{
+    return {{QByteArrayLiteral("Authorization"), QByteArrayLiteral("Bearer ") + profile().apiKey},
+            {QByteArrayLiteral("Workspace-Id"), profile().workspaceId.toUtf8()}};
+}
+
+QString AiSquaredService::profileRefusal() const
+{
+    if (profile().workspaceId.isEmpty())
+        return QStringLiteral("profile '%1' has no workspace id (Workspace-Id)")
+            .arg(profile().name);
+    return ConnectorService::profileRefusal();
+}
+
+QUrl AiSquaredService::pageUrl(const QVariant& cursor) const
+{
+    const int page = cursor.isValid() ? cursor.toInt() : 1;
+    return urlFor(collectionPath(),
+                  QStringLiteral("page=%1&per_page=%2").arg(page).arg(pageSize()));
+}
+
+ConnectorService::Page AiSquaredService::parsePage(const QJsonDocument& doc,
+                                                   const QVariant& cursor) const
+{
+    Page page;
+    const QJsonValue data = doc.object().value(QLatin1String("data"));
+    if (!data.isArray()) {
+        page.shapeError = QStringLiteral("expected {\"data\": [...]}");
+        return page;
+    }
+    for (const QJsonValue& v : data.toArray())
+        page.items.append(v.toObject());
+    // links.next only says whether there is more: the next URL is built here, never followed
+    // from the answer (an absolute link could point at another host).
+    const QJsonValue next =
+        doc.object().value(QLatin1String("links")).toObject().value(QLatin1String("next"));
+    if (!next.isNull() && !next.isUndefined() && !(next.isString() && next.toString().isEmpty()))
+        page.next = (cursor.isValid() ? cursor.toInt() : 1) + 1;
+    return page;
+}
+
+QJsonObject AiSquaredService::unwrapConnector(const QJsonDocument& doc, QString* shapeError) const
+{
+    const QJsonValue data = doc.object().value(QLatin1String("data"));
+    if (!data.isObject()) {
+        *shapeError = QStringLiteral("expected {\"data\": {...}}");
+        return {};
+    }
+    return data.toObject();
+}
+
+Connector AiSquaredService::toConnector(const QJsonObject& json) const
+{
+    Connector c;
+    c.vendor = Vendor::AiSquared;
+    c.profileName = profile().name;
+    const QJsonValue id = json.value(QLatin1String("id"));
+    c.id = id.isString() ? id.toString() : QString::number(id.toInteger());
+    const QJsonObject attributes = json.value(kAttributes).toObject();
+    c.displayName = attributes.value(QLatin1String("name")).toString();
+    c.type = attributes.value(QLatin1String("connector_name")).toString();
+    c.updatedAt = attributes.value(QLatin1String("updated_at")).toString();
+    for (const char* field : {"name", "connector_type", "configuration", "connector_name"}) {
+        const QString key = QLatin1String(field);
+        if (attributes.contains(key))
+            c.editable.insert(key, attributes.value(key));
+    }
+    c.readOnly.insert(QStringLiteral("id"), c.id);
+    c.readOnly.insert(QStringLiteral("type"), json.value(QLatin1String("type")));
+    for (auto it = attributes.begin(); it != attributes.end(); ++it) {
+        if (!c.editable.contains(it.key()))
+            c.readOnly.insert(it.key(), it.value());
+    }
+    c.secretPaths = secretPaths(c.editable);
+    return c;
+}
+
+QStringList AiSquaredService::secretPaths(const QJsonObject& doc) const
+{
+    QStringList out;
+    collectSecrets(doc.value(kConfiguration), QStringLiteral("/configuration"), QString(), &out);
+    return out;
+}
+
+QJsonObject AiSquaredService::buildUpdateBody(const Connector& base, const QJsonObject& edited,
+                                              QString* refusal) const
+{
+    QJsonObject connector;
+    for (const char* field : {"name", "connector_type", "connector_name"}) {
+        const QString key = QLatin1String(field);
+        const QJsonValue v = edited.contains(key) ? edited.value(key) : base.editable.value(key);
+        if (!v.isUndefined() && !v.isNull())
+            connector.insert(key, v);
+    }
+    // configuration is replaced as a whole: send it only when it changed, and never with a mask.
+    if (edited.contains(kConfiguration) &&
+        edited.value(kConfiguration) != base.editable.value(kConfiguration)) {
+        const QString masked =
+            findMask(edited.value(kConfiguration), QStringLiteral("/configuration"));
+        if (!masked.isEmpty()) {
+            *refusal =
+                QStringLiteral("%1 still holds the masked placeholder: re-enter that secret, or "
+                               "leave the configuration unchanged")
+                    .arg(masked);
+            return {};
+        }
+        connector.insert(kConfiguration, edited.value(kConfiguration));
+    }
+    return QJsonObject{{QStringLiteral("connector"), connector}};
+}
+
+QJsonObject AiSquaredService::sentDocument(const QJsonObject& body) const
+{
+    return body.value(QLatin1String("connector")).toObject();
+}
+
+QJsonObject AiSquaredService::answerInSentShape(const QJsonObject& json) const
+{
+    return json.value(kAttributes).toObject();
+}
+
+bool AiSquaredService::ignoreDifference(const QString& path, const QJsonValue& received) const
+{
+    Q_UNUSED(path);
+    // A secret comes back masked: that is not a change by the server.
+    return received.isString() && received.toString() == maskedPlaceholder();
+}
+
+void AiSquaredService::readErrorBody(const QJsonDocument& doc, const HttpResponse& response,
+                                     ApiError* e) const
+{
+    Q_UNUSED(response);
+    QStringList texts;
+    for (const QJsonValue& v : doc.object().value(QLatin1String("errors")).toArray()) {
+        const QJsonObject err = v.toObject();
+        const QString detail = err.value(QLatin1String("detail")).toString();
+        texts << (detail.isEmpty() ? err.value(QLatin1String("title")).toString() : detail);
+    }
+    texts.removeAll(QString());
+    e->serverMessage = texts.join(QStringLiteral("; "));
+}
+
+void AiSquaredService::describeHttpError(const OperationContext& context, ApiError* e) const
+{
+    ConnectorService::describeHttpError(context, e);
+    if (e->httpStatus == 403)
+        e->hint = QStringLiteral(
+                      "Check the workspace id (%1) of profile '%2' and that the key may write.")
+                      .arg(profile().workspaceId, profile().name);
+}
+
+} // namespace ca

@@ -1,0 +1,157 @@
+#include "B3osService.h"
+
+#include "NetworkLog.h"
+
+#include <QJsonArray>
+
+namespace ca {
+
+namespace {
+const QString kData = QStringLiteral("data");
+const QString kMasked = QStringLiteral("maskedData");
+} // namespace
+
+B3osService::B3osService(ConnectorProfile profile, HttpClient* http, QObject* parent)
+    : ConnectorService(std::move(profile), http, parent)
+{
+    setPageSize(100); // documented maximum
+}
+
+const QLoggingCategory& B3osService::logCategory() const
+{
+    return lcServiceB3os();
+}
+
+QString B3osService::collectionPath() const
+{
+    return QStringLiteral("/v1/connectors");
+}
+
+RawHeaders B3osService::authHeaders() const
+{
+    return {{QByteArrayLiteral("Authorization"), QByteArrayLiteral("Bearer ") + profile().apiKey},
+            {QByteArrayLiteral("X-Org-ID"), profile().orgId.toUtf8()}};
+}
+
+QString B3osService::profileRefusal() const
+{
+    if (profile().orgId.isEmpty())
+        return QStringLiteral("profile '%1' has no organization id (X-Org-ID)").arg(profile().name);
+    return ConnectorService::profileRefusal();
+}
+
+QUrl B3osService::pageUrl(const QVariant& cursor) const
+{
+    const int offset = cursor.isValid() ? cursor.toInt() : 0;
+    return urlFor(collectionPath(),
+                  QStringLiteral("limit=%1&offset=%2").arg(pageSize()).arg(offset));
+}
+
+ConnectorService::Page B3osService::parsePage(const QJsonDocument& doc,
+                                              const QVariant& cursor) const
+{
+    Page page;
+    const QJsonObject data = doc.object().value(kData).toObject();
+    const QJsonValue items = data.value(QLatin1String("items"));
+    if (!items.isArray()) {
+        page.shapeError = QStringLiteral("expected {\"data\": {\"items\": [...]}}");
+        return page;
+    }
+    for (const QJsonValue& v : items.toArray())
+        page.items.append(v.toObject());
+    if (data.contains(QLatin1String("total")))
+        page.expectedTotal = data.value(QLatin1String("total")).toInt();
+    const int offset = cursor.isValid() ? cursor.toInt() : 0;
+    if (data.value(QLatin1String("hasMore")).toBool())
+        page.next = offset + int(page.items.size());
+    return page;
+}
+
+QJsonObject B3osService::unwrapConnector(const QJsonDocument& doc, QString* shapeError) const
+{
+    const QJsonValue data = doc.object().value(kData);
+    if (!data.isObject()) {
+        *shapeError = QStringLiteral("expected {\"data\": {...}}");
+        return {};
+    }
+    return data.toObject();
+}
+
+Connector B3osService::toConnector(const QJsonObject& json) const
+{
+    Connector c;
+    c.vendor = Vendor::B3os;
+    c.profileName = profile().name;
+    c.id = json.value(QLatin1String("id")).toString();
+    c.displayName = json.value(QLatin1String("name")).toString();
+    c.type = json.value(QLatin1String("provider")).toString();
+    const QString type = json.value(QLatin1String("type")).toString();
+    if (!type.isEmpty())
+        c.type = c.type.isEmpty() ? type : c.type + QLatin1Char('/') + type;
+    c.updatedAt = json.value(QLatin1String("updatedAt")).toString();
+    c.editable.insert(QStringLiteral("name"), json.value(QLatin1String("name")).toString());
+    c.editable.insert(QStringLiteral("description"),
+                      json.value(QLatin1String("description")).toString());
+    for (auto it = json.begin(); it != json.end(); ++it) {
+        if (!c.editable.contains(it.key()))
+            c.readOnly.insert(it.key(), it.value());
+    }
+    return c;
+}
+
+QStringList B3osService::secretPaths(const QJsonObject& doc) const
+{
+    // Everything in data is credentials.
+    return doc.contains(kData) ? QStringList{QStringLiteral("/data")} : QStringList{};
+}
+
+QJsonObject B3osService::buildUpdateBody(const Connector& base, const QJsonObject& edited,
+                                         QString* refusal) const
+{
+    auto pick = [&](const QString& key) {
+        return edited.contains(key) ? edited.value(key) : base.editable.value(key);
+    };
+    QJsonObject body{{QStringLiteral("name"), pick(QStringLiteral("name"))},
+                     {QStringLiteral("description"), pick(QStringLiteral("description"))}};
+    // data only when the user typed a new one; it replaces the stored credentials as a whole.
+    if (edited.contains(kData) && !edited.value(kData).isNull()) {
+        if (!edited.value(kData).isObject()) {
+            *refusal = QStringLiteral("data must be a JSON object");
+            return {};
+        }
+        const QJsonObject data = edited.value(kData).toObject();
+        const QJsonObject masked = base.readOnly.value(kMasked).toObject();
+        for (auto it = data.begin(); it != data.end(); ++it) {
+            if (masked.contains(it.key()) && masked.value(it.key()) == it.value()) {
+                *refusal =
+                    QStringLiteral("data.%1 is the masked display value; enter the real value")
+                        .arg(it.key());
+                return {};
+            }
+        }
+        body.insert(kData, data);
+    }
+    return body; // never maskedData
+}
+
+bool B3osService::ignoreDifference(const QString& path, const QJsonValue& received) const
+{
+    Q_UNUSED(received);
+    // data is write-only: the answer never contains it.
+    return path == QLatin1String("/data") || path.startsWith(QLatin1String("/data/"));
+}
+
+void B3osService::readErrorBody(const QJsonDocument& doc, const HttpResponse& response,
+                                ApiError* e) const
+{
+    const QJsonObject o = doc.object();
+    // Two shapes: the envelope {code, message, requestId} or {error: "..."}.
+    e->serverMessage = o.contains(QLatin1String("message"))
+                           ? o.value(QLatin1String("message")).toString()
+                           : o.value(QLatin1String("error")).toString();
+    e->requestId = o.value(QLatin1String("requestId")).toString();
+    if (e->requestId.isEmpty())
+        e->requestId = QString::fromUtf8(response.header("X-Request-Id"));
+}
+
+} // namespace ca

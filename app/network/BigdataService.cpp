@@ -1,0 +1,176 @@
+#include "BigdataService.h"
+
+#include "NetworkLog.h"
+
+#include <QJsonArray>
+#include <QRegularExpression>
+
+namespace ca {
+
+namespace {
+const QString kEmail = QStringLiteral("email");
+const QString kConfig = QStringLiteral("config");
+const QString kAllowed = QStringLiteral("allowed_emails");
+} // namespace
+
+BigdataService::BigdataService(ConnectorProfile profile, HttpClient* http, QObject* parent)
+    : ConnectorService(std::move(profile), http, parent)
+{}
+
+const QLoggingCategory& BigdataService::logCategory() const
+{
+    return lcServiceBigdata();
+}
+
+QString BigdataService::collectionPath() const
+{
+    return QStringLiteral("/contents/v1/connectors");
+}
+
+RawHeaders BigdataService::authHeaders() const
+{
+    return {{QByteArrayLiteral("X-API-KEY"), profile().apiKey}};
+}
+
+QString BigdataService::idRefusal(const QString& id) const
+{
+    static const QRegularExpression uuid(QStringLiteral(
+        "^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$"));
+    if (!uuid.match(id).hasMatch())
+        return QStringLiteral("Bigdata.com connector ids are UUIDs, '%1' is not").arg(id);
+    return {};
+}
+
+QUrl BigdataService::pageUrl(const QVariant& cursor) const
+{
+    Q_UNUSED(cursor); // documented elsewhere: {results:[…]} without paging
+    return urlFor(collectionPath());
+}
+
+ConnectorService::Page BigdataService::parsePage(const QJsonDocument& doc,
+                                                 const QVariant& cursor) const
+{
+    Q_UNUSED(cursor);
+    Page page;
+    const QJsonValue results = doc.object().value(QLatin1String("results"));
+    if (!results.isArray()) {
+        page.shapeError = QStringLiteral("expected {\"results\": [...]}");
+        return page;
+    }
+    for (const QJsonValue& v : results.toArray())
+        page.items.append(v.toObject());
+    page.expectedTotal = int(page.items.size());
+    return page;
+}
+
+Connector BigdataService::toConnector(const QJsonObject& json) const
+{
+    Connector c;
+    c.vendor = Vendor::Bigdata;
+    c.profileName = profile().name;
+    c.id = json.value(QLatin1String("connector_id")).toString();
+    c.displayName = json.value(QLatin1String("label")).toString();
+    c.type = json.value(QLatin1String("type")).toString();
+    c.updatedAt = json.value(QLatin1String("updated_at")).toString();
+    for (const char* field : {"label", "description", "share_with_org"}) {
+        const QString key = QLatin1String(field);
+        c.editable.insert(key, json.contains(key) ? json.value(key)
+                                                  : (key == QLatin1String("share_with_org")
+                                                         ? QJsonValue(false)
+                                                         : QJsonValue(QString())));
+    }
+    // Only an email connector's allowed senders can change; the rest of config is read-only.
+    if (c.type == kEmail) {
+        const QJsonObject config = json.value(kConfig).toObject();
+        c.editable.insert(kConfig, QJsonObject{{kAllowed, config.value(kAllowed).toArray()}});
+    }
+    for (auto it = json.begin(); it != json.end(); ++it) {
+        if (!c.editable.contains(it.key()) || it.key() == kConfig)
+            c.readOnly.insert(it.key(), it.value());
+    }
+    return c;
+}
+
+QJsonObject BigdataService::answerInSentShape(const QJsonObject& json) const
+{
+    // investment_research config is sent as null (cannot change) and read back as {user_id}.
+    QJsonObject shape = json;
+    if (json.value(QLatin1String("type")).toString() != kEmail)
+        shape.insert(kConfig, QJsonValue::Null);
+    return shape;
+}
+
+QJsonObject BigdataService::buildUpdateBody(const Connector& base, const QJsonObject& edited,
+                                            QString* refusal) const
+{
+    // PUT semantics: whatever is omitted is cleared, so every field comes from the edit or the GET.
+    auto pick = [&](const QString& key) {
+        return edited.contains(key) ? edited.value(key) : base.editable.value(key);
+    };
+    if (edited.contains(QLatin1String("type")) &&
+        edited.value(QLatin1String("type")).toString() != base.type) {
+        *refusal = QStringLiteral("the type of a Bigdata.com connector cannot be changed");
+        return {};
+    }
+    const QJsonValue label = pick(QStringLiteral("label"));
+    if (label.toString().trimmed().isEmpty()) {
+        *refusal = QStringLiteral("a label is required");
+        return {};
+    }
+    QJsonObject body{
+        {QStringLiteral("label"), label},
+        {QStringLiteral("description"), pick(QStringLiteral("description")).toString()},
+        {QStringLiteral("share_with_org"), pick(QStringLiteral("share_with_org")).toBool()}};
+    if (base.type == kEmail) {
+        // The schema requires email_hash; email goes along so the inbox is not cleared.
+        const QJsonObject stored = base.readOnly.value(kConfig).toObject();
+        const QJsonObject editedConfig = pick(kConfig).toObject();
+        QJsonObject config{
+            {QStringLiteral("email_hash"), stored.value(QLatin1String("email_hash"))},
+            {kAllowed, editedConfig.value(kAllowed).toArray()}};
+        if (stored.contains(kEmail))
+            config.insert(kEmail, stored.value(kEmail));
+        if (!config.value(QLatin1String("email_hash")).isString()) {
+            *refusal = QStringLiteral("the connector's email_hash is unknown; refresh it first");
+            return {};
+        }
+        body.insert(kConfig, config);
+    } else {
+        if (edited.contains(kConfig) && !edited.value(kConfig).isNull()) {
+            *refusal = QStringLiteral(
+                           "the config of %1 connectors cannot be updated; create a new connector "
+                           "for other broker credentials")
+                           .arg(base.type);
+            return {};
+        }
+        body.insert(kConfig, QJsonValue::Null);
+    }
+    return body;
+}
+
+void BigdataService::readErrorBody(const QJsonDocument& doc, const HttpResponse& response,
+                                   ApiError* e) const
+{
+    Q_UNUSED(response);
+    const QJsonValue detail = doc.object().value(QLatin1String("detail"));
+    if (detail.isString()) {
+        e->serverMessage = detail.toString();
+    } else if (detail.isArray()) {
+        QStringList texts;
+        for (const QJsonValue& v : detail.toArray())
+            texts << v.toObject().value(QLatin1String("msg")).toString();
+        e->serverMessage = texts.join(QStringLiteral("; "));
+    }
+}
+
+void BigdataService::describeHttpError(const OperationContext& context, ApiError* e) const
+{
+    ConnectorService::describeHttpError(context, e);
+    if (e->httpStatus == 401 && context.operation == Operation::Update)
+        e->hint = QStringLiteral(
+                      "Check the API key of profile '%1'; Bigdata.com also answers 401 to a key "
+                      "that may not modify connectors.")
+                      .arg(profile().name);
+}
+
+} // namespace ca

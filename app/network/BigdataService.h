@@ -1,0 +1,34 @@
+#pragma once
+
+#include "ConnectorService.h"
+
+namespace ca {
+
+// Bigdata.com Content API connectors: X-API-KEY header, UUID ids, GET list `{results:[…]}` (no
+// paging), PUT with full-replacement semantics (omitted fields are cleared or defaulted), so the
+// body always carries label/description/share_with_org from the fresh GET; email connectors send
+// config {email_hash, email, allowed_emails}; investment_research config is fixed (null).
+class BigdataService : public ConnectorService
+{
+    Q_OBJECT
+public:
+    BigdataService(ConnectorProfile profile, HttpClient* http, QObject* parent = nullptr);
+
+    QJsonObject buildUpdateBody(const Connector& base, const QJsonObject& editedDocument,
+                                QString* refusal) const override;
+    QString idRefusal(const QString& id) const override;
+
+protected:
+    const QLoggingCategory& logCategory() const override;
+    QString collectionPath() const override;
+    RawHeaders authHeaders() const override;
+    QUrl pageUrl(const QVariant& cursor) const override;
+    Page parsePage(const QJsonDocument& doc, const QVariant& cursor) const override;
+    Connector toConnector(const QJsonObject& vendorJson) const override;
+    QJsonObject answerInSentShape(const QJsonObject& vendorJson) const override;
+    void readErrorBody(const QJsonDocument& doc, const HttpResponse& response,
+                       ApiError* error) const override;
+    void describeHttpError(const OperationContext& context, ApiError* error) const override;
+};
+
+} // namespace ca

@@ -1,0 +1,401 @@
+#include "ConnectorService.h"
+
+#include "AiSquaredService.h"
+#include "B3osService.h"
+#include "BigdataService.h"
+#include "DatabarService.h"
+#include "HttpJob.h"
+#include "TimbalService.h"
+
+#include <QJsonArray>
+#include <QTimer>
+
+namespace ca {
+
+ConnectorService::ConnectorService(ConnectorProfile profile, HttpClient* http, QObject* parent)
+    : QObject(parent), m_profile(std::move(profile)), m_http(http), m_options(http->options())
+{}
+
+ConnectorService::~ConnectorService() = default;
+
+void ConnectorService::setPageSize(int size)
+{
+    m_pageSize = qMax(1, size);
+}
+
+QString ConnectorService::label() const
+{
+    const QString vendorName = vendorDisplayName(m_profile.vendor);
+    return m_profile.name.isEmpty() ? vendorName
+                                    : QStringLiteral("%1 (%2)").arg(vendorName, m_profile.name);
+}
+
+QStringList ConnectorService::secretPaths(const QJsonObject& editableDocument) const
+{
+    Q_UNUSED(editableDocument);
+    return {};
+}
+
+QString ConnectorService::idRefusal(const QString& id) const
+{
+    if (id.isEmpty())
+        return QStringLiteral("the connector id is empty");
+    // "." and ".." would be read as path navigation even when encoded by some servers.
+    if (id == QLatin1String(".") || id == QLatin1String(".."))
+        return QStringLiteral("'%1' is not a connector id").arg(id);
+    if (id.size() > 512)
+        return QStringLiteral("the connector id is longer than 512 characters");
+    return {};
+}
+
+QString ConnectorService::profileRefusal() const
+{
+    if (m_profile.apiKey.isEmpty())
+        return QStringLiteral("profile '%1' has no API key").arg(m_profile.name);
+    return {};
+}
+
+QString ConnectorService::segment(const QString& raw)
+{
+    // Everything but unreserved characters is encoded: "/", "?", "#", "%" and spaces stay inside.
+    return QString::fromLatin1(QUrl::toPercentEncoding(raw));
+}
+
+QUrl ConnectorService::urlFor(const QString& encodedPath, const QString& encodedQuery) const
+{
+    QUrl base = m_profile.effectiveBaseUrl();
+    QString basePath = base.path(QUrl::FullyEncoded);
+    while (basePath.endsWith(QLatin1Char('/')))
+        basePath.chop(1);
+    base.setQuery(QString());
+    base.setFragment(QString());
+    base.setPath(basePath + encodedPath, QUrl::StrictMode);
+    if (!encodedQuery.isEmpty())
+        base.setQuery(encodedQuery, QUrl::StrictMode);
+    return base;
+}
+
+QUrl ConnectorService::connectorUrl(const QString& id) const
+{
+    return urlFor(collectionPath() + QLatin1Char('/') + segment(id));
+}
+
+QJsonObject ConnectorService::unwrapConnector(const QJsonDocument& doc, QString* shapeError) const
+{
+    if (!doc.isObject()) {
+        *shapeError = QStringLiteral("expected a JSON object");
+        return {};
+    }
+    return doc.object();
+}
+
+bool ConnectorService::ignoreDifference(const QString& path, const QJsonValue& received) const
+{
+    Q_UNUSED(path);
+    Q_UNUSED(received);
+    return false;
+}
+
+void ConnectorService::runLater(QObject* context, std::function<void()> fn)
+{
+    QTimer::singleShot(0, context, std::move(fn));
+}
+
+HttpJob* ConnectorService::send(const QByteArray& method, const QUrl& url, const QJsonValue& body)
+{
+    HttpRequest request;
+    request.method = method;
+    request.url = url;
+    request.headers = authHeaders();
+    request.headers.append({QByteArrayLiteral("User-Agent"), QByteArrayLiteral("ConnectorAdmin")});
+    if (body.isObject())
+        request.body = QJsonDocument(body.toObject()).toJson(QJsonDocument::Compact);
+    else if (body.isArray())
+        request.body = QJsonDocument(body.toArray()).toJson(QJsonDocument::Compact);
+    qCDebug(logCategory()).noquote() << method << url.toDisplayString();
+    return m_http->send(request, m_options);
+}
+
+QString ConnectorService::operationText(const OperationContext& context) const
+{
+    switch (context.operation) {
+    case Operation::List:
+        return QStringLiteral("listing connectors");
+    case Operation::Get:
+        return QStringLiteral("reading connector %1").arg(context.id);
+    case Operation::Update:
+        return QStringLiteral("updating connector %1").arg(context.id);
+    case Operation::Releases:
+        return QStringLiteral("reading the release list");
+    case Operation::SoftwareUpdate:
+        return context.version.isEmpty()
+                   ? QStringLiteral("updating connector %1 to the latest release").arg(context.id)
+                   : QStringLiteral("updating connector %1 to %2").arg(context.id, context.version);
+    }
+    return {};
+}
+
+ApiError ConnectorService::refusedError(const QString& why, const OperationContext& context) const
+{
+    ApiError e;
+    e.kind = ApiError::Kind::Refused;
+    e.message = QStringLiteral("%1, %2: not sent: %3").arg(label(), operationText(context), why);
+    e.hint = QStringLiteral("Nothing was sent. Correct this and try again.");
+    return e;
+}
+
+ApiError ConnectorService::transportError(const HttpResponse& response,
+                                          const OperationContext& context) const
+{
+    ApiError e = response.error;
+    e.message = QStringLiteral("%1, %2: %3").arg(label(), operationText(context), e.message);
+    if (response.attempts > 1)
+        e.message += QStringLiteral(" (%1 attempts)").arg(response.attempts);
+    e.rawBody = redactBody(response.body, m_profile.apiKey);
+    return e;
+}
+
+ApiError ConnectorService::malformedError(const QString& why, const HttpResponse& response,
+                                          const OperationContext& context) const
+{
+    ApiError e;
+    e.kind = ApiError::Kind::Malformed;
+    e.httpStatus = response.status;
+    e.message = QStringLiteral("%1, %2: the answer is not what the vendor documents (%3)")
+                    .arg(label(), operationText(context), why);
+    e.hint = QStringLiteral(
+        "Try again; if it persists, the base URL may not point at the vendor's API.");
+    e.rawBody = redactBody(response.body, m_profile.apiKey);
+    return e;
+}
+
+bool ConnectorService::parseJson(const HttpResponse& response, const OperationContext& context,
+                                 QJsonDocument* doc, ApiError* error) const
+{
+    QJsonParseError pe;
+    *doc = QJsonDocument::fromJson(response.body, &pe);
+    if (pe.error != QJsonParseError::NoError) {
+        *error = malformedError(
+            QStringLiteral("malformed JSON at byte %1: %2").arg(pe.offset).arg(pe.errorString()),
+            response, context);
+        return false;
+    }
+    return true;
+}
+
+ApiError ConnectorService::httpError(const HttpResponse& response,
+                                     const OperationContext& context) const
+{
+    ApiError e;
+    e.httpStatus = response.status;
+    e.kind = ApiError::kindForStatus(response.status);
+    e.rawBody = redactBody(response.body, m_profile.apiKey);
+    const QJsonDocument doc = QJsonDocument::fromJson(response.body);
+    readErrorBody(doc, response, &e);
+    describeHttpError(context, &e);
+    if (response.status == 429 && response.retryAfterMs >= 0)
+        e.hint = QStringLiteral("The vendor asks to wait %1 s; try again after that.")
+                     .arg((response.retryAfterMs + 999) / 1000);
+    return e;
+}
+
+void ConnectorService::describeHttpError(const OperationContext& context, ApiError* e) const
+{
+    const QString op = operationText(context);
+    QString what;
+    switch (e->kind) {
+    case ApiError::Kind::Unauthorized:
+        what = QStringLiteral("API key rejected");
+        e->hint =
+            QStringLiteral("Check or re-enter the API key of profile '%1'.").arg(m_profile.name);
+        break;
+    case ApiError::Kind::Forbidden:
+        what = QStringLiteral("not allowed with this API key");
+        e->hint = QStringLiteral(
+            "Use a key with the needed permissions, for the right organization or workspace.");
+        break;
+    case ApiError::Kind::NotFound:
+        what = context.id.isEmpty() ? QStringLiteral("not found")
+                                    : QStringLiteral("connector %1 not found").arg(context.id);
+        e->hint = QStringLiteral(
+            "Refresh the list: it may have been deleted or belong to another account.");
+        break;
+    case ApiError::Kind::Validation:
+        what = QStringLiteral("the server rejected the request");
+        e->hint = QStringLiteral("Correct the values named above and try again.");
+        break;
+    case ApiError::Kind::RateLimited:
+        what = QStringLiteral("too many requests");
+        e->hint = QStringLiteral("Wait a minute and try again.");
+        break;
+    case ApiError::Kind::Server:
+        what = QStringLiteral("the vendor's server failed (HTTP %1)").arg(e->httpStatus);
+        e->hint = QStringLiteral("The vendor's service has a problem; try again later.");
+        break;
+    default:
+        what = QStringLiteral("unexpected HTTP status %1").arg(e->httpStatus);
+        break;
+    }
+    e->message = QStringLiteral("%1, %2: %3").arg(label(), op, what);
+    if (!e->serverMessage.isEmpty())
+        e->message += QStringLiteral(": ") + e->serverMessage;
+}
+
+ConnectorListJob* ConnectorService::list()
+{
+    auto* job = new ConnectorListJob(this);
+    const QString refusal = profileRefusal();
+    if (!refusal.isEmpty()) {
+        const ApiError e = refusedError(refusal, {Operation::List, {}, {}});
+        runLater(job, [job, e] { job->finish(e); });
+        return job;
+    }
+    fetchPage(job, QVariant());
+    return job;
+}
+
+void ConnectorService::fetchPage(ConnectorListJob* job, const QVariant& cursor)
+{
+    HttpJob* http = send("GET", pageUrl(cursor));
+    job->track(http);
+    connect(http, &HttpJob::finished, job, [this, job, cursor](const HttpResponse& response) {
+        const OperationContext context{Operation::List, {}, {}};
+        if (response.error.isError())
+            return job->finish(transportError(response, context));
+        if (!response.isSuccess())
+            return job->finish(httpError(response, context));
+        QJsonDocument doc;
+        ApiError error;
+        if (!parseJson(response, context, &doc, &error))
+            return job->finish(error);
+        const Page page = parsePage(doc, cursor);
+        if (!page.shapeError.isEmpty())
+            return job->finish(malformedError(page.shapeError, response, context));
+        QList<Connector> connectors;
+        connectors.reserve(page.items.size());
+        for (const QJsonObject& item : page.items)
+            connectors.append(toConnector(item));
+        job->addPage(connectors, page.expectedTotal);
+        // A server that keeps saying "more" without sending any would loop forever.
+        constexpr int kMaxPages = 100000;
+        if (page.next.isValid() && !page.items.isEmpty() && job->pages() < kMaxPages)
+            fetchPage(job, page.next);
+        else
+            job->finish({});
+    });
+}
+
+ConnectorJob* ConnectorService::get(const QString& id)
+{
+    auto* job = new ConnectorJob(this);
+    const OperationContext context{Operation::Get, id, {}};
+    QString refusal = profileRefusal();
+    if (refusal.isEmpty())
+        refusal = idRefusal(id);
+    if (!refusal.isEmpty()) {
+        const ApiError e = refusedError(refusal, context);
+        runLater(job, [job, e] { job->finish({Connector{}, e}); });
+        return job;
+    }
+    HttpJob* http = send("GET", connectorUrl(id));
+    job->track(http);
+    connect(http, &HttpJob::finished, job, [this, job, context](const HttpResponse& response) {
+        ConnectorResult result;
+        if (response.error.isError()) {
+            result.error = transportError(response, context);
+        } else if (!response.isSuccess()) {
+            result.error = httpError(response, context);
+        } else {
+            QJsonDocument doc;
+            if (parseJson(response, context, &doc, &result.error)) {
+                QString shapeError;
+                const QJsonObject json = unwrapConnector(doc, &shapeError);
+                if (shapeError.isEmpty())
+                    result.connector = toConnector(json);
+                else
+                    result.error = malformedError(shapeError, response, context);
+            }
+        }
+        job->finish(result);
+    });
+    return job;
+}
+
+ConnectorUpdateJob* ConnectorService::update(const Connector& base,
+                                             const QJsonObject& editedDocument)
+{
+    auto* job = new ConnectorUpdateJob(this);
+    const OperationContext context{Operation::Update, base.id, {}};
+    QString refusal = profileRefusal();
+    if (refusal.isEmpty())
+        refusal = idRefusal(base.id);
+    if (refusal.isEmpty() && base.vendor != vendor())
+        refusal = QStringLiteral("the connector belongs to %1, not %2")
+                      .arg(vendorDisplayName(base.vendor), vendorDisplayName(vendor()));
+    QJsonObject body;
+    if (refusal.isEmpty())
+        body = buildUpdateBody(base, editedDocument, &refusal);
+    if (!refusal.isEmpty()) {
+        UpdateResult r;
+        r.error = refusedError(refusal, context);
+        runLater(job, [job, r] { job->finish(r); });
+        return job;
+    }
+    job->pending().sentBody = body;
+    HttpJob* http = send("PUT", connectorUrl(base.id), body);
+    job->track(http);
+    job->pending().sent = true;
+    connect(http, &HttpJob::finished, job,
+            [this, job, context, body](const HttpResponse& response) {
+                UpdateResult result = job->pending();
+                result.httpStatus = response.status;
+                if (response.error.isError()) {
+                    result.error = transportError(response, context);
+                } else if (!response.isSuccess()) {
+                    result.error = httpError(response, context);
+                } else {
+                    QJsonDocument doc;
+                    if (parseJson(response, context, &doc, &result.error)) {
+                        QString shapeError;
+                        const QJsonObject json = unwrapConnector(doc, &shapeError);
+                        if (!shapeError.isEmpty()) {
+                            result.error = malformedError(shapeError, response, context);
+                        } else {
+                            result.connector = toConnector(json);
+                            result.differences = compareSentWithReceived(
+                                sentDocument(body), answerInSentShape(json), {},
+                                [this](const QString& path, const QJsonValue& received) {
+                                    return ignoreDifference(path, received);
+                                });
+                            if (!result.differences.isEmpty())
+                                qCInfo(logCategory()).noquote()
+                                    << label() << "stored" << result.differences.size()
+                                    << "value(s) differently from what was sent for connector"
+                                    << context.id;
+                        }
+                    }
+                }
+                job->finish(result);
+            });
+    return job;
+}
+
+ConnectorService* createConnectorService(const ConnectorProfile& profile, HttpClient* http,
+                                         QObject* parent)
+{
+    switch (profile.vendor) {
+    case Vendor::Timbal:
+        return new TimbalService(profile, http, parent);
+    case Vendor::AiSquared:
+        return new AiSquaredService(profile, http, parent);
+    case Vendor::B3os:
+        return new B3osService(profile, http, parent);
+    case Vendor::Databar:
+        return new DatabarService(profile, http, parent);
+    case Vendor::Bigdata:
+        return new BigdataService(profile, http, parent);
+    }
+    return nullptr;
+}
+
+} // namespace ca

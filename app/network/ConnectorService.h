@@ -1,0 +1,142 @@
+#pragma once
+
+#include "ApiError.h"
+#include "Connector.h"
+#include "HttpClient.h"
+#include "ServiceJobs.h"
+
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QLoggingCategory>
+#include <QObject>
+#include <QVariant>
+#include <functional>
+#include <memory>
+
+namespace ca {
+
+class HttpJob;
+
+// What every vendor offers, so the GUI and CLI can treat the five alike. Each vendor's subclass
+// is the only place that knows that vendor: URLs, auth headers, paging, JSON mapping, update-body
+// rules and error wording. Jobs returned here start on the next event-loop turn (connect first),
+// emit `finished` once and delete themselves; they are children of the service.
+class ConnectorService : public QObject
+{
+    Q_OBJECT
+public:
+    ConnectorService(ConnectorProfile profile, HttpClient* http, QObject* parent = nullptr);
+    ~ConnectorService() override;
+
+    Vendor vendor() const { return m_profile.vendor; }
+    const ConnectorProfile& profile() const { return m_profile; }
+
+    // Page size used when walking pages (vendors without paging ignore it).
+    int pageSize() const { return m_pageSize; }
+    void setPageSize(int size);
+
+    // Per-service request limits (time-out, size cap, retries); defaults: the client's.
+    HttpOptions httpOptions() const { return m_options; }
+    void setHttpOptions(const HttpOptions& options) { m_options = options; }
+
+    ConnectorListJob* list(); // walks every page
+    ConnectorJob* get(const QString& id);
+    // Sends buildUpdateBody(base, editedDocument). `base` must be a fresh get() of the connector
+    // (Bigdata resends its unedited fields from it). Refusals end the job without sending.
+    ConnectorUpdateJob* update(const Connector& base, const QJsonObject& editedDocument);
+
+    // False when the vendor has nothing to edit (Timbal: only software updates).
+    virtual bool canEdit() const { return true; }
+    // The body update() would send, built by the vendor's rules (never by echoing a GET), so a
+    // review dialog can show exactly that. Empty object + *refusal set when it must not be sent.
+    virtual QJsonObject buildUpdateBody(const Connector& base, const QJsonObject& editedDocument,
+                                        QString* refusal) const = 0;
+    // Secret paths for an editable document (recompute after the user edits lists).
+    virtual QStringList secretPaths(const QJsonObject& editableDocument) const;
+    // Empty when `id` is acceptable for this vendor, else why not (checked before sending).
+    virtual QString idRefusal(const QString& id) const;
+    // Empty when the profile has what this vendor needs (org id, workspace id, key).
+    virtual QString profileRefusal() const;
+
+    // The connector's URL: base + path, the id percent-encoded as one path segment.
+    QUrl connectorUrl(const QString& id) const;
+
+    // "Databar (prod)": used at the start of error messages.
+    QString label() const;
+
+protected:
+    struct Page
+    {
+        QList<QJsonObject> items;
+        QVariant next; // invalid: last page
+        int expectedTotal = -1;
+        QString shapeError; // non-empty: not the documented shape
+    };
+    enum class Operation
+    {
+        List,
+        Get,
+        Update,
+        Releases,
+        SoftwareUpdate
+    };
+    struct OperationContext
+    {
+        Operation operation = Operation::Get;
+        QString id;
+        QString version; // Timbal software update target, if any
+    };
+
+    // --- vendor knowledge ---
+    virtual const QLoggingCategory& logCategory() const = 0;
+    virtual QString collectionPath() const = 0; // "/v1/connectors", unencoded parts encoded
+    virtual RawHeaders authHeaders() const = 0;
+    virtual QUrl pageUrl(const QVariant& cursor) const = 0; // invalid cursor: first page
+    virtual Page parsePage(const QJsonDocument& doc, const QVariant& cursor) const = 0;
+    // The connector object inside a get/put answer (AI Squared/B3OS wrap it in "data").
+    virtual QJsonObject unwrapConnector(const QJsonDocument& doc, QString* shapeError) const;
+    virtual Connector toConnector(const QJsonObject& vendorJson) const = 0;
+    // For comparing what was sent with what came back, in the shape of the sent document.
+    virtual QJsonObject sentDocument(const QJsonObject& body) const { return body; }
+    virtual QJsonObject answerInSentShape(const QJsonObject& vendorJson) const
+    {
+        return vendorJson;
+    }
+    virtual bool ignoreDifference(const QString& path, const QJsonValue& received) const;
+    // Fills serverMessage, requestId and fieldErrors from an error body.
+    virtual void readErrorBody(const QJsonDocument& doc, const HttpResponse& response,
+                               ApiError* error) const = 0;
+    // Vendor wording for a status; the default covers 400/401/403/404/429/5xx.
+    virtual void describeHttpError(const OperationContext& context, ApiError* error) const;
+
+    // --- plumbing for subclasses ---
+    HttpJob* send(const QByteArray& method, const QUrl& url,
+                  const QJsonValue& body = QJsonValue::Undefined);
+    QUrl urlFor(const QString& encodedPath, const QString& encodedQuery = {}) const;
+    static QString segment(const QString& raw); // one percent-encoded path segment
+    ApiError httpError(const HttpResponse& response, const OperationContext& context) const;
+    ApiError transportError(const HttpResponse& response, const OperationContext& context) const;
+    ApiError refusedError(const QString& why, const OperationContext& context) const;
+    ApiError malformedError(const QString& why, const HttpResponse& response,
+                            const OperationContext& context) const;
+    QString operationText(const OperationContext& context) const;
+    // Parses a 2xx JSON body; on failure returns false with *error set (malformed).
+    bool parseJson(const HttpResponse& response, const OperationContext& context,
+                   QJsonDocument* doc, ApiError* error) const;
+    // Runs fn on the next event-loop turn (a refusal must wait until the caller has connected).
+    static void runLater(QObject* context, std::function<void()> fn);
+
+private:
+    void fetchPage(ConnectorListJob* job, const QVariant& cursor);
+
+    ConnectorProfile m_profile;
+    HttpClient* m_http;
+    HttpOptions m_options;
+    int m_pageSize = 100;
+};
+
+// One service for a profile, by its vendor (owned by `parent`, or by the caller when null).
+ConnectorService* createConnectorService(const ConnectorProfile& profile, HttpClient* http,
+                                         QObject* parent = nullptr);
+
+} // namespace ca

@@ -1,0 +1,91 @@
+#include "HttpClient.h"
+
+#include "HttpJob.h"
+
+#include <QHostAddress>
+#include <QLocale>
+#include <QNetworkAccessManager>
+#include <QTimeZone>
+
+namespace ca {
+
+QByteArray HttpResponse::header(const QByteArray& name) const
+{
+    for (const auto& [k, v] : headers) {
+        if (k.compare(name, Qt::CaseInsensitive) == 0)
+            return v;
+    }
+    return {};
+}
+
+HttpClient::HttpClient(QObject* parent) : QObject(parent), m_nam(new QNetworkAccessManager(this))
+{
+    // Credentials travel in headers only; a server's cookies are not wanted on later requests.
+    m_nam->setCookieJar(nullptr);
+}
+
+HttpClient::~HttpClient() = default;
+
+HttpJob* HttpClient::send(const HttpRequest& request)
+{
+    return send(request, m_options);
+}
+
+HttpJob* HttpClient::send(const HttpRequest& request, const HttpOptions& options)
+{
+    auto* job = new HttpJob(m_nam, request, options, this);
+    // Started on the next turn of the event loop so the caller can connect to finished() first.
+    QMetaObject::invokeMethod(job, &HttpJob::start, Qt::QueuedConnection);
+    return job;
+}
+
+bool HttpClient::isLoopbackHost(const QString& host)
+{
+    if (host.compare(QLatin1String("localhost"), Qt::CaseInsensitive) == 0)
+        return true;
+    QHostAddress address;
+    if (!address.setAddress(host))
+        return false;
+    return address.isLoopback();
+}
+
+QString HttpClient::refusalForUrl(const QUrl& url)
+{
+    if (!url.isValid() || url.host().isEmpty())
+        return QStringLiteral("'%1' is not a valid URL").arg(url.toDisplayString());
+    const QString scheme = url.scheme().toLower();
+    if (scheme == QLatin1String("https"))
+        return {};
+    if (scheme == QLatin1String("http")) {
+        if (isLoopbackHost(url.host()))
+            return {};
+        return QStringLiteral("refusing to send to %1: plain http is allowed only to this computer "
+                              "(127.0.0.1, ::1, localhost); use https://")
+            .arg(url.toDisplayString(QUrl::RemoveUserInfo | QUrl::RemovePath | QUrl::RemoveQuery));
+    }
+    return QStringLiteral("refusing to send to %1: only https:// URLs are supported")
+        .arg(url.toDisplayString(QUrl::RemoveUserInfo | QUrl::RemovePath | QUrl::RemoveQuery));
+}
+
+std::optional<qint64> HttpClient::parseRetryAfterMs(const QByteArray& value, const QDateTime& now)
+{
+    const QByteArray v = value.trimmed();
+    if (v.isEmpty())
+        return std::nullopt;
+    bool ok = false;
+    const qint64 seconds = v.toLongLong(&ok);
+    if (ok)
+        return seconds < 0 ? std::nullopt : std::optional<qint64>(seconds * 1000);
+    // HTTP-date (RFC 9110 IMF-fixdate, e.g. "Sun, 06 Nov 1994 08:49:37 GMT").
+    QString text = QString::fromLatin1(v);
+    QDateTime when =
+        QLocale::c().toDateTime(text, QStringLiteral("ddd, dd MMM yyyy HH:mm:ss 'GMT'"));
+    if (!when.isValid())
+        when = QDateTime::fromString(text, Qt::RFC2822Date);
+    if (!when.isValid())
+        return std::nullopt;
+    when.setTimeZone(QTimeZone::utc());
+    return qMax<qint64>(0, now.msecsTo(when));
+}
+
+} // namespace ca

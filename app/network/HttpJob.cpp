@@ -1,0 +1,385 @@
+#include "HttpJob.h"
+
+#include "NetworkLog.h"
+
+#include <QNetworkAccessManager>
+#include <QNetworkReply>
+#include <QNetworkRequest>
+#include <QRandomGenerator>
+#include <QSslError>
+
+namespace ca {
+
+namespace {
+
+QString formatSeconds(qint64 ms)
+{
+    if (ms % 1000 == 0)
+        return QString::number(ms / 1000);
+    return QString::number(double(ms) / 1000.0, 'g', 3);
+}
+
+QString formatBytes(qint64 bytes)
+{
+    constexpr qint64 kMiB = 1024 * 1024;
+    if (bytes % kMiB == 0)
+        return QStringLiteral("%1 MiB").arg(bytes / kMiB);
+    if (bytes % 1024 == 0)
+        return QStringLiteral("%1 KiB").arg(bytes / 1024);
+    return QStringLiteral("%1 bytes").arg(bytes);
+}
+
+bool isRetryableStatus(int status)
+{
+    return status == 429 || status == 502 || status == 503 || status == 504;
+}
+
+bool isTransient(ApiError::Kind kind)
+{
+    return kind == ApiError::Kind::Timeout || kind == ApiError::Kind::ConnectionFailed ||
+           kind == ApiError::Kind::ConnectionClosed || kind == ApiError::Kind::Truncated;
+}
+
+} // namespace
+
+HttpJob::HttpJob(QNetworkAccessManager* nam, HttpRequest request, HttpOptions options,
+                 QObject* parent)
+    : QObject(parent), m_nam(nam), m_request(std::move(request)), m_options(options)
+{
+    m_retryTimer.setSingleShot(true);
+    // A coarse timer may fire up to 5 % early: too early for a server's Retry-After.
+    m_retryTimer.setTimerType(Qt::PreciseTimer);
+    connect(&m_retryTimer, &QTimer::timeout, this, &HttpJob::sendAttempt);
+}
+
+HttpJob::~HttpJob()
+{
+    if (m_reply) {
+        m_reply->disconnect(this);
+        m_reply->abort();
+        m_reply->deleteLater();
+    }
+}
+
+bool HttpJob::isRetryable() const
+{
+    const QByteArray m = m_request.method.toUpper();
+    return m == "GET" || m == "PUT" || m == "HEAD";
+}
+
+void HttpJob::start()
+{
+    if (m_done || m_attempt > 0)
+        return;
+    m_total.start();
+    const QString refusal = HttpClient::refusalForUrl(m_request.url);
+    if (!refusal.isEmpty()) {
+        HttpResponse r;
+        r.error =
+            transportError(ApiError::Kind::InsecureUrl, refusal,
+                           QStringLiteral("Change the profile's base URL to an https:// address."));
+        qCDebug(lcNetwork).noquote() << m_request.method << "refused before sending:" << refusal;
+        finishWith(r);
+        return;
+    }
+    sendAttempt();
+}
+
+void HttpJob::abort()
+{
+    if (m_done)
+        return;
+    m_retryTimer.stop();
+    if (m_reply) {
+        abortReply(AbortReason::Canceled);
+        return;
+    }
+    HttpResponse r;
+    r.error = transportError(ApiError::Kind::Canceled, QStringLiteral("canceled"), {});
+    finishWith(r);
+}
+
+void HttpJob::sendAttempt()
+{
+    ++m_attempt;
+    m_body.clear();
+    m_redirectTarget.clear();
+    m_sslErrors.clear();
+    m_abortReason = AbortReason::None;
+
+    QNetworkRequest req(m_request.url);
+    req.setTransferTimeout(m_options.transferTimeoutMs);
+    req.setAttribute(QNetworkRequest::RedirectPolicyAttribute,
+                     QNetworkRequest::UserVerifiedRedirectPolicy);
+    req.setMaximumRedirectsAllowed(5);
+    req.setAttribute(QNetworkRequest::CacheLoadControlAttribute, QNetworkRequest::AlwaysNetwork);
+    req.setAttribute(QNetworkRequest::CacheSaveControlAttribute, false);
+    req.setRawHeader("Accept", "application/json");
+    for (const auto& [name, value] : m_request.headers)
+        req.setRawHeader(name, value);
+    const QByteArray method = m_request.method.toUpper();
+    const bool hasBody = !m_request.body.isEmpty() || method == "POST" || method == "PUT";
+    if (hasBody && !req.hasRawHeader("Content-Type"))
+        req.setHeader(QNetworkRequest::ContentTypeHeader, QByteArrayLiteral("application/json"));
+
+    m_attemptClock.start();
+    QNetworkReply* reply = hasBody ? m_nam->sendCustomRequest(req, method, m_request.body)
+                                   : m_nam->sendCustomRequest(req, method);
+    m_reply = reply;
+    // Bounded: data is moved into m_body (and checked against the cap) on every readyRead.
+    reply->setReadBufferSize(256 * 1024);
+    connect(reply, &QNetworkReply::metaDataChanged, this, &HttpJob::onMetaDataChanged);
+    connect(reply, &QNetworkReply::readyRead, this, &HttpJob::onReadyRead);
+    connect(reply, &QNetworkReply::downloadProgress, this, [this](qint64 received, qint64 total) {
+        if (exceedsCap(total) || exceedsCap(received))
+            abortReply(AbortReason::TooLarge);
+    });
+    connect(reply, &QNetworkReply::redirected, this, &HttpJob::onRedirected);
+    connect(reply, &QNetworkReply::sslErrors, this, [this](const QList<QSslError>& errors) {
+        // Never ignored: the handshake fails and the reply ends with SslHandshakeFailedError.
+        QStringList texts;
+        for (const QSslError& e : errors)
+            texts << e.errorString();
+        m_sslErrors = texts.join(QStringLiteral("; "));
+    });
+    connect(reply, &QNetworkReply::finished, this, &HttpJob::onReplyFinished);
+}
+
+void HttpJob::onMetaDataChanged()
+{
+    if (!m_reply)
+        return;
+    const QVariant length = m_reply->header(QNetworkRequest::ContentLengthHeader);
+    if (length.isValid() && exceedsCap(length.toLongLong()))
+        abortReply(AbortReason::TooLarge);
+}
+
+void HttpJob::onReadyRead()
+{
+    if (!m_reply)
+        return;
+    if (exceedsCap(m_body.size() + m_reply->bytesAvailable())) {
+        abortReply(AbortReason::TooLarge);
+        return;
+    }
+    m_body += m_reply->readAll();
+}
+
+void HttpJob::onRedirected(const QUrl& target)
+{
+    const QUrl& from = m_request.url;
+    const bool sameOrigin = target.scheme().compare(from.scheme(), Qt::CaseInsensitive) == 0 &&
+                            target.host().compare(from.host(), Qt::CaseInsensitive) == 0 &&
+                            target.port(-1) == from.port(-1);
+    if (sameOrigin && HttpClient::refusalForUrl(target).isEmpty()) {
+        emit m_reply->redirectAllowed();
+        return;
+    }
+    // Another origin could receive the credentials: refuse and stop here.
+    m_redirectTarget = target;
+    abortReply(AbortReason::Redirect);
+}
+
+void HttpJob::abortReply(AbortReason reason)
+{
+    if (!m_reply || m_abortReason != AbortReason::None)
+        return;
+    m_abortReason = reason;
+    m_reply->abort(); // emits finished() synchronously -> onReplyFinished()
+}
+
+ApiError HttpJob::transportError(ApiError::Kind kind, const QString& message,
+                                 const QString& hint) const
+{
+    ApiError e;
+    e.kind = kind;
+    e.message = message;
+    e.hint = hint;
+    e.method = m_request.method;
+    e.url = m_request.url.toDisplayString(QUrl::RemoveUserInfo);
+    return e;
+}
+
+int HttpJob::backoffMs() const
+{
+    // Exponential with jitter: base * 2^(n-1), scaled by a random 50..100 %.
+    const qint64 base = qint64(m_options.initialBackoffMs) << qMin(m_attempt - 1, 10);
+    const double factor = 0.5 + QRandomGenerator::global()->generateDouble() * 0.5;
+    return int(qMin<qint64>(m_options.maxRetryWaitMs, qint64(double(base) * factor)));
+}
+
+void HttpJob::onReplyFinished()
+{
+    QNetworkReply* reply = m_reply;
+    if (!reply || m_done)
+        return;
+    m_reply = nullptr;
+    reply->disconnect(this);
+    reply->deleteLater();
+
+    if (m_abortReason == AbortReason::None && reply->error() == QNetworkReply::NoError) {
+        if (exceedsCap(m_body.size() + reply->bytesAvailable()))
+            m_abortReason = AbortReason::TooLarge;
+        else
+            m_body += reply->readAll();
+    } else if (m_abortReason == AbortReason::None && reply->isOpen()) {
+        m_body += reply->read(qMax<qint64>(0, m_options.maxResponseBytes - m_body.size()));
+    }
+
+    HttpResponse r;
+    const QVariant statusAttr = reply->attribute(QNetworkRequest::HttpStatusCodeAttribute);
+    r.status = statusAttr.isValid() ? statusAttr.toInt() : 0;
+    r.headers = reply->rawHeaderPairs();
+    const QString host = m_request.url.host();
+    const QNetworkReply::NetworkError err = reply->error();
+    const qint64 contentLength =
+        reply->header(QNetworkRequest::ContentLengthHeader).isValid()
+            ? reply->header(QNetworkRequest::ContentLengthHeader).toLongLong()
+            : -1;
+
+    switch (m_abortReason) {
+    case AbortReason::TooLarge:
+        r.error = transportError(
+            ApiError::Kind::TooLarge,
+            QStringLiteral("response larger than %1").arg(formatBytes(m_options.maxResponseBytes)),
+            QStringLiteral("The answer was not read. If such a large answer is "
+                           "expected, raise the response size limit."));
+        break;
+    case AbortReason::Redirect:
+        r.error = transportError(
+            ApiError::Kind::Redirect,
+            QStringLiteral(
+                "the server redirected to %1; redirects to another host, port or to plain "
+                "http are not followed, so the credentials stay with %2")
+                .arg(m_redirectTarget.toDisplayString(QUrl::RemoveUserInfo | QUrl::RemoveQuery),
+                     host),
+            QStringLiteral("Check the profile's base URL; use the address the vendor documents."));
+        break;
+    case AbortReason::Canceled:
+        r.error = transportError(ApiError::Kind::Canceled, QStringLiteral("canceled"), {});
+        break;
+    case AbortReason::None:
+        if (err == QNetworkReply::OperationCanceledError) {
+            // Only the transfer time-out aborts without a reason of ours.
+            r.error = transportError(
+                ApiError::Kind::Timeout,
+                QStringLiteral("timed out after %1 s")
+                    .arg(formatSeconds(m_options.transferTimeoutMs)),
+                QStringLiteral("The server did not answer in time. Try again later, or raise the "
+                               "time-out in the settings."));
+        } else if (err == QNetworkReply::ConnectionRefusedError) {
+            r.error = transportError(
+                ApiError::Kind::ConnectionFailed,
+                QStringLiteral("could not connect to %1: connection refused").arg(host),
+                QStringLiteral("Check the base URL and that the service is up."));
+        } else if (err == QNetworkReply::HostNotFoundError) {
+            r.error = transportError(
+                ApiError::Kind::ConnectionFailed, QStringLiteral("host %1 not found").arg(host),
+                QStringLiteral("Check the base URL and the network connection."));
+        } else if (err == QNetworkReply::SslHandshakeFailedError) {
+            r.error = transportError(
+                ApiError::Kind::Tls,
+                QStringLiteral("secure connection to %1 failed: %2")
+                    .arg(host, m_sslErrors.isEmpty() ? reply->errorString() : m_sslErrors),
+                QStringLiteral("The server's certificate could not be verified. Check the base URL "
+                               "and the system's CA certificates."));
+        } else if (err == QNetworkReply::RemoteHostClosedError ||
+                   err == QNetworkReply::ProtocolFailure ||
+                   (err == QNetworkReply::NoError && contentLength >= 0 &&
+                    m_body.size() < contentLength && m_request.method.toUpper() != "HEAD")) {
+            if (r.status > 0) {
+                r.error = transportError(
+                    ApiError::Kind::Truncated,
+                    contentLength >= 0
+                        ? QStringLiteral("the answer was cut off after %1 of %2 bytes")
+                              .arg(m_body.size())
+                              .arg(contentLength)
+                        : QStringLiteral("the answer was cut off after %1 bytes")
+                              .arg(m_body.size()),
+                    QStringLiteral("The connection broke while the answer arrived. Try again."));
+            } else {
+                r.error = transportError(
+                    ApiError::Kind::ConnectionClosed,
+                    QStringLiteral("the connection to %1 was closed before an answer arrived")
+                        .arg(host),
+                    QStringLiteral("Try again; if it persists the service may be overloaded."));
+            }
+        } else if (err != QNetworkReply::NoError && (int(err) < 100 || r.status == 0)) {
+            r.error = transportError(
+                ApiError::Kind::Network,
+                QStringLiteral("network error talking to %1: %2").arg(host, reply->errorString()),
+                QStringLiteral("Check the network connection and try again."));
+        }
+        break;
+    }
+    if (r.error.isError() && r.status > 0)
+        r.error.httpStatus = r.status;
+    r.body = m_body;
+    r.attempts = m_attempt;
+    if (r.error.kind != ApiError::Kind::TooLarge && r.status > 0) {
+        if (const auto ms = HttpClient::parseRetryAfterMs(r.header("Retry-After"),
+                                                          QDateTime::currentDateTimeUtc()))
+            r.retryAfterMs = *ms;
+    }
+
+    qCDebug(lcNetwork).noquote() << m_request.method
+                                 << m_request.url.toDisplayString(QUrl::RemoveUserInfo) << "->"
+                                 << (r.error.isError() ? ApiError::kindName(r.error.kind)
+                                                       : QString::number(r.status))
+                                 << "in" << m_attemptClock.elapsed() << "ms, attempt" << m_attempt
+                                 << (err == QNetworkReply::NoError
+                                         ? QString()
+                                         : QStringLiteral("(%1)").arg(reply->errorString()));
+
+    // Retry only where sending again cannot do harm.
+    const bool transient =
+        r.error.isError() ? isTransient(r.error.kind) : isRetryableStatus(r.status);
+    if (transient && isRetryable() && m_attempt < m_options.maxAttempts) {
+        const bool serverAsked = !r.error.isError() && r.retryAfterMs >= 0;
+        if (serverAsked && r.retryAfterMs > m_options.maxRetryWaitMs) {
+            const QDateTime when = QDateTime::currentDateTime().addMSecs(r.retryAfterMs);
+            r.error = transportError(
+                ApiError::Kind::RateLimited,
+                QStringLiteral(
+                    "the server asks to wait %1 s before retrying, longer than the %2 s this "
+                    "app waits")
+                    .arg(formatSeconds(r.retryAfterMs), formatSeconds(m_options.maxRetryWaitMs)),
+                QStringLiteral("Try again after %1.")
+                    .arg(QLocale().toString(when, QLocale::ShortFormat)));
+            r.error.httpStatus = r.status;
+            finishWith(r);
+            return;
+        }
+        const int delay = serverAsked ? int(r.retryAfterMs) : backoffMs();
+        const QString reason =
+            r.error.isError() ? r.error.message : QStringLiteral("HTTP %1").arg(r.status);
+        qCInfo(lcNetwork).noquote()
+            << m_request.method << m_request.url.toDisplayString(QUrl::RemoveUserInfo) << ":"
+            << reason << "- retrying in" << delay << "ms";
+        emit retrying(m_attempt + 1, delay, reason);
+        m_retryTimer.start(delay);
+        return;
+    }
+    finishWith(r);
+}
+
+void HttpJob::finishWith(HttpResponse response)
+{
+    if (m_done)
+        return;
+    m_done = true;
+    response.elapsedMs = m_total.isValid() ? m_total.elapsed() : 0;
+    if (response.attempts == 0)
+        response.attempts = m_attempt;
+    qCDebug(lcNetwork).noquote() << m_request.method
+                                 << m_request.url.toDisplayString(QUrl::RemoveUserInfo)
+                                 << "finished:"
+                                 << (response.error.isError() ? response.error.message
+                                                              : QString::number(response.status))
+                                 << "after" << response.elapsedMs << "ms," << response.attempts
+                                 << "attempt(s)";
+    emit finished(response);
+    deleteLater();
+}
+
+} // namespace ca

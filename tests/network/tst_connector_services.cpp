@@ -1,0 +1,286 @@
+#include "NetworkTestSupport.h"
+
+#include "HttpClient.h"
+
+// The five services against the real sandbox: listing (all pages), reading, updating, errors and
+// credentials, the same behaviour asked of every vendor.
+class TestConnectorServices : public QObject
+{
+    Q_OBJECT
+
+    SandboxProcess m_sandbox{{QStringLiteral("--connectors"), QStringLiteral("60")}};
+    ca::HttpClient* m_http = nullptr;
+
+    ca::ConnectorService* service(ca::Vendor vendor, const QByteArray& key = nettest::kKey)
+    {
+        auto* s =
+            ca::createConnectorService(nettest::profileFor(m_sandbox, vendor, key), m_http, this);
+        s->setPageSize(25);
+        return s;
+    }
+
+    // First connector of a vendor (by a real list call).
+    ca::Connector firstConnector(ca::Vendor vendor,
+                                 std::function<bool(const ca::Connector&)> accept = {})
+    {
+        auto* s = service(vendor);
+        ca::ConnectorListJob* job = s->list();
+        QSignalSpy spy(job, &ca::ConnectorListJob::finished);
+        if (!spy.wait(30000))
+            return {};
+        const auto result = spy.first().first().value<ca::ConnectorListResult>();
+        for (const ca::Connector& c : result.connectors) {
+            if (!accept || accept(c))
+                return c;
+        }
+        return {};
+    }
+
+    static QString nameField(ca::Vendor vendor)
+    {
+        return vendor == ca::Vendor::Bigdata ? QStringLiteral("label") : QStringLiteral("name");
+    }
+
+    static void vendorRows()
+    {
+        QTest::addColumn<ca::Vendor>("vendor");
+        for (ca::Vendor v : ca::allVendors())
+            QTest::newRow(qPrintable(ca::vendorId(v))) << v;
+    }
+    static void editableVendorRows()
+    {
+        QTest::addColumn<ca::Vendor>("vendor");
+        for (ca::Vendor v : nettest::editableVendors())
+            QTest::newRow(qPrintable(ca::vendorId(v))) << v;
+    }
+
+private slots:
+    void initTestCase()
+    {
+        QVERIFY2(m_sandbox.start(), qPrintable(m_sandbox.errorString()));
+        m_http = new ca::HttpClient(this);
+    }
+
+    void init() { QVERIFY(nettest::resetSandbox(m_sandbox)); }
+
+    void listsEveryConnectorAcrossPages_data() { vendorRows(); }
+    void listsEveryConnectorAcrossPages()
+    {
+        QFETCH(ca::Vendor, vendor);
+        ca::ConnectorListJob* job = service(vendor)->list();
+        QSignalSpy pages(job, &ca::ConnectorListJob::pageLoaded);
+        CA_AWAIT(job, ca::ConnectorListResult, result);
+        QVERIFY2(result.ok(), qPrintable(result.error.toString()));
+        QCOMPARE(result.connectors.size(), 60);
+        QCOMPARE(pages.count(), result.pages);
+        QCOMPARE(pages.last().at(1).toInt(), 60); // loadedSoFar on the last page
+        QSet<QString> ids;
+        for (const ca::Connector& c : result.connectors) {
+            QCOMPARE(c.vendor, vendor);
+            QVERIFY(!c.id.isEmpty());
+            ids.insert(c.id);
+        }
+        QCOMPARE(ids.size(), 60);
+        // Paged vendors really walked several pages (page size 25).
+        if (vendor == ca::Vendor::Timbal || vendor == ca::Vendor::AiSquared ||
+            vendor == ca::Vendor::B3os)
+            QCOMPARE(result.pages, 3);
+    }
+
+    void getsOneConnector_data() { vendorRows(); }
+    void getsOneConnector()
+    {
+        QFETCH(ca::Vendor, vendor);
+        const ca::Connector listed = firstConnector(vendor);
+        QVERIFY(!listed.id.isEmpty());
+        ca::ConnectorJob* job = service(vendor)->get(listed.id);
+        CA_AWAIT(job, ca::ConnectorResult, result);
+        QVERIFY2(result.ok(), qPrintable(result.error.toString()));
+        QCOMPARE(result.connector.id, listed.id);
+        QCOMPARE(result.connector.displayName, listed.displayName);
+        QCOMPARE(result.connector.editable, listed.editable);
+        if (vendor == ca::Vendor::Timbal) {
+            QVERIFY(!result.connector.version.isEmpty());
+            QVERIFY(result.connector.online.has_value());
+            QVERIFY(result.connector.editable.isEmpty());
+        }
+    }
+
+    void updateRoundTrip_data() { editableVendorRows(); }
+    void updateRoundTrip()
+    {
+        QFETCH(ca::Vendor, vendor);
+        const ca::Connector listed = firstConnector(vendor);
+        auto* s = service(vendor);
+        ca::ConnectorJob* getJob = s->get(listed.id);
+        CA_AWAIT(getJob, ca::ConnectorResult, fresh);
+        QVERIFY2(fresh.ok(), qPrintable(fresh.error.toString()));
+
+        QJsonObject edited = fresh.connector.editable;
+        edited.insert(nameField(vendor), QStringLiteral("Renamed by test"));
+        ca::ConnectorUpdateJob* job = s->update(fresh.connector, edited);
+        CA_AWAIT(job, ca::UpdateResult, result);
+        QVERIFY2(result.ok(), qPrintable(result.error.toString()));
+        QVERIFY(result.sent);
+        QCOMPARE(result.httpStatus, 200);
+        QCOMPARE(result.connector.displayName, QStringLiteral("Renamed by test"));
+        QVERIFY2(result.differences.isEmpty(), qPrintable(result.differences.value(0).path));
+
+        ca::ConnectorJob* again = s->get(listed.id);
+        CA_AWAIT(again, ca::ConnectorResult, reread);
+        QCOMPARE(reread.connector.displayName, QStringLiteral("Renamed by test"));
+    }
+
+    void noOpUpdateLeavesStateIdentical_data() { vendorRows(); }
+    void noOpUpdateLeavesStateIdentical()
+    {
+        QFETCH(ca::Vendor, vendor);
+        const ca::Connector listed = firstConnector(vendor);
+        auto* s = service(vendor);
+        ca::ConnectorJob* getJob = s->get(listed.id);
+        CA_AWAIT(getJob, ca::ConnectorResult, fresh);
+        QVERIFY(fresh.ok());
+        const QByteArray before = nettest::stateBytes(m_sandbox);
+        ca::ConnectorUpdateJob* job = s->update(fresh.connector, fresh.connector.editable);
+        CA_AWAIT(job, ca::UpdateResult, result);
+        if (vendor == ca::Vendor::Timbal) {
+            // Nothing to edit: refused without sending.
+            QCOMPARE(result.error.kind, ca::ApiError::Kind::Refused);
+            QVERIFY(!result.sent);
+        } else {
+            QVERIFY2(result.ok(), qPrintable(result.error.toString()));
+        }
+        QCOMPARE(nettest::stateBytes(m_sandbox), before);
+    }
+
+    void unknownIdIsNotFound_data()
+    {
+        QTest::addColumn<ca::Vendor>("vendor");
+        QTest::addColumn<QString>("id");
+        QTest::newRow("timbal") << ca::Vendor::Timbal << QStringLiteral("con_999999");
+        QTest::newRow("aisquared") << ca::Vendor::AiSquared << QStringLiteral("999999");
+        QTest::newRow("b3os") << ca::Vendor::B3os << QStringLiteral("conn_does_not_exist");
+        QTest::newRow("databar") << ca::Vendor::Databar << QStringLiteral("999999");
+        QTest::newRow("bigdata") << ca::Vendor::Bigdata
+                                 << QStringLiteral("00000000-0000-0000-0000-000000000000");
+    }
+    void unknownIdIsNotFound()
+    {
+        QFETCH(ca::Vendor, vendor);
+        QFETCH(QString, id);
+        ca::ConnectorJob* job = service(vendor)->get(id);
+        CA_AWAIT(job, ca::ConnectorResult, result);
+        QCOMPARE(result.error.kind, ca::ApiError::Kind::NotFound);
+        QCOMPARE(result.error.httpStatus, 404);
+        QVERIFY2(result.error.message.contains(QStringLiteral("connector %1 not found").arg(id)),
+                 qPrintable(result.error.message));
+        QVERIFY(!result.error.hint.isEmpty());
+        if (vendor == ca::Vendor::B3os)
+            QVERIFY2(!result.error.requestId.isEmpty(),
+                     "B3OS errors carry the requestId support asks for");
+    }
+
+    void badKeyIsUnauthorized_data() { vendorRows(); }
+    void badKeyIsUnauthorized()
+    {
+        QFETCH(ca::Vendor, vendor);
+        ca::ConnectorListJob* job = service(vendor, "wrong-key-123")->list();
+        CA_AWAIT(job, ca::ConnectorListResult, result);
+        QCOMPARE(result.error.kind, ca::ApiError::Kind::Unauthorized);
+        QCOMPARE(result.error.httpStatus, 401);
+        QVERIFY2(result.error.message.contains(QStringLiteral("API key rejected")),
+                 qPrintable(result.error.message));
+        QVERIFY2(!result.error.rawBody.contains("wrong-key-123"), result.error.rawBody.constData());
+    }
+
+    void sendsVendorAuthHeaders_data()
+    {
+        QTest::addColumn<ca::Vendor>("vendor");
+        QTest::addColumn<QString>("keyHeader");
+        QTest::addColumn<QByteArray>("keyValue");
+        QTest::addColumn<QString>("extraHeader");
+        QTest::addColumn<QString>("extraValue");
+        QTest::newRow("timbal") << ca::Vendor::Timbal << "authorization"
+                                << QByteArray("Bearer demo-key") << QString() << QString();
+        QTest::newRow("aisquared") << ca::Vendor::AiSquared << "authorization"
+                                   << QByteArray("Bearer demo-key") << "workspace-id"
+                                   << "1";
+        QTest::newRow("b3os") << ca::Vendor::B3os << "authorization"
+                              << QByteArray("Bearer demo-key") << "x-org-id"
+                              << "demo-org";
+        QTest::newRow("databar") << ca::Vendor::Databar << "x-apikey" << QByteArray("demo-key")
+                                 << QString() << QString();
+        QTest::newRow("bigdata") << ca::Vendor::Bigdata << "x-api-key" << QByteArray("demo-key")
+                                 << QString() << QString();
+    }
+    void sendsVendorAuthHeaders()
+    {
+        QFETCH(ca::Vendor, vendor);
+        QFETCH(QString, keyHeader);
+        QFETCH(QByteArray, keyValue);
+        QFETCH(QString, extraHeader);
+        QFETCH(QString, extraValue);
+        ca::ConnectorListJob* job = service(vendor)->list();
+        CA_AWAIT(job, ca::ConnectorListResult, result);
+        QVERIFY2(result.ok(), qPrintable(result.error.toString()));
+        const QList<QJsonObject> requests =
+            nettest::requestsTo(m_sandbox, ca::vendorId(vendor), QStringLiteral("GET"));
+        QVERIFY(!requests.isEmpty());
+        for (const QJsonObject& r : requests) {
+            QCOMPARE(nettest::loggedHeader(r, keyHeader), nettest::redactedHash(keyValue));
+            if (!extraHeader.isEmpty())
+                QCOMPARE(nettest::loggedHeader(r, extraHeader), extraValue);
+            QVERIFY(r.value(QLatin1String("authorized")).toBool());
+        }
+    }
+
+    void idIsOneEncodedPathSegment_data()
+    {
+        QTest::addColumn<QString>("id");
+        QTest::addColumn<QString>("encodedTail");
+        QTest::newRow("dot-dot-slash") << "../../etc"
+                                       << "/connectors/..%2F..%2Fetc";
+        QTest::newRow("encoded slash") << "a%2Fb"
+                                       << "/connectors/a%252Fb";
+        QTest::newRow("space and query") << "x y?z#w"
+                                         << "/connectors/x%20y%3Fz%23w";
+    }
+    void idIsOneEncodedPathSegment()
+    {
+        QFETCH(QString, id);
+        QFETCH(QString, encodedTail);
+        auto* s = service(ca::Vendor::B3os);
+        const QString url = QString::fromLatin1(s->connectorUrl(id).toEncoded());
+        QVERIFY2(url.endsWith(encodedTail), qPrintable(url));
+        QVERIFY(url.startsWith(m_sandbox.vendorUrl(QStringLiteral("b3os")).toString() +
+                               QStringLiteral("/v1/connectors/")));
+        // The server sees one unknown id, not another resource.
+        ca::ConnectorJob* job = s->get(id);
+        CA_AWAIT(job, ca::ConnectorResult, result);
+        QCOMPARE(result.error.kind, ca::ApiError::Kind::NotFound);
+    }
+
+    void malformedIdRefusedBeforeSending_data()
+    {
+        QTest::addColumn<ca::Vendor>("vendor");
+        QTest::addColumn<QString>("id");
+        QTest::newRow("databar not integer") << ca::Vendor::Databar << "12a";
+        QTest::newRow("databar traversal") << ca::Vendor::Databar << "../1";
+        QTest::newRow("bigdata not uuid") << ca::Vendor::Bigdata << "not-a-uuid";
+        QTest::newRow("timbal dot-dot") << ca::Vendor::Timbal << "..";
+        QTest::newRow("aisquared empty") << ca::Vendor::AiSquared << "";
+    }
+    void malformedIdRefusedBeforeSending()
+    {
+        QFETCH(ca::Vendor, vendor);
+        QFETCH(QString, id);
+        nettest::clearRequestLog(m_sandbox);
+        ca::ConnectorJob* job = service(vendor)->get(id);
+        CA_AWAIT(job, ca::ConnectorResult, result);
+        QCOMPARE(result.error.kind, ca::ApiError::Kind::Refused);
+        QVERIFY(nettest::requestLog(m_sandbox).isEmpty());
+    }
+};
+
+QTEST_GUILESS_MAIN(TestConnectorServices)
+#include "tst_connector_services.moc"
