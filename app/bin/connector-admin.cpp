@@ -1,11 +1,13 @@
-#include "BuildInfo.h"
 #include "ApiKeys.h"
+#include "BuildInfo.h"
+#include "DemoSession.h"
 #include "KeychainKeyStore.h"
 #include "MainWindow.h"
 #include "ProfileStore.h"
 
 #include <QApplication>
 #include <QCommandLineParser>
+#include <cstdio>
 
 int main(int argc, char* argv[])
 {
@@ -16,17 +18,49 @@ int main(int argc, char* argv[])
     QApplication::setApplicationVersion(QLatin1String(ca::kAppVersion));
 
     QCommandLineParser parser;
-    parser.setApplicationDescription(QApplication::translate("main", "Connector Admin"));
+    parser.setApplicationDescription(QApplication::translate("main", "Connector Admin: administer "
+                                                                     "integration connectors of five SaaS vendors."));
     parser.addHelpOption();
     parser.addVersionOption();
     QCommandLineOption demo(QStringLiteral("demo"),
-                            QApplication::translate("main", "Run against the built-in sandbox."));
+                            QApplication::translate("main", "Run against a built-in sandbox with one demo "
+                                                            "profile per vendor; nothing of yours is touched."));
+    QCommandLineOption demoConnectors(QStringLiteral("demo-connectors"),
+                                      QApplication::translate("main", "Connectors per vendor in the demo (default 25)."),
+                                      QStringLiteral("N"), QStringLiteral("25"));
     parser.addOption(demo);
+    parser.addOption(demoConnectors);
     parser.process(app);
 
-    ca::ProfileStore profiles;
-    ca::ApiKeys keys(std::make_unique<ca::KeychainKeyStore>());
-    ca::MainWindow window(profiles, keys);
+    ca::DemoSession demoSession;
+    std::unique_ptr<ca::ProfileStore> userProfiles;
+    std::unique_ptr<ca::ApiKeys> userKeys;
+    ca::ProfileStore* profiles = nullptr;
+    ca::ApiKeys* keys = nullptr;
+    if (parser.isSet(demo)) {
+        bool ok = false;
+        const int n = parser.value(demoConnectors).toInt(&ok);
+        if (!ok || n < 0 || n > 1000000) {
+            std::fprintf(stderr, "connector-admin: --demo-connectors needs a number from 0 to 1000000\n");
+            return 2;
+        }
+        QString error;
+        if (!demoSession.start(n, &error)) {
+            std::fprintf(stderr, "connector-admin: the demo sandbox did not start: %s\n", qPrintable(error));
+            return 3;
+        }
+        profiles = &demoSession.profiles();
+        keys = &demoSession.keys();
+    } else {
+        userProfiles = std::make_unique<ca::ProfileStore>();
+        userKeys = std::make_unique<ca::ApiKeys>(std::make_unique<ca::KeychainKeyStore>());
+        profiles = userProfiles.get();
+        keys = userKeys.get();
+    }
+
+    ca::MainWindow window(*profiles, *keys);
+    if (parser.isSet(demo))
+        window.setDemoSandboxUrl(demoSession.sandboxUrl());
     window.show();
     return app.exec();
 }

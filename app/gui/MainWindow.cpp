@@ -1,39 +1,379 @@
 #include "MainWindow.h"
 
+#include "BuildInfo.h"
+#include "ConnectorCatalog.h"
+#include "ConnectorFilterModel.h"
+#include "ConnectorTableModel.h"
+#include "HttpClient.h"
 #include "KeychainBanner.h"
+#include "ProfileStatusPanel.h"
+#include "ui_PreferencesDialog.h"
 
+#include <QAction>
+#include <QCloseEvent>
+#include <QComboBox>
+#include <QHBoxLayout>
+#include <QHeaderView>
+#include <QJsonArray>
+#include <QJsonDocument>
 #include <QLabel>
+#include <QLineEdit>
 #include <QMenuBar>
+#include <QMessageBox>
+#include <QPlainTextEdit>
+#include <QScrollArea>
+#include <QSettings>
+#include <QSplitter>
+#include <QStackedWidget>
 #include <QStatusBar>
+#include <QTableView>
 #include <QTimer>
+#include <QToolBar>
 #include <QVBoxLayout>
 
 namespace ca {
+
+namespace {
+// Window layout and preferences: no secrets, separate from the profiles file.
+// The editable document with every secret value replaced by a fixed mask, for display.
+QJsonObject maskedSecrets(const Connector& c)
+{
+    QJsonObject out = c.editable;
+    for (const QString& path : c.secretPaths) {
+        const QStringList parts = path.split(QLatin1Char('/'), Qt::SkipEmptyParts);
+        std::function<QJsonValue(const QJsonValue&, int)> mask = [&](const QJsonValue& v, int i) -> QJsonValue {
+            if (i == parts.size())
+                return QStringLiteral("••••••");
+            const QString token = QString(parts.at(i)).replace(QStringLiteral("~1"), QStringLiteral("/")).replace(QStringLiteral("~0"), QStringLiteral("~"));
+            if (v.isObject()) {
+                QJsonObject o = v.toObject();
+                if (o.contains(token))
+                    o.insert(token, mask(o.value(token), i + 1));
+                return o;
+            }
+            if (v.isArray()) {
+                QJsonArray a = v.toArray();
+                bool ok = false;
+                const int n = token.toInt(&ok);
+                if (ok && n >= 0 && n < a.size())
+                    a.replace(n, mask(a.at(n), i + 1));
+                return a;
+            }
+            return v;
+        };
+        out = mask(out, 0).toObject();
+    }
+    return out;
+}
+
+QSettings uiSettings()
+{
+    return QSettings(QSettings::IniFormat, QSettings::UserScope, QLatin1String(kOrgName), QStringLiteral("ui"));
+}
+} // namespace
 
 MainWindow::MainWindow(ProfileStore& profiles, ApiKeys& keys, QWidget* parent)
     : QMainWindow(parent), m_profiles(profiles), m_keys(keys)
 {
     setWindowTitle(tr("Connector Admin"));
+    setWindowIcon(QIcon(QStringLiteral(":/icons/connector-admin.svg")));
+    m_model = new ConnectorTableModel(this);
+    m_filter = new ConnectorFilterModel(this);
+    m_filter->setSourceModel(m_model);
+    m_catalog = new ConnectorCatalog(m_profiles, m_keys, m_model, this);
+
     auto* central = new QWidget(this);
     auto* layout = new QVBoxLayout(central);
+    layout->setContentsMargins(6, 6, 6, 6);
     m_banner = new KeychainBanner(central);
     layout->addWidget(m_banner);
-    m_status = new QLabel(tr("Connector Admin: the connector list arrives with the main window."), central);
-    m_status->setAlignment(Qt::AlignCenter);
-    m_status->setObjectName(QStringLiteral("placeholderLabel"));
-    layout->addWidget(m_status, 1);
+
+    // Filter bar
+    auto* filterBar = new QHBoxLayout;
+    auto* findLabel = new QLabel(tr("&Find:"), central);
+    m_filterEdit = new QLineEdit(central);
+    m_filterEdit->setObjectName(QStringLiteral("filterEdit"));
+    m_filterEdit->setPlaceholderText(tr("name, id, type or vendor"));
+    m_filterEdit->setClearButtonEnabled(true);
+    m_filterEdit->setAccessibleName(tr("Filter connectors"));
+    findLabel->setBuddy(m_filterEdit);
+    auto* vendorLabel = new QLabel(tr("&Vendor:"), central);
+    m_vendorFilter = new QComboBox(central);
+    m_vendorFilter->setObjectName(QStringLiteral("vendorFilter"));
+    m_vendorFilter->setAccessibleName(tr("Vendor filter"));
+    m_vendorFilter->addItem(tr("All vendors"), QString());
+    for (Vendor v : allVendors())
+        m_vendorFilter->addItem(ConnectorTableModel::vendorIcon(v), vendorDisplayName(v), vendorId(v));
+    vendorLabel->setBuddy(m_vendorFilter);
+    auto* profileLabel = new QLabel(tr("&Profile:"), central);
+    m_profileFilter = new QComboBox(central);
+    m_profileFilter->setObjectName(QStringLiteral("profileFilter"));
+    m_profileFilter->setAccessibleName(tr("Profile filter"));
+    profileLabel->setBuddy(m_profileFilter);
+    m_countLabel = new QLabel(central);
+    m_countLabel->setObjectName(QStringLiteral("countLabel"));
+    filterBar->addWidget(findLabel);
+    filterBar->addWidget(m_filterEdit, 2);
+    filterBar->addWidget(vendorLabel);
+    filterBar->addWidget(m_vendorFilter);
+    filterBar->addWidget(profileLabel);
+    filterBar->addWidget(m_profileFilter);
+    filterBar->addWidget(m_countLabel);
+    layout->addLayout(filterBar);
+
+    m_statusPanel = new ProfileStatusPanel(m_catalog, central);
+    layout->addWidget(m_statusPanel);
+
+    // List | details
+    m_splitter = new QSplitter(Qt::Horizontal, central);
+    m_splitter->setObjectName(QStringLiteral("mainSplitter"));
+    m_view = new QTableView(m_splitter);
+    m_view->setObjectName(QStringLiteral("connectorView"));
+    m_view->setAccessibleName(tr("Connectors"));
+    m_view->setModel(m_filter);
+    m_view->setSortingEnabled(true);
+    m_view->sortByColumn(ConnectorTableModel::NameColumn, Qt::AscendingOrder);
+    m_view->setSelectionBehavior(QAbstractItemView::SelectRows);
+    m_view->setSelectionMode(QAbstractItemView::SingleSelection);
+    m_view->setAlternatingRowColors(true);
+    m_view->setWordWrap(false);
+    m_view->verticalHeader()->hide();
+    // Fixed row heights: no per-row size queries, so 100,000 rows scroll smoothly.
+    m_view->verticalHeader()->setSectionResizeMode(QHeaderView::Fixed);
+    m_view->verticalHeader()->setDefaultSectionSize(m_view->fontMetrics().height() + 8);
+    m_view->horizontalHeader()->setStretchLastSection(true);
+    m_view->horizontalHeader()->setSectionsMovable(true);
+    m_view->horizontalHeader()->setContextMenuPolicy(Qt::ActionsContextMenu);
+    m_view->setColumnWidth(ConnectorTableModel::VendorColumn, 120);
+    m_view->setColumnWidth(ConnectorTableModel::ProfileColumn, 130);
+    m_view->setColumnWidth(ConnectorTableModel::NameColumn, 240);
+    m_view->setColumnWidth(ConnectorTableModel::TypeColumn, 110);
+    m_view->setColumnWidth(ConnectorTableModel::IdColumn, 140);
+    m_view->setColumnWidth(ConnectorTableModel::StatusColumn, 170);
+
+    m_detail = new QStackedWidget(m_splitter);
+    m_detail->setObjectName(QStringLiteral("detailPane"));
+    auto* empty = new QLabel(tr("Select a connector to see and edit it."), m_detail);
+    empty->setAlignment(Qt::AlignCenter);
+    empty->setWordWrap(true);
+    m_detail->addWidget(empty);
+    auto* page = new QWidget(m_detail);
+    auto* pageLayout = new QVBoxLayout(page);
+    m_detailTitle = new QLabel(page);
+    m_detailTitle->setObjectName(QStringLiteral("detailTitle"));
+    m_detailTitle->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    m_detailTitle->setWordWrap(true);
+    m_detailText = new QPlainTextEdit(page);
+    m_detailText->setObjectName(QStringLiteral("detailText"));
+    m_detailText->setReadOnly(true);
+    m_detailText->setFont(QFontDatabase::systemFont(QFontDatabase::FixedFont));
+    pageLayout->addWidget(m_detailTitle);
+    pageLayout->addWidget(m_detailText, 1);
+    m_detail->addWidget(page);
+    m_splitter->addWidget(m_view);
+    m_splitter->addWidget(m_detail);
+    m_splitter->setStretchFactor(0, 3);
+    m_splitter->setStretchFactor(1, 2);
+    m_splitter->setSizes({860, 420});
+    layout->addWidget(m_splitter, 1);
     setCentralWidget(central);
+
+    connect(m_filterEdit, &QLineEdit::textChanged, m_filter, &ConnectorFilterModel::setFilterText);
+    connect(m_vendorFilter, &QComboBox::currentIndexChanged, this,
+            [this] { m_filter->setVendorFilter(m_vendorFilter->currentData().toString()); });
+    connect(m_profileFilter, &QComboBox::currentIndexChanged, this,
+            [this] { m_filter->setProfileFilter(m_profileFilter->currentData().toString()); });
+    connect(m_filter, &QAbstractItemModel::rowsInserted, this, &MainWindow::updateCount);
+    connect(m_filter, &QAbstractItemModel::rowsRemoved, this, &MainWindow::updateCount);
+    connect(m_filter, &QAbstractItemModel::modelReset, this, &MainWindow::updateCount);
+    connect(m_filter, &QAbstractItemModel::layoutChanged, this, &MainWindow::updateCount);
+    connect(m_view->selectionModel(), &QItemSelectionModel::currentRowChanged, this, &MainWindow::showSelected);
+    connect(m_catalog, &ConnectorCatalog::profilesChanged, this, &MainWindow::updateProfileFilter);
+    connect(m_banner, &KeychainBanner::retryRequested, this, &MainWindow::checkKeychain);
+
+    m_autoRefresh = new QTimer(this);
+    connect(m_autoRefresh, &QTimer::timeout, this, &MainWindow::refreshAll);
+
+    buildMenus();
+    resize(1280, 780);
+    restoreUiState();
+    updateProfileFilter();
+    updateCount();
+    // Everything slow starts once the window is up, and none of it blocks it.
+    QTimer::singleShot(0, this, [this] {
+        checkKeychain();
+        refreshAll();
+    });
+}
+
+MainWindow::~MainWindow() = default;
+
+void MainWindow::buildMenus()
+{
+    QToolBar* toolbar = addToolBar(tr("Main"));
+    toolbar->setObjectName(QStringLiteral("mainToolBar"));
+    toolbar->setMovable(false);
 
     QMenu* file = menuBar()->addMenu(tr("&File"));
     QAction* profilesAction = file->addAction(tr("&Profiles…"), this, &MainWindow::showProfilesDialog);
     profilesAction->setObjectName(QStringLiteral("profilesAction"));
+    QAction* prefs = file->addAction(tr("Pre&ferences…"), this, &MainWindow::showPreferences);
+    prefs->setShortcut(QKeySequence::Preferences);
+    prefs->setObjectName(QStringLiteral("preferencesAction"));
     file->addSeparator();
     file->addAction(tr("&Quit"), QKeySequence::Quit, this, &QWidget::close);
 
-    connect(m_banner, &KeychainBanner::retryRequested, this, &MainWindow::checkKeychain);
-    resize(1100, 700);
-    // The keychain health check runs once the window is up, never blocking it.
-    QTimer::singleShot(0, this, &MainWindow::checkKeychain);
+    QMenu* edit = menuBar()->addMenu(tr("&Edit"));
+    QAction* find = edit->addAction(tr("&Find"), this, [this] {
+        m_filterEdit->setFocus();
+        m_filterEdit->selectAll();
+    });
+    find->setShortcut(QKeySequence::Find);
+    find->setObjectName(QStringLiteral("findAction"));
+
+    QMenu* view = menuBar()->addMenu(tr("&View"));
+    QAction* refresh = view->addAction(tr("&Refresh"), this, &MainWindow::refreshAll);
+    refresh->setShortcut(QKeySequence::Refresh);
+    refresh->setObjectName(QStringLiteral("refreshAction"));
+    refresh->setIcon(QIcon::fromTheme(QStringLiteral("view-refresh")));
+    toolbar->addAction(refresh);
+    toolbar->addAction(profilesAction);
+    QMenu* columns = view->addMenu(tr("&Columns"));
+    for (int c = 0; c < ConnectorTableModel::ColumnCount; ++c) {
+        QAction* a = columns->addAction(m_model->headerData(c, Qt::Horizontal).toString());
+        a->setCheckable(true);
+        a->setChecked(true);
+        a->setObjectName(QStringLiteral("column%1Action").arg(c));
+        a->setEnabled(c != ConnectorTableModel::NameColumn);   // the name always stays visible
+        connect(a, &QAction::toggled, this, [this, c](bool on) { m_view->setColumnHidden(c, !on); });
+        m_view->horizontalHeader()->addAction(a);
+    }
+
+    QMenu* help = menuBar()->addMenu(tr("&Help"));
+    help->addAction(tr("&About Connector Admin"), this, &MainWindow::showAbout)
+        ->setObjectName(QStringLiteral("aboutAction"));
+}
+
+void MainWindow::restoreUiState()
+{
+    QSettings s = uiSettings();
+    restoreGeometry(s.value(QStringLiteral("window/geometry")).toByteArray());
+    restoreState(s.value(QStringLiteral("window/state")).toByteArray());
+    m_splitter->restoreState(s.value(QStringLiteral("window/splitter")).toByteArray());
+    if (m_view->horizontalHeader()->restoreState(s.value(QStringLiteral("window/columns")).toByteArray())) {
+        const auto actions = m_view->horizontalHeader()->actions();
+        for (int c = 0; c < actions.size(); ++c)
+            actions.at(c)->setChecked(!m_view->isColumnHidden(c));
+    }
+    applyAutoRefresh(s.value(QStringLiteral("refresh/minutes"), 0).toInt());
+    HttpOptions options = m_catalog->http()->options();
+    options.transferTimeoutMs = s.value(QStringLiteral("network/timeoutSeconds"), 30).toInt() * 1000;
+    m_catalog->http()->setOptions(options);
+}
+
+void MainWindow::saveUiState()
+{
+    QSettings s = uiSettings();
+    s.setValue(QStringLiteral("window/geometry"), saveGeometry());
+    s.setValue(QStringLiteral("window/state"), saveState());
+    s.setValue(QStringLiteral("window/splitter"), m_splitter->saveState());
+    s.setValue(QStringLiteral("window/columns"), m_view->horizontalHeader()->saveState());
+}
+
+void MainWindow::closeEvent(QCloseEvent* event)
+{
+    saveUiState();
+    event->accept();
+}
+
+void MainWindow::refreshAll()
+{
+    m_catalog->refreshAll();
+}
+
+void MainWindow::updateCount()
+{
+    const int shown = m_filter->rowCount();
+    const int total = m_model->rowCount();
+    m_countLabel->setText(shown == total ? tr("%n connector(s)", nullptr, total)
+                                         : tr("%1 of %n connector(s)", nullptr, total).arg(shown));
+}
+
+void MainWindow::updateProfileFilter()
+{
+    const QString current = m_profileFilter->currentData().toString();
+    const QSignalBlocker blocker(m_profileFilter);
+    m_profileFilter->clear();
+    m_profileFilter->addItem(tr("All profiles"), QString());
+    const QList<Profile> all = m_profiles.profiles();
+    for (const Profile& p : all)
+        m_profileFilter->addItem(ConnectorTableModel::vendorIcon(p.vendor), p.name, p.name);
+    const int index = m_profileFilter->findData(current);
+    m_profileFilter->setCurrentIndex(index < 0 ? 0 : index);
+    if (index < 0)
+        m_filter->setProfileFilter(QString());
+}
+
+void MainWindow::showSelected()
+{
+    const QModelIndex index = m_filter->mapToSource(m_view->currentIndex());
+    if (!index.isValid()) {
+        m_detail->setCurrentIndex(0);
+        return;
+    }
+    const Connector& c = m_model->connector(index.row());
+    m_detailTitle->setText(QStringLiteral("<b>%1</b><br>%2 · %3 · %4")
+                               .arg(c.displayName.toHtmlEscaped(), vendorDisplayName(c.vendor),
+                                    c.profileName.toHtmlEscaped(), c.id.toHtmlEscaped()));
+    m_detailText->setPlainText(QString::fromUtf8(
+        QJsonDocument(QJsonObject{{QStringLiteral("editable"), maskedSecrets(c)}, {QStringLiteral("readOnly"), c.readOnly}})
+            .toJson(QJsonDocument::Indented)));
+    m_detail->setCurrentIndex(1);
+}
+
+void MainWindow::applyAutoRefresh(int minutes)
+{
+    if (minutes > 0)
+        m_autoRefresh->start(minutes * 60 * 1000);
+    else
+        m_autoRefresh->stop();
+}
+
+void MainWindow::showPreferences()
+{
+    auto* dialog = new QDialog(this);
+    dialog->setAttribute(Qt::WA_DeleteOnClose);
+    dialog->setObjectName(QStringLiteral("preferencesDialog"));
+    auto ui = std::make_shared<Ui::PreferencesDialog>();
+    ui->setupUi(dialog);
+    QSettings s = uiSettings();
+    ui->autoRefreshSpin->setValue(s.value(QStringLiteral("refresh/minutes"), 0).toInt());
+    ui->timeoutSpin->setValue(s.value(QStringLiteral("network/timeoutSeconds"), 30).toInt());
+    connect(dialog, &QDialog::accepted, this, [this, ui] {
+        QSettings settings = uiSettings();
+        settings.setValue(QStringLiteral("refresh/minutes"), ui->autoRefreshSpin->value());
+        settings.setValue(QStringLiteral("network/timeoutSeconds"), ui->timeoutSpin->value());
+        applyAutoRefresh(ui->autoRefreshSpin->value());
+        HttpOptions options = m_catalog->http()->options();
+        options.transferTimeoutMs = ui->timeoutSpin->value() * 1000;
+        m_catalog->http()->setOptions(options);
+    });
+    dialog->open();
+}
+
+void MainWindow::showAbout()
+{
+    auto* box = new QMessageBox(QMessageBox::Information, tr("About Connector Admin"),
+                                tr("<h3>Connector Admin %1</h3><p>Administer integration connectors of "
+                                   "Timbal, AI Squared, B3OS, Databar and Bigdata.com.</p>"
+                                   "<p>Qt %2 (built with %3) · QtKeychain %4</p>")
+                                    .arg(QLatin1String(kAppVersion), QLatin1String(qVersion()),
+                                         QLatin1String(QT_VERSION_STR), QLatin1String(kQtKeychainVersion)),
+                                QMessageBox::Ok, this);
+    box->setObjectName(QStringLiteral("aboutBox"));
+    box->setAttribute(Qt::WA_DeleteOnClose);
+    box->setIconPixmap(QIcon(QStringLiteral(":/icons/connector-admin.svg")).pixmap(64, 64));
+    box->open();
 }
 
 void MainWindow::checkKeychain()
@@ -45,18 +385,47 @@ void MainWindow::checkKeychain()
     });
 }
 
+void MainWindow::testConnection(const Profile& profile, QObject* context,
+                                std::function<void(bool, const QString&)> done)
+{
+    m_keys.readKey(profile.name, context, [this, profile, context, done](const KeyStoreResult& r, const SecretBytes& key) {
+        if (!r.ok()) {
+            done(false, r.message + QLatin1Char(' ') + r.hint);
+            return;
+        }
+        // Owned by the asking dialog: closing it cancels the test.
+        ConnectorService* service =
+            createConnectorService(toConnectorProfile(profile, key), m_catalog->http(), context);
+        ConnectorListJob* job = service->list();
+        QObject::connect(job, &ConnectorListJob::finished, context, [service, done](const ConnectorListResult& res) {
+            service->deleteLater();
+            if (res.ok())
+                done(true, tr("Connected: %n connector(s) listed.", nullptr, int(res.connectors.size())));
+            else
+                done(false, res.error.toString());
+        });
+    });
+}
+
 void MainWindow::showProfilesDialog()
 {
-    auto* dialog = new ProfilesDialog(m_profiles, m_keys, m_connectionTest, this);
+    auto* dialog = new ProfilesDialog(
+        m_profiles, m_keys,
+        [this](const Profile& p, QObject* ctx, std::function<void(bool, const QString&)> done) {
+            testConnection(p, ctx, std::move(done));
+        },
+        this);
     dialog->setObjectName(QStringLiteral("profilesDialog"));
     dialog->setAttribute(Qt::WA_DeleteOnClose);
     dialog->setKeychainAvailable(m_keychainAvailable);
+    connect(dialog, &QDialog::finished, this, &MainWindow::refreshAll);
     dialog->open();
 }
 
 void MainWindow::setDemoSandboxUrl(const QUrl& url)
 {
-    statusBar()->showMessage(tr("Demo: built-in sandbox at %1").arg(url.toString()));
+    setWindowTitle(tr("Connector Admin — demo"));
+    statusBar()->showMessage(tr("Demo: built-in sandbox at %1 · keys are held in memory only").arg(url.toString()));
 }
 
 } // namespace ca

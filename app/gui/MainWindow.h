@@ -7,35 +7,80 @@
 #include <QMainWindow>
 #include <QUrl>
 
+class QComboBox;
 class QLabel;
+class QLineEdit;
+class QPlainTextEdit;
+class QSettings;
+class QSplitter;
+class QStackedWidget;
+class QTableView;
+class QTimer;
 
 namespace ca {
 
+class ConnectorCatalog;
+class ConnectorFilterModel;
+class ConnectorTableModel;
 class KeychainBanner;
+class ProfileStatusPanel;
 
-// Placeholder main window until the connector list lands (issue 6): profiles, keychain health.
+// The window an admin sees all day: every connector of every profile in one filterable list,
+// per-profile loading state, and the selected connector's details.
 class MainWindow : public QMainWindow
 {
     Q_OBJECT
 public:
     MainWindow(ProfileStore& profiles, ApiKeys& keys, QWidget* parent = nullptr);
+    ~MainWindow() override;
+
     void setDemoSandboxUrl(const QUrl& url);
-    void setConnectionTest(ConnectionTest test) { m_connectionTest = std::move(test); }
     bool keychainAvailable() const { return m_keychainAvailable; }
+    ConnectorCatalog* catalog() const { return m_catalog; }
+    ConnectorTableModel* connectorModel() const { return m_model; }
+    ConnectorFilterModel* filterModel() const { return m_filter; }
 
 public slots:
     void checkKeychain();
     void showProfilesDialog();
+    void showPreferences();
+    void showAbout();
+    void refreshAll();
 
 signals:
     void keychainChecked(bool available);
 
+protected:
+    void closeEvent(QCloseEvent* event) override;
+
 private:
+    void buildMenus();
+    void restoreUiState();
+    void saveUiState();
+    void updateCount();
+    void updateProfileFilter();
+    void showSelected();
+    void applyAutoRefresh(int minutes);
+    void testConnection(const Profile& profile, QObject* context,
+                        std::function<void(bool, const QString&)> done);
+
     ProfileStore& m_profiles;
     ApiKeys& m_keys;
-    ConnectionTest m_connectionTest;
+    ConnectorTableModel* m_model = nullptr;
+    ConnectorFilterModel* m_filter = nullptr;
+    ConnectorCatalog* m_catalog = nullptr;
     KeychainBanner* m_banner = nullptr;
-    QLabel* m_status = nullptr;
+    ProfileStatusPanel* m_statusPanel = nullptr;
+    QLineEdit* m_filterEdit = nullptr;
+    QComboBox* m_vendorFilter = nullptr;
+    QComboBox* m_profileFilter = nullptr;
+    QLabel* m_countLabel = nullptr;
+    QTableView* m_view = nullptr;
+    QSplitter* m_splitter = nullptr;
+    QStackedWidget* m_detail = nullptr;
+    QLabel* m_detailTitle = nullptr;
+    QPlainTextEdit* m_detailText = nullptr;
+    QTimer* m_autoRefresh = nullptr;
     bool m_keychainAvailable = true;
 };
 

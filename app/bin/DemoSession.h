@@ -1,0 +1,37 @@
+#pragma once
+
+#include "ApiKeys.h"
+#include "ProfileStore.h"
+
+#include <QTemporaryDir>
+#include <QUrl>
+#include <memory>
+
+namespace sandbox {
+class SandboxServer;
+}
+
+namespace ca {
+
+// `connector-admin --demo`: an in-process connector-sandbox, one profile per vendor in a throwaway
+// settings file, and their keys held in memory only. Nothing of the user's is read or written.
+class DemoSession
+{
+public:
+    DemoSession();
+    ~DemoSession();
+
+    // Starts the sandbox and creates the profiles; false with *error when it cannot.
+    bool start(int connectorsPerVendor, QString* error);
+    QUrl sandboxUrl() const;
+    ProfileStore& profiles() { return *m_profiles; }
+    ApiKeys& keys() { return *m_keys; }
+
+private:
+    QTemporaryDir m_dir;
+    std::unique_ptr<sandbox::SandboxServer> m_server;
+    std::unique_ptr<ProfileStore> m_profiles;
+    std::unique_ptr<ApiKeys> m_keys;
+};
+
+} // namespace ca

@@ -1,0 +1,157 @@
+#include "ConnectorCatalog.h"
+
+#include "ConnectorTableModel.h"
+#include "HttpClient.h"
+
+#include <QSet>
+
+namespace ca {
+
+ConnectorProfile toConnectorProfile(const Profile& profile, const SecretBytes& key)
+{
+    ConnectorProfile p;
+    p.name = profile.name;
+    p.vendor = profile.vendor;
+    p.baseUrl = profile.baseUrl;
+    p.orgId = profile.orgId;
+    p.workspaceId = profile.workspaceId;
+    p.apiKey = key.bytes();
+    return p;
+}
+
+ConnectorCatalog::ConnectorCatalog(ProfileStore& profiles, ApiKeys& keys, ConnectorTableModel* model,
+                                   QObject* parent)
+    : QObject(parent), m_profiles(profiles), m_keys(keys), m_model(model), m_http(new HttpClient(this))
+{
+}
+
+ConnectorCatalog::~ConnectorCatalog()
+{
+    for (const auto& job : std::as_const(m_jobs)) {
+        if (job)
+            job->abort();
+    }
+}
+
+QList<ConnectorCatalog::ProfileStatus> ConnectorCatalog::statuses() const
+{
+    QList<ProfileStatus> out;
+    for (const QString& name : m_order)
+        out.append(m_status.value(name));
+    return out;
+}
+
+ConnectorService* ConnectorCatalog::service(const QString& profile) const
+{
+    return m_services.value(profile).data();
+}
+
+void ConnectorCatalog::refreshAll()
+{
+    const QList<Profile> all = m_profiles.profiles();
+    QStringList names;
+    for (const Profile& p : all)
+        names.append(p.name);
+    // Profiles removed since the last refresh leave the list.
+    for (const QString& old : std::as_const(m_order)) {
+        if (!names.contains(old)) {
+            if (auto job = m_jobs.take(old))
+                job->abort();
+            if (auto service = m_services.take(old))
+                service->deleteLater();
+            m_status.remove(old);
+            m_model->removeProfile(old);
+        }
+    }
+    const bool changed = names != m_order;
+    m_order = names;
+    for (const Profile& p : all) {
+        // Every listed profile has a status before anyone is told the list changed.
+        if (!m_status.contains(p.name)) {
+            ProfileStatus s;
+            s.profile = p.name;
+            s.vendor = p.vendor;
+            m_status.insert(p.name, s);
+        }
+    }
+    if (changed)
+        emit profilesChanged();
+    for (const Profile& p : all)
+        refresh(p.name);
+}
+
+void ConnectorCatalog::refresh(const QString& name)
+{
+    const auto profile = m_profiles.find(name);
+    if (!profile)
+        return;
+    if (auto job = m_jobs.value(name); job && !job->isFinished())
+        return;   // already loading: a second refresh would only duplicate the work
+    ProfileStatus s = m_status.value(name);
+    s.profile = name;
+    s.vendor = profile->vendor;
+    s.state = LoadState::Loading;
+    s.loaded = 0;
+    s.expected = -1;
+    s.message.clear();
+    s.hint.clear();
+    setStatus(s);
+    m_keys.readKey(name, this, [this, p = *profile](const KeyStoreResult& r, const SecretBytes& key) {
+        if (!r.ok()) {
+            ProfileStatus failed = m_status.value(p.name);
+            failed.state = LoadState::Failed;
+            failed.message = r.message;
+            failed.hint = r.hint;
+            setStatus(failed);
+            return;
+        }
+        startLoad(p, key);
+    });
+}
+
+void ConnectorCatalog::startLoad(const Profile& profile, const SecretBytes& key)
+{
+    // A new service per load: the key may have been replaced since the last one.
+    if (auto old = m_services.take(profile.name))
+        old->deleteLater();
+    ConnectorService* service = createConnectorService(toConnectorProfile(profile, key), m_http, this);
+    m_services.insert(profile.name, service);
+    ConnectorListJob* job = service->list();
+    m_jobs.insert(profile.name, job);
+    auto seen = std::make_shared<QSet<QString>>();
+    const QString name = profile.name;
+    connect(job, &ConnectorListJob::pageLoaded, this,
+            [this, name, seen](const QList<Connector>& page, int loadedSoFar, int expectedTotal) {
+                for (const Connector& c : page)
+                    seen->insert(c.id);
+                m_model->upsert(name, page);
+                ProfileStatus s = m_status.value(name);
+                s.loaded = loadedSoFar;
+                s.expected = expectedTotal;
+                setStatus(s);
+            });
+    connect(job, &ConnectorListJob::finished, this, [this, name, seen](const ConnectorListResult& result) {
+        ProfileStatus s = m_status.value(name);
+        if (result.ok()) {
+            m_model->removeMissing(name, *seen);
+            s.state = LoadState::Loaded;
+            s.loaded = int(result.connectors.size());
+        } else {
+            // Rows loaded so far stay; the failure is shown inline for this profile only.
+            s.state = LoadState::Failed;
+            s.message = result.error.message;
+            s.hint = result.error.hint;
+        }
+        setStatus(s);
+    });
+}
+
+void ConnectorCatalog::setStatus(const ProfileStatus& status)
+{
+    m_status.insert(status.profile, status);
+    if (!m_order.contains(status.profile))
+        m_order.append(status.profile);
+    emit statusChanged(status.profile);
+}
+
+} // namespace ca

@@ -1,0 +1,69 @@
+#pragma once
+
+#include "ApiKeys.h"
+#include "ApiError.h"
+#include "ConnectorService.h"
+#include "ProfileStore.h"
+
+#include <QHash>
+#include <QObject>
+#include <QPointer>
+#include <memory>
+
+namespace ca {
+
+class ConnectorTableModel;
+class HttpClient;
+
+// The connectors of every profile: reads each profile's key, builds its vendor service and loads
+// its list page by page into the table model, keeping a load state per profile for the window.
+class ConnectorCatalog : public QObject
+{
+    Q_OBJECT
+public:
+    enum class LoadState { Idle, Loading, Loaded, Failed };
+    struct ProfileStatus
+    {
+        QString profile;
+        Vendor vendor = Vendor::Timbal;
+        LoadState state = LoadState::Idle;
+        int loaded = 0;
+        int expected = -1;   // -1: the vendor does not say
+        QString message;     // on failure: what went wrong
+        QString hint;        // on failure: what to do
+    };
+
+    ConnectorCatalog(ProfileStore& profiles, ApiKeys& keys, ConnectorTableModel* model,
+                     QObject* parent = nullptr);
+    ~ConnectorCatalog() override;
+
+    void refreshAll();                      // also picks up added/removed profiles
+    void refresh(const QString& profile);
+    QList<ProfileStatus> statuses() const;  // in profile order
+    ProfileStatus status(const QString& profile) const { return m_status.value(profile); }
+    // The service of a loaded profile (nullptr before its key was read).
+    ConnectorService* service(const QString& profile) const;
+    HttpClient* http() const { return m_http; }
+
+signals:
+    void statusChanged(const QString& profile);
+    void profilesChanged();
+
+private:
+    void startLoad(const Profile& profile, const SecretBytes& key);
+    void setStatus(const ProfileStatus& status);
+
+    ProfileStore& m_profiles;
+    ApiKeys& m_keys;
+    ConnectorTableModel* m_model;
+    HttpClient* m_http;
+    QHash<QString, ProfileStatus> m_status;
+    QHash<QString, QPointer<ConnectorService>> m_services; // children of the catalog
+    QHash<QString, QPointer<ConnectorListJob>> m_jobs;
+    QStringList m_order;
+};
+
+// The network layer's view of a profile: the stored profile plus its key, in memory only.
+ConnectorProfile toConnectorProfile(const Profile& profile, const SecretBytes& key);
+
+} // namespace ca
