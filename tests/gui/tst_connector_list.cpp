@@ -1,0 +1,144 @@
+#include "ConnectorFilterModel.h"
+#include "ConnectorTableModel.h"
+
+#include <QtTest>
+
+using namespace ca;
+
+// The list's model and filter, without a window.
+class TestConnectorList : public QObject
+{
+    Q_OBJECT
+
+    static Connector make(Vendor v, const QString& id, const QString& name, const QString& type = {})
+    {
+        Connector c;
+        c.vendor = v;
+        c.id = id;
+        c.displayName = name;
+        c.type = type;
+        return c;
+    }
+
+private slots:
+    void upsertReplacesInPlaceAndAppendsNew()
+    {
+        ConnectorTableModel model;
+        model.upsert(QStringLiteral("p"), {make(Vendor::Databar, QStringLiteral("1"), QStringLiteral("One")),
+                                           make(Vendor::Databar, QStringLiteral("2"), QStringLiteral("Two"))});
+        QSignalSpy inserted(&model, &QAbstractItemModel::rowsInserted);
+        QSignalSpy changed(&model, &QAbstractItemModel::dataChanged);
+        model.upsert(QStringLiteral("p"), {make(Vendor::Databar, QStringLiteral("2"), QStringLiteral("Two v2")),
+                                           make(Vendor::Databar, QStringLiteral("3"), QStringLiteral("Three"))});
+        QCOMPARE(model.rowCount(), 3);
+        QCOMPARE(inserted.count(), 1);
+        QCOMPARE(changed.count(), 1);
+        QCOMPARE(model.connector(1).displayName, QStringLiteral("Two v2"));
+        QCOMPARE(model.connector(1).profileName, QStringLiteral("p"));
+    }
+
+    void sameIdInTwoProfilesAreTwoRows()
+    {
+        ConnectorTableModel model;
+        model.upsert(QStringLiteral("a"), {make(Vendor::Databar, QStringLiteral("1"), QStringLiteral("x"))});
+        model.upsert(QStringLiteral("b"), {make(Vendor::Databar, QStringLiteral("1"), QStringLiteral("x"))});
+        QCOMPARE(model.rowCount(), 2);
+    }
+
+    void removeMissingDropsOnlyThatProfilesUnseenRows()
+    {
+        ConnectorTableModel model;
+        QList<Connector> page;
+        for (int i = 0; i < 10; ++i)
+            page.append(make(Vendor::Databar, QString::number(i), QStringLiteral("c%1").arg(i)));
+        model.upsert(QStringLiteral("a"), page);
+        model.upsert(QStringLiteral("b"), page);
+        model.removeMissing(QStringLiteral("a"), {QStringLiteral("0"), QStringLiteral("5"), QStringLiteral("9")});
+        QCOMPARE(model.rowCount(), 13);
+        QCOMPARE(model.rowOf(QStringLiteral("a"), QStringLiteral("5")) >= 0, true);
+        QCOMPARE(model.rowOf(QStringLiteral("a"), QStringLiteral("4")), -1);
+        // The index still points at the right rows after removal.
+        for (int row = 0; row < model.rowCount(); ++row) {
+            const Connector& c = model.connector(row);
+            QCOMPARE(model.rowOf(c.profileName, c.id), row);
+        }
+    }
+
+    void filterMatchesEveryWordAcrossFields_data()
+    {
+        QTest::addColumn<QString>("text");
+        QTest::addColumn<QString>("vendor");
+        QTest::addColumn<QString>("profile");
+        QTest::addColumn<QStringList>("expectedIds");
+        QTest::newRow("all") << "" << "" << "" << QStringList{"1001", "con_1", "7", "x-1"};
+        QTest::newRow("name, any case") << "sales" << "" << "" << QStringList{"1001", "con_1"};
+        QTest::newRow("two words") << "sales timbal" << "" << "" << QStringList{"con_1"};
+        QTest::newRow("id") << "1001" << "" << "" << QStringList{"1001"};
+        QTest::newRow("type") << "postgres" << "" << "" << QStringList{"7"};
+        QTest::newRow("vendor display name") << "ai squared" << "" << "" << QStringList{"7"};
+        QTest::newRow("vendor filter") << "" << "databar" << "" << QStringList{"1001"};
+        QTest::newRow("profile filter") << "" << "" << "prod" << QStringList{"1001", "7"};
+        QTest::newRow("nothing") << "zzz" << "" << "" << QStringList{};
+    }
+    void filterMatchesEveryWordAcrossFields()
+    {
+        QFETCH(QString, text);
+        QFETCH(QString, vendor);
+        QFETCH(QString, profile);
+        QFETCH(QStringList, expectedIds);
+        ConnectorTableModel model;
+        model.upsert(QStringLiteral("prod"), {make(Vendor::Databar, QStringLiteral("1001"), QStringLiteral("Sales Leads"), QStringLiteral("enrichment")),
+                                              make(Vendor::AiSquared, QStringLiteral("7"), QStringLiteral("Warehouse"), QStringLiteral("Postgresql"))});
+        model.upsert(QStringLiteral("dev"), {make(Vendor::Timbal, QStringLiteral("con_1"), QStringLiteral("Sales Agent")),
+                                             make(Vendor::Bigdata, QStringLiteral("x-1"), QStringLiteral("Inbox"), QStringLiteral("email"))});
+        ConnectorFilterModel filter;
+        filter.setSourceModel(&model);
+        filter.setFilterText(text);
+        filter.setVendorFilter(vendor);
+        filter.setProfileFilter(profile);
+        QStringList ids;
+        for (int r = 0; r < filter.rowCount(); ++r)
+            ids.append(filter.index(r, ConnectorTableModel::IdColumn).data().toString());
+        ids.sort();
+        expectedIds.sort();
+        QCOMPARE(ids, expectedIds);
+    }
+
+    void numericIdsSortAsNumbers()
+    {
+        ConnectorTableModel model;
+        model.upsert(QStringLiteral("p"), {make(Vendor::Databar, QStringLiteral("1010"), QStringLiteral("a")),
+                                           make(Vendor::Databar, QStringLiteral("999"), QStringLiteral("b")),
+                                           make(Vendor::Databar, QStringLiteral("1002"), QStringLiteral("c"))});
+        ConnectorFilterModel filter;
+        filter.setSourceModel(&model);
+        filter.sort(ConnectorTableModel::IdColumn, Qt::AscendingOrder);
+        QCOMPARE(filter.index(0, ConnectorTableModel::IdColumn).data().toString(), QStringLiteral("999"));
+        QCOMPARE(filter.index(2, ConnectorTableModel::IdColumn).data().toString(), QStringLiteral("1010"));
+    }
+
+    void modifiedRowsAreMarked()
+    {
+        ConnectorTableModel model;
+        model.upsert(QStringLiteral("p"), {make(Vendor::Databar, QStringLiteral("1"), QStringLiteral("One"))});
+        model.setModified(QStringLiteral("p"), QStringLiteral("1"), true);
+        QCOMPARE(model.index(0, ConnectorTableModel::NameColumn).data().toString(), QStringLiteral("• One"));
+        QVERIFY(model.index(0, 0).data(ConnectorTableModel::ModifiedRole).toBool());
+        model.setModified(QStringLiteral("p"), QStringLiteral("1"), false);
+        QCOMPARE(model.index(0, ConnectorTableModel::NameColumn).data().toString(), QStringLiteral("One"));
+    }
+
+    void timbalStatusSaysVersionAndOnline()
+    {
+        Connector c = make(Vendor::Timbal, QStringLiteral("con_1"), QStringLiteral("a"));
+        c.version = QStringLiteral("0.1.2");
+        c.online = false;
+        QCOMPARE(ConnectorTableModel::statusText(c), QStringLiteral("0.1.2 · offline"));
+        c.pendingVersion = QStringLiteral("0.1.4");
+        c.online = true;
+        QCOMPARE(ConnectorTableModel::statusText(c), QStringLiteral("0.1.2 → 0.1.4 pending · online"));
+    }
+};
+
+QTEST_MAIN(TestConnectorList)
+#include "tst_connector_list.moc"

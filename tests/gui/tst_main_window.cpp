@@ -1,0 +1,182 @@
+#include "ConnectorCatalog.h"
+#include "ConnectorFilterModel.h"
+#include "ConnectorTableModel.h"
+#include "MainWindow.h"
+#include "MemoryKeyStore.h"
+#include "SandboxProcess.h"
+
+#include <QComboBox>
+#include <QLabel>
+#include <QLineEdit>
+#include <QPlainTextEdit>
+#include <QPushButton>
+#include <QTableView>
+#include <QTemporaryDir>
+#include <QtTest>
+
+using namespace ca;
+
+// The real main window against a real connector-sandbox process, offscreen.
+class TestMainWindow : public QObject
+{
+    Q_OBJECT
+
+    SandboxProcess m_sandbox{{QStringLiteral("--connectors"), QStringLiteral("30")}};
+    QTemporaryDir m_dir;
+    std::unique_ptr<ProfileStore> m_profiles;
+    MemoryKeyStore* m_backing = nullptr;
+    std::unique_ptr<ApiKeys> m_keys;
+
+    void addProfile(Vendor v, const QByteArray& key)
+    {
+        Profile p;
+        p.name = QStringLiteral("sb-") + vendorId(v);
+        p.vendor = v;
+        p.baseUrl = m_sandbox.vendorUrl(vendorId(v));
+        if (vendorNeedsOrg(v))
+            p.orgId = QStringLiteral("demo-org");
+        if (vendorNeedsWorkspace(v))
+            p.workspaceId = QStringLiteral("1");
+        QString error;
+        QVERIFY2(m_profiles->save(p, &error), qPrintable(error));
+        m_backing->store(p.name, SecretBytes(key));
+    }
+
+    static bool allSettled(MainWindow& w)
+    {
+        const auto statuses = w.catalog()->statuses();
+        if (statuses.isEmpty())
+            return false;
+        for (const auto& s : statuses) {
+            if (s.state == ConnectorCatalog::LoadState::Loading || s.state == ConnectorCatalog::LoadState::Idle)
+                return false;
+        }
+        return true;
+    }
+
+private slots:
+    void initTestCase()
+    {
+        QStandardPaths::setTestModeEnabled(true);
+        QVERIFY2(m_sandbox.start(), qPrintable(m_sandbox.errorString()));
+    }
+
+    void init()
+    {
+        QFile::remove(m_dir.filePath(QStringLiteral("p.conf")));
+        m_profiles = std::make_unique<ProfileStore>(m_dir.filePath(QStringLiteral("p.conf")));
+        auto backing = std::make_unique<MemoryKeyStore>();
+        m_backing = backing.get();
+        m_keys = std::make_unique<ApiKeys>(std::move(backing));
+    }
+
+    void listsEveryConnectorOfEveryProfile()
+    {
+        for (Vendor v : allVendors())
+            addProfile(v, "demo-key");
+        MainWindow w(*m_profiles, *m_keys);
+        w.show();
+        QTRY_VERIFY_WITH_TIMEOUT(allSettled(w), 20000);
+        for (const auto& s : w.catalog()->statuses())
+            QCOMPARE(int(s.state), int(ConnectorCatalog::LoadState::Loaded));
+        QCOMPARE(w.connectorModel()->rowCount(), 5 * 30);
+        auto* count = w.findChild<QLabel*>(QStringLiteral("countLabel"));
+        QCOMPARE(count->text(), QStringLiteral("150 connector(s)"));
+    }
+
+    void filterAsYouTypeAndByVendorAndProfile()
+    {
+        for (Vendor v : allVendors())
+            addProfile(v, "demo-key");
+        MainWindow w(*m_profiles, *m_keys);
+        w.show();
+        QTRY_VERIFY_WITH_TIMEOUT(allSettled(w), 20000);
+        auto* filter = w.findChild<QLineEdit*>(QStringLiteral("filterEdit"));
+        auto* view = w.findChild<QTableView*>(QStringLiteral("connectorView"));
+        QTest::keyClicks(filter, QStringLiteral("databar"));
+        QCOMPARE(view->model()->rowCount(), 30);
+        filter->clear();
+        QTest::keyClicks(filter, QStringLiteral("con_000007"));
+        QCOMPARE(view->model()->rowCount(), 1);
+        QCOMPARE(view->model()->index(0, ConnectorTableModel::VendorColumn).data().toString(), QStringLiteral("Timbal"));
+        filter->clear();
+
+        auto* vendor = w.findChild<QComboBox*>(QStringLiteral("vendorFilter"));
+        vendor->setCurrentIndex(vendor->findData(QStringLiteral("bigdata")));
+        QCOMPARE(view->model()->rowCount(), 30);
+        for (int r = 0; r < view->model()->rowCount(); ++r)
+            QCOMPARE(view->model()->index(r, 0).data(ConnectorTableModel::VendorIdRole).toString(), QStringLiteral("bigdata"));
+        vendor->setCurrentIndex(0);
+        auto* profile = w.findChild<QComboBox*>(QStringLiteral("profileFilter"));
+        profile->setCurrentIndex(profile->findData(QStringLiteral("sb-b3os")));
+        QCOMPARE(view->model()->rowCount(), 30);
+        QCOMPARE(w.findChild<QLabel*>(QStringLiteral("countLabel"))->text(), QStringLiteral("30 of 150 connector(s)"));
+    }
+
+    void aFailingProfileShowsInlineErrorAndRetryRecovers()
+    {
+        addProfile(Vendor::Databar, "demo-key");
+        addProfile(Vendor::Bigdata, "wrong-key");
+        MainWindow w(*m_profiles, *m_keys);
+        w.show();
+        QTRY_VERIFY_WITH_TIMEOUT(allSettled(w), 20000);
+        QCOMPARE(int(w.catalog()->status(QStringLiteral("sb-databar")).state), int(ConnectorCatalog::LoadState::Loaded));
+        QCOMPARE(int(w.catalog()->status(QStringLiteral("sb-bigdata")).state), int(ConnectorCatalog::LoadState::Failed));
+        QWidget* row = w.findChild<QWidget*>(QStringLiteral("profileStatus-sb-bigdata"));
+        QVERIFY(row);
+        auto* text = row->findChild<QLabel*>(QStringLiteral("statusText"));
+        QVERIFY2(text->text().contains(QStringLiteral("API key rejected")), qPrintable(text->text()));
+        auto* retry = row->findChild<QPushButton*>(QStringLiteral("retryButton"));
+        QVERIFY(retry->isVisibleTo(&w));
+        QCOMPARE(w.connectorModel()->rowCount(), 30);   // the good profile is unaffected
+
+        m_backing->store(QStringLiteral("sb-bigdata"), SecretBytes("demo-key"));
+        QTest::mouseClick(retry, Qt::LeftButton);
+        QTRY_COMPARE_WITH_TIMEOUT(int(w.catalog()->status(QStringLiteral("sb-bigdata")).state),
+                                  int(ConnectorCatalog::LoadState::Loaded), 20000);
+        QCOMPARE(w.connectorModel()->rowCount(), 60);
+        QVERIFY(!retry->isVisibleTo(&w));
+    }
+
+    void selectionShowsDetailsWithSecretsMasked()
+    {
+        addProfile(Vendor::Databar, "demo-key");
+        MainWindow w(*m_profiles, *m_keys);
+        w.show();
+        QTRY_VERIFY_WITH_TIMEOUT(allSettled(w), 20000);
+        auto* view = w.findChild<QTableView*>(QStringLiteral("connectorView"));
+        // Find a Databar connector that has header values (they are secrets).
+        int row = -1;
+        for (int r = 0; r < w.connectorModel()->rowCount() && row < 0; ++r) {
+            const Connector& c = w.connectorModel()->connector(r);
+            if (!c.secretPaths.isEmpty())
+                row = r;
+        }
+        QVERIFY2(row >= 0, "the seed has Databar connectors with headers");
+        const Connector c = w.connectorModel()->connector(row);
+        const QModelIndex proxyIndex = w.filterModel()->mapFromSource(w.connectorModel()->index(row, 0));
+        view->setCurrentIndex(proxyIndex);
+        auto* text = w.findChild<QPlainTextEdit*>(QStringLiteral("detailText"));
+        QTRY_VERIFY(text->toPlainText().contains(c.displayName) || text->toPlainText().contains(c.id));
+        for (const QString& path : c.secretPaths) {
+            const QString secret = jsonValueAt(c.editable, path).toString();
+            if (secret.size() >= 4)
+                QVERIFY2(!text->toPlainText().contains(secret), qPrintable(path));
+        }
+    }
+
+    void refreshPicksUpServerChangesInPlace()
+    {
+        addProfile(Vendor::Databar, "demo-key");
+        MainWindow w(*m_profiles, *m_keys);
+        w.show();
+        QTRY_VERIFY_WITH_TIMEOUT(allSettled(w), 20000);
+        const int before = w.connectorModel()->rowCount();
+        w.refreshAll();
+        QTRY_VERIFY_WITH_TIMEOUT(allSettled(w), 20000);
+        QCOMPARE(w.connectorModel()->rowCount(), before);
+    }
+};
+
+QTEST_MAIN(TestMainWindow)
+#include "tst_main_window.moc"
