@@ -7,10 +7,11 @@
 namespace ca {
 
 namespace {
-QString tr(const char* text)
+// lupdate sees this context; free functions below translate through it.
+struct Text
 {
-    return QCoreApplication::translate("Profile", text);
-}
+    Q_DECLARE_TR_FUNCTIONS(Profile)
+};
 } // namespace
 
 QJsonObject Profile::toJson() const
@@ -32,7 +33,7 @@ bool Profile::fromJson(const QJsonObject& json, Profile* out, QString* error)
     const QString vendor = json.value(QStringLiteral("vendor")).toString();
     const auto v = vendorFromId(vendor);
     if (!v) {
-        *error = tr("profile '%1': unknown vendor '%2' (expected timbal, aisquared, b3os, databar or bigdata)")
+        *error = Text::tr("profile '%1': unknown vendor '%2' (expected timbal, aisquared, b3os, databar or bigdata)")
                      .arg(p.name, vendor);
         return false;
     }
@@ -78,24 +79,24 @@ bool isLoopbackHost(const QString& host)
 QString validateProfile(const Profile& p)
 {
     if (!isValidProfileName(p.name))
-        return tr("profile name '%1' is not valid: use 1 to 64 letters, digits, '.', '-' or '_'").arg(p.name);
+        return Text::tr("profile name '%1' is not valid: use 1 to 64 letters, digits, '.', '-' or '_'").arg(p.name);
     if (!p.baseUrl.isEmpty()) {
         const QUrl& u = p.baseUrl;
         if (!u.isValid() || u.host().isEmpty())
-            return tr("profile '%1': base URL '%2' is not a valid URL").arg(p.name, u.toString());
+            return Text::tr("profile '%1': base URL '%2' is not a valid URL").arg(p.name, u.toString());
         if (u.scheme() != QLatin1String("https")
             && !(u.scheme() == QLatin1String("http") && isLoopbackHost(u.host())))
-            return tr("profile '%1': base URL must use https:// (plain http is allowed only for "
+            return Text::tr("profile '%1': base URL must use https:// (plain http is allowed only for "
                       "127.0.0.1/localhost)")
                 .arg(p.name);
         if (!u.userInfo().isEmpty())
-            return tr("profile '%1': base URL must not contain a user name or password").arg(p.name);
+            return Text::tr("profile '%1': base URL must not contain a user name or password").arg(p.name);
     }
     if (vendorNeedsOrg(p.vendor) && p.orgId.trimmed().isEmpty())
-        return tr("profile '%1': %2 needs an organization id (--org)")
+        return Text::tr("profile '%1': %2 needs an organization id (--org)")
             .arg(p.name, vendorDisplayName(p.vendor));
     if (vendorNeedsWorkspace(p.vendor) && p.workspaceId.trimmed().isEmpty())
-        return tr("profile '%1': AI Squared needs a workspace id (--workspace)").arg(p.name);
+        return Text::tr("profile '%1': AI Squared needs a workspace id (--workspace)").arg(p.name);
     return {};
 }
 

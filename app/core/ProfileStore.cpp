@@ -13,10 +13,11 @@ namespace ca {
 namespace {
 const QString kGroup = QStringLiteral("profiles");
 
-QString tr(const char* text)
+// lupdate sees this context; free functions below translate through it.
+struct Text
 {
-    return QCoreApplication::translate("ProfileStore", text);
-}
+    Q_DECLARE_TR_FUNCTIONS(ProfileStore)
+};
 } // namespace
 
 ProfileStore::ProfileStore()
@@ -97,7 +98,7 @@ bool ProfileStore::save(const Profile& profile, QString* error)
     m_settings->sync();
     if (m_settings->status() != QSettings::NoError) {
         if (error)
-            *error = tr("could not write %1").arg(m_settings->fileName());
+            *error = Text::tr("could not write %1").arg(m_settings->fileName());
         return false;
     }
     return true;
@@ -128,12 +129,12 @@ int ProfileStore::importJson(const QByteArray& json, QString* error)
     QJsonParseError parseError;
     const QJsonDocument doc = QJsonDocument::fromJson(json, &parseError);
     if (parseError.error != QJsonParseError::NoError) {
-        *error = tr("not valid JSON at offset %1: %2").arg(parseError.offset).arg(parseError.errorString());
+        *error = Text::tr("not valid JSON at offset %1: %2").arg(parseError.offset).arg(parseError.errorString());
         return -1;
     }
     const QJsonValue list = doc.object().value(QStringLiteral("profiles"));
     if (!list.isArray()) {
-        *error = tr("expected an object with a \"profiles\" array");
+        *error = Text::tr("expected an object with a \"profiles\" array");
         return -1;
     }
     QList<Profile> parsed;
@@ -142,7 +143,7 @@ int ProfileStore::importJson(const QByteArray& json, QString* error)
         // Keys are never imported: a file that carries one is refused so it is not mistaken as stored.
         for (const QString& k : {QStringLiteral("key"), QStringLiteral("apiKey"), QStringLiteral("api_key")}) {
             if (o.contains(k)) {
-                *error = tr("profile '%1' contains an API key field; keys are never imported, set "
+                *error = Text::tr("profile '%1' contains an API key field; keys are never imported, set "
                             "them with 'connectorctl key set'")
                              .arg(o.value(QStringLiteral("name")).toString());
                 return -1;

@@ -11,10 +11,11 @@ namespace ca {
 
 namespace {
 
-QString tr(const char* text)
+// lupdate sees this context; free functions below translate through it.
+struct Text
 {
-    return QCoreApplication::translate("KeychainKeyStore", text);
-}
+    Q_DECLARE_TR_FUNCTIONS(KeychainKeyStore)
+};
 
 KeyStoreResult toResult(const QKeychain::Job* job, const QString& profile)
 {
@@ -23,18 +24,18 @@ KeyStoreResult toResult(const QKeychain::Job* job, const QString& profile)
         return {};
     case QKeychain::EntryNotFound:
         return {KeyStoreResult::Status::NotFound,
-                tr("no API key stored for profile '%1'").arg(profile),
-                tr("set one in Profiles… or with 'connectorctl key set %1'").arg(profile)};
+                Text::tr("no API key stored for profile '%1'").arg(profile),
+                Text::tr("set one in Profiles… or with 'connectorctl key set %1'").arg(profile)};
     case QKeychain::NoBackendAvailable:
         return {KeyStoreResult::Status::Unavailable,
-                tr("no OS keychain is available (%1)").arg(job->errorString()),
-                tr("install and start a Secret Service such as gnome-keyring or KWallet, then "
+                Text::tr("no OS keychain is available (%1)").arg(job->errorString()),
+                Text::tr("install and start a Secret Service such as gnome-keyring or KWallet, then "
                    "restart; until then a key can be used for this session only")};
     case QKeychain::AccessDenied:
     case QKeychain::AccessDeniedByUser:
         return {KeyStoreResult::Status::Unavailable,
-                tr("access to the keychain was denied (%1)").arg(job->errorString()),
-                tr("unlock your login keyring (or allow Connector Admin access) and try again")};
+                Text::tr("access to the keychain was denied (%1)").arg(job->errorString()),
+                Text::tr("unlock your login keyring (or allow Connector Admin access) and try again")};
     case QKeychain::CouldNotDeleteEntry:
     case QKeychain::NotImplemented:
     case QKeychain::OtherError:
@@ -42,8 +43,8 @@ KeyStoreResult toResult(const QKeychain::Job* job, const QString& profile)
     }
     // libsecret without a running service, a locked collection or a D-Bus failure end up here.
     return {KeyStoreResult::Status::Unavailable,
-            tr("the keychain failed: %1").arg(job->errorString()),
-            tr("make sure a Secret Service (gnome-keyring or KWallet) is running and its login "
+            Text::tr("the keychain failed: %1").arg(job->errorString()),
+            Text::tr("make sure a Secret Service (gnome-keyring or KWallet) is running and its login "
                "collection is unlocked")};
 }
 
