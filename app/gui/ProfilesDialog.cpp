@@ -3,7 +3,9 @@
 #include "KeyEntryDialog.h"
 #include "ui_ProfilesDialog.h"
 
+#include <QFileDialog>
 #include <QMessageBox>
+#include <QSaveFile>
 #include <QPushButton>
 
 namespace ca {
@@ -30,6 +32,8 @@ ProfilesDialog::ProfilesDialog(ProfileStore& store, ApiKeys& keys, ConnectionTes
     connect(m_ui->saveButton, &QPushButton::clicked, this, &ProfilesDialog::saveProfile);
     connect(m_ui->setKeyButton, &QPushButton::clicked, this, &ProfilesDialog::askForKey);
     connect(m_ui->testButton, &QPushButton::clicked, this, &ProfilesDialog::testConnection);
+    connect(m_ui->importButton, &QPushButton::clicked, this, &ProfilesDialog::importProfiles);
+    connect(m_ui->exportButton, &QPushButton::clicked, this, &ProfilesDialog::exportProfiles);
     connect(m_ui->vendorCombo, &QComboBox::currentIndexChanged, this, [this] {
         updateVendorFields();
         validateForm();
@@ -251,6 +255,56 @@ void ProfilesDialog::testConnection()
         m_ui->testButton->setEnabled(true);
         showResult(ok, message);
     });
+}
+
+void ProfilesDialog::importProfiles()
+{
+    auto* dialog = new QFileDialog(this, tr("Import profiles"), QString(), tr("Profiles (*.json)"));
+    dialog->setAttribute(Qt::WA_DeleteOnClose);
+    dialog->setFileMode(QFileDialog::ExistingFile);
+    connect(dialog, &QFileDialog::fileSelected, this, &ProfilesDialog::importFrom);
+    dialog->open();
+}
+
+void ProfilesDialog::exportProfiles()
+{
+    auto* dialog = new QFileDialog(this, tr("Export profiles"), QStringLiteral("profiles.json"),
+                                   tr("Profiles (*.json)"));
+    dialog->setAttribute(Qt::WA_DeleteOnClose);
+    dialog->setAcceptMode(QFileDialog::AcceptSave);
+    dialog->setDefaultSuffix(QStringLiteral("json"));
+    connect(dialog, &QFileDialog::fileSelected, this, &ProfilesDialog::exportTo);
+    dialog->open();
+}
+
+bool ProfilesDialog::importFrom(const QString& fileName)
+{
+    QFile file(fileName);
+    if (!file.open(QIODevice::ReadOnly)) {
+        showResult(false, tr("Cannot read %1: %2").arg(fileName, file.errorString()));
+        return false;
+    }
+    QString error;
+    const int count = m_store.importJson(file.read(1024 * 1024), &error);
+    if (count < 0) {
+        showResult(false, tr("Nothing imported from %1: %2").arg(fileName, error));
+        return false;
+    }
+    reload(m_current);
+    emit profilesChanged();
+    showResult(true, tr("Imported %n profile(s). Set their keys before use.", nullptr, count));
+    return true;
+}
+
+bool ProfilesDialog::exportTo(const QString& fileName)
+{
+    QSaveFile file(fileName);
+    if (!file.open(QIODevice::WriteOnly) || file.write(m_store.exportJson()) < 0 || !file.commit()) {
+        showResult(false, tr("Cannot write %1: %2").arg(fileName, file.errorString()));
+        return false;
+    }
+    showResult(true, tr("Profiles exported to %1 (without keys).").arg(fileName));
+    return true;
 }
 
 void ProfilesDialog::showResult(bool ok, const QString& message)

@@ -29,6 +29,10 @@ public:
     // Whether the keychain answered the start-up probe; when not, keys are offered for the session.
     void setKeychainAvailable(bool available) { m_keychainAvailable = available; }
 
+    // Import/export without a file dialog (tests, scripting); same effect as the buttons.
+    bool importFrom(const QString& fileName);
+    bool exportTo(const QString& fileName);
+
 signals:
     void profilesChanged();
 
@@ -45,6 +49,8 @@ private:
     void refreshKeyStatus();
     void testConnection();
     void showResult(bool ok, const QString& message);
+    void importProfiles();
+    void exportProfiles();
 
     std::unique_ptr<Ui::ProfilesDialog> m_ui;
     ProfileStore& m_store;

@@ -8,6 +8,7 @@
 #include <QComboBox>
 #include <QLabel>
 #include <QLineEdit>
+#include <QListWidget>
 #include <QPlainTextEdit>
 #include <QPushButton>
 #include <QTableView>
@@ -163,6 +164,33 @@ private slots:
             if (secret.size() >= 4)
                 QVERIFY2(!text->toPlainText().contains(secret), qPrintable(path));
         }
+    }
+
+    void testConnectionInTheProfilesDialogListsForReal()
+    {
+        addProfile(Vendor::B3os, "demo-key");
+        addProfile(Vendor::Databar, "wrong-key");
+        MainWindow w(*m_profiles, *m_keys);
+        w.show();
+        QTRY_VERIFY_WITH_TIMEOUT(allSettled(w), 20000);
+        w.showProfilesDialog();
+        QDialog* dialog = nullptr;
+        QTRY_VERIFY((dialog = w.findChild<QDialog*>(QStringLiteral("profilesDialog"))));
+        auto* list = dialog->findChild<QListWidget*>(QStringLiteral("profileList"));
+        auto* test = dialog->findChild<QPushButton*>(QStringLiteral("testButton"));
+        auto* result = dialog->findChild<QLabel*>(QStringLiteral("resultLabel"));
+
+        list->setCurrentItem(list->findItems(QStringLiteral("sb-b3os"), Qt::MatchExactly).first());
+        QTRY_VERIFY(test->isEnabled());
+        QTest::mouseClick(test, Qt::LeftButton);
+        QTRY_COMPARE_WITH_TIMEOUT(result->text(), QStringLiteral("Connected: 30 connector(s) listed."), 10000);
+
+        list->setCurrentItem(list->findItems(QStringLiteral("sb-databar"), Qt::MatchExactly).first());
+        QTRY_VERIFY(test->isEnabled());
+        QTest::mouseClick(test, Qt::LeftButton);
+        QTRY_VERIFY_WITH_TIMEOUT(result->text().contains(QStringLiteral("401")) ||
+                                 result->text().contains(QStringLiteral("rejected")), 10000);
+        QVERIFY(!result->text().contains(QStringLiteral("wrong-key")));
     }
 
     void refreshPicksUpServerChangesInPlace()

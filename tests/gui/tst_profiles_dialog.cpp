@@ -207,6 +207,39 @@ private slots:
         QVERIFY(m_store->find(QStringLiteral("team-b")));
     }
 
+    void exportThenImportThroughTheDialogCarriesNoKey()
+    {
+        QString error;
+        QVERIFY(m_store->save({QStringLiteral("team-a"), Vendor::Databar, {}, {}, {}}, &error));
+        m_backing->store(QStringLiteral("team-a"), SecretBytes("ka-secret-123"));
+        auto dialog = makeDialog();
+        const QString file = m_dir.filePath(QStringLiteral("export.json"));
+        QVERIFY(dialog->exportTo(file));
+        QFile f(file);
+        QVERIFY(f.open(QIODevice::ReadOnly));
+        const QByteArray content = f.readAll();
+        QVERIFY(content.contains("team-a"));
+        QVERIFY(!content.contains("ka-secret-123"));
+
+        QVERIFY(m_store->remove(QStringLiteral("team-a")));
+        QVERIFY(dialog->importFrom(file));
+        QVERIFY(m_store->find(QStringLiteral("team-a")));
+        QCOMPARE(child<QListWidget>(dialog.get(), "profileList")->count(), 1);
+    }
+
+    void importOfABadFileSaysWhyAndChangesNothing()
+    {
+        const QString file = m_dir.filePath(QStringLiteral("bad.json"));
+        QFile f(file);
+        QVERIFY(f.open(QIODevice::WriteOnly));
+        f.write("{\"profiles\":[{\"name\":\"x\",\"vendor\":\"acme\"}]}");
+        f.close();
+        auto dialog = makeDialog();
+        QVERIFY(!dialog->importFrom(file));
+        QVERIFY(child<QLabel>(dialog.get(), "resultLabel")->text().contains(QStringLiteral("unknown vendor")));
+        QVERIFY(m_store->profiles().isEmpty());
+    }
+
     void cancellingRemovalKeepsEverything()
     {
         QString error;
