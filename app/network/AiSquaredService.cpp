@@ -227,4 +227,11 @@ void AiSquaredService::describeHttpError(const OperationContext& context, ApiErr
                       .arg(profile().workspaceId, profile().name);
 }
 
+
+QStringList AiSquaredService::serverComputedNotes() const
+{
+    return {tr("updated_at is set by the server"),
+            tr("secret configuration values come back masked; what you send is stored as is")};
+}
+
 } // namespace ca

@@ -13,6 +13,7 @@ class AiSquaredService : public ConnectorService
 {
     Q_OBJECT
 public:
+    QStringList serverComputedNotes() const override;
     AiSquaredService(ConnectorProfile profile, HttpClient* http, QObject* parent = nullptr);
 
     static QString maskedPlaceholder() { return QStringLiteral("*************"); }

@@ -12,6 +12,7 @@ class B3osService : public ConnectorService
 {
     Q_OBJECT
 public:
+    QStringList serverComputedNotes() const override;
     B3osService(ConnectorProfile profile, HttpClient* http, QObject* parent = nullptr);
 
     QJsonObject buildUpdateBody(const Connector& base, const QJsonObject& editedDocument,

@@ -173,4 +173,32 @@ void BigdataService::describeHttpError(const OperationContext& context, ApiError
                       .arg(profile().name);
 }
 
+
+QList<ConnectorService::OmissionEffect> BigdataService::omissionEffects(const Connector& base,
+                                                                       const QJsonObject& body) const
+{
+    // PUT semantics: an omitted description is emptied, share_with_org turned off, and an
+    // omitted email config clears the allowed senders.
+    QList<OmissionEffect> out;
+    auto check = [&](const QString& key, const QJsonValue& after) {
+        const QJsonValue current = base.editable.value(key);
+        if (!body.contains(key) && !current.isUndefined() && current != after)
+            out.append({QLatin1Char('/') + key, current, after});
+    };
+    check(QStringLiteral("description"), QString());
+    check(QStringLiteral("share_with_org"), false);
+    if (base.type == QLatin1String("email") && !body.value(QLatin1String("config")).isObject()) {
+        const QJsonValue allowed = base.editable.value(QLatin1String("config")).toObject().value(QLatin1String("allowed_emails"));
+        if (!allowed.toArray().isEmpty())
+            out.append({QStringLiteral("/config/allowed_emails"), allowed, QJsonArray()});
+    }
+    return out;
+}
+
+QStringList BigdataService::serverComputedNotes() const
+{
+    return {tr("updated_at is set by the server"),
+            tr("the inbox address and email_hash are the server's and are sent back unchanged")};
+}
+
 } // namespace ca

@@ -398,4 +398,15 @@ ConnectorService* createConnectorService(const ConnectorProfile& profile, HttpCl
     return nullptr;
 }
 
+QList<ConnectorService::OmissionEffect> ConnectorService::omissionEffects(const Connector&,
+                                                                         const QJsonObject&) const
+{
+    return {};
+}
+
+QStringList ConnectorService::serverComputedNotes() const
+{
+    return {tr("the last-updated time is set by the server")};
+}
+
 } // namespace ca

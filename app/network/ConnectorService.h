@@ -58,6 +58,18 @@ public:
     // Empty when the profile has what this vendor needs (org id, workspace id, key).
     virtual QString profileRefusal() const;
 
+    // What the vendor's PUT does to stored fields that `body` leaves out (PUT semantics reset
+    // them), for the review. Empty for vendors whose update only touches the fields it is given.
+    struct OmissionEffect
+    {
+        QString path;        // JSON pointer in the editable document
+        QJsonValue current;  // as stored now (may be a secret: mask before showing)
+        QJsonValue after;    // what the server will store instead
+    };
+    virtual QList<OmissionEffect> omissionEffects(const Connector& base, const QJsonObject& body) const;
+    // Fields the server computes itself and that will change on an update, in words.
+    virtual QStringList serverComputedNotes() const;
+
     // The connector's URL: base + path, the id percent-encoded as one path segment.
     QUrl connectorUrl(const QString& id) const;
 

@@ -164,4 +164,31 @@ void DatabarService::describeHttpError(const OperationContext& context, ApiError
     }
 }
 
+
+QList<ConnectorService::OmissionEffect> DatabarService::omissionEffects(const Connector& base,
+                                                                       const QJsonObject& body) const
+{
+    // ConnectorCreate defaults: what a full replacement stores for a field it is not given.
+    static const QJsonObject defaults{{QStringLiteral("type"), QStringLiteral("enrichment")},
+                                      {QStringLiteral("headers"), QJsonArray()},
+                                      {QStringLiteral("parameters"), QJsonArray()},
+                                      {QStringLiteral("body"), QJsonArray()},
+                                      {QStringLiteral("body_template"), QJsonValue::Null},
+                                      {QStringLiteral("rate_limit"), QJsonValue::Null},
+                                      {QStringLiteral("max_concurrency"), QJsonValue::Null}};
+    QList<OmissionEffect> out;
+    for (auto it = defaults.begin(); it != defaults.end(); ++it) {
+        const QJsonValue current = base.editable.value(it.key());
+        if (!body.contains(it.key()) && !current.isUndefined() && current != it.value())
+            out.append({QLatin1Char('/') + it.key(), current, it.value()});
+    }
+    return out;
+}
+
+QStringList DatabarService::serverComputedNotes() const
+{
+    return {tr("rate_limit and max_concurrency are capped by your plan: the server may store less "
+               "than you send")};
+}
+
 } // namespace ca

@@ -1,0 +1,96 @@
+#include "ApplyOperation.h"
+
+namespace ca {
+
+bool changedOnServer(const Connector& base, const Connector& fresh)
+{
+    return base.editable != fresh.editable || base.type != fresh.type;
+}
+
+ApplyOperation::ApplyOperation(ConnectorService* service, Connector base, QJsonObject edited,
+                               QJsonObject reviewedBody, QObject* parent)
+    : QObject(parent), m_service(service), m_base(std::move(base)), m_edited(std::move(edited)),
+      m_reviewedBody(std::move(reviewedBody))
+{
+}
+
+void ApplyOperation::start()
+{
+    if (!m_service) {
+        Outcome o;
+        o.kind = Outcome::Kind::Failed;
+        o.message = tr("the profile's connection is gone; refresh and try again");
+        finish(o);
+        return;
+    }
+    emit stageChanged(Stage::Checking);
+    ConnectorJob* job = m_service->get(m_base.id);
+    m_job = job;
+    connect(job, &ConnectorJob::finished, this, &ApplyOperation::onFresh);
+}
+
+void ApplyOperation::abort()
+{
+    if (m_job)
+        m_job->abort();
+}
+
+void ApplyOperation::onFresh(const ConnectorResult& result)
+{
+    Outcome o;
+    if (!result.ok()) {
+        o.kind = Outcome::Kind::Failed;
+        o.error = result.error;
+        o.message = tr("could not re-read the connector before sending; nothing was sent");
+        finish(o);
+        return;
+    }
+    o.fresh = result.connector;
+    if (changedOnServer(m_base, o.fresh)) {
+        o.kind = Outcome::Kind::Conflict;
+        o.message = tr("%1 was changed on the server after you started editing; nothing was sent")
+                        .arg(m_base.displayName);
+        finish(o);
+        return;
+    }
+    QString refusal;
+    const QJsonObject body = m_service->buildUpdateBody(o.fresh, m_edited, &refusal);
+    if (!refusal.isEmpty()) {
+        o.kind = Outcome::Kind::Refused;
+        o.message = refusal;
+        finish(o);
+        return;
+    }
+    if (body != m_reviewedBody) {
+        // Something the body is built from (e.g. Bigdata's email_hash) moved: review again.
+        o.kind = Outcome::Kind::Conflict;
+        o.message = tr("the body to send is no longer the one you reviewed; nothing was sent");
+        finish(o);
+        return;
+    }
+    emit stageChanged(Stage::Sending);
+    ConnectorUpdateJob* update = m_service->update(o.fresh, m_edited);
+    m_job = update;
+    connect(update, &ConnectorUpdateJob::finished, this, [this, fresh = o.fresh](const UpdateResult& r) {
+        Outcome out;
+        out.fresh = fresh;
+        out.update = r;
+        out.sent = r.sent;
+        out.error = r.error;
+        out.kind = r.ok() ? Outcome::Kind::Applied : (r.sent ? Outcome::Kind::Failed : Outcome::Kind::Refused);
+        if (!r.ok())
+            out.message = r.error.message;
+        finish(out);
+    });
+}
+
+void ApplyOperation::finish(Outcome outcome)
+{
+    if (m_done)
+        return;
+    m_done = true;
+    emit finished(outcome);
+    deleteLater();
+}
+
+} // namespace ca

@@ -1,0 +1,65 @@
+#pragma once
+
+#include "ConnectorService.h"
+
+#include <QObject>
+#include <QPointer>
+
+namespace ca {
+
+// One reviewed edit on its way to the server, by the stale-preview rule: the connector is read
+// again right before the PUT; if it changed on the server since the edit began, or the body built
+// now would differ from the one the admin reviewed, nothing is sent and the caller gets the fresh
+// connector to merge. Used by the review dialog and by `connectorctl apply`. Emits finished()
+// once, then deletes itself.
+class ApplyOperation : public QObject
+{
+    Q_OBJECT
+public:
+    enum class Stage { Checking, Sending };
+    struct Outcome
+    {
+        enum class Kind {
+            Applied,  // PUT answered 2xx; `update` has the answer and the server's differences
+            Conflict, // changed on the server since the edit began; nothing sent; see `fresh`
+            Refused,  // the vendor's rules refuse the body; nothing sent; see `message`
+            Failed    // the re-read or the PUT failed; see `error` (PUT may or may not have landed)
+        };
+        Kind kind = Kind::Failed;
+        Connector fresh;      // the connector as re-read before sending
+        UpdateResult update;  // Applied / Failed-at-PUT
+        ApiError error;
+        QString message;      // Refused / Conflict: why, in words
+        bool sent = false;    // a PUT went out
+    };
+
+    // `base`: the connector as loaded when the edit began. `reviewedBody`: the body the admin saw.
+    ApplyOperation(ConnectorService* service, Connector base, QJsonObject edited,
+                   QJsonObject reviewedBody, QObject* parent = nullptr);
+
+    void start();
+    void abort();
+
+signals:
+    void stageChanged(ca::ApplyOperation::Stage stage);
+    void finished(const ca::ApplyOperation::Outcome& outcome);
+
+private:
+    void onFresh(const ConnectorResult& result);
+    void finish(Outcome outcome);
+
+    QPointer<ConnectorService> m_service;
+    Connector m_base;
+    QJsonObject m_edited;
+    QJsonObject m_reviewedBody;
+    QPointer<ServiceJob> m_job;
+    bool m_done = false;
+};
+
+// True when the server's copy differs from the one an edit started from (content, not stamps:
+// a touched but identical connector is not a conflict).
+bool changedOnServer(const Connector& base, const Connector& fresh);
+
+} // namespace ca
+
+Q_DECLARE_METATYPE(ca::ApplyOperation::Outcome)
