@@ -1,0 +1,882 @@
+#include "ConnectorDiff.h"
+
+#include "Connector.h"
+
+#include <QCryptographicHash>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QMessageAuthenticationCode>
+#include <QRandomGenerator>
+#include <QRegularExpression>
+
+#include <algorithm>
+#include <tuple>
+
+namespace ca {
+
+namespace {
+
+// Lives only in this process: markers cannot be matched against guesses outside it.
+const QByteArray& fingerprintKey()
+{
+    static const QByteArray key = [] {
+        quint32 words[8];
+        QRandomGenerator::system()->fillRange(words);
+        return QByteArray(reinterpret_cast<const char*>(words), sizeof words);
+    }();
+    return key;
+}
+
+void wipe(QByteArray& bytes)
+{
+    volatile char* p = bytes.data();
+    for (qsizetype i = 0; i < bytes.size(); ++i)
+        p[i] = 0;
+}
+
+bool isMarker(const QString& text)
+{
+    static const QRegularExpression re(QStringLiteral("^<secret:[0-9a-f]{8}>$"));
+    return re.match(text).hasMatch();
+}
+
+QString unescapeToken(QString token)
+{
+    return token.replace(QLatin1String("~1"), QLatin1String("/"))
+        .replace(QLatin1String("~0"), QLatin1String("~"));
+}
+
+QList<JsonPathToken> tokensOf(const QString& pointer)
+{
+    QList<JsonPathToken> path;
+    if (pointer.isEmpty())
+        return path;
+    const QStringList parts = pointer.mid(1).split(QLatin1Char('/'));
+    for (const QString& part : parts)
+        path.append({unescapeToken(part), -1});
+    return path;
+}
+
+// Identity of an array item for matching; typed so that 1 and "1" stay different. Strings stand
+// for themselves (no copy: most keys are strings); other scalars start with a NUL character.
+QString scalarIdentity(const QJsonValue& v)
+{
+    switch (v.type()) {
+    case QJsonValue::String:
+        return v.toString();
+    case QJsonValue::Double:
+        return QChar(0) + QLatin1Char('n') + QString::number(v.toDouble(), 'g', 17);
+    case QJsonValue::Bool:
+        return QChar(0) + QLatin1Char(v.toBool() ? 't' : 'f');
+    case QJsonValue::Null:
+        return QChar(0) + QLatin1Char('z');
+    default:
+        return {};
+    }
+}
+
+bool isScalar(const QJsonValue& v)
+{
+    return !v.isObject() && !v.isArray() && !v.isUndefined();
+}
+
+QString plural(int n, const char* one, const char* many)
+{
+    return QStringLiteral("%1 %2").arg(n).arg(QLatin1String(n == 1 ? one : many));
+}
+
+QString unchangedText(const DiffEntry& e)
+{
+    return plural(e.unchangedCount, e.unchangedItems ? "unchanged item" : "unchanged field",
+                  e.unchangedItems ? "unchanged items" : "unchanged fields");
+}
+
+QString shownPath(const QString& path)
+{
+    return path.isEmpty() ? QStringLiteral("/") : path;
+}
+
+QString sideText(const QJsonValue& v)
+{
+    if (v.isUndefined())
+        return {};
+    if (v.isObject())
+        return QString::fromUtf8(QJsonDocument(v.toObject()).toJson(QJsonDocument::Indented))
+            .trimmed();
+    if (v.isArray())
+        return QString::fromUtf8(QJsonDocument(v.toArray()).toJson(QJsonDocument::Indented))
+            .trimmed();
+    return ConnectorDiff::valueText(v);
+}
+
+} // namespace
+
+// ---------------------------------------------------------------------------------------------
+// Options and rules
+
+DiffOptions diffOptionsFor(Vendor vendor)
+{
+    DiffOptions o;
+    switch (vendor) {
+    case Vendor::Timbal:
+        break; // no editable settings, only a version
+    case Vendor::AiSquared: {
+        // Source/destination configurations hold lists of names (tables, scopes): a set, not a
+        // sequence. Secret keys as the server masks them (AiSquaredService::secretPaths).
+        o.arrayKeys.insert(QStringLiteral("/configuration/**"), QString());
+        o.isSecret = [](const QString& pointer) {
+            static const QRegularExpression re(
+                QStringLiteral("password|secret|token|api_key|private_key|credential"),
+                QRegularExpression::CaseInsensitiveOption);
+            if (!pointer.startsWith(QLatin1String("/configuration/")))
+                return false;
+            const QStringList parts = pointer.mid(15).split(QLatin1Char('/'));
+            return std::any_of(parts.begin(), parts.end(),
+                               [](const QString& p) { return re.match(p).hasMatch(); });
+        };
+        break;
+    }
+    case Vendor::B3os:
+        o.secretPaths << QStringLiteral("/data"); // credentials, all of it
+        break;
+    case Vendor::Databar:
+        for (const char* list : {"/headers", "/parameters", "/body"})
+            o.arrayKeys.insert(QLatin1String(list), QStringLiteral("name"));
+        o.secretPaths << QStringLiteral("/headers/*/value"); // third-party API keys, unmasked
+        break;
+    case Vendor::Bigdata:
+        o.arrayKeys.insert(QStringLiteral("/config/allowed_emails"), QString());
+        o.secretPaths << QStringLiteral("/config/user_password");
+        break;
+    }
+    return o;
+}
+
+QString jsonPointerFrom(std::span<const JsonPathToken> path)
+{
+    QString pointer;
+    for (const JsonPathToken& t : path)
+        pointer = jsonPointerAppend(pointer, t.index >= 0 ? QString::number(t.index) : t.key);
+    return pointer;
+}
+
+DiffRules::DiffRules(const DiffOptions& options) : m_isSecret(options.isSecret)
+{
+    QList<std::tuple<int, qsizetype, QString, Pattern, QString>> keys;
+    for (auto it = options.arrayKeys.begin(); it != options.arrayKeys.end(); ++it) {
+        const Pattern p = compile(it.key());
+        const int wildcards = int(std::count_if(p.begin(), p.end(), [](const PatternToken& t) {
+            return t.kind != PatternToken::Literal;
+        }));
+        keys.append({wildcards, -p.size(), it.key(), p, it.value()});
+    }
+    // Most specific rule first; ties by text so that the choice never depends on hash order.
+    std::sort(keys.begin(), keys.end(), [](const auto& l, const auto& r) {
+        return std::tie(std::get<0>(l), std::get<1>(l), std::get<2>(l)) <
+               std::tie(std::get<0>(r), std::get<1>(r), std::get<2>(r));
+    });
+    for (const auto& k : keys)
+        m_arrayKeys.append({std::get<3>(k), std::get<4>(k)});
+    for (const QString& s : options.secretPaths)
+        m_secrets.append(compile(s));
+}
+
+DiffRules::Pattern DiffRules::compile(const QString& pointer)
+{
+    Pattern pattern;
+    for (const JsonPathToken& t : tokensOf(pointer)) {
+        PatternToken p;
+        if (t.key == QLatin1String("*")) {
+            p.kind = PatternToken::AnyOne;
+        } else if (t.key == QLatin1String("**")) {
+            p.kind = PatternToken::AnyDepth;
+        } else {
+            p.text = t.key;
+            bool ok = false;
+            const int index = t.key.toInt(&ok);
+            p.index = ok && index >= 0 ? index : -1;
+        }
+        pattern.append(p);
+    }
+    return pattern;
+}
+
+bool DiffRules::matches(const Pattern& pattern, std::span<const JsonPathToken> path, bool prefix)
+{
+    qsizetype i = 0;
+    for (; i < pattern.size(); ++i) {
+        const PatternToken& t = pattern.at(i);
+        if (t.kind == PatternToken::AnyDepth)
+            return true;
+        if (i >= qsizetype(path.size()))
+            return false;
+        if (t.kind == PatternToken::AnyOne)
+            continue;
+        const JsonPathToken& p = path[size_t(i)];
+        if (p.index >= 0 ? t.index != p.index : t.text != p.key)
+            return false;
+    }
+    return prefix || i == qsizetype(path.size());
+}
+
+std::optional<QString> DiffRules::arrayKeyFor(std::span<const JsonPathToken> path) const
+{
+    for (const auto& [pattern, key] : m_arrayKeys) {
+        if (matches(pattern, path, false))
+            return key;
+    }
+    return std::nullopt;
+}
+
+bool DiffRules::isSecret(std::span<const JsonPathToken> path) const
+{
+    for (const Pattern& p : m_secrets) {
+        if (matches(p, path, true))
+            return true;
+    }
+    return m_isSecret && m_isSecret(jsonPointerFrom(path));
+}
+
+bool DiffRules::isSecretPointer(const QString& pointer) const
+{
+    return isSecret(tokensOf(pointer));
+}
+
+QJsonValue DiffRules::masked(const QJsonValue& value, std::span<const JsonPathToken> path,
+                             bool* replaced) const
+{
+    bool any = false;
+    QJsonValue out = value;
+    if (!m_secrets.isEmpty() || m_isSecret) {
+        QList<JsonPathToken> walk(path.begin(), path.end());
+        out = maskWalk(value, walk, &any);
+    }
+    if (replaced)
+        *replaced = any;
+    return out;
+}
+
+QJsonValue DiffRules::masked(const QJsonValue& value, const QString& pointer, bool* replaced) const
+{
+    return masked(value, tokensOf(pointer), replaced);
+}
+
+QJsonValue DiffRules::maskWalk(const QJsonValue& value, QList<JsonPathToken>& path,
+                               bool* replaced) const
+{
+    if (value.isUndefined())
+        return value;
+    if (isSecret(path)) {
+        *replaced = true;
+        return secretMarker(value);
+    }
+    if (value.isObject()) {
+        const QJsonObject o = value.toObject();
+        QJsonObject out;
+        for (auto it = o.begin(); it != o.end(); ++it) {
+            path.append({it.key(), -1});
+            out.insert(it.key(), maskWalk(it.value(), path, replaced));
+            path.removeLast();
+        }
+        return out;
+    }
+    if (value.isArray()) {
+        const QJsonArray a = value.toArray();
+        QJsonArray out;
+        for (int i = 0; i < a.size(); ++i) {
+            path.append({QString(), i});
+            out.append(maskWalk(a.at(i), path, replaced));
+            path.removeLast();
+        }
+        return out;
+    }
+    return value;
+}
+
+QString DiffRules::secretMarker(const QJsonValue& value)
+{
+    QByteArray bytes = QJsonDocument(QJsonArray{value}).toJson(QJsonDocument::Compact);
+    const QByteArray mac =
+        QMessageAuthenticationCode::hash(bytes, fingerprintKey(), QCryptographicHash::Sha256);
+    wipe(bytes);
+    return QStringLiteral("<secret:%1>").arg(QString::fromLatin1(mac.toHex().left(8)));
+}
+
+bool DiffRules::itemIdentities(const QJsonArray& array, const QString& key, QStringList* ids,
+                               QHash<QString, int>* index, QString* reason)
+{
+    ids->reserve(array.size());
+    index->reserve(array.size());
+    for (int i = 0; i < array.size(); ++i) {
+        const QJsonValue item = array.at(i);
+        QString id;
+        if (key.isEmpty()) {
+            if (!isScalar(item))
+                return false;
+            id = scalarIdentity(item);
+        } else {
+            const QJsonValue field = item.toObject().value(key);
+            if (!field.isString() && !field.isDouble()) {
+                *reason =
+                    QStringLiteral("item %1 has no \"%2\": compared by position").arg(i).arg(key);
+                return false;
+            }
+            id = scalarIdentity(field);
+        }
+        const qsizetype before = index->size();
+        index->insert(id, i);
+        if (index->size() == before) {
+            // Never the value itself: it may be secret.
+            *reason =
+                key.isEmpty()
+                    ? QStringLiteral("duplicate values: compared by position")
+                    : QStringLiteral("duplicate \"%1\" values: compared by position").arg(key);
+            return false;
+        }
+        ids->append(id);
+    }
+    return true;
+}
+
+QString DiffRules::itemSelector(const QJsonValue& item, const QString& key, bool secret)
+{
+    const QJsonValue shown = key.isEmpty() ? item : item.toObject().value(key);
+    QString text;
+    if (secret)
+        text = secretMarker(shown);
+    else if (key.isEmpty() || !shown.isString())
+        text = ConnectorDiff::valueText(shown);
+    else
+        text = shown.toString();
+    return key.isEmpty() ? QLatin1Char('[') + text + QLatin1Char(']')
+                         : QStringLiteral("[%1=%2]").arg(key, text);
+}
+
+// ---------------------------------------------------------------------------------------------
+// The walk
+
+namespace {
+
+// A matched array item is named by its key or value ("[name=X]"); the text is made only when an
+// entry needs it, as most items are unchanged.
+struct ItemName
+{
+    bool named = false;
+    QJsonValue item;
+    QString key;
+};
+
+class DiffWalker
+{
+public:
+    DiffWalker(const DiffRules& rules, QList<DiffEntry>& out,
+               QList<ConnectorDiff::Fallback>& fallbacks)
+        : m_rules(rules), m_out(out), m_fallbacks(fallbacks)
+    {
+        m_before.reserve(32);
+        m_after.reserve(32);
+        m_names.reserve(32);
+    }
+
+    // Entries for the value at the current path; true when anything differs.
+    bool diffValue(const QJsonValue& b, const QJsonValue& a)
+    {
+        if (b.isObject() && a.isObject())
+            return diffObject(b.toObject(), a.toObject());
+        if (b.isArray() && a.isArray())
+            return diffArray(b.toArray(), a.toArray());
+        if (b == a)
+            return false;
+        emitChanged(b, a);
+        return true;
+    }
+
+private:
+    void push(const JsonPathToken& b, const JsonPathToken& a, const ItemName& name = {})
+    {
+        m_before.append(b);
+        m_after.append(a);
+        m_names.append(name);
+    }
+    void pop()
+    {
+        m_before.removeLast();
+        m_after.removeLast();
+        m_names.removeLast();
+    }
+
+    QString selectorAt(qsizetype level) const
+    {
+        const ItemName& n = m_names.at(level);
+        auto secretIn = [&](const QList<JsonPathToken>& side) {
+            if (side.at(level).index < 0)
+                return false;
+            QList<JsonPathToken> path(side.begin(), side.begin() + level + 1);
+            if (!n.key.isEmpty())
+                path.append({n.key, -1});
+            return m_rules.isSecret(path);
+        };
+        return DiffRules::itemSelector(n.item, n.key, secretIn(m_before) || secretIn(m_after));
+    }
+
+    // Matched items by name; other levels are spelled as in `after` (for removed positional
+    // items the after token carries the old index).
+    QString displayPath() const
+    {
+        QString path;
+        for (qsizetype i = 0; i < m_after.size(); ++i) {
+            if (m_names.at(i).named)
+                path += selectorAt(i);
+            else
+                path = jsonPointerAppend(path, m_after.at(i).index >= 0
+                                                   ? QString::number(m_after.at(i).index)
+                                                   : m_after.at(i).key);
+        }
+        return path;
+    }
+
+    DiffEntry entry(DiffEntry::Kind kind) const
+    {
+        DiffEntry e;
+        e.kind = kind;
+        e.path = displayPath();
+        e.depth = int(m_after.size()) - 1;
+        e.positional = m_positionalDepth > 0;
+        return e;
+    }
+
+    void emitChanged(const QJsonValue& b, const QJsonValue& a)
+    {
+        DiffEntry e = entry(DiffEntry::Kind::Changed);
+        e.beforePointer = jsonPointerFrom(m_before);
+        e.afterPointer = jsonPointerFrom(m_after);
+        if (m_rules.isSecret(m_before) || m_rules.isSecret(m_after)) {
+            e.before = DiffRules::secretMarker(b);
+            e.after = DiffRules::secretMarker(a);
+            e.secret = true;
+        } else {
+            bool mb = false;
+            bool ma = false;
+            e.before = m_rules.masked(b, m_before, &mb);
+            e.after = m_rules.masked(a, m_after, &ma);
+            e.secret = mb || ma;
+        }
+        m_out.append(e);
+    }
+
+    void emitAdded(const QJsonValue& a, bool byValue = false)
+    {
+        DiffEntry e = entry(DiffEntry::Kind::Added);
+        e.afterPointer = jsonPointerFrom(m_after);
+        e.after = m_rules.masked(a, m_after, &e.secret);
+        e.byValue = byValue;
+        m_out.append(e);
+    }
+
+    void emitRemoved(const QJsonValue& b, bool byValue = false)
+    {
+        DiffEntry e = entry(DiffEntry::Kind::Removed);
+        e.beforePointer = jsonPointerFrom(m_before);
+        e.before = m_rules.masked(b, m_before, &e.secret);
+        e.byValue = byValue;
+        m_out.append(e);
+    }
+
+    // Called with the container's own path on the stack.
+    void insertUnchanged(qsizetype at, int count, bool items)
+    {
+        DiffEntry e = entry(DiffEntry::Kind::Unchanged);
+        e.depth = int(m_after.size());
+        e.beforePointer = jsonPointerFrom(m_before);
+        e.afterPointer = jsonPointerFrom(m_after);
+        e.unchangedCount = count;
+        e.unchangedItems = items;
+        m_out.insert(at, e);
+    }
+
+    // Counts unchanged children into runs; the run entry goes in front of the next change.
+    struct Runs
+    {
+        int run = 0;
+        bool any = false;
+    };
+    void afterChild(Runs& r, bool changed, qsizetype startedAt, bool items)
+    {
+        if (!changed) {
+            ++r.run;
+            return;
+        }
+        if (r.run > 0)
+            insertUnchanged(startedAt, r.run, items);
+        r.run = 0;
+        r.any = true;
+    }
+    bool finish(Runs& r, bool items)
+    {
+        if (r.any && r.run > 0)
+            insertUnchanged(m_out.size(), r.run, items);
+        return r.any;
+    }
+
+    bool diffObject(const QJsonObject& b, const QJsonObject& a)
+    {
+        QStringList keys = b.keys();
+        const QStringList afterKeys = a.keys();
+        // Same keys in sorted storage order (the usual case): walk both objects side by side.
+        const bool inStep = afterKeys == keys && std::is_sorted(keys.begin(), keys.end());
+        if (!inStep) {
+            keys += afterKeys;
+            std::sort(keys.begin(), keys.end());
+            keys.erase(std::unique(keys.begin(), keys.end()), keys.end());
+        }
+        Runs runs;
+        for (qsizetype k = 0; k < keys.size(); ++k) {
+            const QString& key = keys.at(k);
+            const auto bi = inStep ? b.constBegin() + k : b.constFind(key);
+            const auto ai = inStep ? a.constBegin() + k : a.constFind(key);
+            push({key, -1}, {key, -1});
+            const qsizetype at = m_out.size();
+            bool changed = true;
+            if (bi == b.constEnd())
+                emitAdded(*ai);
+            else if (ai == a.constEnd())
+                emitRemoved(*bi);
+            else
+                changed = diffValue(*bi, *ai);
+            pop();
+            afterChild(runs, changed, at, false);
+        }
+        return finish(runs, false);
+    }
+
+    bool diffPositional(const QJsonArray& b, const QJsonArray& a)
+    {
+        Runs runs;
+        const int common = int(std::min(b.size(), a.size()));
+        for (int i = 0; i < common; ++i) {
+            push({QString(), i}, {QString(), i});
+            const qsizetype at = m_out.size();
+            const bool changed = diffValue(b.at(i), a.at(i));
+            pop();
+            afterChild(runs, changed, at, true);
+        }
+        for (int i = common; i < a.size(); ++i) {
+            push({QString(), -1}, {QString(), i});
+            const qsizetype at = m_out.size();
+            emitAdded(a.at(i));
+            pop();
+            afterChild(runs, true, at, true);
+        }
+        for (int i = common; i < b.size(); ++i) {
+            push({QString(), i}, {QString(), i});
+            const qsizetype at = m_out.size();
+            emitRemoved(b.at(i));
+            pop();
+            afterChild(runs, true, at, true);
+        }
+        return finish(runs, true);
+    }
+
+    bool fallBack(const QJsonArray& b, const QJsonArray& a, const QString& reason)
+    {
+        ++m_positionalDepth;
+        const bool changed = diffPositional(b, a);
+        --m_positionalDepth;
+        if (changed && !reason.isEmpty())
+            m_fallbacks.append({displayPath(), reason});
+        return changed;
+    }
+
+    bool diffArray(const QJsonArray& b, const QJsonArray& a)
+    {
+        std::optional<QString> key = m_rules.arrayKeyFor(m_after);
+        if (!key)
+            key = m_rules.arrayKeyFor(m_before);
+        if (!key)
+            return diffPositional(b, a);
+
+        QStringList beforeIds;
+        QStringList afterIds;
+        QHash<QString, int> beforeIndex;
+        QHash<QString, int> afterIndex;
+        QString reason;
+        if (!DiffRules::itemIdentities(b, *key, &beforeIds, &beforeIndex, &reason) ||
+            !DiffRules::itemIdentities(a, *key, &afterIds, &afterIndex, &reason))
+            return fallBack(b, a, reason);
+
+        // match[j]: position in before of after's item j, or -1 (added).
+        QList<int> match(a.size(), -1);
+        QList<bool> matchedBefore(b.size(), false);
+        for (int j = 0; j < a.size(); ++j) {
+            const int i = beforeIndex.value(afterIds.at(j), -1);
+            match[j] = i;
+            if (i >= 0)
+                matchedBefore[i] = true;
+        }
+        const QList<bool> stays = longestIncreasingRun(match);
+
+        Runs runs;
+        int nextRemoved = 0;
+        auto emitRemovedBefore = [&](int limit) {
+            limit = std::min(limit, int(b.size()));
+            for (; nextRemoved < limit; ++nextRemoved) {
+                if (matchedBefore.at(nextRemoved))
+                    continue;
+                const int i = nextRemoved;
+                push({QString(), i}, {QString(), -1}, {true, b.at(i), *key});
+                const qsizetype at = m_out.size();
+                emitRemoved(b.at(i), key->isEmpty());
+                pop();
+                afterChild(runs, true, at, true);
+            }
+        };
+
+        for (int j = 0; j < a.size(); ++j) {
+            const int i = match.at(j);
+            // Removed items go where they were: before the next item that kept its place, or
+            // before an item that took their position.
+            if (i >= 0 && stays.at(j))
+                emitRemovedBefore(i);
+            else if (i < 0)
+                emitRemovedBefore(j + 1);
+            push({QString(), i}, {QString(), j}, {true, a.at(j), *key});
+            const qsizetype at = m_out.size();
+            bool changed = true;
+            if (i < 0) {
+                emitAdded(a.at(j), key->isEmpty());
+            } else if (!stays.at(j)) {
+                DiffEntry e = entry(DiffEntry::Kind::Moved);
+                e.beforePointer = jsonPointerFrom(m_before);
+                e.afterPointer = jsonPointerFrom(m_after);
+                e.fromIndex = i;
+                e.toIndex = j;
+                e.byValue = key->isEmpty();
+                m_out.append(e);
+                if (!key->isEmpty() && diffValue(b.at(i), a.at(j)))
+                    m_out[at].movedAndChanged = true;
+            } else {
+                changed = !key->isEmpty() && diffValue(b.at(i), a.at(j));
+            }
+            pop();
+            afterChild(runs, changed, at, true);
+        }
+        emitRemovedBefore(int(b.size()));
+        return finish(runs, true);
+    }
+
+    // Items that keep their relative order: the longest increasing run of before-positions in
+    // after order (O(n log n)). The others moved.
+    static QList<bool> longestIncreasingRun(const QList<int>& match)
+    {
+        QList<bool> stays(match.size(), false);
+        QList<int> tails; // tails[k]: index into match of the smallest tail of a run of length k+1
+        QList<int> previous(match.size(), -1);
+        for (int j = 0; j < match.size(); ++j) {
+            if (match.at(j) < 0)
+                continue;
+            const auto pos =
+                std::lower_bound(tails.begin(), tails.end(), match.at(j),
+                                 [&](int tail, int value) { return match.at(tail) < value; });
+            const qsizetype k = pos - tails.begin();
+            previous[j] = k > 0 ? tails.at(k - 1) : -1;
+            if (pos == tails.end())
+                tails.append(j);
+            else
+                *pos = j;
+        }
+        for (int j = tails.isEmpty() ? -1 : tails.last(); j >= 0; j = previous.at(j))
+            stays[j] = true;
+        return stays;
+    }
+
+    const DiffRules& m_rules;
+    QList<DiffEntry>& m_out;
+    QList<ConnectorDiff::Fallback>& m_fallbacks;
+    QList<JsonPathToken> m_before;
+    QList<JsonPathToken> m_after;
+    QList<ItemName> m_names;
+    int m_positionalDepth = 0;
+};
+
+} // namespace
+
+// ---------------------------------------------------------------------------------------------
+// The result
+
+ConnectorDiff::ConnectorDiff(const QJsonValue& before, const QJsonValue& after,
+                             const DiffOptions& options)
+{
+    const DiffRules rules(options);
+    DiffWalker walker(rules, m_entries, m_fallbacks);
+    walker.diffValue(before, after);
+    for (const DiffEntry& e : std::as_const(m_entries)) {
+        switch (e.kind) {
+        case DiffEntry::Kind::Added:
+            ++m_added;
+            break;
+        case DiffEntry::Kind::Removed:
+            ++m_removed;
+            break;
+        case DiffEntry::Kind::Changed:
+            ++m_changed;
+            break;
+        case DiffEntry::Kind::Moved:
+            ++m_moved;
+            break;
+        case DiffEntry::Kind::Unchanged:
+            m_unchanged += e.unchangedCount;
+            break;
+        }
+    }
+}
+
+QString diffKindName(DiffEntry::Kind kind)
+{
+    switch (kind) {
+    case DiffEntry::Kind::Added:
+        return QStringLiteral("added");
+    case DiffEntry::Kind::Removed:
+        return QStringLiteral("removed");
+    case DiffEntry::Kind::Changed:
+        return QStringLiteral("changed");
+    case DiffEntry::Kind::Moved:
+        return QStringLiteral("moved");
+    case DiffEntry::Kind::Unchanged:
+        return QStringLiteral("unchanged");
+    }
+    return {};
+}
+
+QString ConnectorDiff::summaryLine() const
+{
+    if (isEmpty())
+        return QStringLiteral("no changes");
+    QString line = QStringLiteral("%1 changed, %2 added, %3 removed")
+                       .arg(m_changed)
+                       .arg(m_added)
+                       .arg(m_removed);
+    if (m_moved > 0)
+        line += QStringLiteral(", %1 moved").arg(m_moved);
+    return line;
+}
+
+QString ConnectorDiff::valueText(const QJsonValue& value)
+{
+    if (value.isUndefined())
+        return {};
+    if (value.isString() && isMarker(value.toString()))
+        return value.toString();
+    if (value.isObject())
+        return QString::fromUtf8(QJsonDocument(value.toObject()).toJson(QJsonDocument::Compact));
+    const QByteArray json = QJsonDocument(QJsonArray{value}).toJson(QJsonDocument::Compact);
+    // "[...]" around the value itself.
+    return QString::fromUtf8(json.mid(1, json.size() - 2));
+}
+
+QJsonObject ConnectorDiff::toJson() const
+{
+    QJsonArray entries;
+    for (const DiffEntry& e : m_entries) {
+        QJsonObject o{{QStringLiteral("op"), diffKindName(e.kind)},
+                      {QStringLiteral("path"), e.path},
+                      {QStringLiteral("depth"), e.depth}};
+        if (e.kind != DiffEntry::Kind::Added)
+            o.insert(QStringLiteral("beforePointer"), e.beforePointer);
+        if (e.kind != DiffEntry::Kind::Removed)
+            o.insert(QStringLiteral("afterPointer"), e.afterPointer);
+        if (!e.before.isUndefined())
+            o.insert(QStringLiteral("before"), e.before);
+        if (!e.after.isUndefined())
+            o.insert(QStringLiteral("after"), e.after);
+        if (e.kind == DiffEntry::Kind::Moved) {
+            o.insert(QStringLiteral("from"), e.fromIndex);
+            o.insert(QStringLiteral("to"), e.toIndex);
+            o.insert(QStringLiteral("changed"), e.movedAndChanged);
+        }
+        if (e.kind == DiffEntry::Kind::Unchanged) {
+            o.insert(QStringLiteral("count"), e.unchangedCount);
+            o.insert(QStringLiteral("of"),
+                     e.unchangedItems ? QStringLiteral("items") : QStringLiteral("fields"));
+        }
+        if (e.secret)
+            o.insert(QStringLiteral("secret"), true);
+        if (e.positional)
+            o.insert(QStringLiteral("positional"), true);
+        if (e.byValue)
+            o.insert(QStringLiteral("byValue"), true);
+        entries.append(o);
+    }
+    QJsonArray fallbacks;
+    for (const Fallback& f : m_fallbacks)
+        fallbacks.append(
+            QJsonObject{{QStringLiteral("path"), f.path}, {QStringLiteral("reason"), f.reason}});
+    const QJsonObject summary{
+        {QStringLiteral("changed"), m_changed},     {QStringLiteral("added"), m_added},
+        {QStringLiteral("removed"), m_removed},     {QStringLiteral("moved"), m_moved},
+        {QStringLiteral("unchanged"), m_unchanged}, {QStringLiteral("text"), summaryLine()}};
+    return QJsonObject{{QStringLiteral("summary"), summary},
+                       {QStringLiteral("entries"), entries},
+                       {QStringLiteral("positionalFallbacks"), fallbacks}};
+}
+
+QString ConnectorDiff::toText() const
+{
+    QStringList lines;
+    for (const Fallback& f : m_fallbacks)
+        lines << QStringLiteral("! %1: %2").arg(shownPath(f.path), f.reason);
+    for (const DiffEntry& e : m_entries) {
+        const QString path = shownPath(e.path);
+        switch (e.kind) {
+        case DiffEntry::Kind::Changed:
+            lines << QStringLiteral("~ %1: %2 → %3")
+                         .arg(path, valueText(e.before), valueText(e.after));
+            break;
+        case DiffEntry::Kind::Added:
+            lines << (e.byValue ? QStringLiteral("+ ") + path
+                                : QStringLiteral("+ %1: %2").arg(path, valueText(e.after)));
+            break;
+        case DiffEntry::Kind::Removed:
+            lines << (e.byValue ? QStringLiteral("- ") + path
+                                : QStringLiteral("- %1: %2").arg(path, valueText(e.before)));
+            break;
+        case DiffEntry::Kind::Moved:
+            lines
+                << QStringLiteral("> %1: moved %2 → %3").arg(path).arg(e.fromIndex).arg(e.toIndex);
+            break;
+        case DiffEntry::Kind::Unchanged:
+            lines << (e.path.isEmpty() ? QStringLiteral("= ") + unchangedText(e)
+                                       : QStringLiteral("= %1: %2").arg(path, unchangedText(e)));
+            break;
+        }
+    }
+    return lines.join(QLatin1Char('\n'));
+}
+
+QList<DiffRow> ConnectorDiff::sideBySide() const
+{
+    QList<DiffRow> rows;
+    rows.reserve(m_entries.size());
+    for (const DiffEntry& e : m_entries) {
+        DiffRow r;
+        r.kind = e.kind;
+        r.path = shownPath(e.path);
+        r.depth = e.depth;
+        switch (e.kind) {
+        case DiffEntry::Kind::Moved:
+            r.beforeText = QStringLiteral("position %1").arg(e.fromIndex);
+            r.afterText = QStringLiteral("position %1").arg(e.toIndex);
+            break;
+        case DiffEntry::Kind::Unchanged:
+            r.beforeText = r.afterText = unchangedText(e);
+            break;
+        default:
+            r.beforeText = sideText(e.before);
+            r.afterText = sideText(e.after);
+            break;
+        }
+        rows.append(r);
+    }
+    return rows;
+}
+
+} // namespace ca
