@@ -4,6 +4,7 @@
 #include "KeychainKeyStore.h"
 #include "MainWindow.h"
 #include "ProfileStore.h"
+#include "ScreenshotTour.h"
 
 #include <QApplication>
 #include <QCommandLineParser>
@@ -28,8 +29,13 @@ int main(int argc, char* argv[])
     QCommandLineOption demoConnectors(QStringLiteral("demo-connectors"),
                                       QApplication::translate("main", "Connectors per vendor in the demo (default 25)."),
                                       QStringLiteral("N"), QStringLiteral("25"));
+    QCommandLineOption tour(QStringLiteral("screenshot-tour"),
+                            QApplication::translate("main", "With --demo: save screenshots of the main views into DIR, then quit."),
+                            QStringLiteral("DIR"));
+    tour.setFlags(QCommandLineOption::HiddenFromHelp);
     parser.addOption(demo);
     parser.addOption(demoConnectors);
+    parser.addOption(tour);
     parser.process(app);
 
     ca::DemoSession demoSession;
@@ -62,5 +68,10 @@ int main(int argc, char* argv[])
     if (parser.isSet(demo))
         window.setDemoSandboxUrl(demoSession.sandboxUrl());
     window.show();
+    std::unique_ptr<ca::ScreenshotTour> screenshots;
+    if (parser.isSet(tour) && parser.isSet(demo)) {
+        screenshots = std::make_unique<ca::ScreenshotTour>(&window, parser.value(tour));
+        screenshots->start();
+    }
     return app.exec();
 }

@@ -6,7 +6,9 @@
 #include "ConnectorTableModel.h"
 #include "HttpClient.h"
 #include "KeychainBanner.h"
+#include "ConnectorForm.h"
 #include "ProfileStatusPanel.h"
+#include "ReviewChangesDialog.h"
 #include "ui_PreferencesDialog.h"
 
 #include <QAction>
@@ -20,7 +22,7 @@
 #include <QLineEdit>
 #include <QMenuBar>
 #include <QMessageBox>
-#include <QPlainTextEdit>
+#include <QPushButton>
 #include <QScrollArea>
 #include <QSettings>
 #include <QSplitter>
@@ -35,37 +37,6 @@ namespace ca {
 
 namespace {
 // Window layout and preferences: no secrets, separate from the profiles file.
-// The editable document with every secret value replaced by a fixed mask, for display.
-QJsonObject maskedSecrets(const Connector& c)
-{
-    QJsonObject out = c.editable;
-    for (const QString& path : c.secretPaths) {
-        const QStringList parts = path.split(QLatin1Char('/'), Qt::SkipEmptyParts);
-        std::function<QJsonValue(const QJsonValue&, int)> mask = [&](const QJsonValue& v, int i) -> QJsonValue {
-            if (i == parts.size())
-                return QStringLiteral("••••••");
-            const QString token = QString(parts.at(i)).replace(QStringLiteral("~1"), QStringLiteral("/")).replace(QStringLiteral("~0"), QStringLiteral("~"));
-            if (v.isObject()) {
-                QJsonObject o = v.toObject();
-                if (o.contains(token))
-                    o.insert(token, mask(o.value(token), i + 1));
-                return o;
-            }
-            if (v.isArray()) {
-                QJsonArray a = v.toArray();
-                bool ok = false;
-                const int n = token.toInt(&ok);
-                if (ok && n >= 0 && n < a.size())
-                    a.replace(n, mask(a.at(n), i + 1));
-                return a;
-            }
-            return v;
-        };
-        out = mask(out, 0).toObject();
-    }
-    return out;
-}
-
 QSettings uiSettings()
 {
     return QSettings(QSettings::IniFormat, QSettings::UserScope, QLatin1String(kOrgName), QStringLiteral("ui"));
@@ -159,22 +130,38 @@ MainWindow::MainWindow(ProfileStore& profiles, ApiKeys& keys, QWidget* parent)
     m_detail->addWidget(empty);
     auto* page = new QWidget(m_detail);
     auto* pageLayout = new QVBoxLayout(page);
+    pageLayout->setContentsMargins(4, 0, 0, 0);
     m_detailTitle = new QLabel(page);
     m_detailTitle->setObjectName(QStringLiteral("detailTitle"));
     m_detailTitle->setTextInteractionFlags(Qt::TextSelectableByMouse);
     m_detailTitle->setWordWrap(true);
-    m_detailText = new QPlainTextEdit(page);
-    m_detailText->setObjectName(QStringLiteral("detailText"));
-    m_detailText->setReadOnly(true);
-    m_detailText->setFont(QFontDatabase::systemFont(QFontDatabase::FixedFont));
+    auto* scroll = new QScrollArea(page);
+    scroll->setObjectName(QStringLiteral("formScroll"));
+    scroll->setWidgetResizable(true);
+    scroll->setFrameShape(QFrame::NoFrame);
+    m_formHost = new QWidget(scroll);
+    auto* hostLayout = new QVBoxLayout(m_formHost);
+    hostLayout->setContentsMargins(0, 0, 0, 0);
+    scroll->setWidget(m_formHost);
+    auto* actionsRow = new QHBoxLayout;
+    m_reviewButton = new QPushButton(tr("&Review && apply…"), page);
+    m_reviewButton->setObjectName(QStringLiteral("reviewButton"));
+    m_revertButton = new QPushButton(tr("Re&vert"), page);
+    m_revertButton->setObjectName(QStringLiteral("revertButton"));
+    actionsRow->addStretch(1);
+    actionsRow->addWidget(m_revertButton);
+    actionsRow->addWidget(m_reviewButton);
     pageLayout->addWidget(m_detailTitle);
-    pageLayout->addWidget(m_detailText, 1);
+    pageLayout->addWidget(scroll, 1);
+    pageLayout->addLayout(actionsRow);
+    connect(m_reviewButton, &QPushButton::clicked, this, &MainWindow::reviewAndApply);
+    connect(m_revertButton, &QPushButton::clicked, this, &MainWindow::revertEdit);
     m_detail->addWidget(page);
     m_splitter->addWidget(m_view);
     m_splitter->addWidget(m_detail);
     m_splitter->setStretchFactor(0, 3);
     m_splitter->setStretchFactor(1, 2);
-    m_splitter->setSizes({860, 420});
+    m_splitter->setSizes({700, 640});
     layout->addWidget(m_splitter, 1);
     setCentralWidget(central);
 
@@ -187,7 +174,25 @@ MainWindow::MainWindow(ProfileStore& profiles, ApiKeys& keys, QWidget* parent)
     connect(m_filter, &QAbstractItemModel::rowsRemoved, this, &MainWindow::updateCount);
     connect(m_filter, &QAbstractItemModel::modelReset, this, &MainWindow::updateCount);
     connect(m_filter, &QAbstractItemModel::layoutChanged, this, &MainWindow::updateCount);
-    connect(m_view->selectionModel(), &QItemSelectionModel::currentRowChanged, this, &MainWindow::showSelected);
+    connect(m_view->selectionModel(), &QItemSelectionModel::currentRowChanged, this,
+            [this](const QModelIndex& current, const QModelIndex& previous) {
+                const QModelIndex target = m_filter->mapToSource(current);
+                if (!hasUnsavedEdit() || QPersistentModelIndex(target) == m_openIndex) {
+                    showSelected();
+                    return;
+                }
+                // Stay on the edited connector until the admin decides; no nested event loop.
+                {
+                    const QSignalBlocker blocker(m_view->selectionModel());
+                    m_view->selectionModel()->setCurrentIndex(previous, QItemSelectionModel::ClearAndSelect | QItemSelectionModel::Rows);
+                }
+                const QPersistentModelIndex wanted(current);
+                confirmLeavingEdit(tr("%1 has unsaved changes.").arg(m_editBase.displayName), [this, wanted] {
+                    const QSignalBlocker blocker(m_view->selectionModel());
+                    m_view->selectionModel()->setCurrentIndex(wanted, QItemSelectionModel::ClearAndSelect | QItemSelectionModel::Rows);
+                    showSelected();
+                });
+            });
     connect(m_catalog, &ConnectorCatalog::profilesChanged, this, &MainWindow::updateProfileFilter);
     connect(m_banner, &KeychainBanner::retryRequested, this, &MainWindow::checkKeychain);
 
@@ -195,7 +200,7 @@ MainWindow::MainWindow(ProfileStore& profiles, ApiKeys& keys, QWidget* parent)
     connect(m_autoRefresh, &QTimer::timeout, this, &MainWindow::refreshAll);
 
     buildMenus();
-    resize(1280, 780);
+    resize(1360, 820);
     restoreUiState();
     updateProfileFilter();
     updateCount();
@@ -224,6 +229,12 @@ void MainWindow::buildMenus()
     file->addAction(tr("&Quit"), QKeySequence::Quit, this, &QWidget::close);
 
     QMenu* edit = menuBar()->addMenu(tr("&Edit"));
+    m_saveAction = edit->addAction(tr("&Review && apply…"), this, &MainWindow::reviewAndApply);
+    m_saveAction->setShortcut(QKeySequence::Save);
+    m_saveAction->setObjectName(QStringLiteral("saveAction"));
+    m_revertAction = edit->addAction(tr("Re&vert"), this, &MainWindow::revertEdit);
+    m_revertAction->setObjectName(QStringLiteral("revertAction"));
+    edit->addSeparator();
     QAction* find = edit->addAction(tr("&Find"), this, [this] {
         m_filterEdit->setFocus();
         m_filterEdit->selectAll();
@@ -237,6 +248,7 @@ void MainWindow::buildMenus()
     refresh->setObjectName(QStringLiteral("refreshAction"));
     refresh->setIcon(QIcon::fromTheme(QStringLiteral("view-refresh")));
     toolbar->addAction(refresh);
+    toolbar->addAction(m_saveAction);
     toolbar->addAction(profilesAction);
     QMenu* columns = view->addMenu(tr("&Columns"));
     for (int c = 0; c < ConnectorTableModel::ColumnCount; ++c) {
@@ -282,6 +294,14 @@ void MainWindow::saveUiState()
 
 void MainWindow::closeEvent(QCloseEvent* event)
 {
+    if (hasUnsavedEdit() && !m_closeConfirmed) {
+        event->ignore();
+        confirmLeavingEdit(tr("%1 has unsaved changes.").arg(m_editBase.displayName), [this] {
+            m_closeConfirmed = true;
+            close();
+        });
+        return;
+    }
     saveUiState();
     event->accept();
 }
@@ -321,14 +341,128 @@ void MainWindow::showSelected()
         m_detail->setCurrentIndex(0);
         return;
     }
-    const Connector& c = m_model->connector(index.row());
+    m_openIndex = QPersistentModelIndex(m_model->index(index.row(), 0));
+    openConnector(m_model->connector(index.row()));
+}
+
+void MainWindow::openConnector(const Connector& connector)
+{
+    if (m_form && m_editBase.profileName == connector.profileName && m_editBase.id != connector.id)
+        m_model->setModified(m_editBase.profileName, m_editBase.id, false);
+    m_editBase = connector;
+    if (!m_form || m_form->vendor() != connector.vendor) {
+        m_form = createConnectorForm(connector.vendor, m_formHost);
+        m_form->setObjectName(QStringLiteral("connectorForm"));
+        m_formHost->layout()->addWidget(m_form.get());
+        connect(m_form.get(), &ConnectorForm::changed, this, &MainWindow::onFormChanged);
+        connect(m_form.get(), &ConnectorForm::validityChanged, this, &MainWindow::updateEditActions);
+    }
+    m_form->setConnector(connector);
     m_detailTitle->setText(QStringLiteral("<b>%1</b><br>%2 · %3 · %4")
-                               .arg(c.displayName.toHtmlEscaped(), vendorDisplayName(c.vendor),
-                                    c.profileName.toHtmlEscaped(), c.id.toHtmlEscaped()));
-    m_detailText->setPlainText(QString::fromUtf8(
-        QJsonDocument(QJsonObject{{QStringLiteral("editable"), maskedSecrets(c)}, {QStringLiteral("readOnly"), c.readOnly}})
-            .toJson(QJsonDocument::Indented)));
+                               .arg(connector.displayName.toHtmlEscaped(), vendorDisplayName(connector.vendor),
+                                    connector.profileName.toHtmlEscaped(), connector.id.toHtmlEscaped()));
     m_detail->setCurrentIndex(1);
+    onFormChanged();
+}
+
+bool MainWindow::hasUnsavedEdit() const
+{
+    return m_form && m_form->isModified();
+}
+
+void MainWindow::onFormChanged()
+{
+    const bool modified = hasUnsavedEdit();
+    if (m_form)
+        m_model->setModified(m_editBase.profileName, m_editBase.id, modified);
+    setWindowTitle(m_form ? tr("%1[*] — Connector Admin").arg(m_editBase.displayName) : tr("Connector Admin"));
+    setWindowModified(modified);
+    updateEditActions();
+}
+
+void MainWindow::updateEditActions()
+{
+    const bool modified = hasUnsavedEdit();
+    const bool valid = m_form && m_form->isValid();
+    const bool editable = m_form && m_editBase.isEditable();
+    m_reviewButton->setEnabled(modified && valid && editable);
+    m_saveAction->setEnabled(modified && valid && editable);
+    m_revertButton->setEnabled(modified);
+    m_revertAction->setEnabled(modified);
+    QString why;
+    if (m_form && modified && !valid) {
+        QStringList reasons;
+        for (const FieldProblem& p : m_form->problems())
+            reasons.append(QStringLiteral("%1: %2").arg(m_form->fieldLabel(p.path), p.message));
+        why = tr("Fix these first:\n%1").arg(reasons.join(QLatin1Char('\n')));
+    }
+    m_reviewButton->setToolTip(why.isEmpty() ? tr("See exactly what will change, then apply (Ctrl+S)") : why);
+}
+
+void MainWindow::revertEdit()
+{
+    if (m_form)
+        openConnector(m_editBase);
+}
+
+void MainWindow::confirmLeavingEdit(const QString& question, std::function<void()> proceed)
+{
+    auto* box = new QMessageBox(QMessageBox::Warning, tr("Unsaved changes"), question,
+                                QMessageBox::Save | QMessageBox::Discard | QMessageBox::Cancel, this);
+    box->setObjectName(QStringLiteral("unsavedBox"));
+    box->setInformativeText(tr("Review and apply them, discard them, or keep editing."));
+    box->button(QMessageBox::Save)->setText(tr("Review && apply…"));
+    box->setDefaultButton(QMessageBox::Cancel);
+    box->setAttribute(Qt::WA_DeleteOnClose);
+    connect(box, &QMessageBox::finished, this, [this, proceed = std::move(proceed)](int result) {
+        if (result == QMessageBox::Discard) {
+            revertEdit();
+            proceed();
+        } else if (result == QMessageBox::Save) {
+            reviewAndApply();
+        }
+    });
+    box->open();
+}
+
+void MainWindow::reviewAndApply()
+{
+    if (!m_form || !hasUnsavedEdit() || !m_form->isValid())
+        return;
+    openReview(m_editBase, m_form->editedDocument());
+}
+
+void MainWindow::openReview(const Connector& base, const QJsonObject& edited)
+{
+    ConnectorService* service = m_catalog->service(base.profileName);
+    auto* dialog = new ReviewChangesDialog(service, base, edited, this);
+    dialog->setAttribute(Qt::WA_DeleteOnClose);
+    connect(dialog, &ReviewChangesDialog::applied, this,
+            [this](const Connector& applied, const QJsonObject&, const ApplyOperation::Outcome& outcome) {
+                Connector updated = outcome.update.connector;
+                updated.profileName = applied.profileName;
+                m_model->upsert(applied.profileName, {updated});
+                m_model->setModified(applied.profileName, applied.id, false);
+                if (m_editBase.profileName == applied.profileName && m_editBase.id == applied.id)
+                    openConnector(updated);
+                statusBar()->showMessage(tr("Applied to %1.").arg(applied.displayName), 8000);
+            });
+    connect(dialog, &ReviewChangesDialog::applyFailed, this,
+            [this](const Connector& failed, const QJsonObject&, const ApplyOperation::Outcome& outcome) {
+                // The edit stays in the form; the server's field errors are shown at their fields.
+                if (m_form && m_editBase.profileName == failed.profileName && m_editBase.id == failed.id) {
+                    QList<QPair<QString, QString>> errors;
+                    for (const auto& fe : outcome.error.fieldErrors)
+                        errors.append({fe.path, fe.message});
+                    m_form->showServerErrors(errors);
+                }
+            });
+    connect(dialog, &ReviewChangesDialog::reviewAgainRequested, this,
+            [this](const Connector& fresh, const QJsonObject& merged) {
+                m_editBase = fresh;
+                QTimer::singleShot(0, this, [this, fresh, merged] { openReview(fresh, merged); });
+            });
+    dialog->open();
 }
 
 void MainWindow::applyAutoRefresh(int minutes)

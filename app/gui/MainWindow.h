@@ -1,16 +1,19 @@
 #pragma once
 
 #include "ApiKeys.h"
+#include "Connector.h"
 #include "ProfileStore.h"
 #include "ProfilesDialog.h"
 
 #include <QMainWindow>
+#include <QPersistentModelIndex>
+#include <memory>
 #include <QUrl>
 
 class QComboBox;
 class QLabel;
 class QLineEdit;
-class QPlainTextEdit;
+class QPushButton;
 class QSettings;
 class QSplitter;
 class QStackedWidget;
@@ -20,6 +23,7 @@ class QTimer;
 namespace ca {
 
 class ConnectorCatalog;
+class ConnectorForm;
 class ConnectorFilterModel;
 class ConnectorTableModel;
 class KeychainBanner;
@@ -46,6 +50,8 @@ public slots:
     void showPreferences();
     void showAbout();
     void refreshAll();
+    void reviewAndApply();
+    void revertEdit();
 
 signals:
     void keychainChecked(bool available);
@@ -63,6 +69,13 @@ private:
     void applyAutoRefresh(int minutes);
     void testConnection(const Profile& profile, QObject* context,
                         std::function<void(bool, const QString&)> done);
+    bool hasUnsavedEdit() const;
+    void openConnector(const Connector& connector);
+    void onFormChanged();
+    void updateEditActions();
+    // Asks what to do with an unsaved edit, then runs `proceed` unless the admin cancelled.
+    void confirmLeavingEdit(const QString& question, std::function<void()> proceed);
+    void openReview(const Connector& base, const QJsonObject& edited);
 
     ProfileStore& m_profiles;
     ApiKeys& m_keys;
@@ -79,7 +92,15 @@ private:
     QSplitter* m_splitter = nullptr;
     QStackedWidget* m_detail = nullptr;
     QLabel* m_detailTitle = nullptr;
-    QPlainTextEdit* m_detailText = nullptr;
+    QWidget* m_formHost = nullptr;
+    std::unique_ptr<ConnectorForm> m_form;
+    Connector m_editBase;              // the connector as it was when the edit began
+    QPersistentModelIndex m_openIndex; // source row of the connector in the form
+    QPushButton* m_reviewButton = nullptr;
+    QPushButton* m_revertButton = nullptr;
+    QAction* m_saveAction = nullptr;
+    QAction* m_revertAction = nullptr;
+    bool m_closeConfirmed = false;
     QTimer* m_autoRefresh = nullptr;
     bool m_keychainAvailable = true;
 };

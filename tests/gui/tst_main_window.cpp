@@ -11,6 +11,7 @@
 #include <QListWidget>
 #include <QPlainTextEdit>
 #include <QPushButton>
+#include <QTableWidget>
 #include <QTableView>
 #include <QTemporaryDir>
 #include <QtTest>
@@ -157,12 +158,29 @@ private slots:
         const Connector c = w.connectorModel()->connector(row);
         const QModelIndex proxyIndex = w.filterModel()->mapFromSource(w.connectorModel()->index(row, 0));
         view->setCurrentIndex(proxyIndex);
-        auto* text = w.findChild<QPlainTextEdit*>(QStringLiteral("detailText"));
-        QTRY_VERIFY(text->toPlainText().contains(c.displayName) || text->toPlainText().contains(c.id));
+        QWidget* pane = w.findChild<QWidget*>(QStringLiteral("detailPane"));
+        QTRY_VERIFY(w.findChild<QWidget*>(QStringLiteral("connectorForm")));
+        QTRY_VERIFY(w.findChild<QLabel*>(QStringLiteral("detailTitle"))->text().contains(c.id));
+        // Every text a person can see in the pane: no secret among them.
+        QStringList shown;
+        for (QLabel* l : pane->findChildren<QLabel*>())
+            shown.append(l->text());
+        for (QLineEdit* e : pane->findChildren<QLineEdit*>())
+            if (e->echoMode() == QLineEdit::Normal)
+                shown.append(e->text());
+        for (QPlainTextEdit* e : pane->findChildren<QPlainTextEdit*>())
+            shown.append(e->toPlainText());
+        for (QTableWidget* t : pane->findChildren<QTableWidget*>())
+            for (int r = 0; r < t->rowCount(); ++r)
+                for (int col = 0; col < t->columnCount(); ++col)
+                    if (t->item(r, col))
+                        shown.append(t->item(r, col)->text());
+        const QString all = shown.join(QLatin1Char('\n'));
+        QVERIFY(all.contains(c.displayName));
         for (const QString& path : c.secretPaths) {
             const QString secret = jsonValueAt(c.editable, path).toString();
             if (secret.size() >= 4)
-                QVERIFY2(!text->toPlainText().contains(secret), qPrintable(path));
+                QVERIFY2(!all.contains(secret), qPrintable(path));
         }
     }
 

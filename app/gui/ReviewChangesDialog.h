@@ -1,0 +1,68 @@
+#pragma once
+
+#include "ApplyOperation.h"
+#include "ConnectorDiff.h"
+#include "ConnectorService.h"
+
+#include <QDialog>
+#include <QPointer>
+#include <memory>
+
+namespace Ui {
+class ReviewChangesDialog;
+}
+
+namespace ca {
+
+// The only way an edit reaches a server. Shows the diff of what will change (masked secrets),
+// the request body that will really be sent, what the PUT resets by omission and what the server
+// computes itself; Apply re-reads the connector first (stale-preview rule) and sends only if
+// nothing moved. A conflict shows base / server / yours with a choice per field and offers the
+// merged edit for a new review. The outcome is reported through the signals.
+class ReviewChangesDialog : public QDialog
+{
+    Q_OBJECT
+public:
+    ReviewChangesDialog(ConnectorService* service, const Connector& base, const QJsonObject& edited,
+                        QWidget* parent = nullptr);
+    ~ReviewChangesDialog() override;
+
+    const ConnectorDiff& diff() const { return m_diff; }
+    const QJsonObject& bodyToSend() const { return m_body; }
+    bool canApply() const;
+    // For tests and the audit log: how the last apply ended.
+    std::optional<ApplyOperation::Outcome> lastOutcome() const { return m_outcome; }
+
+    // Display-safe copy of `value`: every secret of the edit (by path and by value) masked.
+    QJsonValue masked(const QJsonValue& value) const;
+
+signals:
+    void applied(const ca::Connector& base, const QJsonObject& edited, const ca::ApplyOperation::Outcome& outcome);
+    void applyFailed(const ca::Connector& base, const QJsonObject& edited, const ca::ApplyOperation::Outcome& outcome);
+    // The admin took the merged edit: re-open the form on `fresh` with `merged` and review again.
+    void reviewAgainRequested(const ca::Connector& fresh, const QJsonObject& merged);
+
+private:
+    void fillReview();
+    void apply();
+    void showOutcome(const ApplyOperation::Outcome& outcome);
+    void showConflict(const ApplyOperation::Outcome& outcome);
+    void reviewAgain();
+    void setBusy(const QString& text);
+    QString text(const QJsonValue& value) const;
+
+    std::unique_ptr<Ui::ReviewChangesDialog> m_ui;
+    QPointer<ConnectorService> m_service;
+    Connector m_base;
+    QJsonObject m_edited;
+    QJsonObject m_body;
+    QString m_refusal;
+    DiffOptions m_options;
+    ConnectorDiff m_diff;
+    QStringList m_secretValues;   // values at secret paths, masked wherever they appear
+    Connector m_fresh;            // after a conflict
+    QJsonObject m_merged;
+    std::optional<ApplyOperation::Outcome> m_outcome;
+};
+
+} // namespace ca
