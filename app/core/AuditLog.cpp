@@ -1,0 +1,613 @@
+#include "AuditLog.h"
+
+#include <QDir>
+#include <QFile>
+#include <QFileInfo>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QLoggingCategory>
+#include <QStandardPaths>
+
+#include <fcntl.h>
+#include <sys/file.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+Q_LOGGING_CATEGORY(lcAudit, "ca.audit")
+
+namespace ca {
+
+const QString AuditLog::kRedacted = QStringLiteral("<redacted>");
+
+namespace {
+
+const QString kFileName = QStringLiteral("audit.jsonl");
+constexpr qint64 kReadBlock = 64 * 1024;
+
+template <typename Enum, size_t N>
+std::optional<Enum> fromName(const QString& name, const std::pair<Enum, const char*> (&table)[N])
+{
+    for (const auto& [value, text] : table) {
+        if (name == QLatin1String(text))
+            return value;
+    }
+    return std::nullopt;
+}
+
+template <typename Enum, size_t N>
+QString toName(Enum value, const std::pair<Enum, const char*> (&table)[N])
+{
+    for (const auto& [v, text] : table) {
+        if (v == value)
+            return QLatin1String(text);
+    }
+    return {};
+}
+
+constexpr std::pair<AuditTool, const char*> kTools[] = {{AuditTool::Gui, "gui"},
+                                                        {AuditTool::Cli, "cli"}};
+constexpr std::pair<AuditAction, const char*> kActions[] = {
+    {AuditAction::Apply, "apply"},
+    {AuditAction::SoftwareUpdate, "software-update"},
+    {AuditAction::Revert, "revert"}};
+constexpr std::pair<AuditOutcome, const char*> kOutcomes[] = {
+    {AuditOutcome::Applied, "applied"},       {AuditOutcome::Refused, "refused"},
+    {AuditOutcome::Failed, "failed"},         {AuditOutcome::Conflict, "conflict"},
+    {AuditOutcome::Dispatched, "dispatched"}, {AuditOutcome::AlreadyCurrent, "already-current"}};
+
+QStringList pointerTokens(const QString& pointer)
+{
+    if (pointer.isEmpty())
+        return {};
+    return pointer.mid(1).split(QLatin1Char('/'));
+}
+
+// Words of a key name: "clientSecret" -> client, secret; "X-Api-Key" -> x, api, key.
+QStringList keyWords(const QString& key)
+{
+    QStringList words;
+    QString current;
+    QChar previous;
+    for (const QChar c : key) {
+        const bool separator = c == QLatin1Char('-') || c == QLatin1Char('_') ||
+                               c == QLatin1Char('.') || c == QLatin1Char(' ');
+        const bool camelBreak = c.isUpper() && previous.isLower();
+        if ((separator || camelBreak) && !current.isEmpty()) {
+            words.append(current);
+            current.clear();
+        }
+        if (!separator)
+            current.append(c.toLower());
+        previous = c;
+    }
+    if (!current.isEmpty())
+        words.append(current);
+    return words;
+}
+
+// Every string at or below `value` (objects and arrays walked) becomes the redaction marker.
+QJsonValue redactStrings(const QJsonValue& value)
+{
+    if (value.isString())
+        return AuditLog::kRedacted;
+    if (value.isObject()) {
+        QJsonObject o = value.toObject();
+        for (auto it = o.begin(); it != o.end(); ++it)
+            it.value() = redactStrings(it.value());
+        return o;
+    }
+    if (value.isArray()) {
+        QJsonArray a = value.toArray();
+        for (auto it = a.begin(); it != a.end(); ++it)
+            *it = redactStrings(*it);
+        return a;
+    }
+    return value;
+}
+
+bool pointerLooksSecret(const QStringList& secretPaths, const QString& pointer)
+{
+    if (isAtOrBelowSecretPath(secretPaths, pointer))
+        return true;
+    const QStringList tokens = pointerTokens(pointer);
+    for (const QString& token : tokens) {
+        if (isSecretKeyName(token))
+            return true;
+    }
+    return false;
+}
+
+// A {"name": "Authorization", "value": "..."} pair (headers, query parameters): the value is
+// secret when the name is.
+bool isSecretNameValuePair(const QJsonObject& o)
+{
+    if (!o.contains(QStringLiteral("value")))
+        return false;
+    for (const char* field : {"name", "key", "header"}) {
+        const QJsonValue name = o.value(QLatin1String(field));
+        if (name.isString() && isSecretKeyName(name.toString()))
+            return true;
+    }
+    return false;
+}
+
+// Redacts a document: values at or below `secretPaths` (whatever their type, except null) and
+// strings under secret-looking keys. `pointer` is the position of `value` in the document.
+QJsonValue redactDocument(const QJsonValue& value, const QString& pointer,
+                          const QStringList& secretPaths)
+{
+    if (!secretPaths.isEmpty() && isAtOrBelowSecretPath(secretPaths, pointer) && !value.isNull() &&
+        !value.isUndefined())
+        return AuditLog::kRedacted;
+    if (value.isObject()) {
+        QJsonObject o = value.toObject();
+        const bool secretPair = isSecretNameValuePair(o);
+        for (auto it = o.begin(); it != o.end(); ++it) {
+            const QString child = jsonPointerAppend(pointer, it.key());
+            if (isSecretKeyName(it.key()) || (secretPair && it.key() == QLatin1String("value")))
+                it.value() = redactDocument(redactStrings(it.value()), child, secretPaths);
+            else
+                it.value() = redactDocument(it.value(), child, secretPaths);
+        }
+        return o;
+    }
+    if (value.isArray()) {
+        QJsonArray a = value.toArray();
+        for (qsizetype i = 0; i < a.size(); ++i)
+            a[i] = redactDocument(a.at(i), jsonPointerAppend(pointer, QString::number(i)),
+                                  secretPaths);
+        return a;
+    }
+    return value;
+}
+
+// A diff has its own shape (ConnectorDiff::toJson(): entries with beforePointer/afterPointer and
+// before/after values): an object whose pointer field names a secret has its values redacted.
+QJsonValue redactDiff(const QJsonValue& value, const QStringList& secretPaths)
+{
+    if (value.isObject()) {
+        QJsonObject o = value.toObject();
+        bool secretEntry = false;
+        for (const char* field : {"path", "pointer", "beforePointer", "afterPointer"}) {
+            const QJsonValue p = o.value(QLatin1String(field));
+            if (p.isString() && p.toString().startsWith(QLatin1Char('/')) &&
+                pointerLooksSecret(secretPaths, p.toString()))
+                secretEntry = true;
+        }
+        for (auto it = o.begin(); it != o.end(); ++it) {
+            static const QStringList valueFields{
+                QStringLiteral("before"), QStringLiteral("after"),    QStringLiteral("value"),
+                QStringLiteral("sent"),   QStringLiteral("received"), QStringLiteral("old"),
+                QStringLiteral("new")};
+            if (secretEntry && valueFields.contains(it.key()) && !it.value().isNull())
+                it.value() = AuditLog::kRedacted;
+            else if (isSecretKeyName(it.key()))
+                it.value() = redactStrings(it.value());
+            else
+                it.value() = redactDiff(it.value(), secretPaths);
+        }
+        if (isSecretNameValuePair(o))
+            o.insert(QStringLiteral("value"), redactStrings(o.value(QStringLiteral("value"))));
+        return o;
+    }
+    if (value.isArray()) {
+        QJsonArray a = value.toArray();
+        for (auto it = a.begin(); it != a.end(); ++it)
+            *it = redactDiff(*it, secretPaths);
+        return a;
+    }
+    return value;
+}
+
+// The JSON text of a string value as our writer puts it in a line ("\"prod\""), for a cheap
+// byte match before parsing.
+QByteArray jsonStringBytes(const QString& s)
+{
+    const QByteArray wrapped = QJsonDocument(QJsonArray{s}).toJson(QJsonDocument::Compact);
+    return wrapped.mid(1, wrapped.size() - 2);
+}
+
+// Calls `visit(line, offset)` for each line of `path`, last line first. `visit` returns false
+// to stop. A missing file has no lines.
+template <typename Visit> void forEachLineBackwards(const QString& path, Visit visit)
+{
+    QFile file(path);
+    if (!file.open(QIODevice::ReadOnly))
+        return;
+    qint64 position = file.size();
+    QByteArray carry; // the start of a line whose beginning is in an earlier block
+    while (position > 0) {
+        const qint64 n = qMin(kReadBlock, position);
+        position -= n;
+        if (!file.seek(position))
+            return;
+        QByteArray block = file.read(n);
+        if (block.size() != n)
+            return;
+        block += carry;
+        qsizetype end = block.size();
+        while (end > 0) {
+            const qsizetype newline = block.lastIndexOf('\n', end - 1);
+            if (newline < 0)
+                break;
+            if (!visit(block.mid(newline + 1, end - newline - 1), position + newline + 1))
+                return;
+            end = newline;
+        }
+        carry = block.left(end);
+    }
+    if (!carry.isEmpty())
+        visit(carry, qint64(0));
+}
+
+} // namespace
+
+QString auditToolName(AuditTool tool)
+{
+    return toName(tool, kTools);
+}
+QString auditActionName(AuditAction action)
+{
+    return toName(action, kActions);
+}
+QString auditOutcomeName(AuditOutcome outcome)
+{
+    return toName(outcome, kOutcomes);
+}
+std::optional<AuditTool> auditToolFromName(const QString& name)
+{
+    return fromName(name, kTools);
+}
+std::optional<AuditAction> auditActionFromName(const QString& name)
+{
+    return fromName(name, kActions);
+}
+std::optional<AuditOutcome> auditOutcomeFromName(const QString& name)
+{
+    return fromName(name, kOutcomes);
+}
+
+bool isSecretKeyName(const QString& key)
+{
+    const QStringList words = keyWords(key);
+    if (words.isEmpty())
+        return false;
+    const QString joined = words.join(QString());
+    static const QStringList whole{QStringLiteral("key"),          QStringLiteral("apikey"),
+                                   QStringLiteral("xapikey"),      QStringLiteral("privatekey"),
+                                   QStringLiteral("secretkey"),    QStringLiteral("accesskey"),
+                                   QStringLiteral("password"),     QStringLiteral("passwd"),
+                                   QStringLiteral("pwd"),          QStringLiteral("secret"),
+                                   QStringLiteral("token"),        QStringLiteral("authorization"),
+                                   QStringLiteral("clientsecret"), QStringLiteral("accesstoken"),
+                                   QStringLiteral("refreshtoken")};
+    if (whole.contains(joined))
+        return true;
+    static const QStringList anywhere{
+        QStringLiteral("password"),      QStringLiteral("passwd"),      QStringLiteral("secret"),
+        QStringLiteral("authorization"), QStringLiteral("credentials"), QStringLiteral("apikey")};
+    for (const QString& w : words) {
+        if (anywhere.contains(w))
+            return true;
+    }
+    // "access_token", "refreshToken", "api_key", "private-key": but not "max_tokens" or
+    // "primary_key" (a column name).
+    const QString& last = words.last();
+    if (last == QLatin1String("token"))
+        return true;
+    if (last == QLatin1String("key") && words.size() >= 2) {
+        static const QStringList keyKinds{QStringLiteral("api"),     QStringLiteral("private"),
+                                          QStringLiteral("secret"),  QStringLiteral("access"),
+                                          QStringLiteral("signing"), QStringLiteral("auth")};
+        return keyKinds.contains(words.at(words.size() - 2));
+    }
+    return false;
+}
+
+bool isAtOrBelowSecretPath(const QStringList& secretPaths, const QString& pointer)
+{
+    const QStringList tokens = pointerTokens(pointer);
+    for (const QString& secret : secretPaths) {
+        const QStringList pattern = pointerTokens(secret);
+        bool matches = true;
+        for (qsizetype i = 0; i < pattern.size(); ++i) {
+            if (pattern.at(i) == QLatin1String("**") && i == pattern.size() - 1)
+                break;
+            if (i >= tokens.size() ||
+                (pattern.at(i) != QLatin1String("*") && pattern.at(i) != tokens.at(i))) {
+                matches = false;
+                break;
+            }
+        }
+        if (matches)
+            return true;
+    }
+    return false;
+}
+
+bool ensurePrivateDirectory(const QString& path, QString* error)
+{
+    const QString absolute = QDir::cleanPath(QFileInfo(path).absoluteFilePath());
+    if (QFileInfo(absolute).isDir())
+        return true;
+    // Create from the first missing ancestor down, each 0700.
+    QStringList missing;
+    QString current = absolute;
+    while (!QFileInfo::exists(current)) {
+        missing.prepend(current);
+        const QString parent = QFileInfo(current).path();
+        if (parent == current)
+            break;
+        current = parent;
+    }
+    for (const QString& dir : std::as_const(missing)) {
+        if (::mkdir(QFile::encodeName(dir).constData(), 0700) != 0 && errno != EEXIST) {
+            if (error)
+                *error = QStringLiteral("cannot create directory %1: %2")
+                             .arg(dir, QString::fromLocal8Bit(strerror(errno)));
+            return false;
+        }
+    }
+    if (!QFileInfo(absolute).isDir()) {
+        if (error)
+            *error = QStringLiteral("%1 is not a directory").arg(absolute);
+        return false;
+    }
+    return true;
+}
+
+QJsonObject AuditRecord::toJson() const
+{
+    QJsonArray differences;
+    for (const ValueDifference& d : serverDifferences) {
+        QJsonObject o{{QStringLiteral("path"), d.path}};
+        if (!d.sent.isUndefined())
+            o.insert(QStringLiteral("sent"), d.sent);
+        if (!d.received.isUndefined())
+            o.insert(QStringLiteral("received"), d.received);
+        differences.append(o);
+    }
+    return QJsonObject{
+        {QStringLiteral("time"), time.toUTC().toString(Qt::ISODateWithMs)},
+        {QStringLiteral("tool"), auditToolName(tool)},
+        {QStringLiteral("profile"), profile},
+        {QStringLiteral("vendor"), vendorId(vendor)},
+        {QStringLiteral("connectorId"), connectorId},
+        {QStringLiteral("connectorName"), connectorName},
+        {QStringLiteral("action"), auditActionName(action)},
+        {QStringLiteral("diff"), diff.isUndefined() ? QJsonValue() : diff},
+        {QStringLiteral("httpStatus"), httpStatus},
+        {QStringLiteral("requestId"), requestId},
+        {QStringLiteral("outcome"), auditOutcomeName(outcome)},
+        {QStringLiteral("message"), message},
+        {QStringLiteral("before"), before},
+        {QStringLiteral("after"), after},
+        {QStringLiteral("serverDifferences"), differences},
+        {QStringLiteral("secretPaths"), QJsonArray::fromStringList(secretPaths)},
+    };
+}
+
+std::optional<AuditRecord> AuditRecord::fromJson(const QJsonObject& o, QString* error)
+{
+    const auto fail = [error](const QString& why) -> std::optional<AuditRecord> {
+        if (error)
+            *error = why;
+        return std::nullopt;
+    };
+    AuditRecord r;
+    r.time = QDateTime::fromString(o.value(QStringLiteral("time")).toString(), Qt::ISODateWithMs);
+    if (!r.time.isValid())
+        return fail(QStringLiteral("missing or invalid \"time\""));
+    r.time = r.time.toUTC();
+    const auto tool = auditToolFromName(o.value(QStringLiteral("tool")).toString());
+    const auto vendor = vendorFromId(o.value(QStringLiteral("vendor")).toString());
+    const auto action = auditActionFromName(o.value(QStringLiteral("action")).toString());
+    const auto outcome = auditOutcomeFromName(o.value(QStringLiteral("outcome")).toString());
+    if (!tool)
+        return fail(QStringLiteral("unknown \"tool\""));
+    if (!vendor)
+        return fail(QStringLiteral("unknown \"vendor\""));
+    if (!action)
+        return fail(QStringLiteral("unknown \"action\""));
+    if (!outcome)
+        return fail(QStringLiteral("unknown \"outcome\""));
+    r.tool = *tool;
+    r.vendor = *vendor;
+    r.action = *action;
+    r.outcome = *outcome;
+    r.profile = o.value(QStringLiteral("profile")).toString();
+    r.connectorId = o.value(QStringLiteral("connectorId")).toString();
+    r.connectorName = o.value(QStringLiteral("connectorName")).toString();
+    r.diff = o.value(QStringLiteral("diff"));
+    r.httpStatus = o.value(QStringLiteral("httpStatus")).toInt();
+    r.requestId = o.value(QStringLiteral("requestId")).toString();
+    r.message = o.value(QStringLiteral("message")).toString();
+    r.before = o.value(QStringLiteral("before")).toObject();
+    r.after = o.value(QStringLiteral("after")).toObject();
+    const QJsonArray differences = o.value(QStringLiteral("serverDifferences")).toArray();
+    for (const QJsonValue& v : differences) {
+        const QJsonObject d = v.toObject();
+        r.serverDifferences.append({d.value(QStringLiteral("path")).toString(),
+                                    d.value(QStringLiteral("sent")),
+                                    d.value(QStringLiteral("received"))});
+    }
+    const QJsonArray secrets = o.value(QStringLiteral("secretPaths")).toArray();
+    for (const QJsonValue& v : secrets)
+        r.secretPaths.append(v.toString());
+    return r;
+}
+
+QString AuditLog::defaultDirectory()
+{
+    return QStandardPaths::writableLocation(QStandardPaths::GenericDataLocation) +
+           QStringLiteral("/ConnectorAdmin");
+}
+
+AuditLog::AuditLog(const QString& directory, qint64 rotateBytes)
+    : m_directory(directory), m_rotateBytes(rotateBytes)
+{}
+
+QString AuditLog::filePath() const
+{
+    return m_directory + QLatin1Char('/') + kFileName;
+}
+
+QString AuditLog::rotatedFilePath() const
+{
+    return filePath() + QStringLiteral(".1");
+}
+
+AuditRecord AuditLog::redacted(const AuditRecord& record)
+{
+    AuditRecord r = record;
+    r.before = redactDocument(record.before, QString(), record.secretPaths).toObject();
+    r.after = redactDocument(record.after, QString(), record.secretPaths).toObject();
+    r.diff = redactDiff(record.diff, record.secretPaths);
+    for (ValueDifference& d : r.serverDifferences) {
+        if (pointerLooksSecret(record.secretPaths, d.path)) {
+            if (!d.sent.isUndefined() && !d.sent.isNull())
+                d.sent = kRedacted;
+            if (!d.received.isUndefined() && !d.received.isNull())
+                d.received = kRedacted;
+        } else {
+            d.sent = redactDocument(d.sent, d.path, record.secretPaths);
+            d.received = redactDocument(d.received, d.path, record.secretPaths);
+        }
+    }
+    return r;
+}
+
+// Renames a full log to audit.jsonl.1 under an exclusive lock, unless another writer already
+// did (the path then names a newer file than `fd`). The caller reopens afterwards.
+bool AuditLog::rotateIfNeeded(int fd, QString* error)
+{
+    struct stat opened
+    {
+    };
+    if (::fstat(fd, &opened) != 0 || opened.st_size < m_rotateBytes)
+        return false;
+    if (::flock(fd, LOCK_EX) != 0)
+        return false;
+    struct stat current
+    {
+    };
+    const QByteArray path = QFile::encodeName(filePath());
+    bool rotated = false;
+    if (::stat(path.constData(), &current) == 0 && current.st_ino == opened.st_ino &&
+        current.st_dev == opened.st_dev) {
+        if (::rename(path.constData(), QFile::encodeName(rotatedFilePath()).constData()) == 0) {
+            rotated = true;
+        } else if (error) {
+            *error = QStringLiteral("cannot rotate %1: %2")
+                         .arg(filePath(), QString::fromLocal8Bit(strerror(errno)));
+        }
+    } else {
+        rotated = true; // someone else rotated: reopen to get the new file
+    }
+    ::flock(fd, LOCK_UN);
+    return rotated;
+}
+
+bool AuditLog::append(const AuditRecord& record, QString* error)
+{
+    AuditRecord r = redacted(record);
+    if (!r.time.isValid())
+        r.time = QDateTime::currentDateTimeUtc();
+    QByteArray line = QJsonDocument(r.toJson()).toJson(QJsonDocument::Compact);
+    line.append('\n');
+
+    if (!ensurePrivateDirectory(m_directory, error))
+        return false;
+    for (int attempt = 0; attempt < 3; ++attempt) {
+        QFile file(filePath());
+        // Unbuffered: QFile hands the whole line to one write(); Append: O_APPEND, so lines of
+        // concurrent writers never interleave.
+        if (!file.open(QIODevice::ReadWrite | QIODevice::Append | QIODevice::Unbuffered,
+                       QFileDevice::ReadOwner | QFileDevice::WriteOwner)) {
+            if (error)
+                *error = QStringLiteral("cannot open %1: %2").arg(filePath(), file.errorString());
+            return false;
+        }
+        const int fd = file.handle();
+        struct stat st
+        {
+        };
+        if (::fstat(fd, &st) == 0 && (st.st_mode & 0777) != 0600)
+            ::fchmod(fd, 0600);
+        if (attempt < 2 && rotateIfNeeded(fd, error))
+            continue;
+        // A writer killed mid-line left a partial line: end it, so this record stays whole.
+        QByteArray bytes = line;
+        if (st.st_size > 0) {
+            char last = '\n';
+            if (::pread(fd, &last, 1, st.st_size - 1) == 1 && last != '\n')
+                bytes.prepend('\n');
+        }
+        if (file.write(bytes) != bytes.size() || !file.flush()) {
+            if (error)
+                *error = QStringLiteral("cannot write %1: %2").arg(filePath(), file.errorString());
+            return false;
+        }
+        if (::fsync(fd) != 0) {
+            if (error)
+                *error = QStringLiteral("cannot sync %1: %2")
+                             .arg(filePath(), QString::fromLocal8Bit(strerror(errno)));
+            return false;
+        }
+        return true;
+    }
+    return false;
+}
+
+QList<AuditRecord> AuditLog::records(const QString& profile, const QString& connectorId,
+                                     int limit) const
+{
+    QList<AuditRecord> out;
+    m_skippedLines = 0;
+    if (limit == 0)
+        return out;
+    const QByteArray profileBytes = profile.isEmpty() ? QByteArray() : jsonStringBytes(profile);
+    const QByteArray idBytes = connectorId.isEmpty() ? QByteArray() : jsonStringBytes(connectorId);
+    bool full = false;
+    for (const QString& path : {filePath(), rotatedFilePath()}) {
+        if (full)
+            break;
+        forEachLineBackwards(path, [&](const QByteArray& raw, qint64 offset) {
+            const QByteArray line = raw.trimmed();
+            if (line.isEmpty())
+                return true;
+            // Every line we write is one object: anything else is a torn or foreign line.
+            bool malformed = !line.startsWith('{') || !line.endsWith('}');
+            if (!malformed) {
+                if ((!profileBytes.isEmpty() && !line.contains(profileBytes)) ||
+                    (!idBytes.isEmpty() && !line.contains(idBytes)))
+                    return true;
+                QJsonParseError parseError{};
+                const QJsonDocument doc = QJsonDocument::fromJson(line, &parseError);
+                QString why;
+                std::optional<AuditRecord> record;
+                if (parseError.error == QJsonParseError::NoError && doc.isObject())
+                    record = AuditRecord::fromJson(doc.object(), &why);
+                if (!record) {
+                    malformed = true;
+                } else if ((profile.isEmpty() || record->profile == profile) &&
+                           (connectorId.isEmpty() || record->connectorId == connectorId)) {
+                    out.append(*record);
+                    if (limit > 0 && out.size() >= limit) {
+                        full = true;
+                        return false;
+                    }
+                }
+            }
+            if (malformed) {
+                ++m_skippedLines;
+                qCWarning(lcAudit, "%s: skipping a malformed line at byte %lld", qPrintable(path),
+                          static_cast<long long>(offset));
+            }
+            return true;
+        });
+    }
+    return out;
+}
+
+} // namespace ca
