@@ -6,24 +6,45 @@
 namespace ca {
 
 DemoSession::DemoSession() = default;
-DemoSession::~DemoSession() = default;
+
+DemoSession::~DemoSession()
+{
+    if (m_thread.isRunning()) {
+        m_thread.quit();
+        m_thread.wait();
+    }
+}
 
 bool DemoSession::start(int connectorsPerVendor, QString* error)
 {
     sandbox::SandboxOptions options;
     options.connectors = connectorsPerVendor;
-    m_server = std::make_unique<sandbox::SandboxServer>(options);
-    if (!m_server->listen(0)) {
-        *error = m_server->errorString();
+    m_thread.setObjectName(QStringLiteral("demo-sandbox"));
+    m_thread.start();
+    bool listening = false;
+    // One short hand-over at start-up, before any window exists: the sandbox is created, and
+    // starts listening, in its own thread.
+    QMetaObject::invokeMethod(
+        &m_thread,
+        [this, options, &listening, error] {
+            m_server = new sandbox::SandboxServer(options);
+            QObject::connect(&m_thread, &QThread::finished, m_server, &QObject::deleteLater);
+            listening = m_server->listen(0);
+            if (listening)
+                m_url = m_server->baseUrl();
+            else
+                *error = m_server->errorString();
+        },
+        Qt::BlockingQueuedConnection);
+    if (!listening)
         return false;
-    }
     m_profiles = std::make_unique<ProfileStore>(m_dir.filePath(QStringLiteral("demo-profiles.conf")));
     m_keys = std::make_unique<ApiKeys>(std::make_unique<MemoryKeyStore>());
     for (Vendor v : allVendors()) {
         Profile p;
         p.name = QStringLiteral("demo-") + vendorId(v);
         p.vendor = v;
-        p.baseUrl = m_server->vendorUrl(vendorId(v));
+        p.baseUrl = m_url.resolved(QUrl(QLatin1Char('/') + vendorId(v)));
         if (vendorNeedsOrg(v))
             p.orgId = QStringLiteral("demo-org");
         if (vendorNeedsWorkspace(v))
@@ -37,7 +58,7 @@ bool DemoSession::start(int connectorsPerVendor, QString* error)
 
 QUrl DemoSession::sandboxUrl() const
 {
-    return m_server ? m_server->baseUrl() : QUrl();
+    return m_url;
 }
 
 } // namespace ca

@@ -4,6 +4,7 @@
 #include "ProfileStore.h"
 
 #include <QTemporaryDir>
+#include <QThread>
 #include <QUrl>
 #include <memory>
 
@@ -29,7 +30,11 @@ public:
 
 private:
     QTemporaryDir m_dir;
-    std::unique_ptr<sandbox::SandboxServer> m_server;
+    // The sandbox answers from its own thread: building a large list answer must never stall
+    // the window, exactly as a remote server would not.
+    QThread m_thread;
+    sandbox::SandboxServer* m_server = nullptr;   // lives in m_thread, deleted there
+    QUrl m_url;
     std::unique_ptr<ProfileStore> m_profiles;
     std::unique_ptr<ApiKeys> m_keys;
 };
