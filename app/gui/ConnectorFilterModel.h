@@ -28,7 +28,10 @@ protected:
     bool lessThan(const QModelIndex& left, const QModelIndex& right) const override;
 
 private:
+    void refilter();
+    static constexpr int kBulkInsertRows = 500;
     ConnectorTableModel* m_connectors = nullptr;
+    bool m_bulkInsert = false;
     QString m_text;
     QStringList m_terms;
     QString m_vendor;

@@ -48,6 +48,12 @@ QString ConnectorTableModel::makeSearchText(const Connector& c)
         .toLower();
 }
 
+void ConnectorTableModel::computeKeys(Row& row)
+{
+    row.searchText = makeSearchText(row.connector);
+    row.nameKey = row.connector.displayName.toLower();
+}
+
 QVariant ConnectorTableModel::data(const QModelIndex& index, int role) const
 {
     if (!index.isValid() || index.row() >= m_rows.size())
@@ -120,12 +126,12 @@ void ConnectorTableModel::upsert(const QString& profile, const QList<Connector>&
             Row& r = m_rows[row];
             r.connector = c;
             r.connector.profileName = profile;
-            r.searchText = makeSearchText(r.connector);
+            computeKeys(r);
             emit dataChanged(index(row, 0), index(row, ColumnCount - 1));
         } else {
-            Row r{c, {}, false};
+            Row r{c, {}, {}, false};
             r.connector.profileName = profile;
-            r.searchText = makeSearchText(r.connector);
+            computeKeys(r);
             added.append(std::move(r));
         }
     }

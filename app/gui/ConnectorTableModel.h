@@ -36,6 +36,8 @@ public:
     const Connector& connector(int row) const { return m_rows.at(row).connector; }
     // Lower-case "name id type vendor profile" of a row: what the filter searches.
     const QString& searchText(int row) const { return m_rows.at(row).searchText; }
+    // Lower-case display name: the name column sorts on it without case folding per comparison.
+    const QString& nameKey(int row) const { return m_rows.at(row).nameKey; }
     int rowOf(const QString& profile, const QString& id) const { return m_index.value(key(profile, id), -1); }
 
     // Unsaved edits: the row is marked (bold name, "•") until cleared.
@@ -50,10 +52,12 @@ private:
     {
         Connector connector;
         QString searchText;
+        QString nameKey;
         bool modified = false;
     };
     static QString key(const QString& profile, const QString& id) { return profile + QChar(u'\x1f') + id; }
     static QString makeSearchText(const Connector& c);
+    static void computeKeys(Row& row);
     void rebuildIndex();
 
     QList<Row> m_rows;

@@ -5,6 +5,9 @@
 #include "BigdataService.h"
 #include "DatabarService.h"
 #include "HttpJob.h"
+
+#include <QFutureWatcher>
+#include <QtConcurrent/QtConcurrentRun>
 #include "TimbalService.h"
 
 #include <QJsonArray>
@@ -16,7 +19,12 @@ ConnectorService::ConnectorService(ConnectorProfile profile, HttpClient* http, Q
     : QObject(parent), m_profile(std::move(profile)), m_http(http), m_options(http->options())
 {}
 
-ConnectorService::~ConnectorService() = default;
+ConnectorService::~ConnectorService()
+{
+    // A worker may still be mapping a page with this service's (const) rules: let it finish.
+    for (QFuture<void>& f : m_parsing)
+        f.waitForFinished();
+}
 
 void ConnectorService::setPageSize(int size)
 {
@@ -259,30 +267,67 @@ void ConnectorService::fetchPage(ConnectorListJob* job, const QVariant& cursor)
     HttpJob* http = send("GET", pageUrl(cursor));
     job->track(http);
     connect(http, &HttpJob::finished, job, [this, job, cursor](const HttpResponse& response) {
-        const OperationContext context{Operation::List, {}, {}};
-        if (response.error.isError())
-            return job->finish(transportError(response, context));
-        if (!response.isSuccess())
-            return job->finish(httpError(response, context));
-        QJsonDocument doc;
-        ApiError error;
-        if (!parseJson(response, context, &doc, &error))
-            return job->finish(error);
-        const Page page = parsePage(doc, cursor);
-        if (!page.shapeError.isEmpty())
-            return job->finish(malformedError(page.shapeError, response, context));
-        QList<Connector> connectors;
-        connectors.reserve(page.items.size());
-        for (const QJsonObject& item : page.items)
-            connectors.append(toConnector(item));
-        job->addPage(connectors, page.expectedTotal);
-        // A server that keeps saying "more" without sending any would loop forever.
-        constexpr int kMaxPages = 100000;
-        if (page.next.isValid() && !page.items.isEmpty() && job->pages() < kMaxPages)
-            fetchPage(job, page.next);
-        else
-            job->finish({});
+        // Parsing and mapping a multi-megabyte list (Databar and Bigdata do not page) takes
+        // hundreds of milliseconds: that happens on a worker, never on the caller's thread.
+        constexpr qsizetype kParseOnWorkerBytes = 512 * 1024;
+        if (response.body.size() < kParseOnWorkerBytes) {
+            deliverPage(job, parseListResponse(response, cursor));
+            return;
+        }
+        auto result = std::make_shared<ParsedPage>();
+        QFuture<void> future = QtConcurrent::run(
+            [this, response, cursor, result] { *result = parseListResponse(response, cursor); });
+        m_parsing.removeIf([](const QFuture<void>& f) { return f.isFinished(); });
+        m_parsing.append(future);
+        auto* watcher = new QFutureWatcher<void>(job);
+        connect(watcher, &QFutureWatcher<void>::finished, job, [this, job, watcher, result] {
+            watcher->deleteLater();
+            deliverPage(job, *result);
+        });
+        watcher->setFuture(future);
     });
+}
+
+ConnectorService::ParsedPage ConnectorService::parseListResponse(const HttpResponse& response,
+                                                                 const QVariant& cursor) const
+{
+    const OperationContext context{Operation::List, {}, {}};
+    ParsedPage out;
+    if (response.error.isError()) {
+        out.error = transportError(response, context);
+        return out;
+    }
+    if (!response.isSuccess()) {
+        out.error = httpError(response, context);
+        return out;
+    }
+    QJsonDocument doc;
+    if (!parseJson(response, context, &doc, &out.error))
+        return out;
+    const Page page = parsePage(doc, cursor);
+    if (!page.shapeError.isEmpty()) {
+        out.error = malformedError(page.shapeError, response, context);
+        return out;
+    }
+    out.connectors.reserve(page.items.size());
+    for (const QJsonObject& item : page.items)
+        out.connectors.append(toConnector(item));
+    out.next = page.items.isEmpty() ? QVariant() : page.next;
+    out.expectedTotal = page.expectedTotal;
+    return out;
+}
+
+void ConnectorService::deliverPage(ConnectorListJob* job, const ParsedPage& page)
+{
+    if (page.error.isError())
+        return job->finish(page.error);
+    job->addPage(page.connectors, page.expectedTotal);
+    // A server that keeps saying "more" without sending any would loop forever.
+    constexpr int kMaxPages = 100000;
+    if (page.next.isValid() && job->pages() < kMaxPages)
+        fetchPage(job, page.next);
+    else
+        job->finish({});
 }
 
 ConnectorJob* ConnectorService::get(const QString& id)

@@ -9,6 +9,7 @@
 #include <QJsonObject>
 #include <QLoggingCategory>
 #include <QObject>
+#include <QFuture>
 #include <QVariant>
 #include <functional>
 #include <memory>
@@ -140,6 +141,18 @@ protected:
 
 private:
     void fetchPage(ConnectorListJob* job, const QVariant& cursor);
+    // One list answer, parsed and mapped. Pure (const, no member state written), so a large
+    // answer can be handled on a worker thread while the window keeps painting.
+    struct ParsedPage
+    {
+        QList<Connector> connectors;
+        QVariant next;
+        int expectedTotal = -1;
+        ApiError error;
+    };
+    ParsedPage parseListResponse(const HttpResponse& response, const QVariant& cursor) const;
+    void deliverPage(ConnectorListJob* job, const ParsedPage& page);
+    QList<QFuture<void>> m_parsing; // worker parses still reading this service
 
     ConnectorProfile m_profile;
     HttpClient* m_http;
