@@ -24,8 +24,12 @@ bool DemoSession::start(int connectorsPerVendor, QString* error)
     bool listening = false;
     // One short hand-over at start-up, before any window exists: the sandbox is created, and
     // starts listening, in its own thread.
+    // The call must target an object living in the worker (the QThread object itself lives here).
+    auto* anchor = new QObject;
+    anchor->moveToThread(&m_thread);
+    QObject::connect(&m_thread, &QThread::finished, anchor, &QObject::deleteLater);
     QMetaObject::invokeMethod(
-        &m_thread,
+        anchor,
         [this, options, &listening, error] {
             m_server = new sandbox::SandboxServer(options);
             QObject::connect(&m_thread, &QThread::finished, m_server, &QObject::deleteLater);

@@ -25,6 +25,7 @@ public:
     // Starts the sandbox and creates the profiles; false with *error when it cannot.
     bool start(int connectorsPerVendor, QString* error);
     QUrl sandboxUrl() const;
+    QString dataDirectory() const { return m_dir.filePath(QStringLiteral("data")); }
     ProfileStore& profiles() { return *m_profiles; }
     ApiKeys& keys() { return *m_keys; }
 

@@ -42,6 +42,47 @@ bool ScreenshotTour::selectVendor(const QString& vendorId)
     return false;
 }
 
+bool ScreenshotTour::loaded() const
+{
+    bool all = !m_window->catalog()->statuses().isEmpty();
+    for (const auto& s : m_window->catalog()->statuses())
+        all = all && s.state == ConnectorCatalog::LoadState::Loaded;
+    return all;
+}
+
+void ScreenshotTour::editFirstDatabarName()
+{
+    if (auto* name = m_window->findChild<QLineEdit*>(QStringLiteral("nameEdit"))) {
+        name->setText(name->text() + QStringLiteral(" (EU)"));
+        emit name->textEdited(name->text());
+    }
+}
+
+void ScreenshotTour::editAndStay()
+{
+    if (!loaded()) {
+        QTimer::singleShot(100, this, &ScreenshotTour::editAndStay);
+        return;
+    }
+    // The first Databar connector in id order: the test knows which one to expect.
+    ConnectorTableModel* model = m_window->connectorModel();
+    int best = -1;
+    for (int r = 0; r < model->rowCount(); ++r) {
+        const Connector& c = model->connector(r);
+        if (c.vendor == Vendor::Databar && (best < 0 || c.id.toInt() < model->connector(best).id.toInt()))
+            best = r;
+    }
+    if (best < 0)
+        return;
+    auto* view = m_window->findChild<QTableView*>(QStringLiteral("connectorView"));
+    view->setCurrentIndex(m_window->filterModel()->mapFromSource(model->index(best, 0)));
+    QTimer::singleShot(200, this, [this] {
+        editFirstDatabarName();
+        std::printf("edited\n");
+        std::fflush(stdout);
+    });
+}
+
 void ScreenshotTour::save(QWidget* widget, const QString& name)
 {
     // The whole screen, as a person under Xvfb would see it (dialogs included).
@@ -61,10 +102,7 @@ void ScreenshotTour::step()
         QTimer::singleShot(ms, this, &ScreenshotTour::step);
     };
     if (m_step == 0) {
-        bool loaded = !m_window->catalog()->statuses().isEmpty();
-        for (const auto& s : m_window->catalog()->statuses())
-            loaded = loaded && s.state == ConnectorCatalog::LoadState::Loaded;
-        if (!loaded && ++m_waits < 100) {
+        if (!loaded() && ++m_waits < 100) {
             QTimer::singleShot(100, this, &ScreenshotTour::step);
             return;
         }
@@ -84,10 +122,7 @@ void ScreenshotTour::step()
         // An edit and its review, on a Databar connector.
         selectVendor(QStringLiteral("databar"));
         QTimer::singleShot(300, this, [this, next] {
-            if (auto* name = m_window->findChild<QLineEdit*>(QStringLiteral("nameEdit"))) {
-                name->setText(name->text() + QStringLiteral(" (EU)"));
-                emit name->textEdited(name->text());
-            }
+            editFirstDatabarName();
             m_window->reviewAndApply();
             next(600);
         });

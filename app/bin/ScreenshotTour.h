@@ -17,10 +17,15 @@ class ScreenshotTour : public QObject
 public:
     ScreenshotTour(MainWindow* window, const QString& directory, QObject* parent = nullptr);
     void start();
+    // `--demo-edit`: once loaded, edit the first Databar connector's name and keep running, so a
+    // test can kill the process in the middle of an unsaved edit.
+    void editAndStay();
 
 private:
     void step();
     bool selectVendor(const QString& vendorId);
+    bool loaded() const;
+    void editFirstDatabarName();
     void save(QWidget* widget, const QString& name);
 
     MainWindow* m_window;

@@ -1,4 +1,6 @@
 #include "ApiKeys.h"
+#include "AuditLog.h"
+#include "DraftStore.h"
 #include "BuildInfo.h"
 #include "DemoSession.h"
 #include "KeychainKeyStore.h"
@@ -33,6 +35,15 @@ int main(int argc, char* argv[])
                             QApplication::translate("main", "With --demo: save screenshots of the main views into DIR, then quit."),
                             QStringLiteral("DIR"));
     tour.setFlags(QCommandLineOption::HiddenFromHelp);
+    QCommandLineOption dataDir(QStringLiteral("data-dir"),
+                               QApplication::translate("main", "Keep the audit log and drafts in DIR (default: your data "
+                                                               "directory; a temporary one with --demo)."),
+                               QStringLiteral("DIR"));
+    parser.addOption(dataDir);
+    QCommandLineOption demoEdit(QStringLiteral("demo-edit"),
+                                QApplication::translate("main", "With --demo: edit a Databar connector and wait (tests)."));
+    demoEdit.setFlags(QCommandLineOption::HiddenFromHelp);
+    parser.addOption(demoEdit);
     parser.addOption(demo);
     parser.addOption(demoConnectors);
     parser.addOption(tour);
@@ -64,7 +75,14 @@ int main(int argc, char* argv[])
         keys = userKeys.get();
     }
 
+    const QString data = parser.isSet(dataDir) ? parser.value(dataDir)
+                         : parser.isSet(demo)  ? demoSession.dataDirectory()
+                                               : ca::AuditLog::defaultDirectory();
+    ca::AuditLog audit(data);
+    ca::DraftStore drafts(data + QStringLiteral("/drafts"));
+
     ca::MainWindow window(*profiles, *keys);
+    window.setRecordKeeping(&audit, &drafts);
     if (parser.isSet(demo))
         window.setDemoSandboxUrl(demoSession.sandboxUrl());
     window.show();
@@ -72,6 +90,9 @@ int main(int argc, char* argv[])
     if (parser.isSet(tour) && parser.isSet(demo)) {
         screenshots = std::make_unique<ca::ScreenshotTour>(&window, parser.value(tour));
         screenshots->start();
+    } else if (parser.isSet(demoEdit) && parser.isSet(demo)) {
+        screenshots = std::make_unique<ca::ScreenshotTour>(&window, QString());
+        screenshots->editAndStay();
     }
     return app.exec();
 }

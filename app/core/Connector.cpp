@@ -96,4 +96,44 @@ compareSentWithReceived(const QJsonValue& sent, const QJsonValue& received, cons
     return out;
 }
 
+namespace {
+QJsonValue setAt(const QJsonValue& root, const QStringList& tokens, int i, const QJsonValue& value)
+{
+    if (i == tokens.size())
+        return value;
+    const QString token = QString(tokens.at(i))
+                              .replace(QStringLiteral("~1"), QStringLiteral("/"))
+                              .replace(QStringLiteral("~0"), QStringLiteral("~"));
+    const bool last = i + 1 == tokens.size();
+    if (root.isObject()) {
+        QJsonObject o = root.toObject();
+        if (last && value.isUndefined())
+            o.remove(token);
+        else if (last || o.contains(token))
+            o.insert(token, setAt(o.value(token), tokens, i + 1, value));
+        return o;
+    }
+    if (root.isArray()) {
+        QJsonArray a = root.toArray();
+        bool ok = false;
+        const int n = token.toInt(&ok);
+        if (ok && n >= 0 && n < a.size()) {
+            if (last && value.isUndefined())
+                a.removeAt(n);
+            else
+                a.replace(n, setAt(a.at(n), tokens, i + 1, value));
+        }
+        return a;
+    }
+    return root;
+}
+} // namespace
+
+QJsonValue jsonValueSet(const QJsonValue& root, const QString& pointer, const QJsonValue& value)
+{
+    if (pointer.isEmpty())
+        return value;
+    return setAt(root, pointer.mid(1).split(QLatin1Char('/')), 0, value);
+}
+
 } // namespace ca

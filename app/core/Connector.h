@@ -80,6 +80,9 @@ struct ValueDifference
 // JSON-pointer helpers (RFC 6901: "/a/0/b", "~1" = "/", "~0" = "~").
 QString jsonPointerAppend(const QString& pointer, const QString& token);
 QJsonValue jsonValueAt(const QJsonValue& root, const QString& pointer);
+// `root` with the value at `pointer` replaced (parents must exist; an array index must be in
+// range). An Undefined `value` removes the member or item. Returns `root` unchanged otherwise.
+QJsonValue jsonValueSet(const QJsonValue& root, const QString& pointer, const QJsonValue& value);
 
 // Paths present in `sent` whose value differs in `received`, leaf by leaf (objects are walked,
 // arrays of different length differ as a whole). `ignore` may skip a path (e.g. masked secrets).

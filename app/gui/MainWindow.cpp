@@ -6,7 +6,11 @@
 #include "ConnectorTableModel.h"
 #include "HttpClient.h"
 #include "KeychainBanner.h"
+#include "AuditLog.h"
 #include "ConnectorForm.h"
+#include "DraftStore.h"
+#include "HistoryDialog.h"
+#include "ThreeWayMerge.h"
 #include "ProfileStatusPanel.h"
 #include "ReviewChangesDialog.h"
 #include "ui_PreferencesDialog.h"
@@ -58,6 +62,26 @@ MainWindow::MainWindow(ProfileStore& profiles, ApiKeys& keys, QWidget* parent)
     layout->setContentsMargins(6, 6, 6, 6);
     m_banner = new KeychainBanner(central);
     layout->addWidget(m_banner);
+    m_draftBanner = new QFrame(central);
+    m_draftBanner->setObjectName(QStringLiteral("draftBanner"));
+    m_draftBanner->setStyleSheet(QStringLiteral("#draftBanner { background: #e7f1ff; }"));
+    {
+        auto* h = new QHBoxLayout(m_draftBanner);
+        m_draftText = new QLabel(m_draftBanner);
+        m_draftText->setObjectName(QStringLiteral("draftText"));
+        m_draftText->setWordWrap(true);
+        auto* restore = new QPushButton(tr("&Restore"), m_draftBanner);
+        restore->setObjectName(QStringLiteral("restoreDraftButton"));
+        auto* discard = new QPushButton(tr("Discard"), m_draftBanner);
+        discard->setObjectName(QStringLiteral("discardDraftsButton"));
+        h->addWidget(m_draftText, 1);
+        h->addWidget(restore);
+        h->addWidget(discard);
+        connect(restore, &QPushButton::clicked, this, &MainWindow::restoreDraft);
+        connect(discard, &QPushButton::clicked, this, &MainWindow::discardDrafts);
+    }
+    m_draftBanner->hide();
+    layout->addWidget(m_draftBanner);
 
     // Filter bar
     auto* filterBar = new QHBoxLayout;
@@ -148,6 +172,11 @@ MainWindow::MainWindow(ProfileStore& profiles, ApiKeys& keys, QWidget* parent)
     m_reviewButton->setObjectName(QStringLiteral("reviewButton"));
     m_revertButton = new QPushButton(tr("Re&vert"), page);
     m_revertButton->setObjectName(QStringLiteral("revertButton"));
+    m_historyButton = new QPushButton(tr("&History…"), page);
+    m_historyButton->setObjectName(QStringLiteral("historyButton"));
+    m_historyButton->setEnabled(false);
+    connect(m_historyButton, &QPushButton::clicked, this, &MainWindow::showHistory);
+    actionsRow->addWidget(m_historyButton);
     actionsRow->addStretch(1);
     actionsRow->addWidget(m_revertButton);
     actionsRow->addWidget(m_reviewButton);
@@ -194,6 +223,7 @@ MainWindow::MainWindow(ProfileStore& profiles, ApiKeys& keys, QWidget* parent)
                 });
             });
     connect(m_catalog, &ConnectorCatalog::profilesChanged, this, &MainWindow::updateProfileFilter);
+    connect(m_catalog, &ConnectorCatalog::statusChanged, this, &MainWindow::updateDraftBanner);
     connect(m_banner, &KeychainBanner::retryRequested, this, &MainWindow::checkKeychain);
 
     m_autoRefresh = new QTimer(this);
@@ -234,6 +264,9 @@ void MainWindow::buildMenus()
     m_saveAction->setObjectName(QStringLiteral("saveAction"));
     m_revertAction = edit->addAction(tr("Re&vert"), this, &MainWindow::revertEdit);
     m_revertAction->setObjectName(QStringLiteral("revertAction"));
+    QAction* history = edit->addAction(tr("&History…"), this, &MainWindow::showHistory);
+    history->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_H));
+    history->setObjectName(QStringLiteral("historyAction"));
     edit->addSeparator();
     QAction* find = edit->addAction(tr("&Find"), this, [this] {
         m_filterEdit->setFocus();
@@ -303,6 +336,8 @@ void MainWindow::closeEvent(QCloseEvent* event)
         return;
     }
     saveUiState();
+    if (m_autosaver)
+        m_autosaver->flush();
     event->accept();
 }
 
@@ -378,6 +413,7 @@ void MainWindow::onFormChanged()
     setWindowTitle(m_form ? tr("%1[*] — Connector Admin").arg(m_editBase.displayName) : tr("Connector Admin"));
     setWindowModified(modified);
     updateEditActions();
+    scheduleDraftSave();
 }
 
 void MainWindow::updateEditActions()
@@ -388,6 +424,7 @@ void MainWindow::updateEditActions()
     m_reviewButton->setEnabled(modified && valid && editable);
     m_saveAction->setEnabled(modified && valid && editable);
     m_revertButton->setEnabled(modified);
+    m_historyButton->setEnabled(m_form && m_audit);
     m_revertAction->setEnabled(modified);
     QString why;
     if (m_form && modified && !valid) {
@@ -432,17 +469,48 @@ void MainWindow::reviewAndApply()
     openReview(m_editBase, m_form->editedDocument());
 }
 
-void MainWindow::openReview(const Connector& base, const QJsonObject& edited)
+void MainWindow::openReview(const Connector& base, const QJsonObject& edited, bool isRevert)
 {
     ConnectorService* service = m_catalog->service(base.profileName);
     auto* dialog = new ReviewChangesDialog(service, base, edited, this);
     dialog->setAttribute(Qt::WA_DeleteOnClose);
+    connect(dialog, &ReviewChangesDialog::applyFinished, this,
+            [this, dialog, isRevert](const Connector& b, const QJsonObject& e, const ApplyOperation::Outcome& o) {
+                if (!m_audit)
+                    return;
+                using K = ApplyOperation::Outcome::Kind;
+                AuditRecord r;
+                r.tool = AuditTool::Gui;
+                r.profile = b.profileName;
+                r.vendor = b.vendor;
+                r.connectorId = b.id;
+                r.connectorName = b.displayName;
+                r.action = isRevert ? AuditAction::Revert : AuditAction::Apply;
+                r.diff = dialog->diff().toJson();
+                r.outcome = o.kind == K::Applied    ? AuditOutcome::Applied
+                            : o.kind == K::Conflict ? AuditOutcome::Conflict
+                            : o.kind == K::Refused  ? AuditOutcome::Refused
+                                                    : AuditOutcome::Failed;
+                r.httpStatus = o.kind == K::Applied ? o.update.httpStatus : o.error.httpStatus;
+                r.requestId = o.error.requestId;
+                r.message = o.kind == K::Applied ? dialog->diff().summaryLine()
+                                                 : (o.message.isEmpty() ? o.error.toString() : o.message);
+                r.before = b.editable;
+                r.after = o.kind == K::Applied ? o.update.connector.editable : e;
+                r.serverDifferences = o.update.differences;
+                r.secretPaths = dialog->secretPaths();
+                QString error;
+                if (!m_audit->append(r, &error))
+                    statusBar()->showMessage(tr("Could not write the audit log: %1").arg(error), 10000);
+            });
     connect(dialog, &ReviewChangesDialog::applied, this,
             [this](const Connector& applied, const QJsonObject&, const ApplyOperation::Outcome& outcome) {
                 Connector updated = outcome.update.connector;
                 updated.profileName = applied.profileName;
                 m_model->upsert(applied.profileName, {updated});
                 m_model->setModified(applied.profileName, applied.id, false);
+                if (m_autosaver)
+                    m_autosaver->discard(applied.profileName, applied.vendor, applied.id);
                 if (m_editBase.profileName == applied.profileName && m_editBase.id == applied.id)
                     openConnector(updated);
                 statusBar()->showMessage(tr("Applied to %1.").arg(applied.displayName), 8000);
@@ -553,6 +621,127 @@ void MainWindow::showProfilesDialog()
     dialog->setAttribute(Qt::WA_DeleteOnClose);
     dialog->setKeychainAvailable(m_keychainAvailable);
     connect(dialog, &QDialog::finished, this, &MainWindow::refreshAll);
+    dialog->open();
+}
+
+void MainWindow::setRecordKeeping(AuditLog* audit, DraftStore* drafts)
+{
+    m_audit = audit;
+    m_drafts = drafts;
+    delete m_autosaver;
+    m_autosaver = drafts ? new DraftAutosaver(drafts, DraftAutosaver::kDefaultDelayMs, this) : nullptr;
+    if (m_autosaver)
+        connect(m_autosaver, &DraftAutosaver::saveFailed, this, [this](const QString& error) {
+            statusBar()->showMessage(tr("Could not save a draft of your edit: %1").arg(error), 10000);
+        });
+    QStringList unreadable;
+    m_pendingDrafts = drafts ? drafts->all(&unreadable) : QList<ConnectorDraft>();
+    if (!unreadable.isEmpty())
+        statusBar()->showMessage(tr("%n damaged draft file(s) were skipped.", nullptr, int(unreadable.size())), 10000);
+    updateDraftBanner();
+    updateEditActions();
+}
+
+void MainWindow::scheduleDraftSave()
+{
+    if (!m_autosaver || !m_form)
+        return;
+    if (!hasUnsavedEdit()) {
+        m_autosaver->discard(m_editBase.profileName, m_editBase.vendor, m_editBase.id);
+        return;
+    }
+    ConnectorDraft d;
+    d.profile = m_editBase.profileName;
+    d.vendor = m_editBase.vendor;
+    d.connectorId = m_editBase.id;
+    d.connectorName = m_editBase.displayName;
+    d.baseDocument = m_editBase.editable;
+    d.baseUpdatedAt = m_editBase.updatedAt;
+    d.editedDocument = m_form->editedDocument();
+    d.secretPaths = diffOptionsFor(m_editBase.vendor).secretPaths + m_editBase.secretPaths;
+    if (ConnectorService* service = m_catalog->service(d.profile))
+        d.secretPaths += service->secretPaths(d.editedDocument);
+    m_autosaver->scheduleSave(d);
+}
+
+void MainWindow::updateDraftBanner()
+{
+    m_draftBanner->setVisible(!m_pendingDrafts.isEmpty());
+    if (m_pendingDrafts.isEmpty())
+        return;
+    const ConnectorDraft& next = m_pendingDrafts.first();
+    const bool loaded = m_model->rowOf(next.profile, next.connectorId) >= 0;
+    m_draftText->setText(tr("<b>%n unsaved edit(s) from an earlier session.</b> Next: %1 (%2)%3", nullptr,
+                            int(m_pendingDrafts.size()))
+                             .arg(next.connectorName.toHtmlEscaped(), next.profile.toHtmlEscaped(),
+                                  loaded ? QString() : tr(" — waiting for its profile to load")));
+    m_draftBanner->findChild<QPushButton*>(QStringLiteral("restoreDraftButton"))->setEnabled(loaded);
+}
+
+void MainWindow::restoreDraft()
+{
+    if (m_pendingDrafts.isEmpty())
+        return;
+    const ConnectorDraft draft = m_pendingDrafts.first();
+    const int row = m_model->rowOf(draft.profile, draft.connectorId);
+    if (row < 0)
+        return;
+    auto proceed = [this, draft, row] {
+        m_pendingDrafts.removeFirst();
+        const Connector current = m_model->connector(row);
+        // Secrets were never written: stored ones come back from the server's copy, typed ones
+        // are kept as stored and must be typed again.
+        ConnectorDraft d = draft.withStoredSecretsFrom(current.editable);
+        QJsonObject edited = d.editedDocument;
+        const QStringList retype = d.unsavedSecretPointers();
+        for (const QString& pointer : retype)
+            edited = jsonValueSet(edited, pointer, jsonValueAt(current.editable, pointer)).toObject();
+        QString note;
+        if (d.baseDocument != current.editable) {
+            // Changed on the server since the draft began: merge, the review shows the rest.
+            edited = ThreeWayMerge(d.baseDocument, current.editable, edited, diffOptionsFor(current.vendor)).merged();
+            note = tr(" The connector changed on the server since; those changes were merged in.");
+        }
+        {
+            const QSignalBlocker blocker(m_view->selectionModel());
+            m_view->setCurrentIndex(m_filter->mapFromSource(m_model->index(row, 0)));
+        }
+        m_openIndex = QPersistentModelIndex(m_model->index(row, 0));
+        openConnector(current);
+        m_form->setConnector(current, edited);
+        onFormChanged();
+        QString message = tr("Restored your edit of %1.").arg(current.displayName) + note;
+        if (!retype.isEmpty())
+            message += tr(" Secrets you had typed were not saved; enter them again: %1.")
+                           .arg(retype.join(QStringLiteral(", ")));
+        statusBar()->showMessage(message, 20000);
+        updateDraftBanner();
+    };
+    if (hasUnsavedEdit())
+        confirmLeavingEdit(tr("%1 has unsaved changes.").arg(m_editBase.displayName), proceed);
+    else
+        proceed();
+}
+
+void MainWindow::discardDrafts()
+{
+    for (const ConnectorDraft& d : std::as_const(m_pendingDrafts))
+        m_drafts->remove(d.profile, d.vendor, d.connectorId);
+    m_pendingDrafts.clear();
+    updateDraftBanner();
+}
+
+void MainWindow::showHistory()
+{
+    if (!m_audit || !m_form)
+        return;
+    auto* dialog = new HistoryDialog(*m_audit, m_editBase, this);
+    dialog->setAttribute(Qt::WA_DeleteOnClose);
+    connect(dialog, &HistoryDialog::revertRequested, this, [this](const QJsonObject& document) {
+        // The inverse edit goes through the same review and apply as any other.
+        const Connector base = m_editBase;
+        QTimer::singleShot(0, this, [this, base, document] { openReview(base, document, true); });
+    });
     dialog->open();
 }
 

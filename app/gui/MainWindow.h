@@ -2,6 +2,7 @@
 
 #include "ApiKeys.h"
 #include "Connector.h"
+#include "DraftStore.h"
 #include "ProfileStore.h"
 #include "ProfilesDialog.h"
 
@@ -22,8 +23,12 @@ class QTimer;
 
 namespace ca {
 
+class AuditLog;
 class ConnectorCatalog;
 class ConnectorForm;
+class DraftAutosaver;
+class DraftStore;
+
 class ConnectorFilterModel;
 class ConnectorTableModel;
 class KeychainBanner;
@@ -39,6 +44,10 @@ public:
     ~MainWindow() override;
 
     void setDemoSandboxUrl(const QUrl& url);
+    // Where applies are recorded and unsaved edits autosaved. Drafts left by an earlier session
+    // (a crash, a kill) are offered for restoring once their connectors are loaded.
+    void setRecordKeeping(AuditLog* audit, DraftStore* drafts);
+    int pendingDraftCount() const { return int(m_pendingDrafts.size()); }
     bool keychainAvailable() const { return m_keychainAvailable; }
     ConnectorCatalog* catalog() const { return m_catalog; }
     ConnectorTableModel* connectorModel() const { return m_model; }
@@ -52,6 +61,9 @@ public slots:
     void refreshAll();
     void reviewAndApply();
     void revertEdit();
+    void showHistory();
+    void restoreDraft();
+    void discardDrafts();
 
 signals:
     void keychainChecked(bool available);
@@ -75,7 +87,9 @@ private:
     void updateEditActions();
     // Asks what to do with an unsaved edit, then runs `proceed` unless the admin cancelled.
     void confirmLeavingEdit(const QString& question, std::function<void()> proceed);
-    void openReview(const Connector& base, const QJsonObject& edited);
+    void openReview(const Connector& base, const QJsonObject& edited, bool isRevert = false);
+    void scheduleDraftSave();
+    void updateDraftBanner();
 
     ProfileStore& m_profiles;
     ApiKeys& m_keys;
@@ -101,6 +115,13 @@ private:
     QAction* m_saveAction = nullptr;
     QAction* m_revertAction = nullptr;
     bool m_closeConfirmed = false;
+    QPushButton* m_historyButton = nullptr;
+    AuditLog* m_audit = nullptr;
+    DraftStore* m_drafts = nullptr;
+    DraftAutosaver* m_autosaver = nullptr;
+    QList<ConnectorDraft> m_pendingDrafts;
+    QWidget* m_draftBanner = nullptr;
+    QLabel* m_draftText = nullptr;
     QTimer* m_autoRefresh = nullptr;
     bool m_keychainAvailable = true;
 };

@@ -33,35 +33,6 @@ void collectStrings(const QJsonValue& v, QStringList* out)
             collectStrings(c, out);
 }
 
-// Sets the value at an RFC 6901 pointer (existing parents only); Undefined removes it.
-QJsonValue setAt(const QJsonValue& root, const QStringList& tokens, int i, const QJsonValue& value)
-{
-    if (i == tokens.size())
-        return value;
-    const QString token = QString(tokens.at(i)).replace(QStringLiteral("~1"), QStringLiteral("/")).replace(QStringLiteral("~0"), QStringLiteral("~"));
-    if (root.isObject()) {
-        QJsonObject o = root.toObject();
-        if (i + 1 == tokens.size() && value.isUndefined())
-            o.remove(token);
-        else
-            o.insert(token, setAt(o.value(token), tokens, i + 1, value));
-        return o;
-    }
-    if (root.isArray()) {
-        QJsonArray a = root.toArray();
-        bool ok = false;
-        const int n = token.toInt(&ok);
-        if (ok && n >= 0 && n < a.size()) {
-            if (i + 1 == tokens.size() && value.isUndefined())
-                a.removeAt(n);
-            else
-                a.replace(n, setAt(a.at(n), tokens, i + 1, value));
-        }
-        return a;
-    }
-    return root;
-}
-
 } // namespace
 
 ReviewChangesDialog::ReviewChangesDialog(ConnectorService* service, const Connector& base,
@@ -213,6 +184,7 @@ void ReviewChangesDialog::apply()
 void ReviewChangesDialog::showOutcome(const ApplyOperation::Outcome& outcome)
 {
     m_outcome = outcome;
+    emit applyFinished(m_base, m_edited, outcome);
     m_ui->progressLabel->clear();
     m_ui->cancelButton->setEnabled(true);
     if (outcome.kind == ApplyOperation::Outcome::Kind::Conflict) {
@@ -314,7 +286,7 @@ void ReviewChangesDialog::reviewAgain()
         const QString target = minePointer.isEmpty() ? serverPointer : minePointer;
         const QJsonValue serverValue = serverPointer.isEmpty() ? QJsonValue(QJsonValue::Undefined)
                                                                : jsonValueAt(m_fresh.editable, serverPointer);
-        merged = setAt(merged, target.split(QLatin1Char('/'), Qt::SkipEmptyParts), 0, serverValue).toObject();
+        merged = jsonValueSet(merged, target, serverValue).toObject();
     }
     emit reviewAgainRequested(m_fresh, merged);
     accept();

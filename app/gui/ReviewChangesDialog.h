@@ -33,12 +33,17 @@ public:
     // For tests and the audit log: how the last apply ended.
     std::optional<ApplyOperation::Outcome> lastOutcome() const { return m_outcome; }
 
+    // The secret paths the diff masks (vendor rules + this connector's + the edit's).
+    QStringList secretPaths() const { return m_options.secretPaths; }
+
     // Display-safe copy of `value`: every secret of the edit (by path and by value) masked.
     QJsonValue masked(const QJsonValue& value) const;
 
 signals:
     void applied(const ca::Connector& base, const QJsonObject& edited, const ca::ApplyOperation::Outcome& outcome);
     void applyFailed(const ca::Connector& base, const QJsonObject& edited, const ca::ApplyOperation::Outcome& outcome);
+    // Every outcome of Apply (applied, failed, refused, conflict): for the audit log.
+    void applyFinished(const ca::Connector& base, const QJsonObject& edited, const ca::ApplyOperation::Outcome& outcome);
     // The admin took the merged edit: re-open the form on `fresh` with `merged` and review again.
     void reviewAgainRequested(const ca::Connector& fresh, const QJsonObject& merged);
 

@@ -71,6 +71,20 @@ void ConnectorForm::setConnector(const Connector& connector)
     revalidate();
 }
 
+void ConnectorForm::setConnector(const Connector& base, const QJsonObject& edited)
+{
+    // The widgets show the edit; "modified" and "keep stored secret" still refer to the base.
+    Connector shown = base;
+    shown.editable = edited;
+    m_connector = base;
+    m_serverErrors.clear();
+    m_filling = true;
+    fillWidgets(shown);
+    m_filling = false;
+    revalidate();
+    emit changed();
+}
+
 QJsonObject ConnectorForm::editedDocument() const
 {
     return buildDocument();

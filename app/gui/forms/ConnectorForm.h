@@ -33,6 +33,8 @@ public:
 
     // Fills the widgets from the connector; the form is then unmodified and server errors gone.
     virtual void setConnector(const Connector& connector);
+    // Shows an edit of `base` (a restored draft, a merged edit): modified relative to `base`.
+    void setConnector(const Connector& base, const QJsonObject& edited);
 
     // The edited `editable` object, with the vendor's field names. Secrets on "keep" carry the
     // stored value (for AI Squared the mask, which the service refuses to send in a changed
