@@ -110,7 +110,11 @@ private slots:
         CA_AWAIT(job, ca::ConnectorListResult, result);
         QVERIFY2(result.ok(), qPrintable(result.error.toString()));
         QCOMPARE(result.connectors.size(), 25);
-        QCOMPARE(nettest::requestsTo(m_sandbox, QStringLiteral("databar")).size(), 2);
+        // Our retry makes it 2. Qt's QNetworkAccessManager may itself re-send an idempotent GET
+        // once when a reused keep-alive connection drops mid-answer (seen with "reset" under load):
+        // 3 is legitimate for a GET; the POST-once guarantees are tested separately.
+        const qsizetype sent = nettest::requestsTo(m_sandbox, QStringLiteral("databar")).size();
+        QVERIFY2(sent == 2 || (sent == 3 && fault.contains(QLatin1String("reset"))), qPrintable(QString::number(sent)));
     }
 
     void retryAfterHonoured()
