@@ -1,0 +1,616 @@
+#include "TimbalUpdateRun.h"
+
+#include "HttpClient.h"
+#include "NetworkLog.h"
+#include "Semver.h"
+
+#include <QMutex>
+#include <QSet>
+#include <QTimer>
+
+namespace ca {
+
+namespace {
+
+// Connectors in flight in any run of this process (GUI dialog, several dialogs, CLI), keyed by
+// base URL + org + id, so two runs never dispatch to the same connector at once.
+QMutex& registryMutex()
+{
+    static QMutex m;
+    return m;
+}
+QSet<QString>& registry()
+{
+    static QSet<QString> s;
+    return s;
+}
+
+constexpr int kConnectionsPerClient = 6; // QNetworkAccessManager's per-host limit
+
+QString seconds(int ms)
+{
+    return QString::number(ms / 1000.0);
+}
+
+} // namespace
+
+QString TimbalUpdateRun::stateName(RowState state)
+{
+    switch (state) {
+    case RowState::Pending:
+        return tr("Pending");
+    case RowState::Dispatching:
+        return tr("Dispatching");
+    case RowState::AlreadyCurrent:
+        return tr("Already current");
+    case RowState::Dispatched:
+        return tr("Dispatched");
+    case RowState::Polling:
+        return tr("Waiting for version");
+    case RowState::Updated:
+        return tr("Updated");
+    case RowState::TimedOut:
+        return tr("Timed out");
+    case RowState::Failed:
+        return tr("Failed");
+    case RowState::Skipped:
+        return tr("Skipped");
+    case RowState::Cancelled:
+        return tr("Cancelled");
+    }
+    return {};
+}
+
+QString TimbalUpdateRun::stateId(RowState state)
+{
+    static const char* const ids[kStateCount] = {
+        "pending", "dispatching", "already-current", "dispatched", "polling",
+        "updated", "timed-out",   "failed",          "skipped",    "cancelled"};
+    return QLatin1String(ids[int(state)]);
+}
+
+bool TimbalUpdateRun::isFinal(RowState state) const
+{
+    switch (state) {
+    case RowState::Pending:
+    case RowState::Dispatching:
+    case RowState::Polling:
+        return false;
+    case RowState::Dispatched:
+        return !m_polling;
+    default:
+        return true;
+    }
+}
+
+TimbalUpdateRun::TimbalUpdateRun(TimbalService* service, const QList<Connector>& connectors,
+                                 QObject* parent)
+    : QObject(parent), m_service(service), m_keyPrefix(keyPrefix(service))
+{
+    qRegisterMetaType<ca::TimbalUpdateRun::Counts>();
+    m_postsPerService.append(0);
+    for (const Connector& c : connectors) {
+        Row row;
+        row.connector = c;
+        row.fromVersion = c.version;
+        m_rows.append(row);
+        m_rowService.append(0);
+        m_dispatchClock.append(QElapsedTimer());
+    }
+    m_counts.total = int(m_rows.size());
+    m_counts.byState[size_t(RowState::Pending)] = m_counts.total;
+    if (service)
+        connect(service, &QObject::destroyed, this, &TimbalUpdateRun::onServiceGone);
+}
+
+TimbalUpdateRun::~TimbalUpdateRun()
+{
+    QMutexLocker lock(&registryMutex());
+    for (const QString& key : std::as_const(m_registered))
+        registry().remove(key);
+}
+
+void TimbalUpdateRun::setTargetVersion(const QString& version)
+{
+    m_requestedTarget = version.trimmed();
+}
+
+void TimbalUpdateRun::setConcurrency(int n)
+{
+    m_concurrency = qBound(1, n, 64);
+}
+
+void TimbalUpdateRun::setAuditLog(AuditLog* log, AuditTool tool)
+{
+    m_audit = log;
+    m_tool = tool;
+}
+
+void TimbalUpdateRun::setReleases(const TimbalReleaseListResult& releases)
+{
+    m_releases = releases;
+}
+
+QString TimbalUpdateRun::registryKey(const QString& id) const
+{
+    return m_keyPrefix + id;
+}
+
+QString TimbalUpdateRun::keyPrefix(const TimbalService* service)
+{
+    return service ? service->profile().effectiveBaseUrl().toString() + QLatin1Char('|') +
+                         service->profile().orgId + QLatin1Char('|')
+                   : QString();
+}
+
+bool TimbalUpdateRun::isInFlightAnywhere(const TimbalService* service, const QString& id)
+{
+    const QString key = keyPrefix(service) + id;
+    QMutexLocker lock(&registryMutex());
+    return registry().contains(key);
+}
+
+int TimbalUpdateRun::plannedCount() const
+{
+    int n = 0;
+    for (const Row& r : m_rows)
+        n += r.state != RowState::Skipped && r.state != RowState::Cancelled;
+    return n;
+}
+
+void TimbalUpdateRun::preview()
+{
+    if (m_started)
+        return;
+    if (m_releases || !m_service) {
+        plan();
+        return;
+    }
+    if (m_releaseJob)
+        return; // already asked
+    m_releaseJob = m_service->releases();
+    connect(m_releaseJob, &TimbalReleaseListJob::finished, this,
+            [this](const TimbalReleaseListResult& result) {
+                m_releases = result;
+                plan();
+            });
+}
+
+void TimbalUpdateRun::plan()
+{
+    m_planError.clear();
+    m_planWarning.clear();
+    QString target;
+    const bool haveList = m_releases && m_releases->ok();
+    if (m_releases && !m_releases->ok())
+        m_planWarning =
+            tr("The release list could not be read (%1).").arg(m_releases->error.message);
+    else if (!m_releases)
+        m_planWarning = tr("The release list could not be read.");
+
+    if (!m_requestedTarget.isEmpty() &&
+        m_requestedTarget.compare(QLatin1String("latest"), Qt::CaseInsensitive) != 0) {
+        QString why;
+        const auto v = Semver::parse(m_requestedTarget, &why);
+        if (!v) {
+            m_planError = why;
+        } else {
+            target = v->toString();
+            if (haveList) {
+                bool known = false;
+                for (const TimbalRelease& r : std::as_const(m_releases->releases))
+                    known = known || Semver::normalized(r.version) == target;
+                if (!known)
+                    m_planError = tr("release %1 is not in the release list").arg(target);
+            } else {
+                m_planWarning += QLatin1Char(' ') + tr("Release %1 was not checked.").arg(target);
+            }
+        }
+    } else if (haveList) {
+        target = Semver::normalized(m_releases->latest);
+        if (target.isEmpty() && !m_releases->releases.isEmpty())
+            target = Semver::normalized(m_releases->releases.first().version);
+        if (target.isEmpty())
+            m_planError = tr("the release list names no latest release");
+    } else {
+        m_planWarning += QLatin1Char(' ') + tr("The server will pick its latest release.");
+    }
+    m_resolvedTarget = m_planError.isEmpty() ? target : QString();
+
+    QSet<QString> seen;
+    m_counts = Counts{};
+    m_counts.total = int(m_rows.size());
+    for (Row& row : m_rows) {
+        const Connector& c = row.connector;
+        row.toVersion = m_resolvedTarget;
+        row.message.clear();
+        row.skipReason.clear();
+        if (seen.contains(c.id))
+            row.skipReason = tr("listed twice: it is updated once");
+        else if (!m_planError.isEmpty())
+            row.skipReason = m_planError;
+        else if (c.online.has_value() && !*c.online)
+            row.skipReason = tr("offline");
+        else if (!c.pendingVersion.isEmpty())
+            row.skipReason = tr("already being updated (to %1)").arg(c.pendingVersion);
+        else if (m_service && isInFlightAnywhere(m_service, c.id))
+            row.skipReason = tr("already being updated by another run");
+        else if (!target.isEmpty() && Semver::normalized(c.version) == target)
+            row.skipReason = tr("already on %1").arg(target);
+        seen.insert(c.id);
+        row.state = row.skipReason.isEmpty() ? RowState::Pending : RowState::Skipped;
+        row.message = row.skipReason;
+        m_counts.byState[size_t(row.state)]++;
+        m_counts.finished += isFinal(row.state);
+    }
+    m_previewed = true;
+    for (int i = 0; i < m_rows.size(); ++i)
+        emit rowChanged(i);
+    emit countsChanged(m_counts);
+    emit previewReady();
+    if (m_startWhenPreviewed) {
+        m_startWhenPreviewed = false;
+        start();
+    }
+}
+
+void TimbalUpdateRun::start()
+{
+    if (m_started)
+        return;
+    if (!m_previewed) {
+        m_startWhenPreviewed = true;
+        preview();
+        return;
+    }
+    m_started = true;
+    qCInfo(lcServiceTimbal).noquote()
+        << "update run:" << plannedCount() << "of" << m_rows.size() << "connectors to"
+        << (m_resolvedTarget.isEmpty() ? QStringLiteral("latest") : m_resolvedTarget)
+        << "concurrency" << m_concurrency;
+    pump();
+    // Even a run with nothing to send reports finished, after the caller's connects.
+    QTimer::singleShot(0, this, &TimbalUpdateRun::checkFinished);
+}
+
+void TimbalUpdateRun::setState(int row, RowState state, const QString& message)
+{
+    Row& r = m_rows[row];
+    if (!message.isEmpty())
+        r.message = message;
+    if (r.state != state) {
+        m_counts.byState[size_t(r.state)]--;
+        m_counts.finished -= isFinal(r.state);
+        r.state = state;
+        m_counts.byState[size_t(state)]++;
+        m_counts.finished += isFinal(state);
+    }
+    emit rowChanged(row);
+    emit countsChanged(m_counts);
+}
+
+void TimbalUpdateRun::pump()
+{
+    while (m_started && m_inFlight < m_concurrency && m_next < m_rows.size()) {
+        const int row = m_next++;
+        if (m_rows.at(row).state == RowState::Pending)
+            dispatch(row);
+    }
+}
+
+TimbalService* TimbalUpdateRun::serviceForNextPost()
+{
+    // Least-busy service; a new one only when every existing one has its 6 connections busy.
+    int best = 0;
+    for (int i = 1; i < m_postsPerService.size(); ++i) {
+        if (m_postsPerService.at(i) < m_postsPerService.at(best))
+            best = i;
+    }
+    if (m_postsPerService.at(best) >= kConnectionsPerClient) {
+        TimbalService* extra = nullptr;
+        if (m_factory) {
+            extra = m_factory(this);
+        } else {
+            auto* http = new HttpClient(this);
+            extra = new TimbalService(m_service->profile(), http, this);
+            extra->setHttpOptions(m_service->httpOptions());
+        }
+        m_extraServices.append(extra);
+        m_postsPerService.append(0);
+        best = int(m_postsPerService.size()) - 1;
+    }
+    return best == 0 ? m_service.data() : m_extraServices.at(best - 1);
+}
+
+void TimbalUpdateRun::dispatch(int row)
+{
+    Row& r = m_rows[row];
+    const QString key = registryKey(r.connector.id);
+    {
+        QMutexLocker lock(&registryMutex());
+        if (registry().contains(key)) {
+            lock.unlock();
+            r.skipReason = tr("already being updated by another run");
+            setState(row, RowState::Skipped, r.skipReason);
+            return;
+        }
+        registry().insert(key);
+    }
+    m_registered.append(key);
+    if (!m_service) {
+        setState(row, RowState::Failed, tr("the Timbal profile was closed"));
+        release(row);
+        return;
+    }
+    TimbalService* service = serviceForNextPost();
+    const int serviceIndex = service == m_service ? 0 : int(m_extraServices.indexOf(service)) + 1;
+    m_rowService[row] = serviceIndex;
+    m_postsPerService[serviceIndex]++;
+    ++m_inFlight;
+    m_maxInFlight = qMax(m_maxInFlight, m_inFlight);
+    setState(row, RowState::Dispatching,
+             tr("sending update to %1…").arg(r.toVersion.isEmpty() ? tr("latest") : r.toVersion));
+    TimbalSoftwareUpdateJob* job = service->triggerSoftwareUpdate(r.connector.id, r.toVersion);
+    connect(job, &TimbalSoftwareUpdateJob::finished, this,
+            [this, row, serviceIndex](const SoftwareUpdateResult& result) {
+                if (m_rows.at(row).state != RowState::Dispatching)
+                    return; // already ended by onServiceGone()
+                --m_inFlight;
+                m_postsPerService[serviceIndex]--;
+                onUpdateResult(row, result);
+                pump();
+                checkFinished();
+            });
+}
+
+QString TimbalUpdateRun::failureMessage(const SoftwareUpdateResult& result,
+                                        const QString& target) const
+{
+    switch (result.error.httpStatus) {
+    case 401:
+        return tr("the API key was rejected");
+    case 403:
+        return tr("this API key may not update connectors");
+    case 404:
+        return target.isEmpty() ? tr("connector or latest release not found")
+                                : tr("connector or release %1 not found").arg(target);
+    case 422:
+        return tr("connector is offline or too old to update remotely — update it on the host");
+    default:
+        break;
+    }
+    return result.error.message;
+}
+
+void TimbalUpdateRun::onUpdateResult(int row, const SoftwareUpdateResult& result)
+{
+    Row& r = m_rows[row];
+    r.httpStatus = result.httpStatus;
+    r.artifact = result.artifact;
+    if (!result.targetVersion.isEmpty())
+        r.toVersion = Semver::normalized(result.targetVersion).isEmpty()
+                          ? result.targetVersion
+                          : Semver::normalized(result.targetVersion);
+    const QString target = r.toVersion;
+
+    if (result.ok()) {
+        if (result.dispatched) {
+            r.message = tr("update to %1 dispatched (artifact %2)").arg(target, result.artifact);
+            audit(row, AuditOutcome::Dispatched);
+            enterDispatched(row);
+        } else {
+            setState(row, RowState::AlreadyCurrent, tr("already on %1, nothing to do").arg(target));
+            audit(row, AuditOutcome::AlreadyCurrent);
+            release(row);
+        }
+        return;
+    }
+    if (result.answerLost) {
+        // Never re-sent: what the connector reports now decides.
+        if (result.stateAfter) {
+            const Connector& now = *result.stateAfter;
+            const QString name = r.connector.displayName;
+            r.connector = now;
+            if (r.connector.displayName.isEmpty())
+                r.connector.displayName = name;
+            const bool wentOut = !now.pendingVersion.isEmpty() ||
+                                 (!target.isEmpty() && Semver::normalized(now.version) == target &&
+                                  Semver::normalized(r.fromVersion) != target);
+            if (wentOut) {
+                if (r.toVersion.isEmpty())
+                    r.toVersion = Semver::normalized(now.pendingVersion);
+                r.message = tr("the answer was lost, but the update to %1 went out")
+                                .arg(r.toVersion.isEmpty() ? now.version : r.toVersion);
+                audit(row, AuditOutcome::Dispatched);
+                enterDispatched(row);
+                return;
+            }
+            setState(row, RowState::Failed,
+                     tr("the answer was lost (%1); the connector still reports %2 with no update "
+                        "pending — not sent again")
+                         .arg(result.error.message, now.version));
+        } else {
+            r.mayHaveBeenDispatched = true;
+            setState(row, RowState::Failed,
+                     tr("the answer was lost (%1) and the connector could not be read: the update "
+                        "may have gone out — check the connector before trying again")
+                         .arg(result.error.message));
+        }
+        audit(row, AuditOutcome::Failed);
+        release(row);
+        return;
+    }
+    setState(row, RowState::Failed, failureMessage(result, target));
+    audit(row, AuditOutcome::Failed);
+    release(row);
+}
+
+void TimbalUpdateRun::enterDispatched(int row)
+{
+    m_dispatchClock[row].start();
+    setState(row, RowState::Dispatched);
+    if (!m_polling) {
+        release(row);
+        return;
+    }
+    setState(row, RowState::Polling);
+    QTimer::singleShot(qMin(m_pollIntervalMs, m_pollTimeoutMs), this, [this, row] { poll(row); });
+}
+
+void TimbalUpdateRun::poll(int row)
+{
+    if (m_rows.at(row).state != RowState::Polling)
+        return;
+    if (!m_service) {
+        setState(row, RowState::TimedOut, tr("dispatched; the Timbal profile was closed"));
+        release(row);
+        checkFinished();
+        return;
+    }
+    ConnectorJob* job = m_service->get(m_rows.at(row).connector.id);
+    connect(job, &ConnectorJob::finished, this,
+            [this, row](const ConnectorResult& result) { onPollResult(row, result); });
+}
+
+void TimbalUpdateRun::onPollResult(int row, const ConnectorResult& result)
+{
+    Row& r = m_rows[row];
+    if (r.state != RowState::Polling)
+        return;
+    if (result.ok()) {
+        const QString name = r.connector.displayName;
+        r.connector = result.connector;
+        if (r.connector.displayName.isEmpty())
+            r.connector.displayName = name;
+        if (!r.toVersion.isEmpty() && Semver::normalized(result.connector.version) == r.toVersion) {
+            setState(row, RowState::Updated, tr("updated to %1").arg(r.toVersion));
+            release(row);
+            checkFinished();
+            return;
+        }
+    }
+    const qint64 elapsed = m_dispatchClock.at(row).elapsed();
+    if (elapsed >= m_pollTimeoutMs) {
+        const QString now = r.connector.version.isEmpty() ? r.fromVersion : r.connector.version;
+        setState(row, RowState::TimedOut,
+                 tr("dispatched, but still on %1 after %2 s").arg(now, seconds(m_pollTimeoutMs)));
+        release(row);
+        checkFinished();
+        return;
+    }
+    const int wait = int(qMin<qint64>(m_pollIntervalMs, m_pollTimeoutMs - elapsed));
+    QTimer::singleShot(qMax(0, wait), this, [this, row] { poll(row); });
+}
+
+void TimbalUpdateRun::audit(int row, AuditOutcome outcome)
+{
+    if (!m_audit || !m_service)
+        return;
+    const Row& r = m_rows.at(row);
+    AuditRecord rec;
+    rec.tool = m_tool;
+    rec.profile = m_service->profile().name;
+    rec.vendor = Vendor::Timbal;
+    rec.connectorId = r.connector.id;
+    rec.connectorName = r.connector.displayName;
+    rec.action = AuditAction::SoftwareUpdate;
+    rec.httpStatus = r.httpStatus;
+    rec.outcome = outcome;
+    rec.message = r.message;
+    rec.before = QJsonObject{{QStringLiteral("version"), r.fromVersion}};
+    rec.after = QJsonObject{{QStringLiteral("version"), r.toVersion}};
+    QString error;
+    if (!m_audit->append(rec, &error))
+        qCWarning(lcServiceTimbal).noquote() << "audit log not written:" << error;
+}
+
+void TimbalUpdateRun::release(int row)
+{
+    const QString key = registryKey(m_rows.at(row).connector.id);
+    if (m_registered.removeOne(key)) {
+        QMutexLocker lock(&registryMutex());
+        registry().remove(key);
+    }
+}
+
+void TimbalUpdateRun::cancelRemaining()
+{
+    m_startWhenPreviewed = false;
+    const bool wasStarted = m_started;
+    m_started = true; // a cancelled run is over once its in-flight rows are
+    m_next = int(m_rows.size());
+    for (int i = 0; i < m_rows.size(); ++i) {
+        if (m_rows.at(i).state == RowState::Pending)
+            setState(i, RowState::Cancelled, tr("not started: cancelled"));
+    }
+    if (!wasStarted)
+        m_previewed = true;
+    checkFinished();
+}
+
+void TimbalUpdateRun::onServiceGone()
+{
+    // The profile's service was deleted (profile removed or reloaded): its jobs are gone, so
+    // nothing in flight will report back. End every open row in words that say what is known.
+    m_next = int(m_rows.size());
+    m_startWhenPreviewed = false;
+    m_started = true;
+    m_previewed = true;
+    for (int i = 0; i < m_rows.size(); ++i) {
+        switch (m_rows.at(i).state) {
+        case RowState::Pending:
+            setState(i, RowState::Cancelled, tr("not started: the Timbal profile was closed"));
+            break;
+        case RowState::Dispatching:
+            m_rows[i].mayHaveBeenDispatched = true;
+            setState(i, RowState::Failed,
+                     tr("the Timbal profile was closed while the update was being sent: it may "
+                        "have gone out — check the connector before trying again"));
+            break;
+        case RowState::Polling:
+            setState(i, RowState::TimedOut,
+                     tr("dispatched; the Timbal profile was closed before the new version was "
+                        "seen"));
+            break;
+        default:
+            continue;
+        }
+        release(i);
+    }
+    m_inFlight = 0;
+    for (int& n : m_postsPerService)
+        n = 0;
+    checkFinished();
+}
+
+void TimbalUpdateRun::checkFinished()
+{
+    if (!m_started || m_finished || m_inFlight > 0 || m_counts.finished != m_counts.total)
+        return;
+    m_finished = true;
+    emit finished(m_counts);
+}
+
+TimbalUpdateRun* TimbalUpdateRun::retryFailed(QObject* parent) const
+{
+    QList<Connector> failed;
+    for (const Row& r : m_rows) {
+        if (r.state == RowState::Failed && !r.mayHaveBeenDispatched)
+            failed.append(r.connector);
+    }
+    if (failed.isEmpty() || !m_service)
+        return nullptr;
+    auto* run = new TimbalUpdateRun(m_service, failed, parent);
+    run->setTargetVersion(m_resolvedTarget.isEmpty() ? m_requestedTarget : m_resolvedTarget);
+    run->setConcurrency(m_concurrency);
+    run->setPollIntervalMs(m_pollIntervalMs);
+    run->setPollTimeoutMs(m_pollTimeoutMs);
+    run->setPollingEnabled(m_polling);
+    run->setAuditLog(m_audit, m_tool);
+    run->m_factory = m_factory;
+    if (m_releases)
+        run->setReleases(*m_releases);
+    return run;
+}
+
+} // namespace ca
