@@ -1,0 +1,215 @@
+#include "CliOutput.h"
+
+#include "ExitCode.h"
+
+#include <QCoreApplication>
+#include <QFile>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
+
+#include <cstdio>
+#include <termios.h>
+#include <unistd.h>
+
+namespace ca {
+
+int exitCodeFor(const ApiError& error)
+{
+    using K = ApiError::Kind;
+    switch (error.kind) {
+    case K::None:
+        return ExitOk;
+    case K::NotFound:
+        return ExitNotFound;
+    case K::Unauthorized:
+    case K::Forbidden:
+        return ExitAuth;
+    case K::Refused:
+    case K::InsecureUrl:
+    case K::Validation:
+    case K::Precondition:
+        return ExitInvalid;
+    case K::Timeout:
+    case K::ConnectionFailed:
+    case K::ConnectionClosed:
+    case K::Truncated:
+    case K::Tls:
+    case K::Redirect:
+    case K::TooLarge:
+    case K::Malformed:
+    case K::RateLimited:
+    case K::Server:
+    case K::Http:
+    case K::Canceled:
+    case K::Network:
+        return ExitNetwork;
+    }
+    return ExitNetwork;
+}
+
+QString exitCodeHelp()
+{
+    return QStringLiteral("Exit codes:\n"
+                          "  0  success (diff: no differences)\n"
+                          "  1  diff: differences found\n"
+                          "  2  usage error (bad arguments, unknown command, a key given as an\n"
+                          "     argument, apply without --yes when stdin is not a terminal)\n"
+                          "  3  not found (profile or connector)\n"
+                          "  4  authentication or keychain (no key, key rejected, keychain "
+                          "unavailable)\n"
+                          "  5  invalid input (bad JSON file, schema failure, refused id or body)\n"
+                          "  6  network or server failure (time-out, 5xx, connection refused)\n"
+                          "  7  conflict: changed on the server since it was read\n"
+                          "  8  partial failure (update: some connectors failed)\n");
+}
+
+namespace CliOutput {
+
+namespace {
+
+void write(FILE* stream, const QString& text)
+{
+    const QByteArray bytes = text.toUtf8();
+    std::fwrite(bytes.constData(), 1, size_t(bytes.size()), stream);
+    std::fflush(stream);
+}
+
+QString oneLine(QString text)
+{
+    text.replace(QLatin1Char('\n'), QLatin1Char(' '));
+    text.replace(QLatin1Char('\r'), QLatin1Char(' '));
+    return text.trimmed();
+}
+
+} // namespace
+
+void data(const QString& text)
+{
+    write(stdout, text);
+}
+
+void dataLine(const QString& line)
+{
+    write(stdout, line + QLatin1Char('\n'));
+}
+
+void json(const QJsonValue& value)
+{
+    QJsonDocument doc;
+    if (value.isArray())
+        doc = QJsonDocument(value.toArray());
+    else
+        doc = QJsonDocument(value.toObject());
+    write(stdout, QString::fromUtf8(doc.toJson(QJsonDocument::Indented)));
+}
+
+void message(const QString& line)
+{
+    write(stderr, line + QLatin1Char('\n'));
+}
+
+void progress(const QString& status)
+{
+    write(stderr, QStringLiteral("\r\033[K") + status);
+}
+
+void error(const QString& message, const QString& hint)
+{
+    QString line = QStringLiteral("connectorctl: ") + oneLine(message);
+    if (!hint.isEmpty())
+        line += QStringLiteral(" — ") + oneLine(hint);
+    write(stderr, line + QLatin1Char('\n'));
+}
+
+void error(const ApiError& e)
+{
+    write(stderr, QStringLiteral("connectorctl: ") + oneLine(e.toString()) + QLatin1Char('\n'));
+}
+
+bool stdinIsTerminal()
+{
+    return ::isatty(STDIN_FILENO) == 1;
+}
+
+bool stdoutIsTerminal()
+{
+    return ::isatty(STDOUT_FILENO) == 1;
+}
+
+bool stderrIsTerminal()
+{
+    return ::isatty(STDERR_FILENO) == 1;
+}
+
+QByteArray readAllStdin()
+{
+    QFile in;
+    if (!in.open(stdin, QIODevice::ReadOnly))
+        return {};
+    QByteArray bytes = in.readAll();
+    while (!bytes.isEmpty() && (bytes.endsWith('\n') || bytes.endsWith('\r')))
+        bytes.chop(1);
+    return bytes;
+}
+
+QByteArray readSecretLine(const QString& prompt)
+{
+    if (!stdinIsTerminal())
+        return readAllStdin();
+    write(stderr, prompt);
+    termios saved{};
+    const bool haveTerm = ::tcgetattr(STDIN_FILENO, &saved) == 0;
+    if (haveTerm) {
+        termios quiet = saved;
+        quiet.c_lflag &= ~tcflag_t(ECHO);
+        ::tcsetattr(STDIN_FILENO, TCSAFLUSH, &quiet);
+    }
+    QByteArray line;
+    for (int c = std::fgetc(stdin); c != EOF && c != '\n'; c = std::fgetc(stdin))
+        line.append(char(c));
+    if (haveTerm)
+        ::tcsetattr(STDIN_FILENO, TCSAFLUSH, &saved);
+    write(stderr, QStringLiteral("\n"));
+    if (line.endsWith('\r'))
+        line.chop(1);
+    return line;
+}
+
+bool confirm(const QString& question)
+{
+    write(stderr, question + QStringLiteral(" [y/N] "));
+    QByteArray line;
+    for (int c = std::fgetc(stdin); c != EOF && c != '\n'; c = std::fgetc(stdin))
+        line.append(char(c));
+    const QByteArray answer = line.trimmed().toLower();
+    return answer == "y" || answer == "yes";
+}
+
+QString table(const QList<QStringList>& rows)
+{
+    QList<int> widths;
+    for (const QStringList& row : rows) {
+        for (int i = 0; i < row.size(); ++i) {
+            if (widths.size() <= i)
+                widths.append(0);
+            widths[i] = std::max(widths[i], int(row.at(i).size()));
+        }
+    }
+    QString out;
+    for (const QStringList& row : rows) {
+        QString line;
+        for (int i = 0; i < row.size(); ++i) {
+            if (i + 1 < row.size())
+                line += row.at(i).leftJustified(widths.at(i) + 2);
+            else
+                line += row.at(i);
+        }
+        out += line.trimmed() + QLatin1Char('\n');
+    }
+    return out;
+}
+
+} // namespace CliOutput
+
+} // namespace ca

@@ -1,0 +1,138 @@
+#include "CommandContext.h"
+
+#include "CliOutput.h"
+#include "ExitCode.h"
+#include "HttpClient.h"
+#include "KeychainKeyStore.h"
+#include "SecretBytes.h"
+
+namespace ca {
+
+CommandContext::CommandContext(QCommandLineParser& parser, QObject* parent)
+    : QObject(parent), m_parser(parser)
+{}
+
+CommandContext::~CommandContext() = default;
+
+bool CommandContext::wantsJson() const
+{
+    return m_parser.optionNames().contains(QStringLiteral("json")) &&
+           m_parser.isSet(QStringLiteral("json"));
+}
+
+void CommandContext::finish(int code)
+{
+    if (m_exitCode)
+        return;
+    m_exitCode = code;
+    if (m_onFinished)
+        m_onFinished(code);
+}
+
+void CommandContext::fail(int code, const QString& message, const QString& hint)
+{
+    if (m_exitCode)
+        return;
+    CliOutput::error(message, hint);
+    finish(code);
+}
+
+void CommandContext::fail(const ApiError& error)
+{
+    if (m_exitCode)
+        return;
+    CliOutput::error(error);
+    finish(exitCodeFor(error));
+}
+
+bool CommandContext::expectPositional(int min, int max, const QString& usage)
+{
+    const qsizetype n = positional().size();
+    if (n < min) {
+        fail(ExitUsage, tr("missing arguments"), tr("usage: %1").arg(usage));
+        return false;
+    }
+    if (max >= 0 && n > max) {
+        fail(ExitUsage, tr("unexpected argument '%1'").arg(positional().at(max)),
+             tr("usage: %1").arg(usage));
+        return false;
+    }
+    return true;
+}
+
+std::optional<Profile> CommandContext::requireProfile(const QString& name)
+{
+    if (!isValidProfileName(name)) {
+        fail(ExitUsage, tr("'%1' is not a valid profile name").arg(name),
+             tr("use 1 to 64 letters, digits, '.', '-' or '_'"));
+        return std::nullopt;
+    }
+    auto profile = m_profiles.find(name);
+    if (!profile)
+        fail(ExitNotFound, tr("no profile named '%1'").arg(name),
+             tr("see `connectorctl profile list`, or add it with `connectorctl profile add`"));
+    return profile;
+}
+
+HttpClient* CommandContext::http()
+{
+    if (!m_http)
+        m_http = new HttpClient(this);
+    return m_http;
+}
+
+void CommandContext::withService(const Profile& profile,
+                                 std::function<void(ConnectorService*)> ready)
+{
+    QByteArray fromEnv = qgetenv(kApiKeyEnv);
+    if (!fromEnv.isEmpty()) {
+        startService(profile, fromEnv, ready);
+        SecretBytes::wipe(fromEnv);
+        return;
+    }
+    auto* store = new KeychainKeyStore();
+    const QString name = profile.name;
+    store->readKey(
+        name, this, [this, store, profile, ready](const KeyStoreResult& r, const SecretBytes& key) {
+            delete store;
+            if (r.status == KeyStoreResult::Status::NotFound) {
+                fail(ExitAuth, tr("no API key stored for profile '%1'").arg(profile.name),
+                     tr("run `connectorctl key set %1`, or set %2")
+                         .arg(profile.name, QLatin1String(kApiKeyEnv)));
+                return;
+            }
+            if (!r.ok()) {
+                fail(ExitAuth,
+                     tr("cannot read the API key of '%1' from the keychain: %2")
+                         .arg(profile.name, r.message),
+                     r.hint.isEmpty()
+                         ? tr("set %1 for this run instead").arg(QLatin1String(kApiKeyEnv))
+                         : r.hint);
+                return;
+            }
+            startService(profile, key.bytes(), ready);
+        });
+}
+
+void CommandContext::startService(const Profile& profile, const QByteArray& key,
+                                  const std::function<void(ConnectorService*)>& ready)
+{
+    // As ConnectorCatalog::toConnectorProfile does for the GUI.
+    ConnectorProfile p;
+    p.name = profile.name;
+    p.vendor = profile.vendor;
+    p.baseUrl = profile.baseUrl;
+    p.orgId = profile.orgId;
+    p.workspaceId = profile.workspaceId;
+    p.apiKey = key;
+    ConnectorService* service = createConnectorService(p, http(), this);
+    const QString refusal = service->profileRefusal();
+    if (!refusal.isEmpty()) {
+        fail(ExitInvalid, tr("profile '%1' cannot be used: %2").arg(profile.name, refusal),
+             tr("fix it with `connectorctl profile add %1 --replace …`").arg(profile.name));
+        return;
+    }
+    ready(service);
+}
+
+} // namespace ca

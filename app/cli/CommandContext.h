@@ -1,0 +1,68 @@
+#pragma once
+
+#include "ConnectorService.h"
+#include "Profile.h"
+#include "ProfileStore.h"
+
+#include <QCommandLineParser>
+#include <QObject>
+#include <functional>
+#include <optional>
+
+namespace ca {
+
+class HttpClient;
+
+// What one running command has at hand: its parsed arguments, the shared profile store, and the
+// way to end (finish(exitCode)). Commands may finish at once or later from a callback; the driver
+// in CliApp runs the event loop until they do.
+class CommandContext : public QObject
+{
+    Q_OBJECT
+public:
+    explicit CommandContext(QCommandLineParser& parser, QObject* parent = nullptr);
+    ~CommandContext() override;
+
+    QCommandLineParser& args() { return m_parser; }
+    QStringList positional() const { return m_parser.positionalArguments(); }
+    bool isSet(const QString& option) const { return m_parser.isSet(option); }
+    QString value(const QString& option) const { return m_parser.value(option); }
+    bool wantsJson() const;
+
+    ProfileStore& profiles() { return m_profiles; }
+
+    // Ends the command with `code` (the first call wins).
+    void finish(int code);
+    // Prints one error line and finishes with `code`.
+    void fail(int code, const QString& message, const QString& hint = {});
+    void fail(const ApiError& error);
+    bool isFinished() const { return m_exitCode.has_value(); }
+    int exitCode() const { return m_exitCode.value_or(0); }
+    void setFinishedHandler(std::function<void(int)> handler) { m_onFinished = std::move(handler); }
+
+    // Checks the positional argument count; on mismatch fails with a usage error and returns false.
+    bool expectPositional(int min, int max, const QString& usage);
+    // The named profile, or fails with "not found" (3) / a usage error for a malformed name.
+    std::optional<Profile> requireProfile(const QString& name);
+
+    // Resolves the profile's key (CONNECTOR_ADMIN_API_KEY, else the OS keychain), builds the
+    // vendor's service and hands it over; on any problem reports it and finishes instead.
+    void withService(const Profile& profile, std::function<void(ConnectorService*)> ready);
+
+    HttpClient* http();
+
+private:
+    void startService(const Profile& profile, const QByteArray& key,
+                      const std::function<void(ConnectorService*)>& ready);
+
+    QCommandLineParser& m_parser;
+    ProfileStore m_profiles;
+    HttpClient* m_http = nullptr;
+    std::optional<int> m_exitCode;
+    std::function<void(int)> m_onFinished;
+};
+
+// The environment variable that, when set, replaces the keychain for one run (CI jobs).
+inline constexpr const char* kApiKeyEnv = "CONNECTOR_ADMIN_API_KEY";
+
+} // namespace ca

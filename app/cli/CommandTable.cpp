@@ -1,0 +1,235 @@
+// The table of connectorctl's commands and the bash completion generated from it.
+#include "Commands.h"
+
+#include <QObject>
+
+namespace ca {
+
+namespace {
+
+QCommandLineOption jsonOption(const QString& what)
+{
+    return QCommandLineOption(QStringLiteral("json"), what);
+}
+
+} // namespace
+
+const QList<CommandSpec>& commandTable()
+{
+    static const QList<CommandSpec> table = [] {
+        using A = CommandSpec::Argument;
+        const A profile{QStringLiteral("NAME"), QObject::tr("Profile name."),
+                        QStringLiteral("profile")};
+        const A id{QStringLiteral("ID"), QObject::tr("Connector id."), QString()};
+        const A file{
+            QStringLiteral("FILE"),
+            QObject::tr("The edited document (JSON, as `get --json` prints it); - for stdin."),
+            QStringLiteral("file")};
+        QList<CommandSpec> t;
+        t.append(
+            {QStringLiteral("profile add"),
+             QStringLiteral(
+                 "NAME --vendor VENDOR [--base-url URL] [--org ID] [--workspace ID] [--replace]"),
+             QObject::tr("Add a profile (one account at one vendor). Holds no key."),
+             {{QStringLiteral("NAME"), QObject::tr("Profile name: letters, digits, '.', '-', '_'."),
+               QString()}},
+             {QCommandLineOption(QStringLiteral("vendor"),
+                                 QObject::tr("timbal, aisquared, b3os, databar or bigdata."),
+                                 QStringLiteral("VENDOR")),
+              QCommandLineOption(
+                  QStringLiteral("base-url"),
+                  QObject::tr("API base URL (default: the vendor's production URL)."),
+                  QStringLiteral("URL")),
+              QCommandLineOption(QStringLiteral("org"),
+                                 QObject::tr("Timbal org id / B3OS X-Org-ID."),
+                                 QStringLiteral("ID")),
+              QCommandLineOption(QStringLiteral("workspace"),
+                                 QObject::tr("AI Squared Workspace-Id."), QStringLiteral("ID")),
+              QCommandLineOption(QStringLiteral("replace"),
+                                 QObject::tr("Overwrite a profile of the same name."))},
+             runProfileAdd});
+        t.append({QStringLiteral("profile list"),
+                  QStringLiteral("[--json]"),
+                  QObject::tr("List the profiles."),
+                  {},
+                  {jsonOption(QObject::tr("Print a JSON array."))},
+                  runProfileList});
+        t.append({QStringLiteral("profile remove"),
+                  QStringLiteral("NAME"),
+                  QObject::tr("Remove a profile (its key stays in the keychain)."),
+                  {profile},
+                  {},
+                  runProfileRemove});
+        t.append(
+            {QStringLiteral("key set"),
+             QStringLiteral("NAME"),
+             QObject::tr("Store the profile's API key in the OS keychain. The key is read from "
+                         "stdin (no echo on a terminal); a key given as an argument is refused."),
+             {profile},
+             {},
+             runKeySet});
+        t.append({QStringLiteral("key delete"),
+                  QStringLiteral("NAME"),
+                  QObject::tr("Delete the profile's API key from the OS keychain."),
+                  {profile},
+                  {},
+                  runKeyDelete});
+        t.append({QStringLiteral("list"),
+                  QStringLiteral("NAME [--filter TEXT] [--json]"),
+                  QObject::tr("List the connectors of a profile."),
+                  {profile},
+                  {QCommandLineOption(
+                       QStringLiteral("filter"),
+                       QObject::tr("Only connectors whose id, name or type contains TEXT."),
+                       QStringLiteral("TEXT")),
+                   jsonOption(
+                       QObject::tr("Print a JSON array of {id, name, type, vendor, profile, …}."))},
+                  runList});
+        t.append({QStringLiteral("get"),
+                  QStringLiteral("NAME ID [--json]"),
+                  QObject::tr("Show a connector. --json prints its editable document (secrets as "
+                              "\"<secret>\"), the input of diff and apply."),
+                  {profile, id},
+                  {jsonOption(QObject::tr("Print the editable document."))},
+                  runGet});
+        t.append({QStringLiteral("diff"),
+                  QStringLiteral("NAME ID FILE [--json]"),
+                  QObject::tr("Show what applying FILE would change. Exit 0: same, 1: differs."),
+                  {profile, id, file},
+                  {jsonOption(QObject::tr("Print the diff as JSON."))},
+                  runDiff});
+        t.append(
+            {QStringLiteral("apply"),
+             QStringLiteral("NAME ID FILE [--yes] [--dry-run] [--base FILE]"),
+             QObject::tr("Review the diff, then send it after confirmation. \"<secret>\" keeps "
+                         "the stored value. Nothing is sent if the connector changed on the "
+                         "server meanwhile (exit 7)."),
+             {profile, id, file},
+             {QCommandLineOption(
+                  {QStringLiteral("y"), QStringLiteral("yes")},
+                  QObject::tr("Do not ask (required when stdin is not a terminal).")),
+              QCommandLineOption(
+                  QStringLiteral("base"),
+                  QObject::tr("The document as `get --json` printed it when the edit began: "
+                              "refuse (exit 7) if the connector changed on the server since."),
+                  QStringLiteral("FILE")),
+              QCommandLineOption(
+                  QStringLiteral("dry-run"),
+                  QObject::tr(
+                      "Print the body that would be sent (secrets masked); send nothing."))},
+             runApply});
+        t.append(
+            {QStringLiteral("update"),
+             QStringLiteral("NAME ID... [--all-outdated] [--version V] [--parallel N] [--wait "
+                            "[--timeout S]] [--json]"),
+             QObject::tr("Update the software of Timbal connectors."),
+             {profile, {QStringLiteral("ID"), QObject::tr("Connector ids."), QString(), true}},
+             {QCommandLineOption(
+                  QStringLiteral("all-outdated"),
+                  QObject::tr("Every connector not on the target version (with ids: only those).")),
+              QCommandLineOption(QStringLiteral("version"),
+                                 QObject::tr("Target version (default: the latest release)."),
+                                 QStringLiteral("V")),
+              QCommandLineOption(QStringLiteral("parallel"),
+                                 QObject::tr("Updates in flight at once (1-64, default 4)."),
+                                 QStringLiteral("N")),
+              QCommandLineOption(QStringLiteral("wait"),
+                                 QObject::tr("Wait until each connector reports the new version.")),
+              QCommandLineOption(
+                  QStringLiteral("timeout"),
+                  QObject::tr("With --wait: give up waiting after S seconds (default 120)."),
+                  QStringLiteral("S")),
+              jsonOption(QObject::tr("Print a JSON array of results."))},
+             runUpdate});
+        t.append({QStringLiteral("history"),
+                  QStringLiteral("NAME ID [--json]"),
+                  QObject::tr("Show the audit records of a connector (GUI and CLI)."),
+                  {profile, id},
+                  {jsonOption(QObject::tr("Print a JSON array of audit records."))},
+                  runHistory});
+        return t;
+    }();
+    return table;
+}
+
+QString bashCompletionScript()
+{
+    QStringList groups;
+    QString cases;
+    for (const CommandSpec& c : commandTable()) {
+        QStringList words;
+        for (const QCommandLineOption& o : c.options) {
+            for (const QString& n : o.names())
+                words << (n.size() == 1 ? QStringLiteral("-") : QStringLiteral("--")) + n;
+        }
+        words << QStringLiteral("--help");
+        QStringList positionals;
+        for (const auto& a : c.arguments)
+            positionals << (a.completion.isEmpty() ? QStringLiteral("none") : a.completion);
+        cases += QStringLiteral("        \"%1\") opts=\"%2\"; args=\"%3\" ;;\n")
+                     .arg(c.name, words.join(QLatin1Char(' ')), positionals.join(QLatin1Char(' ')));
+        const QString group = c.name.section(QLatin1Char(' '), 0, 0);
+        if (!groups.contains(group))
+            groups << group;
+    }
+    QString script = QStringLiteral(
+        R"BASH(# bash completion for connectorctl. Generated by `connectorctl --completion-script bash`:
+# do not edit; change app/cli/CommandTable.cpp instead.
+_connectorctl()
+{
+    local cur prev cmd opts args i word positional
+    cur="${COMP_WORDS[COMP_CWORD]}"
+    prev="${COMP_WORDS[COMP_CWORD-1]}"
+    cmd=""
+    positional=()
+    for ((i = 1; i < COMP_CWORD; i++)); do
+        word="${COMP_WORDS[i]}"
+        case "$word" in
+            -*) continue ;;
+        esac
+        case "${COMP_WORDS[i-1]}" in
+            --vendor|--base-url|--org|--workspace|--filter|--version|--parallel|--timeout|--base) continue ;;
+        esac
+        if [[ -z "$cmd" ]]; then
+            cmd="$word"
+        elif [[ "$cmd" == profile || "$cmd" == key ]] && [[ "$cmd" != *" "* ]]; then
+            cmd="$cmd $word"
+        else
+            positional+=("$word")
+        fi
+    done
+    if [[ -z "$cmd" ]]; then
+        COMPREPLY=($(compgen -W "%1 help --help --version" -- "$cur"))
+        return
+    fi
+    case "$cmd" in
+        profile) COMPREPLY=($(compgen -W "add list remove" -- "$cur")); return ;;
+        key) COMPREPLY=($(compgen -W "set delete" -- "$cur")); return ;;
+    esac
+    case "$prev" in
+        --vendor) COMPREPLY=($(compgen -W "timbal aisquared b3os databar bigdata" -- "$cur")); return ;;
+        --base) COMPREPLY=($(compgen -f -- "$cur")); return ;;
+        --base-url|--org|--workspace|--filter|--version|--parallel|--timeout) return ;;
+    esac
+    opts=""; args=""
+    case "$cmd" in
+%2    esac
+    if [[ "$cur" == -* ]]; then
+        COMPREPLY=($(compgen -W "$opts" -- "$cur"))
+        return
+    fi
+    local kinds=($args) kind
+    kind="${kinds[${#positional[@]}]}"
+    [[ -z "$kind" && ${#kinds[@]} -gt 0 ]] && kind="none"
+    case "$kind" in
+        profile) COMPREPLY=($(compgen -W "$(connectorctl profile list 2>/dev/null | awk 'NR > 1 { print $1 }')" -- "$cur")) ;;
+        file) COMPREPLY=($(compgen -f -- "$cur")) ;;
+        *) COMPREPLY=() ;;
+    esac
+}
+complete -F _connectorctl connectorctl
+)BASH");
+    return script.arg(groups.join(QLatin1Char(' ')), cases);
+}
+
+} // namespace ca

@@ -1,0 +1,50 @@
+#pragma once
+
+#include <QCommandLineOption>
+#include <QList>
+#include <QString>
+#include <QStringList>
+
+namespace ca {
+
+class CommandContext;
+
+// One connectorctl command: its name ("profile add"), what --help says about it, its options, and
+// the function that runs it. The table drives dispatch, --help, the man page check and the bash
+// completion script, so a new option shows up in all of them at once.
+struct CommandSpec
+{
+    struct Argument
+    {
+        QString name; // "NAME"
+        QString description;
+        QString completion; // bash completion source: "profile", "vendor", "file", "" (none)
+        bool repeated = false;
+    };
+    QString name;
+    QString synopsis; // after the name: "NAME --vendor VENDOR [--base-url URL] …"
+    QString summary;
+    QList<Argument> arguments;
+    QList<QCommandLineOption> options;
+    void (*run)(CommandContext&) = nullptr;
+};
+
+const QList<CommandSpec>& commandTable();
+
+// Handlers, by concern.
+void runProfileAdd(CommandContext& ctx);
+void runProfileList(CommandContext& ctx);
+void runProfileRemove(CommandContext& ctx);
+void runKeySet(CommandContext& ctx);
+void runKeyDelete(CommandContext& ctx);
+void runList(CommandContext& ctx);
+void runGet(CommandContext& ctx);
+void runDiff(CommandContext& ctx);
+void runApply(CommandContext& ctx);
+void runHistory(CommandContext& ctx);
+void runUpdate(CommandContext& ctx);
+
+// The bash completion script for the table (`connectorctl --completion-script bash`).
+QString bashCompletionScript();
+
+} // namespace ca

@@ -1,0 +1,526 @@
+// list / get / diff / apply / history: one connector at a time, through the same services, diff,
+// schema validation, stale-preview rule (ApplyOperation) and audit log as the GUI.
+#include "ApplyOperation.h"
+#include "AuditLog.h"
+#include "CliOutput.h"
+#include "CommandContext.h"
+#include "Commands.h"
+#include "ConnectorDiff.h"
+#include "DocumentSecrets.h"
+#include "ExitCode.h"
+#include "SchemaValidator.h"
+
+#include <QFile>
+#include <QJsonArray>
+#include <QJsonDocument>
+
+namespace ca {
+
+namespace {
+
+QString tr(const char* text)
+{
+    return QObject::tr(text);
+}
+
+// Runs `next` with the service and a fresh copy of connector `id`, or finishes with the error.
+void withConnector(CommandContext& ctx, const Profile& profile, const QString& id,
+                   std::function<void(ConnectorService*, const Connector&)> next)
+{
+    ctx.withService(profile, [&ctx, id, next](ConnectorService* service) {
+        const QString refusal = service->idRefusal(id);
+        if (!refusal.isEmpty()) {
+            ctx.fail(ExitInvalid, QObject::tr("'%1' is not a %2 connector id: %3")
+                                      .arg(id, vendorDisplayName(service->vendor()), refusal));
+            return;
+        }
+        ConnectorJob* job = service->get(id);
+        QObject::connect(job, &ConnectorJob::finished, &ctx,
+                         [&ctx, service, next](const ConnectorResult& r) {
+                             if (!r.ok()) {
+                                 ctx.fail(r.error);
+                                 return;
+                             }
+                             next(service, r.connector);
+                         });
+    });
+}
+
+// The edited document from FILE ("-" = stdin), checked against the vendor's schema. Fails the
+// command (exit 5) and returns nullopt when it cannot be used; nothing has been sent by then.
+std::optional<QJsonObject> readDocument(CommandContext& ctx, const QString& file, Vendor vendor)
+{
+    if (vendor == Vendor::Timbal) {
+        ctx.fail(ExitInvalid, tr("Timbal connectors have no editable settings"),
+                 tr("use `connectorctl update` for software updates"));
+        return std::nullopt;
+    }
+    QByteArray bytes;
+    if (file == QLatin1String("-")) {
+        bytes = CliOutput::readAllStdin();
+    } else {
+        QFile f(file);
+        if (!f.open(QIODevice::ReadOnly)) {
+            ctx.fail(ExitInvalid, QObject::tr("cannot read %1: %2").arg(file, f.errorString()));
+            return std::nullopt;
+        }
+        bytes = f.readAll();
+    }
+    QJsonParseError parseError{};
+    const QJsonDocument doc = QJsonDocument::fromJson(bytes, &parseError);
+    if (parseError.error != QJsonParseError::NoError) {
+        ctx.fail(ExitInvalid,
+                 QObject::tr("%1 is not valid JSON: %2 at offset %3")
+                     .arg(file, parseError.errorString())
+                     .arg(parseError.offset),
+                 tr("start from `connectorctl get NAME ID --json`"));
+        return std::nullopt;
+    }
+    if (!doc.isObject()) {
+        ctx.fail(ExitInvalid, QObject::tr("%1 must hold one JSON object").arg(file),
+                 tr("start from `connectorctl get NAME ID --json`"));
+        return std::nullopt;
+    }
+    const QList<FieldProblem> problems = SchemaValidator::forVendor(vendor).validate(doc.object());
+    if (!problems.isEmpty()) {
+        const FieldProblem& first = problems.first();
+        QString what =
+            QObject::tr("%1 is not a valid %2 connector document: %3%4")
+                .arg(file, vendorDisplayName(vendor),
+                     first.path.isEmpty() ? QString() : first.path + QStringLiteral(": "),
+                     first.message);
+        if (problems.size() > 1)
+            what += QObject::tr(" (and %1 more problems)").arg(problems.size() - 1);
+        ctx.fail(ExitInvalid, what, tr("nothing was sent; fix the document and try again"));
+        return std::nullopt;
+    }
+    return doc.object();
+}
+
+// What the admin reviews before an apply: the diff of the edit, the body that would be sent, and
+// the vendor's refusal if any. Secrets are masked in everything that is printed.
+struct Review
+{
+    QJsonObject edited; // placeholders restored: what the service builds the body from
+    DiffOptions options;
+    QStringList secretValues;
+    ConnectorDiff diff;
+    QJsonObject body;
+    QString refusal;
+    QStringList resets; // fields the PUT clears or resets by omission, in words
+
+    QJsonValue masked(const QJsonValue& v) const
+    {
+        return DocumentSecrets::masked(v, options, secretValues);
+    }
+    QString maskedText(const QJsonValue& v) const { return ConnectorDiff::valueText(masked(v)); }
+};
+
+std::optional<Review> prepareReview(CommandContext& ctx, ConnectorService* service,
+                                    const Connector& base, QJsonObject edited)
+{
+    Review r;
+    r.options = diffOptionsFor(base.vendor);
+    r.options.secretPaths += base.secretPaths;
+    QString where;
+    if (!DocumentSecrets::restorePlaceholders(&edited, base.editable, r.options, &where)) {
+        ctx.fail(ExitInvalid,
+                 QObject::tr("%1 holds the %2 placeholder, but the connector has no stored value "
+                             "there to keep")
+                     .arg(where, DocumentSecrets::kPlaceholder),
+                 tr("enter the real value; nothing was sent"));
+        return std::nullopt;
+    }
+    r.edited = edited;
+    r.options.secretPaths += service->secretPaths(edited);
+    r.options.secretPaths.removeDuplicates();
+    r.secretValues = DocumentSecrets::valuesAt(base.editable, r.options.secretPaths) +
+                     DocumentSecrets::valuesAt(edited, r.options.secretPaths);
+    r.secretValues.removeDuplicates();
+    r.diff = ConnectorDiff(base.editable, edited, r.options);
+    r.body = service->buildUpdateBody(base, edited, &r.refusal);
+    if (r.refusal.isEmpty()) {
+        for (const auto& effect : service->omissionEffects(base, r.body))
+            r.resets.append(
+                QObject::tr("%1 will be reset from %2 to %3")
+                    .arg(effect.path, r.maskedText(effect.current), r.maskedText(effect.after)));
+    }
+    return r;
+}
+
+void printReview(const Review& r)
+{
+    QString text = DocumentSecrets::maskText(r.diff.toText(), r.secretValues);
+    if (!text.isEmpty() && !text.endsWith(QLatin1Char('\n')))
+        text += QLatin1Char('\n');
+    CliOutput::data(text);
+    for (const QString& reset : r.resets)
+        CliOutput::dataLine(QStringLiteral("! ") + reset);
+    CliOutput::dataLine(r.diff.summaryLine());
+}
+
+QJsonObject reviewJson(const Review& r)
+{
+    QJsonObject out = r.diff.toJson();
+    out.insert(QStringLiteral("resets"), QJsonArray::fromStringList(r.resets));
+    if (!r.refusal.isEmpty())
+        out.insert(QStringLiteral("refusal"), r.refusal);
+    QJsonDocument masked(r.masked(out).toObject());
+    return QJsonDocument::fromJson(
+               DocumentSecrets::maskText(QString::fromUtf8(masked.toJson()), r.secretValues)
+                   .toUtf8())
+        .object();
+}
+
+void appendAudit(const Connector& base, const Review& review, const ApplyOperation::Outcome& o,
+                 AuditOutcome outcome)
+{
+    AuditRecord rec;
+    rec.tool = AuditTool::Cli;
+    rec.action = AuditAction::Apply;
+    rec.profile = base.profileName;
+    rec.vendor = base.vendor;
+    rec.connectorId = base.id;
+    rec.connectorName = base.displayName;
+    rec.diff = reviewJson(review);
+    rec.httpStatus = o.update.httpStatus ? o.update.httpStatus : o.error.httpStatus;
+    rec.requestId = o.error.requestId;
+    rec.outcome = outcome;
+    rec.message = o.kind == ApplyOperation::Outcome::Kind::Applied ? review.diff.summaryLine()
+                  : o.message.isEmpty()                            ? o.error.message
+                                                                   : o.message;
+    rec.before = base.editable;
+    rec.after = review.edited;
+    rec.serverDifferences = o.update.differences;
+    rec.secretPaths = review.options.secretPaths;
+    QString error;
+    if (!AuditLog().append(rec, &error))
+        CliOutput::error(QObject::tr("the audit record could not be written: %1").arg(error));
+}
+
+// The editable document as `get --json` prints it: secrets as placeholders.
+QJsonObject printedDocument(ConnectorService* service, const Connector& c,
+                            DiffOptions* used = nullptr, QStringList* secretValues = nullptr)
+{
+    DiffOptions options = diffOptionsFor(c.vendor);
+    options.secretPaths += c.secretPaths;
+    options.secretPaths += service->secretPaths(c.editable);
+    const QStringList values = DocumentSecrets::valuesAt(c.editable, options.secretPaths);
+    if (used)
+        *used = options;
+    if (secretValues)
+        *secretValues = values;
+    return DocumentSecrets::masked(c.editable, options, values).toObject();
+}
+
+QJsonObject connectorSummary(const Connector& c)
+{
+    QJsonObject o{{QStringLiteral("id"), c.id},
+                  {QStringLiteral("name"), c.displayName},
+                  {QStringLiteral("type"), c.type},
+                  {QStringLiteral("vendor"), vendorId(c.vendor)},
+                  {QStringLiteral("profile"), c.profileName},
+                  {QStringLiteral("updatedAt"), c.updatedAt}};
+    if (c.vendor == Vendor::Timbal) {
+        o.insert(QStringLiteral("version"), c.version);
+        o.insert(QStringLiteral("online"), c.online ? QJsonValue(*c.online) : QJsonValue());
+        o.insert(QStringLiteral("platform"), c.platform);
+        if (!c.pendingVersion.isEmpty())
+            o.insert(QStringLiteral("pendingVersion"), c.pendingVersion);
+    }
+    return o;
+}
+
+} // namespace
+
+void runList(CommandContext& ctx)
+{
+    if (!ctx.expectPositional(1, 1,
+                              QStringLiteral("connectorctl list NAME [--filter TEXT] [--json]")))
+        return;
+    const auto profile = ctx.requireProfile(ctx.positional().at(0));
+    if (!profile)
+        return;
+    const QString filter = ctx.value(QStringLiteral("filter"));
+    ctx.withService(*profile, [&ctx, filter](ConnectorService* service) {
+        ConnectorListJob* job = service->list();
+        QObject::connect(
+            job, &ConnectorListJob::finished, &ctx,
+            [&ctx, filter, vendor = service->vendor()](const ConnectorListResult& r) {
+                if (!r.ok()) {
+                    ctx.fail(r.error);
+                    return;
+                }
+                QList<Connector> shown;
+                for (const Connector& c : r.connectors) {
+                    if (filter.isEmpty() || c.id.contains(filter, Qt::CaseInsensitive) ||
+                        c.displayName.contains(filter, Qt::CaseInsensitive) ||
+                        c.type.contains(filter, Qt::CaseInsensitive))
+                        shown.append(c);
+                }
+                if (ctx.wantsJson()) {
+                    QJsonArray out;
+                    for (const Connector& c : shown)
+                        out.append(connectorSummary(c));
+                    CliOutput::json(out);
+                } else {
+                    const bool timbal = vendor == Vendor::Timbal;
+                    QStringList header{QStringLiteral("ID"), QStringLiteral("NAME"),
+                                       QStringLiteral("TYPE")};
+                    if (timbal)
+                        header << QStringLiteral("VERSION") << QStringLiteral("ONLINE");
+                    QList<QStringList> rows{header};
+                    for (const Connector& c : shown) {
+                        QStringList row{c.id, c.displayName, c.type};
+                        if (timbal) {
+                            row << (c.pendingVersion.isEmpty()
+                                        ? c.version
+                                        : QStringLiteral("%1→%2").arg(c.version, c.pendingVersion))
+                                << (c.online
+                                        ? (*c.online ? QStringLiteral("yes") : QStringLiteral("no"))
+                                        : QStringLiteral("-"));
+                        }
+                        rows.append(row);
+                    }
+                    CliOutput::data(CliOutput::table(rows));
+                }
+                ctx.finish(ExitOk);
+            });
+    });
+}
+
+void runGet(CommandContext& ctx)
+{
+    if (!ctx.expectPositional(2, 2, QStringLiteral("connectorctl get NAME ID [--json]")))
+        return;
+    const auto profile = ctx.requireProfile(ctx.positional().at(0));
+    if (!profile)
+        return;
+    withConnector(
+        ctx, *profile, ctx.positional().at(1),
+        [&ctx](ConnectorService* service, const Connector& c) {
+            DiffOptions options;
+            QStringList values;
+            const QJsonObject editable = printedDocument(service, c, &options, &values);
+            if (ctx.wantsJson()) {
+                CliOutput::json(editable);
+                ctx.finish(ExitOk);
+                return;
+            }
+            QList<QStringList> rows;
+            const QJsonObject summary = connectorSummary(c);
+            for (const char* key : {"id", "name", "type", "vendor", "profile", "updatedAt",
+                                    "version", "online", "platform", "pendingVersion"}) {
+                const QJsonValue v = summary.value(QLatin1String(key));
+                if (!v.isUndefined())
+                    rows.append({QLatin1String(key) + QLatin1Char(':'),
+                                 v.isString() ? v.toString() : ConnectorDiff::valueText(v)});
+            }
+            CliOutput::data(CliOutput::table(rows));
+            // Read-only fields: masked by key name as well (a vendor's masked view, tokens).
+            DiffOptions readOnlyOptions = options;
+            readOnlyOptions.isSecret = [](const QString& pointer) {
+                return isSecretKeyName(pointer.mid(pointer.lastIndexOf(QLatin1Char('/')) + 1));
+            };
+            if (c.isEditable()) {
+                CliOutput::dataLine(QObject::tr("editable (connectorctl get %1 %2 --json):")
+                                        .arg(c.profileName, c.id));
+                CliOutput::json(editable);
+            }
+            CliOutput::dataLine(QObject::tr("read-only:"));
+            CliOutput::json(DocumentSecrets::masked(c.readOnly, readOnlyOptions, values));
+            ctx.finish(ExitOk);
+        });
+}
+
+void runDiff(CommandContext& ctx)
+{
+    if (!ctx.expectPositional(3, 3, QStringLiteral("connectorctl diff NAME ID FILE [--json]")))
+        return;
+    const auto profile = ctx.requireProfile(ctx.positional().at(0));
+    if (!profile)
+        return;
+    const auto edited = readDocument(ctx, ctx.positional().at(2), profile->vendor);
+    if (!edited)
+        return;
+    withConnector(
+        ctx, *profile, ctx.positional().at(1),
+        [&ctx, edited](ConnectorService* service, const Connector& base) {
+            const auto review = prepareReview(ctx, service, base, *edited);
+            if (!review)
+                return;
+            if (ctx.wantsJson())
+                CliOutput::json(reviewJson(*review));
+            else
+                printReview(*review);
+            if (!review->refusal.isEmpty())
+                CliOutput::error(
+                    QObject::tr("this edit cannot be applied as it is: %1").arg(review->refusal));
+            ctx.finish(review->diff.isEmpty() ? ExitOk : ExitDifferences);
+        });
+}
+
+void runApply(CommandContext& ctx)
+{
+    if (!ctx.expectPositional(
+            3, 3,
+            QStringLiteral("connectorctl apply NAME ID FILE [--yes] [--dry-run] [--base FILE]")))
+        return;
+    const bool yes = ctx.isSet(QStringLiteral("yes"));
+    const bool dryRun = ctx.isSet(QStringLiteral("dry-run"));
+    // Nobody can answer a prompt on a pipe: refuse before anything is read or sent.
+    if (!yes && !dryRun && !CliOutput::stdinIsTerminal()) {
+        ctx.fail(ExitUsage, tr("apply needs a confirmation and stdin is not a terminal"),
+                 tr("review with `connectorctl diff`, then pass --yes (or --dry-run); nothing was "
+                    "sent"));
+        return;
+    }
+    const auto profile = ctx.requireProfile(ctx.positional().at(0));
+    if (!profile)
+        return;
+    const QString file = ctx.positional().at(2);
+    if (!yes && !dryRun && file == QLatin1String("-")) {
+        ctx.fail(ExitUsage, tr("reading the document from stdin leaves no way to confirm"),
+                 tr("pass --yes, or give the document as a file"));
+        return;
+    }
+    const auto edited = readDocument(ctx, file, profile->vendor);
+    if (!edited)
+        return;
+    std::optional<QJsonObject> began;
+    if (ctx.isSet(QStringLiteral("base"))) {
+        began = readDocument(ctx, ctx.value(QStringLiteral("base")), profile->vendor);
+        if (!began)
+            return;
+    }
+    withConnector(
+        ctx, *profile, ctx.positional().at(1),
+        [&ctx, edited, began, yes, dryRun](ConnectorService* service, const Connector& base) {
+            if (began && printedDocument(service, base) != *began) {
+                Review review; // nothing reviewed yet: the record keeps the edit as given
+                review.options = diffOptionsFor(base.vendor);
+                review.options.secretPaths += base.secretPaths;
+                review.edited = *edited;
+                // The stale-preview rule against the document the edit started from.
+                ApplyOperation::Outcome conflict;
+                conflict.kind = ApplyOperation::Outcome::Kind::Conflict;
+                conflict.message =
+                    QObject::tr("%1 (%2) was changed on the server since %3 was read; "
+                                "nothing was sent")
+                        .arg(base.displayName, base.id, ctx.value(QStringLiteral("base")));
+                appendAudit(base, review, conflict, AuditOutcome::Conflict);
+                ctx.fail(ExitConflict, conflict.message,
+                         tr("get the connector again, redo the edit and apply it"));
+                return;
+            }
+            const auto prepared = prepareReview(ctx, service, base, *edited);
+            if (!prepared)
+                return;
+            const Review review = *prepared;
+            if (review.diff.isEmpty()) {
+                CliOutput::message(
+                    QObject::tr("no changes: %1 (%2) already matches %3; nothing sent")
+                        .arg(base.displayName, base.id, ctx.positional().at(2)));
+                ctx.finish(ExitOk);
+                return;
+            }
+            printReview(review);
+            if (!review.refusal.isEmpty()) {
+                ApplyOperation::Outcome refused;
+                refused.kind = ApplyOperation::Outcome::Kind::Refused;
+                refused.message = review.refusal;
+                if (!dryRun)
+                    appendAudit(base, review, refused, AuditOutcome::Refused);
+                ctx.fail(ExitInvalid, QObject::tr("not sent: %1").arg(review.refusal));
+                return;
+            }
+            if (dryRun) {
+                CliOutput::dataLine(
+                    QObject::tr("body that would be sent (--dry-run, nothing sent):"));
+                CliOutput::json(review.masked(review.body));
+                ctx.finish(ExitOk);
+                return;
+            }
+            if (!yes && !CliOutput::confirm(QObject::tr("Apply these changes to %1 (%2)?")
+                                                .arg(base.displayName, base.id))) {
+                CliOutput::message(QObject::tr("not applied; nothing sent"));
+                ctx.finish(ExitOk);
+                return;
+            }
+            auto* op = new ApplyOperation(service, base, review.edited, review.body, &ctx);
+            QObject::connect(
+                op, &ApplyOperation::finished, &ctx,
+                [&ctx, base, review](const ApplyOperation::Outcome& o) {
+                    using Kind = ApplyOperation::Outcome::Kind;
+                    switch (o.kind) {
+                    case Kind::Applied:
+                        appendAudit(base, review, o, AuditOutcome::Applied);
+                        for (const ValueDifference& d : o.update.differences)
+                            CliOutput::dataLine(QObject::tr("the server stored %1 as %2 (sent %3)")
+                                                    .arg(d.path, review.maskedText(d.received),
+                                                         review.maskedText(d.sent)));
+                        CliOutput::message(
+                            QObject::tr("applied to %1 (%2): %3")
+                                .arg(base.displayName, base.id, review.diff.summaryLine()));
+                        ctx.finish(ExitOk);
+                        return;
+                    case Kind::Conflict:
+                        appendAudit(base, review, o, AuditOutcome::Conflict);
+                        ctx.fail(
+                            ExitConflict, o.message,
+                            QObject::tr("get the connector again, redo the edit and apply it"));
+                        return;
+                    case Kind::Refused:
+                        appendAudit(base, review, o, AuditOutcome::Refused);
+                        if (o.error.isError())
+                            ctx.fail(o.error);
+                        else
+                            ctx.fail(ExitInvalid, QObject::tr("not sent: %1").arg(o.message));
+                        return;
+                    case Kind::Failed:
+                        appendAudit(base, review, o, AuditOutcome::Failed);
+                        if (o.error.isError())
+                            ctx.fail(o.error);
+                        else
+                            ctx.fail(ExitNetwork, o.message);
+                        return;
+                    }
+                });
+            op->start();
+        });
+}
+
+void runHistory(CommandContext& ctx)
+{
+    if (!ctx.expectPositional(2, 2, QStringLiteral("connectorctl history NAME ID [--json]")))
+        return;
+    const QString name = ctx.positional().at(0);
+    if (!ctx.requireProfile(name))
+        return;
+    const QString id = ctx.positional().at(1);
+    const QList<AuditRecord> records = AuditLog().records(name, id);
+    if (ctx.wantsJson()) {
+        QJsonArray out;
+        for (const AuditRecord& r : records)
+            out.append(r.toJson());
+        CliOutput::json(out);
+        ctx.finish(ExitOk);
+        return;
+    }
+    QList<QStringList> rows{{QStringLiteral("TIME"), QStringLiteral("TOOL"),
+                             QStringLiteral("ACTION"), QStringLiteral("OUTCOME"),
+                             QStringLiteral("HTTP"), QStringLiteral("MESSAGE")}};
+    for (const AuditRecord& r : records) {
+        rows.append({r.time.toUTC().toString(Qt::ISODate), auditToolName(r.tool),
+                     auditActionName(r.action), auditOutcomeName(r.outcome),
+                     r.httpStatus ? QString::number(r.httpStatus) : QStringLiteral("-"),
+                     r.message});
+    }
+    if (records.isEmpty())
+        CliOutput::message(QObject::tr("no audit records for %1 in profile %2").arg(id, name));
+    else
+        CliOutput::data(CliOutput::table(rows));
+    ctx.finish(ExitOk);
+}
+
+} // namespace ca

@@ -1,0 +1,929 @@
+// connectorctl as a black box: the built binary run as a process against a connector-sandbox
+// process, with HOME and the XDG dirs in a temp dir and no keychain (the key comes from
+// CONNECTOR_ADMIN_API_KEY). Every run is checked for the key leaking into stdout or stderr.
+#include "SandboxProcess.h"
+#include "TestHttp.h"
+
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QProcess>
+#include <QTemporaryDir>
+#include <QtTest>
+
+namespace {
+
+const QByteArray kKey = "demo-key";
+
+struct Run
+{
+    int code = -1;
+    QByteArray out;
+    QByteArray err;
+    QJsonDocument json() const { return QJsonDocument::fromJson(out); }
+    // One line on stderr, in connectorctl's error format.
+    bool oneErrorLine() const
+    {
+        const QByteArray e = err.trimmed();
+        return e.startsWith("connectorctl: ") && !e.contains('\n');
+    }
+};
+
+QString describe(const Run& r)
+{
+    return QStringLiteral("exit %1\nstdout: %2\nstderr: %3")
+        .arg(r.code)
+        .arg(QString::fromUtf8(r.out.left(2000)), QString::fromUtf8(r.err.left(2000)));
+}
+
+} // namespace
+
+class TestConnectorCtl : public QObject
+{
+    Q_OBJECT
+
+private:
+    QTemporaryDir m_home;
+    SandboxProcess m_sandbox;
+    QStringList m_leaks;
+    bool m_realKeyring = qEnvironmentVariableIsSet("CA_REAL_KEYRING");
+
+    struct Options
+    {
+        bool withKey = true;
+        QByteArray key = kKey;
+        QByteArray stdinBytes;
+    };
+
+    Run ctl(const QStringList& args, const Options& o)
+    {
+        QProcess p;
+        QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+        if (!m_realKeyring) {
+            env.insert(QStringLiteral("HOME"), m_home.path());
+            env.insert(QStringLiteral("XDG_CONFIG_HOME"),
+                       m_home.filePath(QStringLiteral("config")));
+            env.insert(QStringLiteral("XDG_DATA_HOME"), m_home.filePath(QStringLiteral("data")));
+            // Never the user's keychain: an unreachable session bus.
+            env.insert(QStringLiteral("DBUS_SESSION_BUS_ADDRESS"),
+                       QStringLiteral("unix:path=/nonexistent/bus"));
+            env.insert(QStringLiteral("DISPLAY"), QString());
+        }
+        env.remove(QStringLiteral("CONNECTOR_ADMIN_API_KEY"));
+        if (o.withKey)
+            env.insert(QStringLiteral("CONNECTOR_ADMIN_API_KEY"), QString::fromUtf8(o.key));
+        p.setProcessEnvironment(env);
+        p.start(QStringLiteral(CA_CONNECTORCTL_BIN), args);
+        Run r;
+        if (!p.waitForStarted(10000))
+            return r;
+        p.write(o.stdinBytes);
+        p.closeWriteChannel();
+        if (!p.waitForFinished(120000))
+            p.kill();
+        r.code = p.exitStatus() == QProcess::NormalExit ? p.exitCode() : -1;
+        r.out = p.readAllStandardOutput();
+        r.err = p.readAllStandardError();
+        if (r.out.contains(kKey) || r.err.contains(kKey))
+            m_leaks << args.join(QLatin1Char(' '));
+        return r;
+    }
+    Run ctl(const QStringList& args) { return ctl(args, Options{}); }
+
+    static QString profileOf(const QString& vendor) { return QStringLiteral("t-") + vendor; }
+
+    QList<QJsonObject> requests(const QString& vendor = {}, const QString& method = {})
+    {
+        QList<QJsonObject> out;
+        const QJsonArray all =
+            TestHttp::getJson(m_sandbox.url(QStringLiteral("/_sandbox/requests")))
+                .value(QLatin1String("requests"))
+                .toArray();
+        for (const QJsonValue& v : all) {
+            const QJsonObject r = v.toObject();
+            if ((vendor.isEmpty() || r.value(QLatin1String("vendor")).toString() == vendor) &&
+                (method.isEmpty() || r.value(QLatin1String("method")).toString() == method))
+                out.append(r);
+        }
+        return out;
+    }
+
+    QJsonArray state(const QString& vendor)
+    {
+        return TestHttp::getJson(m_sandbox.url(QStringLiteral("/_sandbox/state?vendor=") + vendor))
+            .value(vendor)
+            .toArray();
+    }
+
+    // The first connector id of a profile, as `list --json` gives it.
+    QString firstId(const QString& vendor)
+    {
+        const Run r = ctl({QStringLiteral("list"), profileOf(vendor), QStringLiteral("--json")});
+        return r.json().array().first().toObject().value(QLatin1String("id")).toString();
+    }
+
+    QString writeFile(const QString& name, const QByteArray& bytes)
+    {
+        const QString path = m_home.filePath(name);
+        QFile f(path);
+        if (f.open(QIODevice::WriteOnly))
+            f.write(bytes);
+        return path;
+    }
+
+    static QStringList editableVendors()
+    {
+        return {QStringLiteral("aisquared"), QStringLiteral("b3os"), QStringLiteral("databar"),
+                QStringLiteral("bigdata")};
+    }
+    static QStringList allVendors()
+    {
+        return QStringList{QStringLiteral("timbal")} + editableVendors();
+    }
+
+private slots:
+    void initTestCase()
+    {
+        QVERIFY(m_home.isValid());
+        if (m_realKeyring)
+            return;
+        QVERIFY2(m_sandbox.start(), qPrintable(m_sandbox.errorString()));
+        for (const QString& v : allVendors()) {
+            const Run r = ctl({QStringLiteral("profile"), QStringLiteral("add"), profileOf(v),
+                               QStringLiteral("--vendor"), v, QStringLiteral("--base-url"),
+                               m_sandbox.vendorUrl(v).toString(), QStringLiteral("--org"),
+                               QStringLiteral("demo-org"), QStringLiteral("--workspace"),
+                               QStringLiteral("1")});
+            QVERIFY2(r.code == 0, qPrintable(describe(r)));
+            QVERIFY(r.out.isEmpty());
+        }
+    }
+
+    void init()
+    {
+        if (m_realKeyring)
+            return;
+        QVERIFY(TestHttp::postJson(m_sandbox.url(QStringLiteral("/_sandbox/reset")), {}));
+    }
+
+    void cleanup()
+    {
+        QVERIFY2(m_leaks.isEmpty(),
+                 qPrintable(QStringLiteral("the key appeared in the output of: ") +
+                            m_leaks.join(QStringLiteral("; "))));
+        m_leaks.clear();
+    }
+
+    // --- conventions ---
+
+    void helpWorksOnEveryCommand_data()
+    {
+        QTest::addColumn<QStringList>("command");
+        for (const char* c : {"profile add", "profile list", "profile remove", "key set",
+                              "key delete", "list", "get", "diff", "apply", "update", "history"})
+            QTest::newRow(c) << QString::fromLatin1(c).split(QLatin1Char(' '));
+    }
+    void helpWorksOnEveryCommand()
+    {
+        QFETCH(QStringList, command);
+        const Run r = ctl(command + QStringList{QStringLiteral("--help")});
+        QCOMPARE(r.code, 0);
+        QVERIFY(r.err.isEmpty());
+        QVERIFY2(r.out.startsWith("Usage: connectorctl " + command.join(QLatin1Char(' ')).toUtf8()),
+                 r.out.constData());
+        QVERIFY(r.out.contains("Exit codes:"));
+    }
+
+    void topLevelHelpListsEveryCommandAndExitCode()
+    {
+        const Run r = ctl({QStringLiteral("--help")});
+        QCOMPARE(r.code, 0);
+        for (const char* c : {"profile add", "profile list", "profile remove", "key set",
+                              "key delete", "list", "get", "diff", "apply", "update", "history"})
+            QVERIFY2(r.out.contains(QByteArray("  ") + c + ' '), c);
+        for (int code = 0; code <= 8; ++code)
+            QVERIFY(r.out.contains(QByteArray("  ") + QByteArray::number(code) + "  "));
+        QVERIFY(r.out.contains("CONNECTOR_ADMIN_API_KEY"));
+    }
+
+    void usageErrorsExitWithTwo_data()
+    {
+        QTest::addColumn<QStringList>("args");
+        QTest::newRow("no command") << QStringList{};
+        QTest::newRow("unknown command") << QStringList{QStringLiteral("frobnicate")};
+        QTest::newRow("unknown subcommand")
+            << QStringList{QStringLiteral("profile"), QStringLiteral("rename")};
+        QTest::newRow("unknown option") << QStringList{
+            QStringLiteral("list"), QStringLiteral("t-databar"), QStringLiteral("--colour")};
+        QTest::newRow("missing argument")
+            << QStringList{QStringLiteral("get"), QStringLiteral("t-databar")};
+        QTest::newRow("extra argument")
+            << QStringList{QStringLiteral("get"), QStringLiteral("t-databar"),
+                           QStringLiteral("1001"), QStringLiteral("x")};
+        QTest::newRow("bad vendor")
+            << QStringList{QStringLiteral("profile"), QStringLiteral("add"), QStringLiteral("p1"),
+                           QStringLiteral("--vendor"), QStringLiteral("acme")};
+        QTest::newRow("no vendor")
+            << QStringList{QStringLiteral("profile"), QStringLiteral("add"), QStringLiteral("p1")};
+        QTest::newRow("bad profile name")
+            << QStringList{QStringLiteral("profile"), QStringLiteral("add"), QStringLiteral("a b"),
+                           QStringLiteral("--vendor"), QStringLiteral("databar")};
+        QTest::newRow("plain http to a remote host")
+            << QStringList{QStringLiteral("profile"),
+                           QStringLiteral("add"),
+                           QStringLiteral("p1"),
+                           QStringLiteral("--vendor"),
+                           QStringLiteral("databar"),
+                           QStringLiteral("--base-url"),
+                           QStringLiteral("http://example.com")};
+        QTest::newRow("existing profile") << QStringList{
+            QStringLiteral("profile"), QStringLiteral("add"), QStringLiteral("t-databar"),
+            QStringLiteral("--vendor"), QStringLiteral("databar")};
+        QTest::newRow("bad --parallel") << QStringList{
+            QStringLiteral("update"), QStringLiteral("t-timbal"), QStringLiteral("con_000001"),
+            QStringLiteral("--parallel"), QStringLiteral("0")};
+        QTest::newRow("--timeout without --wait") << QStringList{
+            QStringLiteral("update"), QStringLiteral("t-timbal"), QStringLiteral("con_000001"),
+            QStringLiteral("--timeout"), QStringLiteral("5")};
+    }
+    void usageErrorsExitWithTwo()
+    {
+        QFETCH(QStringList, args);
+        const Run r = ctl(args);
+        QVERIFY2(r.code == 2, qPrintable(describe(r)));
+        QVERIFY2(r.oneErrorLine(), qPrintable(describe(r)));
+        QVERIFY(r.out.isEmpty());
+        QVERIFY(requests().isEmpty());
+    }
+
+    // --- profiles ---
+
+    void profileAddListRemove()
+    {
+        Run r = ctl({QStringLiteral("profile"), QStringLiteral("add"), QStringLiteral("extra"),
+                     QStringLiteral("--vendor"), QStringLiteral("b3os"), QStringLiteral("--org"),
+                     QStringLiteral("org-9")});
+        QVERIFY2(r.code == 0, qPrintable(describe(r)));
+        r = ctl({QStringLiteral("profile"), QStringLiteral("list"), QStringLiteral("--json")});
+        QCOMPARE(r.code, 0);
+        QJsonObject found;
+        for (const QJsonValue& v : r.json().array())
+            if (v.toObject().value(QLatin1String("name")).toString() == QLatin1String("extra"))
+                found = v.toObject();
+        QCOMPARE(found.value(QLatin1String("vendor")).toString(), QStringLiteral("b3os"));
+        QCOMPARE(found.value(QLatin1String("orgId")).toString(), QStringLiteral("org-9"));
+        // --base-url defaults to the vendor's production URL.
+        QCOMPARE(found.value(QLatin1String("effectiveBaseUrl")).toString(),
+                 QStringLiteral("https://api.b3os.org"));
+        r = ctl({QStringLiteral("profile"), QStringLiteral("list")});
+        QVERIFY(r.out.contains("extra"));
+        r = ctl({QStringLiteral("profile"), QStringLiteral("remove"), QStringLiteral("extra")});
+        QCOMPARE(r.code, 0);
+        r = ctl({QStringLiteral("profile"), QStringLiteral("remove"), QStringLiteral("extra")});
+        QCOMPARE(r.code, 3);
+        QVERIFY(r.oneErrorLine());
+    }
+
+    // --- keys ---
+
+    void keySetRefusesAKeyArgument()
+    {
+        const Run r =
+            ctl({QStringLiteral("key"), QStringLiteral("set"), QStringLiteral("t-databar"),
+                 QStringLiteral("sk-live-typed-on-the-command-line")});
+        QCOMPARE(r.code, 2);
+        QVERIFY(r.oneErrorLine());
+        QVERIFY(!r.err.contains("sk-live-typed"));
+    }
+
+    void keySetNeedsAKeyOnStdin()
+    {
+        Options o;
+        o.withKey = false;
+        const Run r =
+            ctl({QStringLiteral("key"), QStringLiteral("set"), QStringLiteral("t-databar")}, o);
+        QCOMPARE(r.code, 2);
+        QVERIFY(r.oneErrorLine());
+    }
+
+    void keySetNeedsAKnownProfile()
+    {
+        Options o;
+        o.stdinBytes = "some-key\n";
+        const Run r =
+            ctl({QStringLiteral("key"), QStringLiteral("set"), QStringLiteral("nobody")}, o);
+        QCOMPARE(r.code, 3);
+        QVERIFY(r.oneErrorLine());
+    }
+
+    void keySetFailsWithoutAKeychain()
+    {
+        Options o;
+        o.stdinBytes = "some-key\n";
+        const Run r =
+            ctl({QStringLiteral("key"), QStringLiteral("set"), QStringLiteral("t-databar")}, o);
+        QCOMPARE(r.code, 4);
+        QVERIFY(r.oneErrorLine());
+        QVERIFY(!r.err.contains("some-key"));
+    }
+
+    void noKeyAndNoKeychainIsAnAuthFailure()
+    {
+        Options o;
+        o.withKey = false;
+        const Run r = ctl({QStringLiteral("list"), QStringLiteral("t-databar")}, o);
+        QVERIFY2(r.code == 4, qPrintable(describe(r)));
+        QVERIFY(r.oneErrorLine());
+        QVERIFY(requests().isEmpty());
+    }
+
+    void rejectedKeyIsAnAuthFailure_data()
+    {
+        QTest::addColumn<QString>("vendor");
+        for (const QString& v : allVendors())
+            QTest::newRow(qPrintable(v)) << v;
+    }
+    void rejectedKeyIsAnAuthFailure()
+    {
+        QFETCH(QString, vendor);
+        Options o;
+        o.key = "wrong-key";
+        const Run r = ctl({QStringLiteral("list"), profileOf(vendor)}, o);
+        QVERIFY2(r.code == 4, qPrintable(describe(r)));
+        QVERIFY(r.oneErrorLine());
+        QVERIFY(!r.err.contains("wrong-key"));
+    }
+
+    void keySetStoresTheKeyInTheRealKeychain()
+    {
+        if (!m_realKeyring)
+            QSKIP(
+                "runs under tests/keychain/run-with-keyring.sh (ctest tst_connectorctl_keychain)");
+        QVERIFY(m_sandbox.start());
+        Run r = ctl({QStringLiteral("profile"), QStringLiteral("add"), QStringLiteral("kr"),
+                     QStringLiteral("--vendor"), QStringLiteral("databar"),
+                     QStringLiteral("--base-url"),
+                     m_sandbox.vendorUrl(QStringLiteral("databar")).toString()});
+        QVERIFY2(r.code == 0, qPrintable(describe(r)));
+        Options noEnv;
+        noEnv.withKey = false;
+        r = ctl({QStringLiteral("list"), QStringLiteral("kr")}, noEnv);
+        QCOMPARE(r.code, 4); // no key stored yet
+        Options piped = noEnv;
+        piped.stdinBytes = kKey + "\n";
+        r = ctl({QStringLiteral("key"), QStringLiteral("set"), QStringLiteral("kr")}, piped);
+        QVERIFY2(r.code == 0, qPrintable(describe(r)));
+        r = ctl({QStringLiteral("list"), QStringLiteral("kr"), QStringLiteral("--json")}, noEnv);
+        QVERIFY2(r.code == 0, qPrintable(describe(r)));
+        QVERIFY(!r.json().array().isEmpty());
+        r = ctl({QStringLiteral("key"), QStringLiteral("delete"), QStringLiteral("kr")}, noEnv);
+        QCOMPARE(r.code, 0);
+        r = ctl({QStringLiteral("list"), QStringLiteral("kr")}, noEnv);
+        QCOMPARE(r.code, 4);
+        m_sandbox.stop();
+    }
+
+    // --- list / get ---
+
+    void listPrintsJsonPerVendor_data() { rejectedKeyIsAnAuthFailure_data(); }
+    void listPrintsJsonPerVendor()
+    {
+        QFETCH(QString, vendor);
+        const Run r = ctl({QStringLiteral("list"), profileOf(vendor), QStringLiteral("--json")});
+        QVERIFY2(r.code == 0, qPrintable(describe(r)));
+        QVERIFY(r.json().isArray());
+        const QJsonArray rows = r.json().array();
+        QCOMPARE(rows.size(), state(vendor).size());
+        for (const QJsonValue& v : rows) {
+            const QJsonObject o = v.toObject();
+            for (const char* key : {"id", "name", "type", "vendor", "profile"})
+                QVERIFY2(o.contains(QLatin1String(key)), key);
+            QCOMPARE(o.value(QLatin1String("vendor")).toString(), vendor);
+            QCOMPARE(o.value(QLatin1String("profile")).toString(), profileOf(vendor));
+            if (vendor == QLatin1String("timbal")) {
+                QVERIFY(o.value(QLatin1String("version")).isString());
+                QVERIFY(o.value(QLatin1String("online")).isBool());
+            }
+        }
+        QVERIFY(ctl({QStringLiteral("list"), profileOf(vendor)}).out.startsWith("ID"));
+    }
+
+    void listFilterNarrowsTheList()
+    {
+        const QString id = firstId(QStringLiteral("databar"));
+        const Run r = ctl({QStringLiteral("list"), profileOf(QStringLiteral("databar")),
+                           QStringLiteral("--filter"), id, QStringLiteral("--json")});
+        QCOMPARE(r.code, 0);
+        QVERIFY(!r.json().array().isEmpty());
+        for (const QJsonValue& v : r.json().array())
+            QVERIFY(v.toObject().value(QLatin1String("id")).toString().contains(id) ||
+                    v.toObject().value(QLatin1String("name")).toString().contains(id));
+        QVERIFY(r.json().array().size() < state(QStringLiteral("databar")).size());
+    }
+
+    void getPrintsTheEditableDocument_data() { rejectedKeyIsAnAuthFailure_data(); }
+    void getPrintsTheEditableDocument()
+    {
+        QFETCH(QString, vendor);
+        const QString id = firstId(vendor);
+        Run r = ctl({QStringLiteral("get"), profileOf(vendor), id, QStringLiteral("--json")});
+        QVERIFY2(r.code == 0, qPrintable(describe(r)));
+        QVERIFY(r.json().isObject());
+        if (vendor == QLatin1String("timbal"))
+            QVERIFY(r.json().object().isEmpty()); // nothing editable: software updates only
+        else
+            QVERIFY(!r.json().object().isEmpty());
+        r = ctl({QStringLiteral("get"), profileOf(vendor), id});
+        QCOMPARE(r.code, 0);
+        QVERIFY(r.out.contains(id.toUtf8()));
+    }
+
+    void getMasksSecrets()
+    {
+        // Databar returns header values (third-party keys) unmasked: get must not print them.
+        const QString id = firstId(QStringLiteral("databar"));
+        QStringList secrets;
+        for (const QJsonValue& c : state(QStringLiteral("databar"))) {
+            if (QString::number(c.toObject().value(QLatin1String("id")).toInteger()) != id &&
+                c.toObject().value(QLatin1String("id")).toString() != id)
+                continue;
+            for (const QJsonValue& h : c.toObject().value(QLatin1String("headers")).toArray())
+                secrets << h.toObject().value(QLatin1String("value")).toString();
+        }
+        QVERIFY(!secrets.isEmpty());
+        for (const QStringList& args :
+             {QStringList{QStringLiteral("get"), QStringLiteral("t-databar"), id,
+                          QStringLiteral("--json")},
+              QStringList{QStringLiteral("get"), QStringLiteral("t-databar"), id}}) {
+            const Run r = ctl(args);
+            QCOMPARE(r.code, 0);
+            QVERIFY(r.out.contains("<secret>"));
+            for (const QString& s : std::as_const(secrets))
+                QVERIFY2(!r.out.contains(s.toUtf8()), qPrintable(s));
+        }
+    }
+
+    // --- diff / apply ---
+
+    void getJsonThenApplyChangesNothing_data()
+    {
+        QTest::addColumn<QString>("vendor");
+        for (const QString& v : editableVendors())
+            QTest::newRow(qPrintable(v)) << v;
+    }
+    void getJsonThenApplyChangesNothing()
+    {
+        QFETCH(QString, vendor);
+        const QString id = firstId(vendor);
+        const Run got =
+            ctl({QStringLiteral("get"), profileOf(vendor), id, QStringLiteral("--json")});
+        QCOMPARE(got.code, 0);
+        const QString file = writeFile(vendor + QStringLiteral("-same.json"), got.out);
+        const QJsonArray before = state(vendor);
+        Run r = ctl({QStringLiteral("diff"), profileOf(vendor), id, file});
+        QVERIFY2(r.code == 0, qPrintable(describe(r)));
+        r = ctl({QStringLiteral("apply"), profileOf(vendor), id, file, QStringLiteral("--yes")});
+        QVERIFY2(r.code == 0, qPrintable(describe(r)));
+        QVERIFY(r.err.contains("no changes"));
+        QVERIFY(requests(vendor, QStringLiteral("PUT")).isEmpty());
+        QCOMPARE(state(vendor), before);
+    }
+
+    void applySendsTheEdit_data()
+    {
+        QTest::addColumn<QString>("vendor");
+        QTest::addColumn<QString>("field");
+        QTest::newRow("aisquared") << QStringLiteral("aisquared") << QStringLiteral("name");
+        QTest::newRow("b3os") << QStringLiteral("b3os") << QStringLiteral("name");
+        QTest::newRow("databar") << QStringLiteral("databar") << QStringLiteral("name");
+        QTest::newRow("bigdata") << QStringLiteral("bigdata") << QStringLiteral("label");
+    }
+    void applySendsTheEdit()
+    {
+        QFETCH(QString, vendor);
+        QFETCH(QString, field);
+        const QString id = firstId(vendor);
+        const Run got =
+            ctl({QStringLiteral("get"), profileOf(vendor), id, QStringLiteral("--json")});
+        QJsonObject doc = got.json().object();
+        doc.insert(field, QStringLiteral("Renamed by connectorctl"));
+        const QString original = writeFile(vendor + QStringLiteral("-orig.json"), got.out);
+        const QString file =
+            writeFile(vendor + QStringLiteral("-edit.json"), QJsonDocument(doc).toJson());
+
+        Run r = ctl({QStringLiteral("diff"), profileOf(vendor), id, file});
+        QCOMPARE(r.code, 1);
+        QVERIFY(r.out.contains("Renamed by connectorctl"));
+        r = ctl({QStringLiteral("diff"), profileOf(vendor), id, file, QStringLiteral("--json")});
+        QCOMPARE(r.code, 1);
+        QVERIFY(r.json().object().contains(QLatin1String("entries")));
+        QVERIFY(requests(vendor, QStringLiteral("PUT")).isEmpty());
+
+        r = ctl({QStringLiteral("apply"), profileOf(vendor), id, file, QStringLiteral("--yes"),
+                 QStringLiteral("--base"), original});
+        QVERIFY2(r.code == 0, qPrintable(describe(r)));
+        const auto puts = requests(vendor, QStringLiteral("PUT"));
+        QCOMPARE(puts.size(), 1);
+        QVERIFY(QJsonDocument(puts.first().value(QLatin1String("json")).toObject())
+                    .toJson()
+                    .contains("Renamed by connectorctl"));
+        // No placeholder ever reaches the server.
+        QVERIFY(!puts.first()
+                     .value(QLatin1String("body"))
+                     .toString()
+                     .contains(QLatin1String("<secret>")));
+
+        r = ctl({QStringLiteral("history"), profileOf(vendor), id, QStringLiteral("--json")});
+        QCOMPARE(r.code, 0);
+        const QJsonObject rec = r.json().array().first().toObject();
+        QCOMPARE(rec.value(QLatin1String("tool")).toString(), QStringLiteral("cli"));
+        QCOMPARE(rec.value(QLatin1String("action")).toString(), QStringLiteral("apply"));
+        QCOMPARE(rec.value(QLatin1String("outcome")).toString(), QStringLiteral("applied"));
+        QVERIFY(ctl({QStringLiteral("history"), profileOf(vendor), id}).out.contains("applied"));
+
+        // The same edit again: the server now matches.
+        r = ctl({QStringLiteral("diff"), profileOf(vendor), id, file});
+        QCOMPARE(r.code, 0);
+    }
+
+    void applyKeepsStoredSecretsForPlaceholders()
+    {
+        // Databar: edit the name only; the header values in the file are "<secret>".
+        const QString id = firstId(QStringLiteral("databar"));
+        const QJsonArray before = state(QStringLiteral("databar"));
+        const Run got =
+            ctl({QStringLiteral("get"), QStringLiteral("t-databar"), id, QStringLiteral("--json")});
+        QJsonObject doc = got.json().object();
+        doc.insert(QStringLiteral("name"), QStringLiteral("Kept secrets"));
+        const QString file =
+            writeFile(QStringLiteral("databar-keep.json"), QJsonDocument(doc).toJson());
+        const Run r = ctl({QStringLiteral("apply"), QStringLiteral("t-databar"), id, file,
+                           QStringLiteral("--yes")});
+        QVERIFY2(r.code == 0, qPrintable(describe(r)));
+        auto headersOf = [&](const QJsonArray& all) {
+            for (const QJsonValue& c : all)
+                if (QString::number(c.toObject().value(QLatin1String("id")).toInteger()) == id)
+                    return c.toObject().value(QLatin1String("headers"));
+            return QJsonValue();
+        };
+        QCOMPARE(headersOf(state(QStringLiteral("databar"))), headersOf(before));
+    }
+
+    void applyDryRunSendsNothing()
+    {
+        const QString id = firstId(QStringLiteral("databar"));
+        const Run got =
+            ctl({QStringLiteral("get"), QStringLiteral("t-databar"), id, QStringLiteral("--json")});
+        QJsonObject doc = got.json().object();
+        doc.insert(QStringLiteral("name"), QStringLiteral("Dry"));
+        const QString file = writeFile(QStringLiteral("dry.json"), QJsonDocument(doc).toJson());
+        const Run r = ctl({QStringLiteral("apply"), QStringLiteral("t-databar"), id, file,
+                           QStringLiteral("--dry-run")});
+        QVERIFY2(r.code == 0, qPrintable(describe(r)));
+        QVERIFY(r.out.contains("\"Dry\""));
+        QVERIFY(r.out.contains("<secret>"));
+        QVERIFY(requests(QStringLiteral("databar"), QStringLiteral("PUT")).isEmpty());
+    }
+
+    void applyOnAPipeWithoutYesSendsNothing()
+    {
+        const QString file =
+            writeFile(QStringLiteral("pipe.json"),
+                      "{\"name\":\"x\",\"method\":\"get\",\"url\":\"https://a.example\"}");
+        const Run r = ctl(
+            {QStringLiteral("apply"), QStringLiteral("t-databar"), QStringLiteral("1001"), file});
+        QCOMPARE(r.code, 2);
+        QVERIFY(r.oneErrorLine());
+        QVERIFY(requests().isEmpty());
+    }
+
+    void applyRefusesWhenChangedOnTheServer()
+    {
+        const QString vendor = QStringLiteral("databar");
+        const QString id = firstId(vendor);
+        const Run got =
+            ctl({QStringLiteral("get"), profileOf(vendor), id, QStringLiteral("--json")});
+        const QString original = writeFile(QStringLiteral("conflict-orig.json"), got.out);
+        QJsonObject mine = got.json().object();
+        mine.insert(QStringLiteral("name"), QStringLiteral("Mine"));
+        const QString file =
+            writeFile(QStringLiteral("conflict-edit.json"), QJsonDocument(mine).toJson());
+        // Someone else edits the connector meanwhile.
+        QJsonObject theirs = got.json().object();
+        theirs.insert(QStringLiteral("max_concurrency"), 1);
+        theirs.insert(QStringLiteral("headers"), QJsonArray());
+        const TestResponse put =
+            TestHttp::sendJson("PUT", m_sandbox.url(QStringLiteral("/databar/v1/connectors/") + id),
+                               {{"x-apikey", kKey}}, theirs);
+        QCOMPARE(put.status, 200);
+        QVERIFY(TestHttp::request("DELETE", m_sandbox.url(QStringLiteral("/_sandbox/requests")))
+                    .status == 200);
+
+        const Run r = ctl({QStringLiteral("apply"), profileOf(vendor), id, file,
+                           QStringLiteral("--yes"), QStringLiteral("--base"), original});
+        QVERIFY2(r.code == 7, qPrintable(describe(r)));
+        QVERIFY(r.oneErrorLine());
+        QVERIFY(requests(vendor, QStringLiteral("PUT")).isEmpty());
+        const Run h =
+            ctl({QStringLiteral("history"), profileOf(vendor), id, QStringLiteral("--json")});
+        QCOMPARE(h.json().array().first().toObject().value(QLatin1String("outcome")).toString(),
+                 QStringLiteral("conflict"));
+    }
+
+    void applyRefusedByTheVendorRules()
+    {
+        // AI Squared: a configuration change that still holds the masked secrets is refused.
+        const QString id = firstId(QStringLiteral("aisquared"));
+        const Run got = ctl(
+            {QStringLiteral("get"), QStringLiteral("t-aisquared"), id, QStringLiteral("--json")});
+        QJsonObject doc = got.json().object();
+        QJsonObject config = doc.value(QLatin1String("configuration")).toObject();
+        config.insert(QStringLiteral("extra_setting"), QStringLiteral("x"));
+        doc.insert(QStringLiteral("configuration"), config);
+        const QString file =
+            writeFile(QStringLiteral("ai-refused.json"), QJsonDocument(doc).toJson());
+        const Run r = ctl({QStringLiteral("apply"), QStringLiteral("t-aisquared"), id, file,
+                           QStringLiteral("--yes")});
+        QVERIFY2(r.code == 5, qPrintable(describe(r)));
+        QVERIFY(r.oneErrorLine());
+        QVERIFY(requests(QStringLiteral("aisquared"), QStringLiteral("PUT")).isEmpty());
+    }
+
+    // --- bad input: documented exit code, one line on stderr, nothing sent where validation fails
+    // ---
+
+    void badInputIsReported_data()
+    {
+        QTest::addColumn<QStringList>("args");
+        QTest::addColumn<int>("exitCode");
+        QTest::addColumn<bool>("nothingSent");
+        const QString invalidJson = writeFile(QStringLiteral("invalid.json"), "{\"name\": ");
+        const QString notObject = writeFile(QStringLiteral("array.json"), "[1,2]");
+        const QString schemaFail =
+            writeFile(QStringLiteral("schema.json"),
+                      "{\"name\":\"x\",\"method\":\"fetch\",\"url\":\"https://a.example\"}");
+        const QString tooLong =
+            writeFile(QStringLiteral("long.json"),
+                      QByteArray("{\"name\":\"") + QByteArray(300, 'n') +
+                          "\",\"method\":\"get\",\"url\":\"https://a.example\"}");
+        const QString databarDoc =
+            writeFile(QStringLiteral("databar-doc.json"),
+                      "{\"name\":\"x\",\"method\":\"get\",\"url\":\"https://a.example\"}");
+        const QString missing = m_home.filePath(QStringLiteral("does-not-exist.json"));
+        const QString db = QStringLiteral("t-databar");
+        auto row = [](const char* name, QStringList args, int code, bool nothingSent) {
+            QTest::newRow(name) << args << code << nothingSent;
+        };
+        for (const char* cmd :
+             {"list", "get", "diff", "apply", "history", "update", "profile remove"}) {
+            QStringList a = QString::fromLatin1(cmd).split(QLatin1Char(' '));
+            a << QStringLiteral("no-such-profile");
+            if (QLatin1String(cmd) == QLatin1String("get") ||
+                QLatin1String(cmd) == QLatin1String("history") ||
+                QLatin1String(cmd) == QLatin1String("update"))
+                a << QStringLiteral("1001");
+            if (QLatin1String(cmd) == QLatin1String("diff") ||
+                QLatin1String(cmd) == QLatin1String("apply"))
+                a << QStringLiteral("1001") << databarDoc << QStringLiteral("--yes");
+            if (QLatin1String(cmd) == QLatin1String("diff"))
+                a.removeLast();
+            row(qPrintable(QStringLiteral("unknown profile: %1").arg(QLatin1String(cmd))), a, 3,
+                true);
+        }
+        row("invalid JSON (diff)",
+            {QStringLiteral("diff"), db, QStringLiteral("1001"), invalidJson}, 5, true);
+        row("invalid JSON (apply)",
+            {QStringLiteral("apply"), db, QStringLiteral("1001"), invalidJson,
+             QStringLiteral("--yes")},
+            5, true);
+        row("not an object",
+            {QStringLiteral("apply"), db, QStringLiteral("1001"), notObject,
+             QStringLiteral("--yes")},
+            5, true);
+        row("missing file",
+            {QStringLiteral("apply"), db, QStringLiteral("1001"), missing, QStringLiteral("--yes")},
+            5, true);
+        row("schema: bad enum",
+            {QStringLiteral("apply"), db, QStringLiteral("1001"), schemaFail,
+             QStringLiteral("--yes")},
+            5, true);
+        row("schema: too long", {QStringLiteral("diff"), db, QStringLiteral("1001"), tooLong}, 5,
+            true);
+        row("another vendor's document",
+            {QStringLiteral("apply"), QStringLiteral("t-bigdata"),
+             QStringLiteral("019db623-d791-7d50-b81d-c2ed25440b10"), databarDoc,
+             QStringLiteral("--yes")},
+            5, true);
+        row("timbal has nothing to apply",
+            {QStringLiteral("apply"), QStringLiteral("t-timbal"), QStringLiteral("con_000001"),
+             databarDoc, QStringLiteral("--yes")},
+            5, true);
+        row("update on a non-Timbal profile",
+            {QStringLiteral("update"), db, QStringLiteral("1001")}, 5, true);
+        row("id refused (databar ids are integers)",
+            {QStringLiteral("get"), db, QStringLiteral("abc")}, 5, true);
+        row("id refused (bigdata ids are uuids)",
+            {QStringLiteral("get"), QStringLiteral("t-bigdata"), QStringLiteral("not-a-uuid")}, 5,
+            true);
+        row("unknown id (get)", {QStringLiteral("get"), db, QStringLiteral("999999")}, 3, false);
+        row("unknown id (apply)",
+            {QStringLiteral("apply"), db, QStringLiteral("999999"), databarDoc,
+             QStringLiteral("--yes")},
+            3, false);
+        row("unknown id (update)",
+            {QStringLiteral("update"), QStringLiteral("t-timbal"), QStringLiteral("con_999999")}, 3,
+            false);
+        row("unknown release (update)",
+            {QStringLiteral("update"), QStringLiteral("t-timbal"), QStringLiteral("con_000003"),
+             QStringLiteral("--version"), QStringLiteral("9.9.9")},
+            5, false);
+    }
+    void badInputIsReported()
+    {
+        QFETCH(QStringList, args);
+        QFETCH(int, exitCode);
+        QFETCH(bool, nothingSent);
+        const Run r = ctl(args);
+        QVERIFY2(r.code == exitCode, qPrintable(describe(r)));
+        QVERIFY2(r.oneErrorLine(), qPrintable(describe(r)));
+        if (nothingSent)
+            QVERIFY2(requests().isEmpty(), "a request went out although the input was refused");
+        QVERIFY(requests(QString(), QStringLiteral("PUT")).isEmpty());
+        QVERIFY(requests(QString(), QStringLiteral("POST")).isEmpty());
+    }
+
+    void serverDownIsANetworkFailure_data() { rejectedKeyIsAnAuthFailure_data(); }
+    void serverDownIsANetworkFailure()
+    {
+        QFETCH(QString, vendor);
+        // A port nothing listens on: a fresh sandbox stopped at once leaves its port closed.
+        SandboxProcess gone;
+        QVERIFY(gone.start());
+        const QString url = gone.vendorUrl(vendor).toString();
+        gone.stop();
+        const QString name = QStringLiteral("down-") + vendor;
+        Run r =
+            ctl({QStringLiteral("profile"), QStringLiteral("add"), name, QStringLiteral("--vendor"),
+                 vendor, QStringLiteral("--base-url"), url, QStringLiteral("--org"),
+                 QStringLiteral("demo-org"), QStringLiteral("--workspace"), QStringLiteral("1"),
+                 QStringLiteral("--replace")});
+        QCOMPARE(r.code, 0);
+        r = ctl({QStringLiteral("list"), name, QStringLiteral("--json")});
+        QVERIFY2(r.code == 6, qPrintable(describe(r)));
+        QVERIFY2(r.oneErrorLine(), qPrintable(describe(r)));
+        QVERIFY(r.out.isEmpty());
+    }
+
+    void serverErrorIsANetworkFailure()
+    {
+        QVERIFY(TestHttp::postJson(
+            m_sandbox.url(QStringLiteral("/_sandbox/faults")),
+            {{QStringLiteral("faults"), QJsonArray{QStringLiteral("databar:status=503")}}}));
+        const Run r = ctl({QStringLiteral("get"), QStringLiteral("t-databar"),
+                           QStringLiteral("1001"), QStringLiteral("--json")});
+        QVERIFY2(r.code == 6, qPrintable(describe(r)));
+        QVERIFY(r.oneErrorLine());
+    }
+
+    // --- update (Timbal) ---
+
+private:
+    QStringList timbalIds(const std::function<bool(const QJsonObject&)>& pick)
+    {
+        QStringList ids;
+        for (const QJsonValue& v :
+             ctl({QStringLiteral("list"), QStringLiteral("t-timbal"), QStringLiteral("--json")})
+                 .json()
+                 .array())
+            if (pick(v.toObject()))
+                ids << v.toObject().value(QLatin1String("id")).toString();
+        return ids;
+    }
+    static bool updatable(const QJsonObject& c)
+    {
+        const QString v = c.value(QLatin1String("version")).toString();
+        return c.value(QLatin1String("online")).toBool() && v != QLatin1String("0.1.4") &&
+               v != QLatin1String("0.0.9");
+    }
+
+private slots:
+
+    void updateDispatchesOnePostPerConnector()
+    {
+        const QStringList ids = timbalIds(updatable).mid(0, 3);
+        QVERIFY(ids.size() >= 2);
+        const Run r = ctl(QStringList{QStringLiteral("update"), QStringLiteral("t-timbal")} + ids +
+                          QStringList{QStringLiteral("--json"), QStringLiteral("--parallel"),
+                                      QStringLiteral("2")});
+        QVERIFY2(r.code == 0, qPrintable(describe(r)));
+        const QJsonArray rows = r.json().array();
+        QCOMPARE(rows.size(), ids.size());
+        for (const QJsonValue& v : rows) {
+            QCOMPARE(v.toObject().value(QLatin1String("state")).toString(),
+                     QStringLiteral("dispatched"));
+            QCOMPARE(v.toObject().value(QLatin1String("to")).toString(), QStringLiteral("0.1.4"));
+        }
+        QCOMPARE(requests(QStringLiteral("timbal"), QStringLiteral("POST")).size(), ids.size());
+    }
+
+    void updateWaitsForTheNewVersion()
+    {
+        QVERIFY(TestHttp::postJson(m_sandbox.url(QStringLiteral("/_sandbox/config")),
+                                   {{QStringLiteral("timbalUpdateDelayMs"), 100}}));
+        const QStringList ids = timbalIds(updatable).mid(0, 1);
+        const Run r =
+            ctl({QStringLiteral("update"), QStringLiteral("t-timbal"), ids.first(),
+                 QStringLiteral("--wait"), QStringLiteral("--timeout"), QStringLiteral("60")});
+        QVERIFY2(r.code == 0, qPrintable(describe(r)));
+        QVERIFY2(r.out.contains(ids.first().toUtf8() + "  ") && r.out.contains("updated"),
+                 r.out.constData());
+        // Plain lines when stdout is not a terminal: no carriage returns or escapes.
+        QVERIFY(!r.out.contains('\r') && !r.out.contains('\033'));
+    }
+
+    void updateWithSomeFailuresIsPartial()
+    {
+        const QStringList ok = timbalIds(updatable).mid(0, 1);
+        const QStringList tooOld =
+            timbalIds([](const QJsonObject& c) {
+                return c.value(QLatin1String("online")).toBool() &&
+                       c.value(QLatin1String("version")).toString() == QLatin1String("0.0.9");
+            }).mid(0, 1);
+        QVERIFY(!ok.isEmpty() && !tooOld.isEmpty());
+        const Run r = ctl(QStringList{QStringLiteral("update"), QStringLiteral("t-timbal")} + ok +
+                          tooOld + QStringList{QStringLiteral("--json")});
+        QVERIFY2(r.code == 8, qPrintable(describe(r)));
+        QStringList states;
+        for (const QJsonValue& v : r.json().array())
+            states << v.toObject().value(QLatin1String("state")).toString();
+        QVERIFY(states.contains(QStringLiteral("dispatched")));
+        QVERIFY(states.contains(QStringLiteral("failed")));
+    }
+
+    void updateAllOutdatedSkipsCurrentOnes()
+    {
+        const Run r = ctl({QStringLiteral("update"), QStringLiteral("t-timbal"),
+                           QStringLiteral("--all-outdated"), QStringLiteral("--version"),
+                           QStringLiteral("0.1.4"), QStringLiteral("--json")});
+        QVERIFY(r.code == 0 || r.code == 8);
+        const QJsonArray rows = r.json().array();
+        QVERIFY(!rows.isEmpty());
+        for (const QJsonValue& v : rows)
+            QVERIFY(v.toObject().value(QLatin1String("from")).toString() != QLatin1String("0.1.4"));
+        const int current =
+            int(timbalIds([](const QJsonObject& c) {
+                    return c.value(QLatin1String("version")).toString() == QLatin1String("0.1.4");
+                }).size());
+        QVERIFY(current > 0);
+        QCOMPARE(rows.size() + current, state(QStringLiteral("timbal")).size());
+    }
+
+    // --- packaging ---
+
+    void completionScriptCoversEveryCommand()
+    {
+        const Run r = ctl({QStringLiteral("--completion-script"), QStringLiteral("bash")});
+        QCOMPARE(r.code, 0);
+        for (const char* w :
+             {"\"profile add\"", "\"key set\"", "\"apply\"", "\"update\"", "--dry-run",
+              "--all-outdated", "complete -F _connectorctl connectorctl"})
+            QVERIFY2(r.out.contains(w), w);
+        QProcess bash;
+        bash.start(QStringLiteral("bash"), {QStringLiteral("-n")});
+        if (!bash.waitForStarted())
+            QSKIP("no bash to check the syntax with");
+        bash.write(r.out);
+        bash.closeWriteChannel();
+        QVERIFY(bash.waitForFinished());
+        QVERIFY2(bash.exitCode() == 0, bash.readAllStandardError().constData());
+    }
+
+    void manPageDocumentsCommandsOptionsAndExitCodes()
+    {
+        QFile f(QStringLiteral(CA_SOURCE_DIR "/packaging/connectorctl.1"));
+        QVERIFY(f.open(QIODevice::ReadOnly));
+        const QString man = QString::fromUtf8(f.readAll()).remove(QLatin1Char('\\'));
+        const Run help = ctl({QStringLiteral("--help")});
+        for (const char* c : {"profile add", "profile list", "profile remove", "key set",
+                              "key delete", "list", "get", "diff", "apply", "update", "history"}) {
+            QVERIFY2(man.contains(QLatin1String(c)), c);
+            const Run r = ctl(QString::fromLatin1(c).split(QLatin1Char(' ')) +
+                              QStringList{QStringLiteral("--help")});
+            static const QRegularExpression longOption(QStringLiteral("--([a-z][a-z-]+)"));
+            for (const auto& m : longOption.globalMatch(QString::fromUtf8(r.out))) {
+                if (m.captured(1) != QLatin1String("help"))
+                    QVERIFY2(man.contains(QStringLiteral("-") + m.captured(1)),
+                             qPrintable(m.captured(1)));
+            }
+        }
+        for (const char* w :
+             {"CONNECTOR_ADMIN_API_KEY", "profiles.ini", "audit.jsonl", "EXIT STATUS"})
+            QVERIFY2(man.contains(QLatin1String(w)), w);
+        for (int code = 0; code <= 8; ++code)
+            QVERIFY(man.contains(QStringLiteral(".B %1").arg(code)) ||
+                    man.contains(QStringLiteral(".IP %1").arg(code)));
+    }
+};
+
+QTEST_GUILESS_MAIN(TestConnectorCtl)
+#include "tst_connectorctl.moc"
