@@ -2,6 +2,7 @@
 
 #include "ConnectorTableModel.h"
 #include "HttpClient.h"
+#include "TimbalService.h"
 
 #include <QSet>
 
@@ -134,6 +135,14 @@ void ConnectorCatalog::startLoad(const Profile& profile, const SecretBytes& key)
         ProfileStatus s = m_status.value(name);
         if (result.ok()) {
             m_model->removeMissing(name, *seen);
+            if (auto* timbal = qobject_cast<TimbalService*>(m_services.value(name).data())) {
+                TimbalReleaseListJob* releases = timbal->releases();
+                connect(releases, &TimbalReleaseListJob::finished, this,
+                        [this, name](const TimbalReleaseListResult& r) {
+                            if (r.ok())
+                                m_model->setLatestVersion(name, r.latest);
+                        });
+            }
             s.state = LoadState::Loaded;
             s.loaded = int(result.connectors.size());
         } else {

@@ -1,5 +1,7 @@
 #include "ConnectorTableModel.h"
 
+#include "Semver.h"
+
 #include <QDateTime>
 #include <QFont>
 #include <QLocale>
@@ -69,7 +71,9 @@ QVariant ConnectorTableModel::data(const QModelIndex& index, int role) const
         case NameColumn: return row.modified ? QStringLiteral("• ") + c.displayName : c.displayName;
         case TypeColumn: return c.type;
         case IdColumn: return c.id;
-        case StatusColumn: return statusText(c);
+        case StatusColumn:
+            return isOutdated(c) ? tr("%1 · %2 available").arg(statusText(c), m_latest.value(c.profileName))
+                                 : statusText(c);
         case UpdatedColumn: {
             if (role == Qt::ToolTipRole)
                 return c.updatedAt;
@@ -184,6 +188,24 @@ void ConnectorTableModel::clear()
     m_rows.clear();
     m_index.clear();
     endResetModel();
+}
+
+void ConnectorTableModel::setLatestVersion(const QString& profile, const QString& version)
+{
+    if (m_latest.value(profile) == version)
+        return;
+    m_latest.insert(profile, version);
+    if (!m_rows.isEmpty())
+        emit dataChanged(index(0, StatusColumn), index(int(m_rows.size()) - 1, StatusColumn));
+}
+
+bool ConnectorTableModel::isOutdated(const Connector& c) const
+{
+    if (c.vendor != Vendor::Timbal || c.version.isEmpty())
+        return false;
+    const QString latest = m_latest.value(c.profileName);
+    const auto order = latest.isEmpty() ? std::nullopt : Semver::compare(c.version, latest);
+    return order.has_value() && *order < 0;
 }
 
 void ConnectorTableModel::setModified(const QString& profile, const QString& id, bool modified)

@@ -44,6 +44,10 @@ public:
     void setModified(const QString& profile, const QString& id, bool modified);
     bool isModified(int row) const { return m_rows.at(row).modified; }
 
+    // The newest Timbal release of a profile: connectors below it show "update available".
+    void setLatestVersion(const QString& profile, const QString& version);
+    bool isOutdated(const Connector& c) const;
+
     static QIcon vendorIcon(Vendor v);
     static QString statusText(const Connector& c);
 
@@ -62,6 +66,7 @@ private:
 
     QList<Row> m_rows;
     QHash<QString, int> m_index;
+    QHash<QString, QString> m_latest; // profile -> newest release
 };
 
 } // namespace ca

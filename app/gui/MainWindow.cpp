@@ -11,6 +11,8 @@
 #include "DraftStore.h"
 #include "HistoryDialog.h"
 #include "ThreeWayMerge.h"
+#include "TimbalService.h"
+#include "TimbalUpdateDialog.h"
 #include "ProfileStatusPanel.h"
 #include "ReviewChangesDialog.h"
 #include "ui_PreferencesDialog.h"
@@ -177,6 +179,12 @@ MainWindow::MainWindow(ProfileStore& profiles, ApiKeys& keys, QWidget* parent)
     m_historyButton->setEnabled(false);
     connect(m_historyButton, &QPushButton::clicked, this, &MainWindow::showHistory);
     actionsRow->addWidget(m_historyButton);
+    m_updateButton = new QPushButton(tr("&Update software…"), page);
+    m_updateButton->setObjectName(QStringLiteral("updateButton"));
+    m_updateButton->setToolTip(tr("Roll this connector to another Timbal release"));
+    m_updateButton->hide();
+    connect(m_updateButton, &QPushButton::clicked, this, &MainWindow::updateOpenTimbalConnector);
+    actionsRow->addWidget(m_updateButton);
     actionsRow->addStretch(1);
     actionsRow->addWidget(m_revertButton);
     actionsRow->addWidget(m_reviewButton);
@@ -241,7 +249,13 @@ MainWindow::MainWindow(ProfileStore& profiles, ApiKeys& keys, QWidget* parent)
     });
 }
 
-MainWindow::~MainWindow() = default;
+MainWindow::~MainWindow()
+{
+    // QWidget deletes the catalog (and its services) before QObject drops connections; a
+    // Timbal run ends when its service goes, and must not call back into the dying window.
+    for (TimbalUpdateDialog* dialog : findChildren<TimbalUpdateDialog*>())
+        disconnect(dialog, nullptr, this, nullptr);
+}
 
 void MainWindow::buildMenus()
 {
@@ -274,6 +288,10 @@ void MainWindow::buildMenus()
     });
     find->setShortcut(QKeySequence::Find);
     find->setObjectName(QStringLiteral("findAction"));
+
+    edit->addSeparator();
+    QAction* update = edit->addAction(tr("Update &Timbal connectors…"), this, &MainWindow::updateTimbalConnectors);
+    update->setObjectName(QStringLiteral("updateTimbalAction"));
 
     QMenu* view = menuBar()->addMenu(tr("&View"));
     QAction* refresh = view->addAction(tr("&Refresh"), this, &MainWindow::refreshAll);
@@ -393,6 +411,7 @@ void MainWindow::openConnector(const Connector& connector)
         connect(m_form.get(), &ConnectorForm::validityChanged, this, &MainWindow::updateEditActions);
     }
     m_form->setConnector(connector);
+    m_updateButton->setVisible(connector.vendor == Vendor::Timbal);
     m_detailTitle->setText(QStringLiteral("<b>%1</b><br>%2 · %3 · %4")
                                .arg(connector.displayName.toHtmlEscaped(), vendorDisplayName(connector.vendor),
                                     connector.profileName.toHtmlEscaped(), connector.id.toHtmlEscaped()));
@@ -729,6 +748,48 @@ void MainWindow::discardDrafts()
         m_drafts->remove(d.profile, d.vendor, d.connectorId);
     m_pendingDrafts.clear();
     updateDraftBanner();
+}
+
+void MainWindow::openTimbalUpdate(const QString& profile, const QList<Connector>& connectors)
+{
+    auto* service = qobject_cast<TimbalService*>(m_catalog->service(profile));
+    if (!service || connectors.isEmpty()) {
+        statusBar()->showMessage(tr("Profile %1 is not loaded yet: refresh it first.").arg(profile), 8000);
+        return;
+    }
+    auto* dialog = new TimbalUpdateDialog(service, connectors, m_audit, this);
+    dialog->setAttribute(Qt::WA_DeleteOnClose);
+    // show(), not open(): the admin keeps browsing while a fleet update runs.
+    connect(dialog, &TimbalUpdateDialog::runFinished, this, [this, profile] { m_catalog->refresh(profile); });
+    dialog->show();
+}
+
+void MainWindow::updateTimbalConnectors()
+{
+    QString profile;
+    if (m_form && m_editBase.vendor == Vendor::Timbal)
+        profile = m_editBase.profileName;
+    for (const Profile& p : m_profiles.profiles()) {
+        if (profile.isEmpty() && p.vendor == Vendor::Timbal)
+            profile = p.name;
+    }
+    if (profile.isEmpty()) {
+        statusBar()->showMessage(tr("There is no Timbal profile."), 8000);
+        return;
+    }
+    QList<Connector> connectors;
+    for (int r = 0; r < m_model->rowCount(); ++r) {
+        const Connector& c = m_model->connector(r);
+        if (c.profileName == profile && c.vendor == Vendor::Timbal)
+            connectors.append(c);
+    }
+    openTimbalUpdate(profile, connectors);
+}
+
+void MainWindow::updateOpenTimbalConnector()
+{
+    if (m_form && m_editBase.vendor == Vendor::Timbal)
+        openTimbalUpdate(m_editBase.profileName, {m_editBase});
 }
 
 void MainWindow::showHistory()

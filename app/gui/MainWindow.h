@@ -62,6 +62,10 @@ public slots:
     void reviewAndApply();
     void revertEdit();
     void showHistory();
+    // Timbal software updates: every Timbal connector of the selected (or first) Timbal profile,
+    // or only the connector in the detail pane.
+    void updateTimbalConnectors();
+    void updateOpenTimbalConnector();
     void restoreDraft();
     void discardDrafts();
 
@@ -116,6 +120,8 @@ private:
     QAction* m_revertAction = nullptr;
     bool m_closeConfirmed = false;
     QPushButton* m_historyButton = nullptr;
+    QPushButton* m_updateButton = nullptr;
+    void openTimbalUpdate(const QString& profile, const QList<Connector>& connectors);
     AuditLog* m_audit = nullptr;
     DraftStore* m_drafts = nullptr;
     DraftAutosaver* m_autosaver = nullptr;

@@ -5,6 +5,7 @@
 #include "MemoryKeyStore.h"
 #include "SandboxProcess.h"
 
+#include <QAction>
 #include <QComboBox>
 #include <QLabel>
 #include <QLineEdit>
@@ -209,6 +210,46 @@ private slots:
         QTRY_VERIFY_WITH_TIMEOUT(result->text().contains(QStringLiteral("401")) ||
                                  result->text().contains(QStringLiteral("rejected")), 10000);
         QVERIFY(!result->text().contains(QStringLiteral("wrong-key")));
+    }
+
+    void timbalConnectorsShowUpdatesAndOpenTheUpdateDialog()
+    {
+        addProfile(Vendor::Timbal, "demo-key");
+        MainWindow w(*m_profiles, *m_keys);
+        w.show();
+        QTRY_VERIFY_WITH_TIMEOUT(allSettled(w), 20000);
+        ConnectorTableModel* model = w.connectorModel();
+        // Once the release list arrives, connectors below the latest release say so.
+        int outdated = -1;
+        QTRY_VERIFY_WITH_TIMEOUT([&] {
+            for (int r = 0; r < model->rowCount(); ++r)
+                if (model->isOutdated(model->connector(r))) {
+                    outdated = r;
+                    return true;
+                }
+            return false;
+        }(), 10000);
+        QVERIFY(model->index(outdated, ConnectorTableModel::StatusColumn).data().toString().contains(QStringLiteral("0.1.4 available")));
+
+        // The detail pane's button: a dialog for that one connector.
+        w.findChild<QTableView*>(QStringLiteral("connectorView"))
+            ->setCurrentIndex(w.filterModel()->mapFromSource(model->index(outdated, 0)));
+        auto* update = w.findChild<QPushButton*>(QStringLiteral("updateButton"));
+        QTRY_VERIFY(update->isVisibleTo(&w));
+        QTest::mouseClick(update, Qt::LeftButton);
+        QDialog* dialog = nullptr;
+        QTRY_VERIFY((dialog = w.findChild<QDialog*>(QStringLiteral("TimbalUpdateDialog"))) && dialog->isVisible());
+        auto* rows = dialog->findChild<QTableWidget*>(QStringLiteral("rowsTable"));
+        QTRY_COMPARE(rows->rowCount(), 1);
+        QPointer<QDialog> closing(dialog);
+        dialog->close();   // WA_DeleteOnClose: it deletes itself (no run is going)
+        QTRY_VERIFY(closing.isNull());
+
+        // The menu action: every Timbal connector of the profile.
+        w.findChild<QAction*>(QStringLiteral("updateTimbalAction"))->trigger();
+        QTRY_VERIFY((dialog = w.findChild<QDialog*>(QStringLiteral("TimbalUpdateDialog"))) && dialog->isVisible());
+        rows = dialog->findChild<QTableWidget*>(QStringLiteral("rowsTable"));
+        QTRY_COMPARE(rows->rowCount(), 30);
     }
 
     void refreshPicksUpServerChangesInPlace()
