@@ -11,7 +11,7 @@ class QSettings;
 
 namespace ca {
 
-// Profiles persisted with QSettings (XDG config on Linux: ~/.config/ConnectorAdmin/profiles.conf),
+// Profiles persisted with QSettings (XDG config on Linux: ~/.config/ConnectorAdmin/profiles.ini),
 // shared by connector-admin and connectorctl. Holds no secret, ever: keys live in the keychain.
 class ProfileStore
 {
