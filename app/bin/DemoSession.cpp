@@ -42,7 +42,8 @@ bool DemoSession::start(int connectorsPerVendor, QString* error)
         Qt::BlockingQueuedConnection);
     if (!listening)
         return false;
-    m_profiles = std::make_unique<ProfileStore>(m_dir.filePath(QStringLiteral("demo-profiles.conf")));
+    m_profiles =
+        std::make_unique<ProfileStore>(m_dir.filePath(QStringLiteral("demo-profiles.conf")));
     m_keys = std::make_unique<ApiKeys>(std::make_unique<MemoryKeyStore>());
     for (Vendor v : allVendors()) {
         Profile p;

@@ -34,7 +34,7 @@ private:
     // The sandbox answers from its own thread: building a large list answer must never stall
     // the window, exactly as a remote server would not.
     QThread m_thread;
-    sandbox::SandboxServer* m_server = nullptr;   // lives in m_thread, deleted there
+    sandbox::SandboxServer* m_server = nullptr; // lives in m_thread, deleted there
     QUrl m_url;
     std::unique_ptr<ProfileStore> m_profiles;
     std::unique_ptr<ApiKeys> m_keys;

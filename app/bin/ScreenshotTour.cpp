@@ -69,7 +69,8 @@ void ScreenshotTour::editAndStay()
     int best = -1;
     for (int r = 0; r < model->rowCount(); ++r) {
         const Connector& c = model->connector(r);
-        if (c.vendor == Vendor::Databar && (best < 0 || c.id.toInt() < model->connector(best).id.toInt()))
+        if (c.vendor == Vendor::Databar &&
+            (best < 0 || c.id.toInt() < model->connector(best).id.toInt()))
             best = r;
     }
     if (best < 0)
@@ -95,8 +96,9 @@ void ScreenshotTour::save(QWidget* widget, const QString& name)
 
 void ScreenshotTour::step()
 {
-    static const QStringList vendors{QStringLiteral("databar"), QStringLiteral("aisquared"), QStringLiteral("b3os"),
-                                     QStringLiteral("bigdata"), QStringLiteral("timbal")};
+    static const QStringList vendors{QStringLiteral("databar"), QStringLiteral("aisquared"),
+                                     QStringLiteral("b3os"), QStringLiteral("bigdata"),
+                                     QStringLiteral("timbal")};
     auto next = [this](int ms = 400) {
         ++m_step;
         QTimer::singleShot(ms, this, &ScreenshotTour::step);

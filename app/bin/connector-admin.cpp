@@ -1,8 +1,8 @@
 #include "ApiKeys.h"
 #include "AuditLog.h"
-#include "DraftStore.h"
 #include "BuildInfo.h"
 #include "DemoSession.h"
+#include "DraftStore.h"
 #include "KeychainKeyStore.h"
 #include "MainWindow.h"
 #include "ProfileStore.h"
@@ -21,27 +21,34 @@ int main(int argc, char* argv[])
     QApplication::setApplicationVersion(QLatin1String(ca::kAppVersion));
 
     QCommandLineParser parser;
-    parser.setApplicationDescription(QApplication::translate("main", "Connector Admin: administer "
-                                                                     "integration connectors of five SaaS vendors."));
+    parser.setApplicationDescription(
+        QApplication::translate("main", "Connector Admin: administer "
+                                        "integration connectors of five SaaS vendors."));
     parser.addHelpOption();
     parser.addVersionOption();
-    QCommandLineOption demo(QStringLiteral("demo"),
-                            QApplication::translate("main", "Run against a built-in sandbox with one demo "
-                                                            "profile per vendor; nothing of yours is touched."));
-    QCommandLineOption demoConnectors(QStringLiteral("demo-connectors"),
-                                      QApplication::translate("main", "Connectors per vendor in the demo (default 25)."),
-                                      QStringLiteral("N"), QStringLiteral("25"));
-    QCommandLineOption tour(QStringLiteral("screenshot-tour"),
-                            QApplication::translate("main", "With --demo: save screenshots of the main views into DIR, then quit."),
-                            QStringLiteral("DIR"));
+    QCommandLineOption demo(
+        QStringLiteral("demo"),
+        QApplication::translate("main", "Run against a built-in sandbox with one demo "
+                                        "profile per vendor; nothing of yours is touched."));
+    QCommandLineOption demoConnectors(
+        QStringLiteral("demo-connectors"),
+        QApplication::translate("main", "Connectors per vendor in the demo (default 25)."),
+        QStringLiteral("N"), QStringLiteral("25"));
+    QCommandLineOption tour(
+        QStringLiteral("screenshot-tour"),
+        QApplication::translate(
+            "main", "With --demo: save screenshots of the main views into DIR, then quit."),
+        QStringLiteral("DIR"));
     tour.setFlags(QCommandLineOption::HiddenFromHelp);
-    QCommandLineOption dataDir(QStringLiteral("data-dir"),
-                               QApplication::translate("main", "Keep the audit log and drafts in DIR (default: your data "
-                                                               "directory; a temporary one with --demo)."),
-                               QStringLiteral("DIR"));
+    QCommandLineOption dataDir(
+        QStringLiteral("data-dir"),
+        QApplication::translate("main", "Keep the audit log and drafts in DIR (default: your data "
+                                        "directory; a temporary one with --demo)."),
+        QStringLiteral("DIR"));
     parser.addOption(dataDir);
-    QCommandLineOption demoEdit(QStringLiteral("demo-edit"),
-                                QApplication::translate("main", "With --demo: edit a Databar connector and wait (tests)."));
+    QCommandLineOption demoEdit(
+        QStringLiteral("demo-edit"),
+        QApplication::translate("main", "With --demo: edit a Databar connector and wait (tests)."));
     demoEdit.setFlags(QCommandLineOption::HiddenFromHelp);
     parser.addOption(demoEdit);
     parser.addOption(demo);
@@ -58,12 +65,14 @@ int main(int argc, char* argv[])
         bool ok = false;
         const int n = parser.value(demoConnectors).toInt(&ok);
         if (!ok || n < 0 || n > 1000000) {
-            std::fprintf(stderr, "connector-admin: --demo-connectors needs a number from 0 to 1000000\n");
+            std::fprintf(stderr,
+                         "connector-admin: --demo-connectors needs a number from 0 to 1000000\n");
             return 2;
         }
         QString error;
         if (!demoSession.start(n, &error)) {
-            std::fprintf(stderr, "connector-admin: the demo sandbox did not start: %s\n", qPrintable(error));
+            std::fprintf(stderr, "connector-admin: the demo sandbox did not start: %s\n",
+                         qPrintable(error));
             return 3;
         }
         profiles = &demoSession.profiles();

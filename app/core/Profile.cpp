@@ -33,7 +33,8 @@ bool Profile::fromJson(const QJsonObject& json, Profile* out, QString* error)
     const QString vendor = json.value(QStringLiteral("vendor")).toString();
     const auto v = vendorFromId(vendor);
     if (!v) {
-        *error = Text::tr("profile '%1': unknown vendor '%2' (expected timbal, aisquared, b3os, databar or bigdata)")
+        *error = Text::tr("profile '%1': unknown vendor '%2' (expected timbal, aisquared, b3os, "
+                          "databar or bigdata)")
                      .arg(p.name, vendor);
         return false;
     }
@@ -79,18 +80,23 @@ bool isLoopbackHost(const QString& host)
 QString validateProfile(const Profile& p)
 {
     if (!isValidProfileName(p.name))
-        return Text::tr("profile name '%1' is not valid: use 1 to 64 letters, digits, '.', '-' or '_'").arg(p.name);
+        return Text::tr(
+                   "profile name '%1' is not valid: use 1 to 64 letters, digits, '.', '-' or '_'")
+            .arg(p.name);
     if (!p.baseUrl.isEmpty()) {
         const QUrl& u = p.baseUrl;
         if (!u.isValid() || u.host().isEmpty())
-            return Text::tr("profile '%1': base URL '%2' is not a valid URL").arg(p.name, u.toString());
-        if (u.scheme() != QLatin1String("https")
-            && !(u.scheme() == QLatin1String("http") && isLoopbackHost(u.host())))
-            return Text::tr("profile '%1': base URL must use https:// (plain http is allowed only for "
-                      "127.0.0.1/localhost)")
+            return Text::tr("profile '%1': base URL '%2' is not a valid URL")
+                .arg(p.name, u.toString());
+        if (u.scheme() != QLatin1String("https") &&
+            !(u.scheme() == QLatin1String("http") && isLoopbackHost(u.host())))
+            return Text::tr(
+                       "profile '%1': base URL must use https:// (plain http is allowed only for "
+                       "127.0.0.1/localhost)")
                 .arg(p.name);
         if (!u.userInfo().isEmpty())
-            return Text::tr("profile '%1': base URL must not contain a user name or password").arg(p.name);
+            return Text::tr("profile '%1': base URL must not contain a user name or password")
+                .arg(p.name);
     }
     if (vendorNeedsOrg(p.vendor) && p.orgId.trimmed().isEmpty())
         return Text::tr("profile '%1': %2 needs an organization id (--org)")

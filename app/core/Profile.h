@@ -13,11 +13,14 @@ struct Profile
 {
     QString name;
     Vendor vendor = Vendor::Timbal;
-    QUrl baseUrl;          // empty = the vendor's production URL
-    QString orgId;         // Timbal org id / B3OS X-Org-ID
-    QString workspaceId;   // AI Squared Workspace-Id
+    QUrl baseUrl;        // empty = the vendor's production URL
+    QString orgId;       // Timbal org id / B3OS X-Org-ID
+    QString workspaceId; // AI Squared Workspace-Id
 
-    QUrl effectiveBaseUrl() const { return baseUrl.isEmpty() ? vendorDefaultBaseUrl(vendor) : baseUrl; }
+    QUrl effectiveBaseUrl() const
+    {
+        return baseUrl.isEmpty() ? vendorDefaultBaseUrl(vendor) : baseUrl;
+    }
     bool operator==(const Profile&) const = default;
 
     QJsonObject toJson() const;

@@ -23,13 +23,11 @@ struct Text
 ProfileStore::ProfileStore()
     : m_settings(std::make_unique<QSettings>(QSettings::IniFormat, QSettings::UserScope,
                                              QLatin1String(kOrgName), QStringLiteral("profiles")))
-{
-}
+{}
 
 ProfileStore::ProfileStore(const QString& iniPath)
     : m_settings(std::make_unique<QSettings>(iniPath, QSettings::IniFormat))
-{
-}
+{}
 
 ProfileStore::~ProfileStore() = default;
 
@@ -46,12 +44,13 @@ QList<Profile> ProfileStore::profiles() const
     const QStringList names = m_settings->childGroups();
     for (const QString& name : names) {
         m_settings->beginGroup(name);
-        QJsonObject o{{QStringLiteral("name"), name},
-                      {QStringLiteral("vendor"), m_settings->value(QStringLiteral("vendor")).toString()},
-                      {QStringLiteral("baseUrl"), m_settings->value(QStringLiteral("baseUrl")).toString()},
-                      {QStringLiteral("orgId"), m_settings->value(QStringLiteral("orgId")).toString()},
-                      {QStringLiteral("workspaceId"),
-                       m_settings->value(QStringLiteral("workspaceId")).toString()}};
+        QJsonObject o{
+            {QStringLiteral("name"), name},
+            {QStringLiteral("vendor"), m_settings->value(QStringLiteral("vendor")).toString()},
+            {QStringLiteral("baseUrl"), m_settings->value(QStringLiteral("baseUrl")).toString()},
+            {QStringLiteral("orgId"), m_settings->value(QStringLiteral("orgId")).toString()},
+            {QStringLiteral("workspaceId"),
+             m_settings->value(QStringLiteral("workspaceId")).toString()}};
         m_settings->endGroup();
         Profile p;
         QString ignored;
@@ -121,7 +120,8 @@ QByteArray ProfileStore::exportJson() const
     const QList<Profile> all = profiles();
     for (const Profile& p : all)
         list.append(p.toJson());
-    return QJsonDocument(QJsonObject{{QStringLiteral("profiles"), list}}).toJson(QJsonDocument::Indented);
+    return QJsonDocument(QJsonObject{{QStringLiteral("profiles"), list}})
+        .toJson(QJsonDocument::Indented);
 }
 
 int ProfileStore::importJson(const QByteArray& json, QString* error)
@@ -129,7 +129,9 @@ int ProfileStore::importJson(const QByteArray& json, QString* error)
     QJsonParseError parseError;
     const QJsonDocument doc = QJsonDocument::fromJson(json, &parseError);
     if (parseError.error != QJsonParseError::NoError) {
-        *error = Text::tr("not valid JSON at offset %1: %2").arg(parseError.offset).arg(parseError.errorString());
+        *error = Text::tr("not valid JSON at offset %1: %2")
+                     .arg(parseError.offset)
+                     .arg(parseError.errorString());
         return -1;
     }
     const QJsonValue list = doc.object().value(QStringLiteral("profiles"));
@@ -140,12 +142,15 @@ int ProfileStore::importJson(const QByteArray& json, QString* error)
     QList<Profile> parsed;
     for (const QJsonValue& v : list.toArray()) {
         const QJsonObject o = v.toObject();
-        // Keys are never imported: a file that carries one is refused so it is not mistaken as stored.
-        for (const QString& k : {QStringLiteral("key"), QStringLiteral("apiKey"), QStringLiteral("api_key")}) {
+        // Keys are never imported: a file that carries one is refused so it is not mistaken as
+        // stored.
+        for (const QString& k :
+             {QStringLiteral("key"), QStringLiteral("apiKey"), QStringLiteral("api_key")}) {
             if (o.contains(k)) {
-                *error = Text::tr("profile '%1' contains an API key field; keys are never imported, set "
-                            "them with 'connectorctl key set'")
-                             .arg(o.value(QStringLiteral("name")).toString());
+                *error =
+                    Text::tr("profile '%1' contains an API key field; keys are never imported, set "
+                             "them with 'connectorctl key set'")
+                        .arg(o.value(QStringLiteral("name")).toString());
                 return -1;
             }
         }

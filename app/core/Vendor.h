@@ -8,12 +8,19 @@
 namespace ca {
 
 // The five vendors. Their ids are used everywhere: CLI, settings, sandbox prefixes, file names.
-enum class Vendor { Timbal, AiSquared, B3os, Databar, Bigdata };
+enum class Vendor
+{
+    Timbal,
+    AiSquared,
+    B3os,
+    Databar,
+    Bigdata
+};
 
 QList<Vendor> allVendors();
-QString vendorId(Vendor v);                       // "timbal", "aisquared", ...
+QString vendorId(Vendor v); // "timbal", "aisquared", ...
 std::optional<Vendor> vendorFromId(const QString& id);
-QString vendorDisplayName(Vendor v);              // "Timbal", "AI Squared", ...
-QUrl vendorDefaultBaseUrl(Vendor v);              // the vendor's production URL
+QString vendorDisplayName(Vendor v); // "Timbal", "AI Squared", ...
+QUrl vendorDefaultBaseUrl(Vendor v); // the vendor's production URL
 
 } // namespace ca

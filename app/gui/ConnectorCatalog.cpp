@@ -20,11 +20,11 @@ ConnectorProfile toConnectorProfile(const Profile& profile, const SecretBytes& k
     return p;
 }
 
-ConnectorCatalog::ConnectorCatalog(ProfileStore& profiles, ApiKeys& keys, ConnectorTableModel* model,
-                                   QObject* parent)
-    : QObject(parent), m_profiles(profiles), m_keys(keys), m_model(model), m_http(new HttpClient(this))
-{
-}
+ConnectorCatalog::ConnectorCatalog(ProfileStore& profiles, ApiKeys& keys,
+                                   ConnectorTableModel* model, QObject* parent)
+    : QObject(parent), m_profiles(profiles), m_keys(keys), m_model(model),
+      m_http(new HttpClient(this))
+{}
 
 ConnectorCatalog::~ConnectorCatalog()
 {
@@ -87,7 +87,7 @@ void ConnectorCatalog::refresh(const QString& name)
     if (!profile)
         return;
     if (auto job = m_jobs.value(name); job && !job->isFinished())
-        return;   // already loading: a second refresh would only duplicate the work
+        return; // already loading: a second refresh would only duplicate the work
     ProfileStatus s = m_status.value(name);
     s.profile = name;
     s.vendor = profile->vendor;
@@ -97,17 +97,18 @@ void ConnectorCatalog::refresh(const QString& name)
     s.message.clear();
     s.hint.clear();
     setStatus(s);
-    m_keys.readKey(name, this, [this, p = *profile](const KeyStoreResult& r, const SecretBytes& key) {
-        if (!r.ok()) {
-            ProfileStatus failed = m_status.value(p.name);
-            failed.state = LoadState::Failed;
-            failed.message = r.message;
-            failed.hint = r.hint;
-            setStatus(failed);
-            return;
-        }
-        startLoad(p, key);
-    });
+    m_keys.readKey(name, this,
+                   [this, p = *profile](const KeyStoreResult& r, const SecretBytes& key) {
+                       if (!r.ok()) {
+                           ProfileStatus failed = m_status.value(p.name);
+                           failed.state = LoadState::Failed;
+                           failed.message = r.message;
+                           failed.hint = r.hint;
+                           setStatus(failed);
+                           return;
+                       }
+                       startLoad(p, key);
+                   });
 }
 
 void ConnectorCatalog::startLoad(const Profile& profile, const SecretBytes& key)
@@ -115,7 +116,8 @@ void ConnectorCatalog::startLoad(const Profile& profile, const SecretBytes& key)
     // A new service per load: the key may have been replaced since the last one.
     if (auto old = m_services.take(profile.name))
         old->deleteLater();
-    ConnectorService* service = createConnectorService(toConnectorProfile(profile, key), m_http, this);
+    ConnectorService* service =
+        createConnectorService(toConnectorProfile(profile, key), m_http, this);
     m_services.insert(profile.name, service);
     ConnectorListJob* job = service->list();
     m_jobs.insert(profile.name, job);
@@ -131,28 +133,30 @@ void ConnectorCatalog::startLoad(const Profile& profile, const SecretBytes& key)
                 s.expected = expectedTotal;
                 setStatus(s);
             });
-    connect(job, &ConnectorListJob::finished, this, [this, name, seen](const ConnectorListResult& result) {
-        ProfileStatus s = m_status.value(name);
-        if (result.ok()) {
-            m_model->removeMissing(name, *seen);
-            if (auto* timbal = qobject_cast<TimbalService*>(m_services.value(name).data())) {
-                TimbalReleaseListJob* releases = timbal->releases();
-                connect(releases, &TimbalReleaseListJob::finished, this,
-                        [this, name](const TimbalReleaseListResult& r) {
-                            if (r.ok())
-                                m_model->setLatestVersion(name, r.latest);
-                        });
-            }
-            s.state = LoadState::Loaded;
-            s.loaded = int(result.connectors.size());
-        } else {
-            // Rows loaded so far stay; the failure is shown inline for this profile only.
-            s.state = LoadState::Failed;
-            s.message = result.error.message;
-            s.hint = result.error.hint;
-        }
-        setStatus(s);
-    });
+    connect(job, &ConnectorListJob::finished, this,
+            [this, name, seen](const ConnectorListResult& result) {
+                ProfileStatus s = m_status.value(name);
+                if (result.ok()) {
+                    m_model->removeMissing(name, *seen);
+                    if (auto* timbal =
+                            qobject_cast<TimbalService*>(m_services.value(name).data())) {
+                        TimbalReleaseListJob* releases = timbal->releases();
+                        connect(releases, &TimbalReleaseListJob::finished, this,
+                                [this, name](const TimbalReleaseListResult& r) {
+                                    if (r.ok())
+                                        m_model->setLatestVersion(name, r.latest);
+                                });
+                    }
+                    s.state = LoadState::Loaded;
+                    s.loaded = int(result.connectors.size());
+                } else {
+                    // Rows loaded so far stay; the failure is shown inline for this profile only.
+                    s.state = LoadState::Failed;
+                    s.message = result.error.message;
+                    s.hint = result.error.hint;
+                }
+                setStatus(s);
+            });
 }
 
 void ConnectorCatalog::setStatus(const ProfileStatus& status)

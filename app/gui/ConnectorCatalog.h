@@ -1,7 +1,7 @@
 #pragma once
 
-#include "ApiKeys.h"
 #include "ApiError.h"
+#include "ApiKeys.h"
 #include "ConnectorService.h"
 #include "ProfileStore.h"
 
@@ -21,25 +21,31 @@ class ConnectorCatalog : public QObject
 {
     Q_OBJECT
 public:
-    enum class LoadState { Idle, Loading, Loaded, Failed };
+    enum class LoadState
+    {
+        Idle,
+        Loading,
+        Loaded,
+        Failed
+    };
     struct ProfileStatus
     {
         QString profile;
         Vendor vendor = Vendor::Timbal;
         LoadState state = LoadState::Idle;
         int loaded = 0;
-        int expected = -1;   // -1: the vendor does not say
-        QString message;     // on failure: what went wrong
-        QString hint;        // on failure: what to do
+        int expected = -1; // -1: the vendor does not say
+        QString message;   // on failure: what went wrong
+        QString hint;      // on failure: what to do
     };
 
     ConnectorCatalog(ProfileStore& profiles, ApiKeys& keys, ConnectorTableModel* model,
                      QObject* parent = nullptr);
     ~ConnectorCatalog() override;
 
-    void refreshAll();                      // also picks up added/removed profiles
+    void refreshAll(); // also picks up added/removed profiles
     void refresh(const QString& profile);
-    QList<ProfileStatus> statuses() const;  // in profile order
+    QList<ProfileStatus> statuses() const; // in profile order
     ProfileStatus status(const QString& profile) const { return m_status.value(profile); }
     // The service of a loaded profile (nullptr before its key was read).
     ConnectorService* service(const QString& profile) const;

@@ -7,7 +7,7 @@ namespace ca {
 ConnectorFilterModel::ConnectorFilterModel(QObject* parent) : QSortFilterProxyModel(parent)
 {
     setSortCaseSensitivity(Qt::CaseInsensitive);
-    setSortLocaleAware(false);  // locale-aware compare is several times slower on big lists
+    setSortLocaleAware(false); // locale-aware compare is several times slower on big lists
 }
 
 void ConnectorFilterModel::setSourceModel(QAbstractItemModel* model)
@@ -29,7 +29,7 @@ void ConnectorFilterModel::setSourceModel(QAbstractItemModel* model)
         if (!m_bulkInsert)
             return;
         m_bulkInsert = false;
-        setDynamicSortFilter(true);   // re-sorts everything once
+        setDynamicSortFilter(true); // re-sorts everything once
     });
 }
 
@@ -87,7 +87,9 @@ bool ConnectorFilterModel::lessThan(const QModelIndex& left, const QModelIndex& 
     // thousand comparisons.
     const Connector& a = m_connectors->connector(left.row());
     const Connector& b = m_connectors->connector(right.row());
-    auto text = [](const QString& x, const QString& y) { return x.compare(y, Qt::CaseInsensitive) < 0; };
+    auto text = [](const QString& x, const QString& y) {
+        return x.compare(y, Qt::CaseInsensitive) < 0;
+    };
     switch (left.column()) {
     case ConnectorTableModel::VendorColumn:
         return text(vendorDisplayName(a.vendor), vendorDisplayName(b.vendor));
@@ -108,7 +110,7 @@ bool ConnectorFilterModel::lessThan(const QModelIndex& left, const QModelIndex& 
         return a.id < b.id;
     }
     case ConnectorTableModel::UpdatedColumn:
-        return a.updatedAt < b.updatedAt;   // ISO 8601 sorts as text
+        return a.updatedAt < b.updatedAt; // ISO 8601 sorts as text
     }
     return QSortFilterProxyModel::lessThan(left, right);
 }

@@ -19,8 +19,8 @@ public:
     void setSourceModel(QAbstractItemModel* model) override;
 
     void setFilterText(const QString& text);
-    void setVendorFilter(const QString& vendorId);    // empty: all vendors
-    void setProfileFilter(const QString& profile);    // empty: all profiles
+    void setVendorFilter(const QString& vendorId); // empty: all vendors
+    void setProfileFilter(const QString& profile); // empty: all profiles
     QString filterText() const { return m_text; }
 
 protected:

@@ -44,9 +44,9 @@ QString ConnectorTableModel::statusText(const Connector& c)
 
 QString ConnectorTableModel::makeSearchText(const Connector& c)
 {
-    return (c.displayName + QLatin1Char(' ') + c.id + QLatin1Char(' ') + c.type + QLatin1Char(' ')
-            + vendorId(c.vendor) + QLatin1Char(' ') + vendorDisplayName(c.vendor) + QLatin1Char(' ')
-            + c.profileName)
+    return (c.displayName + QLatin1Char(' ') + c.id + QLatin1Char(' ') + c.type + QLatin1Char(' ') +
+            vendorId(c.vendor) + QLatin1Char(' ') + vendorDisplayName(c.vendor) + QLatin1Char(' ') +
+            c.profileName)
         .toLower();
 }
 
@@ -66,19 +66,26 @@ QVariant ConnectorTableModel::data(const QModelIndex& index, int role) const
     case Qt::DisplayRole:
     case Qt::ToolTipRole:
         switch (index.column()) {
-        case VendorColumn: return vendorDisplayName(c.vendor);
-        case ProfileColumn: return c.profileName;
-        case NameColumn: return row.modified ? QStringLiteral("• ") + c.displayName : c.displayName;
-        case TypeColumn: return c.type;
-        case IdColumn: return c.id;
+        case VendorColumn:
+            return vendorDisplayName(c.vendor);
+        case ProfileColumn:
+            return c.profileName;
+        case NameColumn:
+            return row.modified ? QStringLiteral("• ") + c.displayName : c.displayName;
+        case TypeColumn:
+            return c.type;
+        case IdColumn:
+            return c.id;
         case StatusColumn:
-            return isOutdated(c) ? tr("%1 · %2 available").arg(statusText(c), m_latest.value(c.profileName))
-                                 : statusText(c);
+            return isOutdated(c)
+                       ? tr("%1 · %2 available").arg(statusText(c), m_latest.value(c.profileName))
+                       : statusText(c);
         case UpdatedColumn: {
             if (role == Qt::ToolTipRole)
                 return c.updatedAt;
             const QDateTime t = QDateTime::fromString(c.updatedAt, Qt::ISODateWithMs);
-            return t.isValid() ? QLocale().toString(t.toLocalTime(), QLocale::ShortFormat) : c.updatedAt;
+            return t.isValid() ? QLocale().toString(t.toLocalTime(), QLocale::ShortFormat)
+                               : c.updatedAt;
         }
         }
         break;
@@ -97,10 +104,14 @@ QVariant ConnectorTableModel::data(const QModelIndex& index, int role) const
         if (index.column() == NameColumn && row.modified)
             return tr("%1 (unsaved changes)").arg(c.displayName);
         break;
-    case VendorIdRole: return vendorId(c.vendor);
-    case ProfileRole: return c.profileName;
-    case ConnectorIdRole: return c.id;
-    case ModifiedRole: return row.modified;
+    case VendorIdRole:
+        return vendorId(c.vendor);
+    case ProfileRole:
+        return c.profileName;
+    case ConnectorIdRole:
+        return c.id;
+    case ModifiedRole:
+        return row.modified;
     }
     return {};
 }
@@ -110,13 +121,20 @@ QVariant ConnectorTableModel::headerData(int section, Qt::Orientation orientatio
     if (orientation != Qt::Horizontal || role != Qt::DisplayRole)
         return {};
     switch (section) {
-    case VendorColumn: return tr("Vendor");
-    case ProfileColumn: return tr("Profile");
-    case NameColumn: return tr("Name");
-    case TypeColumn: return tr("Type");
-    case IdColumn: return tr("Id");
-    case StatusColumn: return tr("Status / version");
-    case UpdatedColumn: return tr("Last updated");
+    case VendorColumn:
+        return tr("Vendor");
+    case ProfileColumn:
+        return tr("Profile");
+    case NameColumn:
+        return tr("Name");
+    case TypeColumn:
+        return tr("Type");
+    case IdColumn:
+        return tr("Id");
+    case StatusColumn:
+        return tr("Status / version");
+    case UpdatedColumn:
+        return tr("Last updated");
     }
     return {};
 }

@@ -15,16 +15,32 @@ class ConnectorTableModel : public QAbstractTableModel
 {
     Q_OBJECT
 public:
-    enum Column { VendorColumn, ProfileColumn, NameColumn, TypeColumn, IdColumn, StatusColumn,
-                  UpdatedColumn, ColumnCount };
-    enum Role { VendorIdRole = Qt::UserRole + 1, ProfileRole, ConnectorIdRole, ModifiedRole };
+    enum Column
+    {
+        VendorColumn,
+        ProfileColumn,
+        NameColumn,
+        TypeColumn,
+        IdColumn,
+        StatusColumn,
+        UpdatedColumn,
+        ColumnCount
+    };
+    enum Role
+    {
+        VendorIdRole = Qt::UserRole + 1,
+        ProfileRole,
+        ConnectorIdRole,
+        ModifiedRole
+    };
 
     explicit ConnectorTableModel(QObject* parent = nullptr);
 
     int rowCount(const QModelIndex& parent = {}) const override;
     int columnCount(const QModelIndex& parent = {}) const override;
     QVariant data(const QModelIndex& index, int role = Qt::DisplayRole) const override;
-    QVariant headerData(int section, Qt::Orientation orientation, int role = Qt::DisplayRole) const override;
+    QVariant headerData(int section, Qt::Orientation orientation,
+                        int role = Qt::DisplayRole) const override;
 
     // Adds or replaces these connectors (all of one profile).
     void upsert(const QString& profile, const QList<Connector>& connectors);
@@ -38,7 +54,10 @@ public:
     const QString& searchText(int row) const { return m_rows.at(row).searchText; }
     // Lower-case display name: the name column sorts on it without case folding per comparison.
     const QString& nameKey(int row) const { return m_rows.at(row).nameKey; }
-    int rowOf(const QString& profile, const QString& id) const { return m_index.value(key(profile, id), -1); }
+    int rowOf(const QString& profile, const QString& id) const
+    {
+        return m_index.value(key(profile, id), -1);
+    }
 
     // Unsaved edits: the row is marked (bold name, "•") until cleared.
     void setModified(const QString& profile, const QString& id, bool modified);
@@ -59,7 +78,10 @@ private:
         QString nameKey;
         bool modified = false;
     };
-    static QString key(const QString& profile, const QString& id) { return profile + QChar(u'\x1f') + id; }
+    static QString key(const QString& profile, const QString& id)
+    {
+        return profile + QChar(u'\x1f') + id;
+    }
     static QString makeSearchText(const Connector& c);
     static void computeKeys(Row& row);
     void rebuildIndex();

@@ -36,7 +36,8 @@ QString describeAuditDiff(const QJsonValue& diff)
 {
     QStringList lines;
     const QJsonObject d = diff.toObject();
-    const QString summary = d.value(QStringLiteral("summary")).toObject().value(QStringLiteral("text")).toString();
+    const QString summary =
+        d.value(QStringLiteral("summary")).toObject().value(QStringLiteral("text")).toString();
     if (!summary.isEmpty())
         lines.append(summary);
     for (const QJsonValue& v : d.value(QStringLiteral("entries")).toArray()) {
@@ -47,9 +48,13 @@ QString describeAuditDiff(const QJsonValue& diff)
             continue;
         QString line = QStringLiteral("%1 %2").arg(op, path);
         if (e.contains(QStringLiteral("before")) || e.contains(QStringLiteral("after")))
-            line += QStringLiteral(": %1 → %2").arg(
-                e.contains(QStringLiteral("before")) ? ConnectorDiff::valueText(e.value(QStringLiteral("before"))) : QStringLiteral("—"),
-                e.contains(QStringLiteral("after")) ? ConnectorDiff::valueText(e.value(QStringLiteral("after"))) : QStringLiteral("—"));
+            line += QStringLiteral(": %1 → %2")
+                        .arg(e.contains(QStringLiteral("before"))
+                                 ? ConnectorDiff::valueText(e.value(QStringLiteral("before")))
+                                 : QStringLiteral("—"),
+                             e.contains(QStringLiteral("after"))
+                                 ? ConnectorDiff::valueText(e.value(QStringLiteral("after")))
+                                 : QStringLiteral("—"));
         lines.append(line);
     }
     return lines.join(QLatin1Char('\n'));
@@ -66,12 +71,14 @@ HistoryDialog::HistoryDialog(const AuditLog& audit, const Connector& current, QW
     m_ui->setupUi(this);
     setObjectName(QStringLiteral("historyDialog"));
     setWindowTitle(tr("History of %1").arg(current.displayName));
-    m_ui->titleLabel->setText(tr("<b>%1</b> · %2 · profile %3 · id %4")
-                                  .arg(current.displayName.toHtmlEscaped(), vendorDisplayName(current.vendor),
-                                       current.profileName.toHtmlEscaped(), current.id.toHtmlEscaped()));
+    m_ui->titleLabel->setText(
+        tr("<b>%1</b> · %2 · profile %3 · id %4")
+            .arg(current.displayName.toHtmlEscaped(), vendorDisplayName(current.vendor),
+                 current.profileName.toHtmlEscaped(), current.id.toHtmlEscaped()));
     m_records = audit.records(current.profileName, current.id);
     m_ui->skippedLabel->setVisible(audit.skippedLines() > 0);
-    m_ui->skippedLabel->setText(tr("%n damaged line(s) of the audit log were skipped.", nullptr, audit.skippedLines()));
+    m_ui->skippedLabel->setText(
+        tr("%n damaged line(s) of the audit log were skipped.", nullptr, audit.skippedLines()));
     for (const AuditRecord& r : std::as_const(m_records)) {
         auto* item = new QTreeWidgetItem(m_ui->recordTree);
         item->setText(0, QLocale().toString(r.time.toLocalTime(), QLocale::ShortFormat));
@@ -94,7 +101,8 @@ HistoryDialog::HistoryDialog(const AuditLog& audit, const Connector& current, QW
     });
     m_ui->revertButton->setEnabled(false);
     if (m_records.isEmpty())
-        m_ui->detailsText->setPlainText(tr("Nothing has been applied to this connector from this computer yet."));
+        m_ui->detailsText->setPlainText(
+            tr("Nothing has been applied to this connector from this computer yet."));
     else
         m_ui->recordTree->setCurrentItem(m_ui->recordTree->topLevelItem(0));
 }
@@ -110,7 +118,9 @@ void HistoryDialog::showRecord(int index)
     if (!r.requestId.isEmpty())
         text += tr("\nrequest id: %1").arg(r.requestId);
     for (const ValueDifference& d : r.serverDifferences)
-        text += tr("\nthe server changed %1 from %2 to %3").arg(d.path, ConnectorDiff::valueText(d.sent), ConnectorDiff::valueText(d.received));
+        text += tr("\nthe server changed %1 from %2 to %3")
+                    .arg(d.path, ConnectorDiff::valueText(d.sent),
+                         ConnectorDiff::valueText(d.received));
     m_ui->detailsText->setPlainText(text);
     // Only a change that was applied can be reverted, and only when its "before" was kept.
     m_ui->revertButton->setEnabled(r.action == AuditAction::Apply || r.action == AuditAction::Revert

@@ -17,7 +17,8 @@ KeyEntryDialog::KeyEntryDialog(const QString& profileName, bool replacing, bool 
         replacing ? tr("The stored key is not shown. Enter the new key; it replaces the old one in "
                        "the keychain.")
                   : tr("Enter the API key. It is stored in your OS keychain, nowhere else."));
-    m_ui->keyEdit->setInputMethodHints(Qt::ImhHiddenText | Qt::ImhSensitiveData | Qt::ImhNoPredictiveText);
+    m_ui->keyEdit->setInputMethodHints(Qt::ImhHiddenText | Qt::ImhSensitiveData |
+                                       Qt::ImhNoPredictiveText);
     m_ui->sessionOnlyCheck->setVisible(offerSessionOnly);
     m_ui->sessionOnlyCheck->setChecked(offerSessionOnly);
     QPushButton* ok = m_ui->buttonBox->button(QDialogButtonBox::Ok);

@@ -17,7 +17,8 @@ class KeyEntryDialog : public QDialog
 {
     Q_OBJECT
 public:
-    KeyEntryDialog(const QString& profileName, bool replacing, bool offerSessionOnly, QWidget* parent = nullptr);
+    KeyEntryDialog(const QString& profileName, bool replacing, bool offerSessionOnly,
+                   QWidget* parent = nullptr);
     ~KeyEntryDialog() override;
 
     SecretBytes takeKey();

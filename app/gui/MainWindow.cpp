@@ -1,20 +1,20 @@
 #include "MainWindow.h"
 
+#include "AuditLog.h"
 #include "BuildInfo.h"
 #include "ConnectorCatalog.h"
 #include "ConnectorFilterModel.h"
-#include "ConnectorTableModel.h"
-#include "HttpClient.h"
-#include "KeychainBanner.h"
-#include "AuditLog.h"
 #include "ConnectorForm.h"
+#include "ConnectorTableModel.h"
 #include "DraftStore.h"
 #include "HistoryDialog.h"
+#include "HttpClient.h"
+#include "KeychainBanner.h"
+#include "ProfileStatusPanel.h"
+#include "ReviewChangesDialog.h"
 #include "ThreeWayMerge.h"
 #include "TimbalService.h"
 #include "TimbalUpdateDialog.h"
-#include "ProfileStatusPanel.h"
-#include "ReviewChangesDialog.h"
 #include "ui_PreferencesDialog.h"
 
 #include <QAction>
@@ -45,7 +45,8 @@ namespace {
 // Window layout and preferences: no secrets, separate from the profiles file.
 QSettings uiSettings()
 {
-    return QSettings(QSettings::IniFormat, QSettings::UserScope, QLatin1String(kOrgName), QStringLiteral("ui"));
+    return QSettings(QSettings::IniFormat, QSettings::UserScope, QLatin1String(kOrgName),
+                     QStringLiteral("ui"));
 }
 } // namespace
 
@@ -100,7 +101,8 @@ MainWindow::MainWindow(ProfileStore& profiles, ApiKeys& keys, QWidget* parent)
     m_vendorFilter->setAccessibleName(tr("Vendor filter"));
     m_vendorFilter->addItem(tr("All vendors"), QString());
     for (Vendor v : allVendors())
-        m_vendorFilter->addItem(ConnectorTableModel::vendorIcon(v), vendorDisplayName(v), vendorId(v));
+        m_vendorFilter->addItem(ConnectorTableModel::vendorIcon(v), vendorDisplayName(v),
+                                vendorId(v));
     vendorLabel->setBuddy(m_vendorFilter);
     auto* profileLabel = new QLabel(tr("&Profile:"), central);
     m_profileFilter = new QComboBox(central);
@@ -221,14 +223,18 @@ MainWindow::MainWindow(ProfileStore& profiles, ApiKeys& keys, QWidget* parent)
                 // Stay on the edited connector until the admin decides; no nested event loop.
                 {
                     const QSignalBlocker blocker(m_view->selectionModel());
-                    m_view->selectionModel()->setCurrentIndex(previous, QItemSelectionModel::ClearAndSelect | QItemSelectionModel::Rows);
+                    m_view->selectionModel()->setCurrentIndex(
+                        previous, QItemSelectionModel::ClearAndSelect | QItemSelectionModel::Rows);
                 }
                 const QPersistentModelIndex wanted(current);
-                confirmLeavingEdit(tr("%1 has unsaved changes.").arg(m_editBase.displayName), [this, wanted] {
-                    const QSignalBlocker blocker(m_view->selectionModel());
-                    m_view->selectionModel()->setCurrentIndex(wanted, QItemSelectionModel::ClearAndSelect | QItemSelectionModel::Rows);
-                    showSelected();
-                });
+                confirmLeavingEdit(tr("%1 has unsaved changes.").arg(m_editBase.displayName),
+                                   [this, wanted] {
+                                       const QSignalBlocker blocker(m_view->selectionModel());
+                                       m_view->selectionModel()->setCurrentIndex(
+                                           wanted, QItemSelectionModel::ClearAndSelect |
+                                                       QItemSelectionModel::Rows);
+                                       showSelected();
+                                   });
             });
     connect(m_catalog, &ConnectorCatalog::profilesChanged, this, &MainWindow::updateProfileFilter);
     connect(m_catalog, &ConnectorCatalog::statusChanged, this, &MainWindow::updateDraftBanner);
@@ -264,7 +270,8 @@ void MainWindow::buildMenus()
     toolbar->setMovable(false);
 
     QMenu* file = menuBar()->addMenu(tr("&File"));
-    QAction* profilesAction = file->addAction(tr("&Profiles…"), this, &MainWindow::showProfilesDialog);
+    QAction* profilesAction =
+        file->addAction(tr("&Profiles…"), this, &MainWindow::showProfilesDialog);
     profilesAction->setObjectName(QStringLiteral("profilesAction"));
     QAction* prefs = file->addAction(tr("Pre&ferences…"), this, &MainWindow::showPreferences);
     prefs->setShortcut(QKeySequence::Preferences);
@@ -290,7 +297,8 @@ void MainWindow::buildMenus()
     find->setObjectName(QStringLiteral("findAction"));
 
     edit->addSeparator();
-    QAction* update = edit->addAction(tr("Update &Timbal connectors…"), this, &MainWindow::updateTimbalConnectors);
+    QAction* update = edit->addAction(tr("Update &Timbal connectors…"), this,
+                                      &MainWindow::updateTimbalConnectors);
     update->setObjectName(QStringLiteral("updateTimbalAction"));
 
     QMenu* view = menuBar()->addMenu(tr("&View"));
@@ -307,8 +315,9 @@ void MainWindow::buildMenus()
         a->setCheckable(true);
         a->setChecked(true);
         a->setObjectName(QStringLiteral("column%1Action").arg(c));
-        a->setEnabled(c != ConnectorTableModel::NameColumn);   // the name always stays visible
-        connect(a, &QAction::toggled, this, [this, c](bool on) { m_view->setColumnHidden(c, !on); });
+        a->setEnabled(c != ConnectorTableModel::NameColumn); // the name always stays visible
+        connect(a, &QAction::toggled, this,
+                [this, c](bool on) { m_view->setColumnHidden(c, !on); });
         m_view->horizontalHeader()->addAction(a);
     }
 
@@ -323,14 +332,16 @@ void MainWindow::restoreUiState()
     restoreGeometry(s.value(QStringLiteral("window/geometry")).toByteArray());
     restoreState(s.value(QStringLiteral("window/state")).toByteArray());
     m_splitter->restoreState(s.value(QStringLiteral("window/splitter")).toByteArray());
-    if (m_view->horizontalHeader()->restoreState(s.value(QStringLiteral("window/columns")).toByteArray())) {
+    if (m_view->horizontalHeader()->restoreState(
+            s.value(QStringLiteral("window/columns")).toByteArray())) {
         const auto actions = m_view->horizontalHeader()->actions();
         for (int c = 0; c < actions.size(); ++c)
             actions.at(c)->setChecked(!m_view->isColumnHidden(c));
     }
     applyAutoRefresh(s.value(QStringLiteral("refresh/minutes"), 0).toInt());
     HttpOptions options = m_catalog->http()->options();
-    options.transferTimeoutMs = s.value(QStringLiteral("network/timeoutSeconds"), 30).toInt() * 1000;
+    options.transferTimeoutMs =
+        s.value(QStringLiteral("network/timeoutSeconds"), 30).toInt() * 1000;
     m_catalog->http()->setOptions(options);
 }
 
@@ -408,13 +419,15 @@ void MainWindow::openConnector(const Connector& connector)
         m_form->setObjectName(QStringLiteral("connectorForm"));
         m_formHost->layout()->addWidget(m_form.get());
         connect(m_form.get(), &ConnectorForm::changed, this, &MainWindow::onFormChanged);
-        connect(m_form.get(), &ConnectorForm::validityChanged, this, &MainWindow::updateEditActions);
+        connect(m_form.get(), &ConnectorForm::validityChanged, this,
+                &MainWindow::updateEditActions);
     }
     m_form->setConnector(connector);
     m_updateButton->setVisible(connector.vendor == Vendor::Timbal);
-    m_detailTitle->setText(QStringLiteral("<b>%1</b><br>%2 · %3 · %4")
-                               .arg(connector.displayName.toHtmlEscaped(), vendorDisplayName(connector.vendor),
-                                    connector.profileName.toHtmlEscaped(), connector.id.toHtmlEscaped()));
+    m_detailTitle->setText(
+        QStringLiteral("<b>%1</b><br>%2 · %3 · %4")
+            .arg(connector.displayName.toHtmlEscaped(), vendorDisplayName(connector.vendor),
+                 connector.profileName.toHtmlEscaped(), connector.id.toHtmlEscaped()));
     m_detail->setCurrentIndex(1);
     onFormChanged();
 }
@@ -429,7 +442,8 @@ void MainWindow::onFormChanged()
     const bool modified = hasUnsavedEdit();
     if (m_form)
         m_model->setModified(m_editBase.profileName, m_editBase.id, modified);
-    setWindowTitle(m_form ? tr("%1[*] — Connector Admin").arg(m_editBase.displayName) : tr("Connector Admin"));
+    setWindowTitle(m_form ? tr("%1[*] — Connector Admin").arg(m_editBase.displayName)
+                          : tr("Connector Admin"));
     setWindowModified(modified);
     updateEditActions();
     scheduleDraftSave();
@@ -452,7 +466,8 @@ void MainWindow::updateEditActions()
             reasons.append(QStringLiteral("%1: %2").arg(m_form->fieldLabel(p.path), p.message));
         why = tr("Fix these first:\n%1").arg(reasons.join(QLatin1Char('\n')));
     }
-    m_reviewButton->setToolTip(why.isEmpty() ? tr("See exactly what will change, then apply (Ctrl+S)") : why);
+    m_reviewButton->setToolTip(
+        why.isEmpty() ? tr("See exactly what will change, then apply (Ctrl+S)") : why);
 }
 
 void MainWindow::revertEdit()
@@ -463,8 +478,9 @@ void MainWindow::revertEdit()
 
 void MainWindow::confirmLeavingEdit(const QString& question, std::function<void()> proceed)
 {
-    auto* box = new QMessageBox(QMessageBox::Warning, tr("Unsaved changes"), question,
-                                QMessageBox::Save | QMessageBox::Discard | QMessageBox::Cancel, this);
+    auto* box =
+        new QMessageBox(QMessageBox::Warning, tr("Unsaved changes"), question,
+                        QMessageBox::Save | QMessageBox::Discard | QMessageBox::Cancel, this);
     box->setObjectName(QStringLiteral("unsavedBox"));
     box->setInformativeText(tr("Review and apply them, discard them, or keep editing."));
     box->button(QMessageBox::Save)->setText(tr("Review && apply…"));
@@ -494,7 +510,8 @@ void MainWindow::openReview(const Connector& base, const QJsonObject& edited, bo
     auto* dialog = new ReviewChangesDialog(service, base, edited, this);
     dialog->setAttribute(Qt::WA_DeleteOnClose);
     connect(dialog, &ReviewChangesDialog::applyFinished, this,
-            [this, dialog, isRevert](const Connector& b, const QJsonObject& e, const ApplyOperation::Outcome& o) {
+            [this, dialog, isRevert](const Connector& b, const QJsonObject& e,
+                                     const ApplyOperation::Outcome& o) {
                 if (!m_audit)
                     return;
                 using K = ApplyOperation::Outcome::Kind;
@@ -512,18 +529,21 @@ void MainWindow::openReview(const Connector& base, const QJsonObject& edited, bo
                                                     : AuditOutcome::Failed;
                 r.httpStatus = o.kind == K::Applied ? o.update.httpStatus : o.error.httpStatus;
                 r.requestId = o.error.requestId;
-                r.message = o.kind == K::Applied ? dialog->diff().summaryLine()
-                                                 : (o.message.isEmpty() ? o.error.toString() : o.message);
+                r.message = o.kind == K::Applied
+                                ? dialog->diff().summaryLine()
+                                : (o.message.isEmpty() ? o.error.toString() : o.message);
                 r.before = b.editable;
                 r.after = o.kind == K::Applied ? o.update.connector.editable : e;
                 r.serverDifferences = o.update.differences;
                 r.secretPaths = dialog->secretPaths();
                 QString error;
                 if (!m_audit->append(r, &error))
-                    statusBar()->showMessage(tr("Could not write the audit log: %1").arg(error), 10000);
+                    statusBar()->showMessage(tr("Could not write the audit log: %1").arg(error),
+                                             10000);
             });
     connect(dialog, &ReviewChangesDialog::applied, this,
-            [this](const Connector& applied, const QJsonObject&, const ApplyOperation::Outcome& outcome) {
+            [this](const Connector& applied, const QJsonObject&,
+                   const ApplyOperation::Outcome& outcome) {
                 Connector updated = outcome.update.connector;
                 updated.profileName = applied.profileName;
                 m_model->upsert(applied.profileName, {updated});
@@ -535,9 +555,11 @@ void MainWindow::openReview(const Connector& base, const QJsonObject& edited, bo
                 statusBar()->showMessage(tr("Applied to %1.").arg(applied.displayName), 8000);
             });
     connect(dialog, &ReviewChangesDialog::applyFailed, this,
-            [this](const Connector& failed, const QJsonObject&, const ApplyOperation::Outcome& outcome) {
+            [this](const Connector& failed, const QJsonObject&,
+                   const ApplyOperation::Outcome& outcome) {
                 // The edit stays in the form; the server's field errors are shown at their fields.
-                if (m_form && m_editBase.profileName == failed.profileName && m_editBase.id == failed.id) {
+                if (m_form && m_editBase.profileName == failed.profileName &&
+                    m_editBase.id == failed.id) {
                     QList<QPair<QString, QString>> errors;
                     for (const auto& fe : outcome.error.fieldErrors)
                         errors.append({fe.path, fe.message});
@@ -584,13 +606,14 @@ void MainWindow::showPreferences()
 
 void MainWindow::showAbout()
 {
-    auto* box = new QMessageBox(QMessageBox::Information, tr("About Connector Admin"),
-                                tr("<h3>Connector Admin %1</h3><p>Administer integration connectors of "
-                                   "Timbal, AI Squared, B3OS, Databar and Bigdata.com.</p>"
-                                   "<p>Qt %2 (built with %3) · QtKeychain %4</p>")
-                                    .arg(QLatin1String(kAppVersion), QLatin1String(qVersion()),
-                                         QLatin1String(QT_VERSION_STR), QLatin1String(kQtKeychainVersion)),
-                                QMessageBox::Ok, this);
+    auto* box =
+        new QMessageBox(QMessageBox::Information, tr("About Connector Admin"),
+                        tr("<h3>Connector Admin %1</h3><p>Administer integration connectors of "
+                           "Timbal, AI Squared, B3OS, Databar and Bigdata.com.</p>"
+                           "<p>Qt %2 (built with %3) · QtKeychain %4</p>")
+                            .arg(QLatin1String(kAppVersion), QLatin1String(qVersion()),
+                                 QLatin1String(QT_VERSION_STR), QLatin1String(kQtKeychainVersion)),
+                        QMessageBox::Ok, this);
     box->setObjectName(QStringLiteral("aboutBox"));
     box->setAttribute(Qt::WA_DeleteOnClose);
     box->setIconPixmap(QIcon(QStringLiteral(":/icons/connector-admin.svg")).pixmap(64, 64));
@@ -609,23 +632,26 @@ void MainWindow::checkKeychain()
 void MainWindow::testConnection(const Profile& profile, QObject* context,
                                 std::function<void(bool, const QString&)> done)
 {
-    m_keys.readKey(profile.name, context, [this, profile, context, done](const KeyStoreResult& r, const SecretBytes& key) {
-        if (!r.ok()) {
-            done(false, r.message + QLatin1Char(' ') + r.hint);
-            return;
-        }
-        // Owned by the asking dialog: closing it cancels the test.
-        ConnectorService* service =
-            createConnectorService(toConnectorProfile(profile, key), m_catalog->http(), context);
-        ConnectorListJob* job = service->list();
-        QObject::connect(job, &ConnectorListJob::finished, context, [service, done](const ConnectorListResult& res) {
-            service->deleteLater();
-            if (res.ok())
-                done(true, tr("Connected: %n connector(s) listed.", nullptr, int(res.connectors.size())));
-            else
-                done(false, res.error.toString());
-        });
-    });
+    m_keys.readKey(profile.name, context,
+                   [this, profile, context, done](const KeyStoreResult& r, const SecretBytes& key) {
+                       if (!r.ok()) {
+                           done(false, r.message + QLatin1Char(' ') + r.hint);
+                           return;
+                       }
+                       // Owned by the asking dialog: closing it cancels the test.
+                       ConnectorService* service = createConnectorService(
+                           toConnectorProfile(profile, key), m_catalog->http(), context);
+                       ConnectorListJob* job = service->list();
+                       QObject::connect(job, &ConnectorListJob::finished, context,
+                                        [service, done](const ConnectorListResult& res) {
+                                            service->deleteLater();
+                                            if (res.ok())
+                                                done(true, tr("Connected: %n connector(s) listed.",
+                                                              nullptr, int(res.connectors.size())));
+                                            else
+                                                done(false, res.error.toString());
+                                        });
+                   });
 }
 
 void MainWindow::showProfilesDialog()
@@ -648,15 +674,18 @@ void MainWindow::setRecordKeeping(AuditLog* audit, DraftStore* drafts)
     m_audit = audit;
     m_drafts = drafts;
     delete m_autosaver;
-    m_autosaver = drafts ? new DraftAutosaver(drafts, DraftAutosaver::kDefaultDelayMs, this) : nullptr;
+    m_autosaver =
+        drafts ? new DraftAutosaver(drafts, DraftAutosaver::kDefaultDelayMs, this) : nullptr;
     if (m_autosaver)
         connect(m_autosaver, &DraftAutosaver::saveFailed, this, [this](const QString& error) {
-            statusBar()->showMessage(tr("Could not save a draft of your edit: %1").arg(error), 10000);
+            statusBar()->showMessage(tr("Could not save a draft of your edit: %1").arg(error),
+                                     10000);
         });
     QStringList unreadable;
     m_pendingDrafts = drafts ? drafts->all(&unreadable) : QList<ConnectorDraft>();
     if (!unreadable.isEmpty())
-        statusBar()->showMessage(tr("%n damaged draft file(s) were skipped.", nullptr, int(unreadable.size())), 10000);
+        statusBar()->showMessage(
+            tr("%n damaged draft file(s) were skipped.", nullptr, int(unreadable.size())), 10000);
     updateDraftBanner();
     updateEditActions();
 }
@@ -690,11 +719,12 @@ void MainWindow::updateDraftBanner()
         return;
     const ConnectorDraft& next = m_pendingDrafts.first();
     const bool loaded = m_model->rowOf(next.profile, next.connectorId) >= 0;
-    m_draftText->setText(tr("<b>%n unsaved edit(s) from an earlier session.</b> Next: %1 (%2)%3", nullptr,
-                            int(m_pendingDrafts.size()))
+    m_draftText->setText(tr("<b>%n unsaved edit(s) from an earlier session.</b> Next: %1 (%2)%3",
+                            nullptr, int(m_pendingDrafts.size()))
                              .arg(next.connectorName.toHtmlEscaped(), next.profile.toHtmlEscaped(),
                                   loaded ? QString() : tr(" — waiting for its profile to load")));
-    m_draftBanner->findChild<QPushButton*>(QStringLiteral("restoreDraftButton"))->setEnabled(loaded);
+    m_draftBanner->findChild<QPushButton*>(QStringLiteral("restoreDraftButton"))
+        ->setEnabled(loaded);
 }
 
 void MainWindow::restoreDraft()
@@ -714,11 +744,14 @@ void MainWindow::restoreDraft()
         QJsonObject edited = d.editedDocument;
         const QStringList retype = d.unsavedSecretPointers();
         for (const QString& pointer : retype)
-            edited = jsonValueSet(edited, pointer, jsonValueAt(current.editable, pointer)).toObject();
+            edited =
+                jsonValueSet(edited, pointer, jsonValueAt(current.editable, pointer)).toObject();
         QString note;
         if (d.baseDocument != current.editable) {
             // Changed on the server since the draft began: merge, the review shows the rest.
-            edited = ThreeWayMerge(d.baseDocument, current.editable, edited, diffOptionsFor(current.vendor)).merged();
+            edited = ThreeWayMerge(d.baseDocument, current.editable, edited,
+                                   diffOptionsFor(current.vendor))
+                         .merged();
             note = tr(" The connector changed on the server since; those changes were merged in.");
         }
         {
@@ -754,13 +787,15 @@ void MainWindow::openTimbalUpdate(const QString& profile, const QList<Connector>
 {
     auto* service = qobject_cast<TimbalService*>(m_catalog->service(profile));
     if (!service || connectors.isEmpty()) {
-        statusBar()->showMessage(tr("Profile %1 is not loaded yet: refresh it first.").arg(profile), 8000);
+        statusBar()->showMessage(tr("Profile %1 is not loaded yet: refresh it first.").arg(profile),
+                                 8000);
         return;
     }
     auto* dialog = new TimbalUpdateDialog(service, connectors, m_audit, this);
     dialog->setAttribute(Qt::WA_DeleteOnClose);
     // show(), not open(): the admin keeps browsing while a fleet update runs.
-    connect(dialog, &TimbalUpdateDialog::runFinished, this, [this, profile] { m_catalog->refresh(profile); });
+    connect(dialog, &TimbalUpdateDialog::runFinished, this,
+            [this, profile] { m_catalog->refresh(profile); });
     dialog->show();
 }
 
@@ -809,7 +844,8 @@ void MainWindow::showHistory()
 void MainWindow::setDemoSandboxUrl(const QUrl& url)
 {
     setWindowTitle(tr("Connector Admin — demo"));
-    statusBar()->showMessage(tr("Demo: built-in sandbox at %1 · keys are held in memory only").arg(url.toString()));
+    statusBar()->showMessage(
+        tr("Demo: built-in sandbox at %1 · keys are held in memory only").arg(url.toString()));
 }
 
 } // namespace ca

@@ -8,8 +8,8 @@
 
 #include <QMainWindow>
 #include <QPersistentModelIndex>
-#include <memory>
 #include <QUrl>
+#include <memory>
 
 class QComboBox;
 class QLabel;

@@ -47,7 +47,8 @@ void ProfileStatusPanel::rebuild()
         retry->setObjectName(QStringLiteral("retryButton"));
         retry->setAccessibleName(tr("Retry loading %1").arg(s.profile));
         const QString profile = s.profile;
-        connect(retry, &QPushButton::clicked, m_catalog, [this, profile] { m_catalog->refresh(profile); });
+        connect(retry, &QPushButton::clicked, m_catalog,
+                [this, profile] { m_catalog->refresh(profile); });
         h->addWidget(icon);
         h->addWidget(name);
         h->addWidget(progress);
@@ -82,9 +83,10 @@ void ProfileStatusPanel::update(const QString& profile)
             progress->setRange(0, s.expected);
             progress->setValue(s.loaded);
         } else {
-            progress->setRange(0, 0);   // busy indicator: the vendor does not say how many
+            progress->setRange(0, 0); // busy indicator: the vendor does not say how many
         }
-        text->setText(s.loaded > 0 ? tr("loading… %n connector(s)", nullptr, s.loaded) : tr("loading…"));
+        text->setText(s.loaded > 0 ? tr("loading… %n connector(s)", nullptr, s.loaded)
+                                   : tr("loading…"));
         text->setStyleSheet(QString());
         break;
     case ConnectorCatalog::LoadState::Loaded:

@@ -5,8 +5,8 @@
 
 #include <QFileDialog>
 #include <QMessageBox>
-#include <QSaveFile>
 #include <QPushButton>
+#include <QSaveFile>
 
 namespace ca {
 
@@ -18,7 +18,8 @@ void setFieldError(QWidget* field, bool bad)
 }
 } // namespace
 
-ProfilesDialog::ProfilesDialog(ProfileStore& store, ApiKeys& keys, ConnectionTest test, QWidget* parent)
+ProfilesDialog::ProfilesDialog(ProfileStore& store, ApiKeys& keys, ConnectionTest test,
+                               QWidget* parent)
     : QDialog(parent), m_ui(std::make_unique<Ui::ProfilesDialog>()), m_store(store), m_keys(keys),
       m_test(std::move(test))
 {
@@ -26,7 +27,8 @@ ProfilesDialog::ProfilesDialog(ProfileStore& store, ApiKeys& keys, ConnectionTes
     for (Vendor v : allVendors())
         m_ui->vendorCombo->addItem(vendorDisplayName(v), vendorId(v));
 
-    connect(m_ui->profileList, &QListWidget::currentTextChanged, this, &ProfilesDialog::showProfile);
+    connect(m_ui->profileList, &QListWidget::currentTextChanged, this,
+            &ProfilesDialog::showProfile);
     connect(m_ui->addButton, &QPushButton::clicked, this, &ProfilesDialog::startNewProfile);
     connect(m_ui->removeButton, &QPushButton::clicked, this, &ProfilesDialog::removeProfile);
     connect(m_ui->saveButton, &QPushButton::clicked, this, &ProfilesDialog::saveProfile);
@@ -69,7 +71,7 @@ void ProfilesDialog::showProfile(const QString& name)
         return;
     m_current = p->name;
     m_ui->nameEdit->setText(p->name);
-    m_ui->nameEdit->setReadOnly(true);   // a rename is a new profile: its key must be set again
+    m_ui->nameEdit->setReadOnly(true); // a rename is a new profile: its key must be set again
     m_ui->vendorCombo->setCurrentIndex(m_ui->vendorCombo->findData(vendorId(p->vendor)));
     m_ui->vendorCombo->setEnabled(false);
     m_ui->baseUrlEdit->setText(p->baseUrl.toString());
@@ -123,11 +125,13 @@ Profile ProfilesDialog::profileFromForm() const
 
 void ProfilesDialog::updateVendorFields()
 {
-    const Vendor v = vendorFromId(m_ui->vendorCombo->currentData().toString()).value_or(Vendor::Timbal);
+    const Vendor v =
+        vendorFromId(m_ui->vendorCombo->currentData().toString()).value_or(Vendor::Timbal);
     m_ui->baseUrlEdit->setPlaceholderText(vendorDefaultBaseUrl(v).toString());
     m_ui->orgEdit->setEnabled(vendorNeedsOrg(v));
     m_ui->orgLabel->setEnabled(vendorNeedsOrg(v));
-    m_ui->orgLabel->setText(v == Vendor::B3os ? tr("&Organization (X-Org-ID):") : tr("&Organization id:"));
+    m_ui->orgLabel->setText(v == Vendor::B3os ? tr("&Organization (X-Org-ID):")
+                                              : tr("&Organization id:"));
     m_ui->workspaceEdit->setEnabled(vendorNeedsWorkspace(v));
     m_ui->workspaceLabel->setEnabled(vendorNeedsWorkspace(v));
 }
@@ -137,7 +141,8 @@ void ProfilesDialog::validateForm()
     const Profile p = profileFromForm();
     const QString problem = validateProfile(p);
     m_ui->validationLabel->setText(problem);
-    m_ui->validationLabel->setStyleSheet(problem.isEmpty() ? QString() : QStringLiteral("color: #d9534f;"));
+    m_ui->validationLabel->setStyleSheet(problem.isEmpty() ? QString()
+                                                           : QStringLiteral("color: #d9534f;"));
     setFieldError(m_ui->nameEdit, !isValidProfileName(p.name));
     setFieldError(m_ui->baseUrlEdit, problem.contains(QLatin1String("URL")));
     setFieldError(m_ui->orgEdit, vendorNeedsOrg(p.vendor) && p.orgId.isEmpty());
@@ -168,9 +173,10 @@ void ProfilesDialog::removeProfile()
     if (m_current.isEmpty())
         return;
     const QString name = m_current;
-    auto* box = new QMessageBox(QMessageBox::Question, tr("Remove profile"),
-                                tr("Remove profile %1 and delete its API key from the keychain?").arg(name),
-                                QMessageBox::Yes | QMessageBox::Cancel, this);
+    auto* box =
+        new QMessageBox(QMessageBox::Question, tr("Remove profile"),
+                        tr("Remove profile %1 and delete its API key from the keychain?").arg(name),
+                        QMessageBox::Yes | QMessageBox::Cancel, this);
     box->setObjectName(QStringLiteral("confirmRemoveBox"));
     box->setAttribute(Qt::WA_DeleteOnClose);
     connect(box, &QMessageBox::finished, this, [this, name](int result) {
@@ -178,7 +184,9 @@ void ProfilesDialog::removeProfile()
             return;
         m_keys.deleteKey(name, this, [this, name](const KeyStoreResult& r) {
             if (!r.ok()) {
-                showResult(false, tr("Profile kept: its key could not be deleted: %1 %2").arg(r.message, r.hint));
+                showResult(
+                    false,
+                    tr("Profile kept: its key could not be deleted: %1 %2").arg(r.message, r.hint));
                 return;
             }
             m_store.remove(name);
@@ -229,14 +237,15 @@ void ProfilesDialog::refreshKeyStatus()
     m_ui->keyStatusLabel->setText(tr("checking…"));
     m_keys.readKey(name, this, [this, name](const KeyStoreResult& r, const SecretBytes&) {
         if (name != m_current)
-            return;   // the selection moved on meanwhile
+            return; // the selection moved on meanwhile
         const bool has = r.ok();
         m_ui->keyStatusLabel->setProperty("hasKey", has);
         m_ui->setKeyButton->setText(has ? tr("Replace &key…") : tr("Set &key…"));
         m_ui->testButton->setEnabled(has);
         if (has)
-            m_ui->keyStatusLabel->setText(m_keys.hasSessionKey(name) ? tr("set for this session only")
-                                                                     : tr("stored in the keychain"));
+            m_ui->keyStatusLabel->setText(m_keys.hasSessionKey(name)
+                                              ? tr("set for this session only")
+                                              : tr("stored in the keychain"));
         else if (r.status == KeyStoreResult::Status::NotFound)
             m_ui->keyStatusLabel->setText(tr("not set"));
         else
@@ -299,7 +308,8 @@ bool ProfilesDialog::importFrom(const QString& fileName)
 bool ProfilesDialog::exportTo(const QString& fileName)
 {
     QSaveFile file(fileName);
-    if (!file.open(QIODevice::WriteOnly) || file.write(m_store.exportJson()) < 0 || !file.commit()) {
+    if (!file.open(QIODevice::WriteOnly) || file.write(m_store.exportJson()) < 0 ||
+        !file.commit()) {
         showResult(false, tr("Cannot write %1: %2").arg(fileName, file.errorString()));
         return false;
     }

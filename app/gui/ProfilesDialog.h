@@ -15,15 +15,17 @@ class ProfilesDialog;
 namespace ca {
 
 // "Test connection": one authenticated list request for the profile; answers once through `done`.
-using ConnectionTest = std::function<void(const Profile& profile, QObject* context,
-                                          std::function<void(bool ok, const QString& message)> done)>;
+using ConnectionTest =
+    std::function<void(const Profile& profile, QObject* context,
+                       std::function<void(bool ok, const QString& message)> done)>;
 
 // Add, edit and remove profiles; set or replace their keys; test a connection. Never shows a key.
 class ProfilesDialog : public QDialog
 {
     Q_OBJECT
 public:
-    ProfilesDialog(ProfileStore& store, ApiKeys& keys, ConnectionTest test, QWidget* parent = nullptr);
+    ProfilesDialog(ProfileStore& store, ApiKeys& keys, ConnectionTest test,
+                   QWidget* parent = nullptr);
     ~ProfilesDialog() override;
 
     // Whether the keychain answered the start-up probe; when not, keys are offered for the session.
@@ -56,7 +58,7 @@ private:
     ProfileStore& m_store;
     ApiKeys& m_keys;
     ConnectionTest m_test;
-    QString m_current;               // the stored profile being edited; empty for a new one
+    QString m_current; // the stored profile being edited; empty for a new one
     bool m_keychainAvailable = true;
 };
 

@@ -56,7 +56,8 @@ ReviewChangesDialog::ReviewChangesDialog(ConnectorService* service, const Connec
     connect(m_ui->applyButton, &QPushButton::clicked, this, &ReviewChangesDialog::apply);
     connect(m_ui->cancelButton, &QPushButton::clicked, this, &QDialog::reject);
     connect(m_ui->closeButton, &QPushButton::clicked, this, &QDialog::accept);
-    connect(m_ui->reviewAgainButton, &QPushButton::clicked, this, &ReviewChangesDialog::reviewAgain);
+    connect(m_ui->reviewAgainButton, &QPushButton::clicked, this,
+            &ReviewChangesDialog::reviewAgain);
     m_ui->changeTree->header()->setStretchLastSection(true);
     m_ui->changeTree->setColumnWidth(0, 110);
     m_ui->changeTree->setColumnWidth(1, 260);
@@ -73,7 +74,8 @@ ReviewChangesDialog::~ReviewChangesDialog() = default;
 QJsonValue ReviewChangesDialog::masked(const QJsonValue& value) const
 {
     if (value.isString())
-        return m_secretValues.contains(value.toString()) ? QJsonValue(QStringLiteral("<secret>")) : value;
+        return m_secretValues.contains(value.toString()) ? QJsonValue(QStringLiteral("<secret>"))
+                                                         : value;
     if (value.isObject()) {
         QJsonObject o = value.toObject();
         for (auto it = o.begin(); it != o.end(); ++it)
@@ -103,22 +105,26 @@ void ReviewChangesDialog::fillReview()
 {
     m_ui->pages->setCurrentWidget(m_ui->reviewPage);
     setWindowTitle(tr("Review changes to %1").arg(m_base.displayName));
-    m_ui->titleLabel->setText(tr("<b>%1</b> · %2 · profile %3 · id %4")
-                                  .arg(m_base.displayName.toHtmlEscaped(), vendorDisplayName(m_base.vendor),
-                                       m_base.profileName.toHtmlEscaped(), m_base.id.toHtmlEscaped()));
+    m_ui->titleLabel->setText(
+        tr("<b>%1</b> · %2 · profile %3 · id %4")
+            .arg(m_base.displayName.toHtmlEscaped(), vendorDisplayName(m_base.vendor),
+                 m_base.profileName.toHtmlEscaped(), m_base.id.toHtmlEscaped()));
     m_diff = ConnectorDiff(m_base.editable, m_edited, m_options);
     m_body = m_service ? m_service->buildUpdateBody(m_base, m_edited, &m_refusal) : QJsonObject();
-    m_ui->summaryLabel->setText(QStringLiteral("<b>%1</b>").arg(m_diff.summaryLine().toHtmlEscaped()));
+    m_ui->summaryLabel->setText(
+        QStringLiteral("<b>%1</b>").arg(m_diff.summaryLine().toHtmlEscaped()));
 
     m_ui->changeTree->clear();
     for (const DiffEntry& e : m_diff.entries()) {
         auto* item = new QTreeWidgetItem(m_ui->changeTree);
         const QString kind = diffKindName(e.kind);
         item->setText(0, kind);
-        item->setText(1, QString(e.depth * 2, QLatin1Char(' ')) + (e.path.isEmpty() ? tr("(top level)") : e.path));
+        item->setText(1, QString(e.depth * 2, QLatin1Char(' ')) +
+                             (e.path.isEmpty() ? tr("(top level)") : e.path));
         if (e.kind == DiffEntry::Kind::Unchanged) {
-            item->setText(2, e.unchangedItems ? tr("%n unchanged item(s)", nullptr, e.unchangedCount)
-                                              : tr("%n unchanged field(s)", nullptr, e.unchangedCount));
+            item->setText(2, e.unchangedItems
+                                 ? tr("%n unchanged item(s)", nullptr, e.unchangedCount)
+                                 : tr("%n unchanged field(s)", nullptr, e.unchangedCount));
             item->setForeground(0, palette().brush(QPalette::Disabled, QPalette::Text));
             item->setForeground(2, palette().brush(QPalette::Disabled, QPalette::Text));
             continue;
@@ -136,22 +142,28 @@ void ReviewChangesDialog::fillReview()
     }
 
     m_ui->beforeText->setPlainText(pretty(masked(m_base.editable)));
-    m_ui->afterText->setPlainText(m_refusal.isEmpty() ? pretty(masked(m_body)) : tr("(nothing will be sent)"));
+    m_ui->afterText->setPlainText(m_refusal.isEmpty() ? pretty(masked(m_body))
+                                                      : tr("(nothing will be sent)"));
 
     QStringList omissions;
     if (m_service && m_refusal.isEmpty()) {
         const auto effects = m_service->omissionEffects(m_base, m_body);
         for (const auto& effect : effects)
-            omissions.append(tr("%1 will be reset from %2 to %3").arg(effect.path, text(effect.current), text(effect.after)));
+            omissions.append(tr("%1 will be reset from %2 to %3")
+                                 .arg(effect.path, text(effect.current), text(effect.after)));
     }
-    m_ui->omissionLabel->setText(omissions.isEmpty()
-                                     ? tr("Nothing is cleared or reset by omission.")
-                                     : tr("<b>The update also resets:</b> %1").arg(omissions.join(QStringLiteral("; ")).toHtmlEscaped()));
+    m_ui->omissionLabel->setText(
+        omissions.isEmpty() ? tr("Nothing is cleared or reset by omission.")
+                            : tr("<b>The update also resets:</b> %1")
+                                  .arg(omissions.join(QStringLiteral("; ")).toHtmlEscaped()));
     m_ui->serverNotesLabel->setText(
-        m_service ? tr("Set by the server: %1.").arg(m_service->serverComputedNotes().join(QStringLiteral("; "))) : QString());
+        m_service ? tr("Set by the server: %1.")
+                        .arg(m_service->serverComputedNotes().join(QStringLiteral("; ")))
+                  : QString());
     m_ui->refusalLabel->setVisible(!m_refusal.isEmpty() || m_diff.isEmpty());
-    m_ui->refusalLabel->setText(!m_refusal.isEmpty() ? tr("<b>This cannot be sent:</b> %1").arg(m_refusal.toHtmlEscaped())
-                                                     : tr("There is nothing to send: the edit changes nothing."));
+    m_ui->refusalLabel->setText(
+        !m_refusal.isEmpty() ? tr("<b>This cannot be sent:</b> %1").arg(m_refusal.toHtmlEscaped())
+                             : tr("There is nothing to send: the edit changes nothing."));
     m_ui->refusalLabel->setStyleSheet(QStringLiteral("color: #d9534f;"));
     m_ui->applyButton->setEnabled(canApply());
     m_ui->applyButton->setVisible(true);
@@ -173,11 +185,12 @@ void ReviewChangesDialog::apply()
         return;
     auto* op = new ApplyOperation(m_service, m_base, m_edited, m_body, this);
     connect(op, &ApplyOperation::stageChanged, this, [this](ApplyOperation::Stage stage) {
-        setBusy(stage == ApplyOperation::Stage::Checking ? tr("Checking the server for changes since you began…")
-                                                         : tr("Sending…"));
+        setBusy(stage == ApplyOperation::Stage::Checking
+                    ? tr("Checking the server for changes since you began…")
+                    : tr("Sending…"));
     });
     connect(op, &ApplyOperation::finished, this, &ReviewChangesDialog::showOutcome);
-    m_ui->cancelButton->setEnabled(false);   // the request is on its way: no half-cancel
+    m_ui->cancelButton->setEnabled(false); // the request is on its way: no half-cancel
     op->start();
 }
 
@@ -201,16 +214,22 @@ void ReviewChangesDialog::showOutcome(const ApplyOperation::Outcome& outcome)
     if (outcome.kind == ApplyOperation::Outcome::Kind::Applied) {
         const auto& diffs = outcome.update.differences;
         m_ui->resultLabel->setText(
-            diffs.isEmpty() ? tr("Applied to %1. The server stored exactly what was sent.").arg(m_base.displayName)
-                            : tr("Applied to %1, but the server changed %n value(s) you sent:", nullptr, int(diffs.size()))
-                                  .arg(m_base.displayName));
+            diffs.isEmpty()
+                ? tr("Applied to %1. The server stored exactly what was sent.")
+                      .arg(m_base.displayName)
+                : tr("Applied to %1, but the server changed %n value(s) you sent:", nullptr,
+                     int(diffs.size()))
+                      .arg(m_base.displayName));
         for (const ValueDifference& d : diffs) {
             QString why;
-            if (m_base.vendor == Vendor::Databar && (d.path.endsWith(QLatin1String("rate_limit")) || d.path.endsWith(QLatin1String("max_concurrency"))))
+            if (m_base.vendor == Vendor::Databar &&
+                (d.path.endsWith(QLatin1String("rate_limit")) ||
+                 d.path.endsWith(QLatin1String("max_concurrency"))))
                 why = tr(" — plan limit");
-            m_ui->differencesList->addItem(tr("the server changed %1 from %2 to %3%4")
-                                               .arg(d.path.mid(d.path.lastIndexOf(QLatin1Char('/')) + 1), text(d.sent),
-                                                    text(d.received), why));
+            m_ui->differencesList->addItem(
+                tr("the server changed %1 from %2 to %3%4")
+                    .arg(d.path.mid(d.path.lastIndexOf(QLatin1Char('/')) + 1), text(d.sent),
+                         text(d.received), why));
         }
         m_ui->differencesList->setVisible(!diffs.isEmpty());
         emit applied(m_base, m_edited, outcome);
@@ -222,9 +241,10 @@ void ReviewChangesDialog::showOutcome(const ApplyOperation::Outcome& outcome)
     const QString what = outcome.kind == ApplyOperation::Outcome::Kind::Refused
                              ? tr("Not sent: %1").arg(outcome.message)
                              : outcome.error.toString();
-    m_ui->resultLabel->setText(tr("<b>The change was not applied.</b> %1<br>Your edit is kept: fix it and "
-                                  "save again.")
-                                   .arg(what.toHtmlEscaped()));
+    m_ui->resultLabel->setText(
+        tr("<b>The change was not applied.</b> %1<br>Your edit is kept: fix it and "
+           "save again.")
+            .arg(what.toHtmlEscaped()));
     m_ui->resultLabel->setStyleSheet(QStringLiteral("color: #d9534f;"));
     if (outcome.error.httpStatus > 0 || !outcome.error.rawBody.isEmpty()) {
         m_ui->detailsText->setVisible(true);
@@ -244,17 +264,24 @@ void ReviewChangesDialog::showConflict(const ApplyOperation::Outcome& outcome)
     m_merged = merge.merged();
     const ConnectorDiff serverChanges(m_base.editable, m_fresh.editable, m_options);
     m_ui->pages->setCurrentWidget(m_ui->conflictPage);
-    m_ui->summaryLabel->setText(tr("<b>Changed on the server since you began — nothing was sent.</b>"));
+    m_ui->summaryLabel->setText(
+        tr("<b>Changed on the server since you began — nothing was sent.</b>"));
     m_ui->conflictLabel->setText(
-        merge.isClean() ? tr("%1 The server's changes do not touch yours: they have been merged into your edit.").arg(outcome.message)
-                        : tr("%1 Choose for each conflicting field which value to keep.").arg(outcome.message));
-    m_ui->mergedLabel->setText(tr("Server changes: %1. Review the merged edit before it is sent.").arg(serverChanges.summaryLine()));
+        merge.isClean()
+            ? tr("%1 The server's changes do not touch yours: they have been merged into your "
+                 "edit.")
+                  .arg(outcome.message)
+            : tr("%1 Choose for each conflicting field which value to keep.").arg(outcome.message));
+    m_ui->mergedLabel->setText(tr("Server changes: %1. Review the merged edit before it is sent.")
+                                   .arg(serverChanges.summaryLine()));
     m_ui->conflictTree->clear();
     m_ui->conflictTree->setVisible(!merge.isClean());
     for (const MergeConflict& c : merge.conflicts()) {
         auto* item = new QTreeWidgetItem(m_ui->conflictTree);
         item->setText(0, c.path);
-        auto show = [](const QJsonValue& v) { return v.isUndefined() ? QObject::tr("(absent)") : ConnectorDiff::valueText(v); };
+        auto show = [](const QJsonValue& v) {
+            return v.isUndefined() ? QObject::tr("(absent)") : ConnectorDiff::valueText(v);
+        };
         item->setText(1, show(c.base));
         item->setText(2, show(c.server));
         item->setText(3, show(c.mine));
@@ -276,7 +303,8 @@ void ReviewChangesDialog::showConflict(const ApplyOperation::Outcome& outcome)
 void ReviewChangesDialog::reviewAgain()
 {
     QJsonObject merged = m_merged;
-    const auto choices = m_ui->conflictTree->findChildren<QComboBox*>(QStringLiteral("conflictChoice"));
+    const auto choices =
+        m_ui->conflictTree->findChildren<QComboBox*>(QStringLiteral("conflictChoice"));
     for (QComboBox* choice : choices) {
         if (choice->currentIndex() != 1)
             continue;
@@ -284,8 +312,9 @@ void ReviewChangesDialog::reviewAgain()
         const QString serverPointer = choice->property("serverPointer").toString();
         const QString minePointer = choice->property("minePointer").toString();
         const QString target = minePointer.isEmpty() ? serverPointer : minePointer;
-        const QJsonValue serverValue = serverPointer.isEmpty() ? QJsonValue(QJsonValue::Undefined)
-                                                               : jsonValueAt(m_fresh.editable, serverPointer);
+        const QJsonValue serverValue = serverPointer.isEmpty()
+                                           ? QJsonValue(QJsonValue::Undefined)
+                                           : jsonValueAt(m_fresh.editable, serverPointer);
         merged = jsonValueSet(merged, target, serverValue).toObject();
     }
     emit reviewAgainRequested(m_fresh, merged);

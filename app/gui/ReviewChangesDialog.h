@@ -40,10 +40,13 @@ public:
     QJsonValue masked(const QJsonValue& value) const;
 
 signals:
-    void applied(const ca::Connector& base, const QJsonObject& edited, const ca::ApplyOperation::Outcome& outcome);
-    void applyFailed(const ca::Connector& base, const QJsonObject& edited, const ca::ApplyOperation::Outcome& outcome);
+    void applied(const ca::Connector& base, const QJsonObject& edited,
+                 const ca::ApplyOperation::Outcome& outcome);
+    void applyFailed(const ca::Connector& base, const QJsonObject& edited,
+                     const ca::ApplyOperation::Outcome& outcome);
     // Every outcome of Apply (applied, failed, refused, conflict): for the audit log.
-    void applyFinished(const ca::Connector& base, const QJsonObject& edited, const ca::ApplyOperation::Outcome& outcome);
+    void applyFinished(const ca::Connector& base, const QJsonObject& edited,
+                       const ca::ApplyOperation::Outcome& outcome);
     // The admin took the merged edit: re-open the form on `fresh` with `merged` and review again.
     void reviewAgainRequested(const ca::Connector& fresh, const QJsonObject& merged);
 
@@ -64,8 +67,8 @@ private:
     QString m_refusal;
     DiffOptions m_options;
     ConnectorDiff m_diff;
-    QStringList m_secretValues;   // values at secret paths, masked wherever they appear
-    Connector m_fresh;            // after a conflict
+    QStringList m_secretValues; // values at secret paths, masked wherever they appear
+    Connector m_fresh;          // after a conflict
     QJsonObject m_merged;
     std::optional<ApplyOperation::Outcome> m_outcome;
 };

@@ -227,7 +227,6 @@ void AiSquaredService::describeHttpError(const OperationContext& context, ApiErr
                       .arg(profile().workspaceId, profile().name);
 }
 
-
 QStringList AiSquaredService::serverComputedNotes() const
 {
     return {tr("updated_at is set by the server"),

@@ -11,8 +11,7 @@ ApplyOperation::ApplyOperation(ConnectorService* service, Connector base, QJsonO
                                QJsonObject reviewedBody, QObject* parent)
     : QObject(parent), m_service(service), m_base(std::move(base)), m_edited(std::move(edited)),
       m_reviewedBody(std::move(reviewedBody))
-{
-}
+{}
 
 void ApplyOperation::start()
 {
@@ -71,17 +70,19 @@ void ApplyOperation::onFresh(const ConnectorResult& result)
     emit stageChanged(Stage::Sending);
     ConnectorUpdateJob* update = m_service->update(o.fresh, m_edited);
     m_job = update;
-    connect(update, &ConnectorUpdateJob::finished, this, [this, fresh = o.fresh](const UpdateResult& r) {
-        Outcome out;
-        out.fresh = fresh;
-        out.update = r;
-        out.sent = r.sent;
-        out.error = r.error;
-        out.kind = r.ok() ? Outcome::Kind::Applied : (r.sent ? Outcome::Kind::Failed : Outcome::Kind::Refused);
-        if (!r.ok())
-            out.message = r.error.message;
-        finish(out);
-    });
+    connect(update, &ConnectorUpdateJob::finished, this,
+            [this, fresh = o.fresh](const UpdateResult& r) {
+                Outcome out;
+                out.fresh = fresh;
+                out.update = r;
+                out.sent = r.sent;
+                out.error = r.error;
+                out.kind = r.ok() ? Outcome::Kind::Applied
+                                  : (r.sent ? Outcome::Kind::Failed : Outcome::Kind::Refused);
+                if (!r.ok())
+                    out.message = r.error.message;
+                finish(out);
+            });
 }
 
 void ApplyOperation::finish(Outcome outcome)

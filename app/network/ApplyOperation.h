@@ -16,21 +16,26 @@ class ApplyOperation : public QObject
 {
     Q_OBJECT
 public:
-    enum class Stage { Checking, Sending };
+    enum class Stage
+    {
+        Checking,
+        Sending
+    };
     struct Outcome
     {
-        enum class Kind {
+        enum class Kind
+        {
             Applied,  // PUT answered 2xx; `update` has the answer and the server's differences
             Conflict, // changed on the server since the edit began; nothing sent; see `fresh`
             Refused,  // the vendor's rules refuse the body; nothing sent; see `message`
             Failed    // the re-read or the PUT failed; see `error` (PUT may or may not have landed)
         };
         Kind kind = Kind::Failed;
-        Connector fresh;      // the connector as re-read before sending
-        UpdateResult update;  // Applied / Failed-at-PUT
+        Connector fresh;     // the connector as re-read before sending
+        UpdateResult update; // Applied / Failed-at-PUT
         ApiError error;
-        QString message;      // Refused / Conflict: why, in words
-        bool sent = false;    // a PUT went out
+        QString message;   // Refused / Conflict: why, in words
+        bool sent = false; // a PUT went out
     };
 
     // `base`: the connector as loaded when the edit began. `reviewedBody`: the body the admin saw.

@@ -154,7 +154,6 @@ void B3osService::readErrorBody(const QJsonDocument& doc, const HttpResponse& re
         e->requestId = QString::fromUtf8(response.header("X-Request-Id"));
 }
 
-
 QStringList B3osService::serverComputedNotes() const
 {
     return {tr("updatedAt and updatedBy are set by the server"),

@@ -173,9 +173,8 @@ void BigdataService::describeHttpError(const OperationContext& context, ApiError
                       .arg(profile().name);
 }
 
-
-QList<ConnectorService::OmissionEffect> BigdataService::omissionEffects(const Connector& base,
-                                                                       const QJsonObject& body) const
+QList<ConnectorService::OmissionEffect>
+BigdataService::omissionEffects(const Connector& base, const QJsonObject& body) const
 {
     // PUT semantics: an omitted description is emptied, share_with_org turned off, and an
     // omitted email config clears the allowed senders.
@@ -188,7 +187,9 @@ QList<ConnectorService::OmissionEffect> BigdataService::omissionEffects(const Co
     check(QStringLiteral("description"), QString());
     check(QStringLiteral("share_with_org"), false);
     if (base.type == QLatin1String("email") && !body.value(QLatin1String("config")).isObject()) {
-        const QJsonValue allowed = base.editable.value(QLatin1String("config")).toObject().value(QLatin1String("allowed_emails"));
+        const QJsonValue allowed = base.editable.value(QLatin1String("config"))
+                                       .toObject()
+                                       .value(QLatin1String("allowed_emails"));
         if (!allowed.toArray().isEmpty())
             out.append({QStringLiteral("/config/allowed_emails"), allowed, QJsonArray()});
     }

@@ -6,9 +6,9 @@
 #include "DatabarService.h"
 #include "HttpJob.h"
 
+#include "TimbalService.h"
 #include <QFutureWatcher>
 #include <QtConcurrent/QtConcurrentRun>
-#include "TimbalService.h"
 
 #include <QJsonArray>
 #include <QTimer>
@@ -444,7 +444,7 @@ ConnectorService* createConnectorService(const ConnectorProfile& profile, HttpCl
 }
 
 QList<ConnectorService::OmissionEffect> ConnectorService::omissionEffects(const Connector&,
-                                                                         const QJsonObject&) const
+                                                                          const QJsonObject&) const
 {
     return {};
 }

@@ -5,11 +5,11 @@
 #include "HttpClient.h"
 #include "ServiceJobs.h"
 
+#include <QFuture>
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QLoggingCategory>
 #include <QObject>
-#include <QFuture>
 #include <QVariant>
 #include <functional>
 #include <memory>
@@ -63,11 +63,12 @@ public:
     // them), for the review. Empty for vendors whose update only touches the fields it is given.
     struct OmissionEffect
     {
-        QString path;        // JSON pointer in the editable document
-        QJsonValue current;  // as stored now (may be a secret: mask before showing)
-        QJsonValue after;    // what the server will store instead
+        QString path;       // JSON pointer in the editable document
+        QJsonValue current; // as stored now (may be a secret: mask before showing)
+        QJsonValue after;   // what the server will store instead
     };
-    virtual QList<OmissionEffect> omissionEffects(const Connector& base, const QJsonObject& body) const;
+    virtual QList<OmissionEffect> omissionEffects(const Connector& base,
+                                                  const QJsonObject& body) const;
     // Fields the server computes itself and that will change on an update, in words.
     virtual QStringList serverComputedNotes() const;
 

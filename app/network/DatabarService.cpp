@@ -164,9 +164,8 @@ void DatabarService::describeHttpError(const OperationContext& context, ApiError
     }
 }
 
-
-QList<ConnectorService::OmissionEffect> DatabarService::omissionEffects(const Connector& base,
-                                                                       const QJsonObject& body) const
+QList<ConnectorService::OmissionEffect>
+DatabarService::omissionEffects(const Connector& base, const QJsonObject& body) const
 {
     // ConnectorCreate defaults: what a full replacement stores for a field it is not given.
     static const QJsonObject defaults{{QStringLiteral("type"), QStringLiteral("enrichment")},

@@ -12,7 +12,8 @@ class DatabarService : public ConnectorService
 {
     Q_OBJECT
 public:
-    QList<OmissionEffect> omissionEffects(const Connector& base, const QJsonObject& body) const override;
+    QList<OmissionEffect> omissionEffects(const Connector& base,
+                                          const QJsonObject& body) const override;
     QStringList serverComputedNotes() const override;
     DatabarService(ConnectorProfile profile, HttpClient* http, QObject* parent = nullptr);
 

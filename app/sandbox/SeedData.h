@@ -41,7 +41,8 @@ inline bool chance(quint32 seed, const char* vendor, int index, int field, int p
 }
 
 template <typename List>
-inline const auto& pickFrom(const List& list, quint32 seed, const char* vendor, int index, int field)
+inline const auto& pickFrom(const List& list, quint32 seed, const char* vendor, int index,
+                            int field)
 {
     return list.at(pick(seed, vendor, index, field, int(list.size())));
 }
@@ -63,22 +64,22 @@ inline QString iso(const QDateTime& t)
 inline const QStringList& words()
 {
     static const QStringList w{
-        QStringLiteral("Acme"),     QStringLiteral("Billing"),  QStringLiteral("CRM"),
-        QStringLiteral("Daily"),    QStringLiteral("Events"),   QStringLiteral("Finance"),
-        QStringLiteral("Growth"),   QStringLiteral("HR"),       QStringLiteral("Inventory"),
-        QStringLiteral("Leads"),    QStringLiteral("Marketing"), QStringLiteral("Nightly"),
-        QStringLiteral("Orders"),   QStringLiteral("Payments"), QStringLiteral("Reports"),
-        QStringLiteral("Sales"),    QStringLiteral("Support"),  QStringLiteral("Telemetry"),
-        QStringLiteral("Users"),    QStringLiteral("Warehouse")};
+        QStringLiteral("Acme"),   QStringLiteral("Billing"),   QStringLiteral("CRM"),
+        QStringLiteral("Daily"),  QStringLiteral("Events"),    QStringLiteral("Finance"),
+        QStringLiteral("Growth"), QStringLiteral("HR"),        QStringLiteral("Inventory"),
+        QStringLiteral("Leads"),  QStringLiteral("Marketing"), QStringLiteral("Nightly"),
+        QStringLiteral("Orders"), QStringLiteral("Payments"),  QStringLiteral("Reports"),
+        QStringLiteral("Sales"),  QStringLiteral("Support"),   QStringLiteral("Telemetry"),
+        QStringLiteral("Users"),  QStringLiteral("Warehouse")};
     return w;
 }
 
 // "Sales Orders 0042"-style display names.
 inline QString displayName(quint32 seed, const char* vendor, int index)
 {
-    return pickFrom(words(), seed, vendor, index, 101) + QLatin1Char(' ')
-           + pickFrom(words(), seed, vendor, index, 102) + QLatin1Char(' ')
-           + QString::number(index).rightJustified(4, QLatin1Char('0'));
+    return pickFrom(words(), seed, vendor, index, 101) + QLatin1Char(' ') +
+           pickFrom(words(), seed, vendor, index, 102) + QLatin1Char(' ') +
+           QString::number(index).rightJustified(4, QLatin1Char('0'));
 }
 
 } // namespace sandbox::seed

@@ -18,13 +18,14 @@
 // published docs (shared/vendor-apis). It must not include or link any client code (app/network).
 namespace sandbox {
 
-// A request as a vendor handler sees it: copied out of the HTTP layer, path below the vendor prefix.
+// A request as a vendor handler sees it: copied out of the HTTP layer, path below the vendor
+// prefix.
 struct SandboxRequest
 {
-    QByteArray method;                      // "GET", "PUT", "POST", ...
-    QStringList segments;                   // percent-decoded path segments below "/<vendor>"
-    QUrlQuery query;                        // query string (decoded with QUrl::FullyDecoded)
-    QHash<QByteArray, QByteArray> headers;  // header names lower-cased
+    QByteArray method;                     // "GET", "PUT", "POST", ...
+    QStringList segments;                  // percent-decoded path segments below "/<vendor>"
+    QUrlQuery query;                       // query string (decoded with QUrl::FullyDecoded)
+    QHash<QByteArray, QByteArray> headers; // header names lower-cased
     QByteArray body;
 
     QByteArray header(const QByteArray& lowerName) const { return headers.value(lowerName); }
@@ -33,8 +34,8 @@ struct SandboxRequest
 struct SandboxReply
 {
     int status = 200;
-    QByteArray body;                               // usually compact JSON
-    QList<QPair<QByteArray, QByteArray>> headers;  // extra headers (Content-Type is added for JSON)
+    QByteArray body;                              // usually compact JSON
+    QList<QPair<QByteArray, QByteArray>> headers; // extra headers (Content-Type is added for JSON)
     QByteArray contentType = "application/json";
     // Whether the handler accepted the request's credentials (shown as "authorized" in
     // /_sandbox/requests). Unset: the HTTP layer decides by comparing the vendor's credential
@@ -48,19 +49,20 @@ struct SandboxReply
 // Options every handler is seeded with (from the command line, re-applied by /_sandbox/reset).
 struct SandboxOptions
 {
-    QByteArray key = "demo-key";                  // the one valid API key, all vendors
-    QByteArray readOnlyKey = "demo-readonly-key"; // authenticates, but may not write (403 on writes)
-    int connectors = 25;                          // connectors per vendor
+    QByteArray key = "demo-key"; // the one valid API key, all vendors
+    QByteArray readOnlyKey =
+        "demo-readonly-key"; // authenticates, but may not write (403 on writes)
+    int connectors = 25;     // connectors per vendor
     quint32 seed = 1;
-    int timbalUpdateDelayMs = 2000;               // 202 -> reported version changes after this; <0 = never
+    int timbalUpdateDelayMs = 2000; // 202 -> reported version changes after this; <0 = never
 };
 
 class VendorHandler
 {
 public:
     virtual ~VendorHandler() = default;
-    virtual QString vendorId() const = 0;                    // path prefix: "timbal", ...
-    virtual void reset(const SandboxOptions& options) = 0;   // (re)seed all state deterministically
+    virtual QString vendorId() const = 0;                  // path prefix: "timbal", ...
+    virtual void reset(const SandboxOptions& options) = 0; // (re)seed all state deterministically
     virtual SandboxReply handle(const SandboxRequest& request) = 0;
     // Every connector as stored (true values, secrets unmasked), deterministic order and bytes.
     virtual QJsonArray state() const = 0;

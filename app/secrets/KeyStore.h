@@ -10,15 +10,16 @@ namespace ca {
 
 struct KeyStoreResult
 {
-    enum class Status {
-        Ok,           // done (for a read: the key is in the callback's SecretBytes)
-        NotFound,     // no key stored for that profile
-        Unavailable,  // no keychain backend, locked collection, access denied: see message + hint
-        Error         // anything else
+    enum class Status
+    {
+        Ok,          // done (for a read: the key is in the callback's SecretBytes)
+        NotFound,    // no key stored for that profile
+        Unavailable, // no keychain backend, locked collection, access denied: see message + hint
+        Error        // anything else
     };
     Status status = Status::Ok;
-    QString message;   // what happened, for a person
-    QString hint;      // what to do about it
+    QString message; // what happened, for a person
+    QString hint;    // what to do about it
 
     bool ok() const { return status == Status::Ok; }
 };

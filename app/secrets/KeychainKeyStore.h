@@ -21,7 +21,7 @@ public:
     void probe(QObject* context, DoneCallback done) override;
 
     QString service() const { return m_service; }
-    QString entryKey(const QString& profile) const;   // "connector-admin/profile/<name>"
+    QString entryKey(const QString& profile) const; // "connector-admin/profile/<name>"
 
 private:
     QString m_service;

@@ -9,7 +9,8 @@ namespace ca {
 KeyStoreResult MemoryKeyStore::unavailableResult() const
 {
     return {KeyStoreResult::Status::Unavailable,
-            QCoreApplication::translate("KeyStore", "the key store is unavailable"), {}};
+            QCoreApplication::translate("KeyStore", "the key store is unavailable"),
+            {}};
 }
 
 void MemoryKeyStore::readKey(const QString& profile, QObject* context, ReadCallback done)
@@ -20,7 +21,8 @@ void MemoryKeyStore::readKey(const QString& profile, QObject* context, ReadCallb
         result = unavailableResult();
     } else if (!m_keys.contains(profile)) {
         result = {KeyStoreResult::Status::NotFound,
-                  QCoreApplication::translate("KeyStore", "no API key stored for profile '%1'").arg(profile),
+                  QCoreApplication::translate("KeyStore", "no API key stored for profile '%1'")
+                      .arg(profile),
                   {}};
     } else {
         key = m_keys.value(profile);

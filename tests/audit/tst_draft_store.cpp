@@ -270,7 +270,8 @@ private slots:
             // Kept secrets are not written either: they come back from the server's copy.
             QVERIFY2(!bytes.contains(keptValue.toUtf8()) || keptValue.startsWith(QLatin1Char('*')),
                      qPrintable(keptValue));
-            QCOMPARE(jsonValueAt(loaded->editedDocument, keptPointer), QJsonValue(DraftStore::kSecretStored));
+            QCOMPARE(jsonValueAt(loaded->editedDocument, keptPointer),
+                     QJsonValue(DraftStore::kSecretStored));
             const ConnectorDraft restored = loaded->withStoredSecretsFrom(d.baseDocument);
             QCOMPARE(jsonValueAt(restored.editedDocument, keptPointer), QJsonValue(keptValue));
             QCOMPARE(restored.baseDocument, d.baseDocument);

@@ -37,11 +37,13 @@ bool SandboxProcess::start(int timeoutMs)
                 break;
         }
     }
-    static const QRegularExpression re(QStringLiteral("^listening on (http://127\\.0\\.0\\.1:\\d+)$"));
+    static const QRegularExpression re(
+        QStringLiteral("^listening on (http://127\\.0\\.0\\.1:\\d+)$"));
     const auto m = re.match(QString::fromUtf8(line));
     if (!m.hasMatch()) {
-        m_error = QStringLiteral("unexpected first line from sandbox: '%1' stderr: %2")
-                      .arg(QString::fromUtf8(line), QString::fromUtf8(m_process.readAllStandardError()));
+        m_error =
+            QStringLiteral("unexpected first line from sandbox: '%1' stderr: %2")
+                .arg(QString::fromUtf8(line), QString::fromUtf8(m_process.readAllStandardError()));
         stop();
         return false;
     }

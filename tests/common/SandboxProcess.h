@@ -14,14 +14,14 @@ public:
     SandboxProcess(const SandboxProcess&) = delete;
     SandboxProcess& operator=(const SandboxProcess&) = delete;
 
-    bool start(int timeoutMs = 10000);   // false (with errorString()) if it did not come up
+    bool start(int timeoutMs = 10000); // false (with errorString()) if it did not come up
     void stop();
     QString errorString() const { return m_error; }
     bool isRunning() const;
 
-    QUrl baseUrl() const { return m_base; }                  // http://127.0.0.1:PORT
-    QUrl vendorUrl(const QString& vendor) const;             // http://127.0.0.1:PORT/<vendor>
-    QUrl url(const QString& pathAndQuery) const;  // base + "/_sandbox/state" or "/x/y?z=1"
+    QUrl baseUrl() const { return m_base; }      // http://127.0.0.1:PORT
+    QUrl vendorUrl(const QString& vendor) const; // http://127.0.0.1:PORT/<vendor>
+    QUrl url(const QString& pathAndQuery) const; // base + "/_sandbox/state" or "/x/y?z=1"
     QByteArray standardError() const;
 
 private:

@@ -28,7 +28,8 @@ TestResponse request(const QByteArray& method, const QUrl& url, const Headers& h
                      const QByteArray& body, int timeoutMs)
 {
     QNetworkRequest req(url);
-    req.setAttribute(QNetworkRequest::RedirectPolicyAttribute, QNetworkRequest::ManualRedirectPolicy);
+    req.setAttribute(QNetworkRequest::RedirectPolicyAttribute,
+                     QNetworkRequest::ManualRedirectPolicy);
     for (const auto& [k, v] : headers)
         req.setRawHeader(k, v);
     if (!body.isEmpty() && !req.hasRawHeader("Content-Type"))

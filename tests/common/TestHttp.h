@@ -13,15 +13,15 @@
 // sandbox against the vendor docs, not against our own client code.
 struct TestResponse
 {
-    int status = 0;                                   // 0 when no HTTP answer arrived
+    int status = 0; // 0 when no HTTP answer arrived
     QNetworkReply::NetworkError error = QNetworkReply::NoError;
     QString errorString;
     QByteArray body;
-    QList<QPair<QByteArray, QByteArray>> headers;     // raw response headers
+    QList<QPair<QByteArray, QByteArray>> headers; // raw response headers
     qint64 elapsedMs = 0;
-    bool finished = false;                            // false: timed out waiting
+    bool finished = false; // false: timed out waiting
 
-    QByteArray header(const QByteArray& name) const;  // case-insensitive
+    QByteArray header(const QByteArray& name) const; // case-insensitive
     QJsonDocument json() const { return QJsonDocument::fromJson(body); }
     QJsonObject object() const { return json().object(); }
     QJsonArray array() const { return json().array(); }

@@ -10,7 +10,8 @@ class TestConnectorList : public QObject
 {
     Q_OBJECT
 
-    static Connector make(Vendor v, const QString& id, const QString& name, const QString& type = {})
+    static Connector make(Vendor v, const QString& id, const QString& name,
+                          const QString& type = {})
     {
         Connector c;
         c.vendor = v;
@@ -24,12 +25,14 @@ private slots:
     void upsertReplacesInPlaceAndAppendsNew()
     {
         ConnectorTableModel model;
-        model.upsert(QStringLiteral("p"), {make(Vendor::Databar, QStringLiteral("1"), QStringLiteral("One")),
-                                           make(Vendor::Databar, QStringLiteral("2"), QStringLiteral("Two"))});
+        model.upsert(QStringLiteral("p"),
+                     {make(Vendor::Databar, QStringLiteral("1"), QStringLiteral("One")),
+                      make(Vendor::Databar, QStringLiteral("2"), QStringLiteral("Two"))});
         QSignalSpy inserted(&model, &QAbstractItemModel::rowsInserted);
         QSignalSpy changed(&model, &QAbstractItemModel::dataChanged);
-        model.upsert(QStringLiteral("p"), {make(Vendor::Databar, QStringLiteral("2"), QStringLiteral("Two v2")),
-                                           make(Vendor::Databar, QStringLiteral("3"), QStringLiteral("Three"))});
+        model.upsert(QStringLiteral("p"),
+                     {make(Vendor::Databar, QStringLiteral("2"), QStringLiteral("Two v2")),
+                      make(Vendor::Databar, QStringLiteral("3"), QStringLiteral("Three"))});
         QCOMPARE(model.rowCount(), 3);
         QCOMPARE(inserted.count(), 1);
         QCOMPARE(changed.count(), 1);
@@ -40,8 +43,10 @@ private slots:
     void sameIdInTwoProfilesAreTwoRows()
     {
         ConnectorTableModel model;
-        model.upsert(QStringLiteral("a"), {make(Vendor::Databar, QStringLiteral("1"), QStringLiteral("x"))});
-        model.upsert(QStringLiteral("b"), {make(Vendor::Databar, QStringLiteral("1"), QStringLiteral("x"))});
+        model.upsert(QStringLiteral("a"),
+                     {make(Vendor::Databar, QStringLiteral("1"), QStringLiteral("x"))});
+        model.upsert(QStringLiteral("b"),
+                     {make(Vendor::Databar, QStringLiteral("1"), QStringLiteral("x"))});
         QCOMPARE(model.rowCount(), 2);
     }
 
@@ -53,7 +58,8 @@ private slots:
             page.append(make(Vendor::Databar, QString::number(i), QStringLiteral("c%1").arg(i)));
         model.upsert(QStringLiteral("a"), page);
         model.upsert(QStringLiteral("b"), page);
-        model.removeMissing(QStringLiteral("a"), {QStringLiteral("0"), QStringLiteral("5"), QStringLiteral("9")});
+        model.removeMissing(QStringLiteral("a"),
+                            {QStringLiteral("0"), QStringLiteral("5"), QStringLiteral("9")});
         QCOMPARE(model.rowCount(), 13);
         QCOMPARE(model.rowOf(QStringLiteral("a"), QStringLiteral("5")) >= 0, true);
         QCOMPARE(model.rowOf(QStringLiteral("a"), QStringLiteral("4")), -1);
@@ -70,15 +76,33 @@ private slots:
         QTest::addColumn<QString>("vendor");
         QTest::addColumn<QString>("profile");
         QTest::addColumn<QStringList>("expectedIds");
-        QTest::newRow("all") << "" << "" << "" << QStringList{"1001", "con_1", "7", "x-1"};
-        QTest::newRow("name, any case") << "sales" << "" << "" << QStringList{"1001", "con_1"};
-        QTest::newRow("two words") << "sales timbal" << "" << "" << QStringList{"con_1"};
-        QTest::newRow("id") << "1001" << "" << "" << QStringList{"1001"};
-        QTest::newRow("type") << "postgres" << "" << "" << QStringList{"7"};
-        QTest::newRow("vendor display name") << "ai squared" << "" << "" << QStringList{"7"};
-        QTest::newRow("vendor filter") << "" << "databar" << "" << QStringList{"1001"};
-        QTest::newRow("profile filter") << "" << "" << "prod" << QStringList{"1001", "7"};
-        QTest::newRow("nothing") << "zzz" << "" << "" << QStringList{};
+        QTest::newRow("all") << ""
+                             << ""
+                             << "" << QStringList{"1001", "con_1", "7", "x-1"};
+        QTest::newRow("name, any case") << "sales"
+                                        << ""
+                                        << "" << QStringList{"1001", "con_1"};
+        QTest::newRow("two words") << "sales timbal"
+                                   << ""
+                                   << "" << QStringList{"con_1"};
+        QTest::newRow("id") << "1001"
+                            << ""
+                            << "" << QStringList{"1001"};
+        QTest::newRow("type") << "postgres"
+                              << ""
+                              << "" << QStringList{"7"};
+        QTest::newRow("vendor display name") << "ai squared"
+                                             << ""
+                                             << "" << QStringList{"7"};
+        QTest::newRow("vendor filter") << ""
+                                       << "databar"
+                                       << "" << QStringList{"1001"};
+        QTest::newRow("profile filter") << ""
+                                        << ""
+                                        << "prod" << QStringList{"1001", "7"};
+        QTest::newRow("nothing") << "zzz"
+                                 << ""
+                                 << "" << QStringList{};
     }
     void filterMatchesEveryWordAcrossFields()
     {
@@ -87,10 +111,15 @@ private slots:
         QFETCH(QString, profile);
         QFETCH(QStringList, expectedIds);
         ConnectorTableModel model;
-        model.upsert(QStringLiteral("prod"), {make(Vendor::Databar, QStringLiteral("1001"), QStringLiteral("Sales Leads"), QStringLiteral("enrichment")),
-                                              make(Vendor::AiSquared, QStringLiteral("7"), QStringLiteral("Warehouse"), QStringLiteral("Postgresql"))});
-        model.upsert(QStringLiteral("dev"), {make(Vendor::Timbal, QStringLiteral("con_1"), QStringLiteral("Sales Agent")),
-                                             make(Vendor::Bigdata, QStringLiteral("x-1"), QStringLiteral("Inbox"), QStringLiteral("email"))});
+        model.upsert(QStringLiteral("prod"),
+                     {make(Vendor::Databar, QStringLiteral("1001"), QStringLiteral("Sales Leads"),
+                           QStringLiteral("enrichment")),
+                      make(Vendor::AiSquared, QStringLiteral("7"), QStringLiteral("Warehouse"),
+                           QStringLiteral("Postgresql"))});
+        model.upsert(QStringLiteral("dev"),
+                     {make(Vendor::Timbal, QStringLiteral("con_1"), QStringLiteral("Sales Agent")),
+                      make(Vendor::Bigdata, QStringLiteral("x-1"), QStringLiteral("Inbox"),
+                           QStringLiteral("email"))});
         ConnectorFilterModel filter;
         filter.setSourceModel(&model);
         filter.setFilterText(text);
@@ -107,25 +136,31 @@ private slots:
     void numericIdsSortAsNumbers()
     {
         ConnectorTableModel model;
-        model.upsert(QStringLiteral("p"), {make(Vendor::Databar, QStringLiteral("1010"), QStringLiteral("a")),
-                                           make(Vendor::Databar, QStringLiteral("999"), QStringLiteral("b")),
-                                           make(Vendor::Databar, QStringLiteral("1002"), QStringLiteral("c"))});
+        model.upsert(QStringLiteral("p"),
+                     {make(Vendor::Databar, QStringLiteral("1010"), QStringLiteral("a")),
+                      make(Vendor::Databar, QStringLiteral("999"), QStringLiteral("b")),
+                      make(Vendor::Databar, QStringLiteral("1002"), QStringLiteral("c"))});
         ConnectorFilterModel filter;
         filter.setSourceModel(&model);
         filter.sort(ConnectorTableModel::IdColumn, Qt::AscendingOrder);
-        QCOMPARE(filter.index(0, ConnectorTableModel::IdColumn).data().toString(), QStringLiteral("999"));
-        QCOMPARE(filter.index(2, ConnectorTableModel::IdColumn).data().toString(), QStringLiteral("1010"));
+        QCOMPARE(filter.index(0, ConnectorTableModel::IdColumn).data().toString(),
+                 QStringLiteral("999"));
+        QCOMPARE(filter.index(2, ConnectorTableModel::IdColumn).data().toString(),
+                 QStringLiteral("1010"));
     }
 
     void modifiedRowsAreMarked()
     {
         ConnectorTableModel model;
-        model.upsert(QStringLiteral("p"), {make(Vendor::Databar, QStringLiteral("1"), QStringLiteral("One"))});
+        model.upsert(QStringLiteral("p"),
+                     {make(Vendor::Databar, QStringLiteral("1"), QStringLiteral("One"))});
         model.setModified(QStringLiteral("p"), QStringLiteral("1"), true);
-        QCOMPARE(model.index(0, ConnectorTableModel::NameColumn).data().toString(), QStringLiteral("• One"));
+        QCOMPARE(model.index(0, ConnectorTableModel::NameColumn).data().toString(),
+                 QStringLiteral("• One"));
         QVERIFY(model.index(0, 0).data(ConnectorTableModel::ModifiedRole).toBool());
         model.setModified(QStringLiteral("p"), QStringLiteral("1"), false);
-        QCOMPARE(model.index(0, ConnectorTableModel::NameColumn).data().toString(), QStringLiteral("One"));
+        QCOMPARE(model.index(0, ConnectorTableModel::NameColumn).data().toString(),
+                 QStringLiteral("One"));
     }
 
     void timbalStatusSaysVersionAndOnline()
@@ -136,7 +171,8 @@ private slots:
         QCOMPARE(ConnectorTableModel::statusText(c), QStringLiteral("0.1.2 · offline"));
         c.pendingVersion = QStringLiteral("0.1.4");
         c.online = true;
-        QCOMPARE(ConnectorTableModel::statusText(c), QStringLiteral("0.1.2 → 0.1.4 pending · online"));
+        QCOMPARE(ConnectorTableModel::statusText(c),
+                 QStringLiteral("0.1.2 → 0.1.4 pending · online"));
     }
 };
 

@@ -37,13 +37,17 @@ class TestEditAndApply : public QObject
 
     QJsonArray requestsSince(qint64 seq)
     {
-        return TestHttp::getJson(m_sandbox.url(QStringLiteral("/_sandbox/requests?since=%1").arg(seq)))
-            .value(QStringLiteral("requests")).toArray();
+        return TestHttp::getJson(
+                   m_sandbox.url(QStringLiteral("/_sandbox/requests?since=%1").arg(seq)))
+            .value(QStringLiteral("requests"))
+            .toArray();
     }
     qint64 lastSeq()
     {
         const QJsonArray all = requestsSince(0);
-        return all.isEmpty() ? 0 : qint64(all.last().toObject().value(QStringLiteral("seq")).toDouble());
+        return all.isEmpty()
+                   ? 0
+                   : qint64(all.last().toObject().value(QStringLiteral("seq")).toDouble());
     }
     QJsonArray writesSince(qint64 seq)
     {
@@ -57,8 +61,10 @@ class TestEditAndApply : public QObject
     }
     QJsonObject stateOf(const QString& vendor, const QString& idField, const QString& id)
     {
-        const QJsonArray list = TestHttp::getJson(m_sandbox.url(QStringLiteral("/_sandbox/state?vendor=") + vendor))
-                                    .value(vendor).toArray();
+        const QJsonArray list =
+            TestHttp::getJson(m_sandbox.url(QStringLiteral("/_sandbox/state?vendor=") + vendor))
+                .value(vendor)
+                .toArray();
         for (const QJsonValue& v : list) {
             const QJsonValue idValue = v.toObject().value(idField);
             if (idValue.toVariant().toString() == id)
@@ -93,13 +99,15 @@ class TestEditAndApply : public QObject
         return {};
     }
 
-    template <typename T>
-    T* inForm(const char* name)
+    template <typename T> T* inForm(const char* name)
     {
         auto* form = m_window->findChild<ConnectorForm*>(QStringLiteral("connectorForm"));
         return form ? form->findChild<T*>(QLatin1String(name)) : nullptr;
     }
-    QPushButton* reviewButton() { return m_window->findChild<QPushButton*>(QStringLiteral("reviewButton")); }
+    QPushButton* reviewButton()
+    {
+        return m_window->findChild<QPushButton*>(QStringLiteral("reviewButton"));
+    }
 
     static void retype(QLineEdit* edit, const QString& text)
     {
@@ -112,7 +120,10 @@ class TestEditAndApply : public QObject
     {
         QTest::mouseClick(reviewButton(), Qt::LeftButton);
         ReviewChangesDialog* dialog = nullptr;
-        [&] { QTRY_VERIFY((dialog = m_window->findChild<ReviewChangesDialog*>()) && dialog->isVisible()); }();
+        [&] {
+            QTRY_VERIFY((dialog = m_window->findChild<ReviewChangesDialog*>()) &&
+                        dialog->isVisible());
+        }();
         return dialog;
     }
     static QPushButton* button(QWidget* dialog, const char* name)
@@ -167,7 +178,8 @@ private slots:
         retype(inForm<QLineEdit>("nameEdit"), QStringLiteral("Renamed by test"));
         QTRY_VERIFY(reviewButton()->isEnabled());
         QVERIFY(m_window->isWindowModified());
-        QVERIFY(m_window->connectorModel()->isModified(m_window->connectorModel()->rowOf(c.profileName, c.id)));
+        QVERIFY(m_window->connectorModel()->isModified(
+            m_window->connectorModel()->rowOf(c.profileName, c.id)));
 
         const qint64 mark = lastSeq();
         ReviewChangesDialog* review = openReview();
@@ -176,21 +188,25 @@ private slots:
         const auto* tree = review->findChild<QTreeWidget*>(QStringLiteral("changeTree"));
         QVERIFY(!tree->findItems(QStringLiteral("/name"), Qt::MatchContains, 1).isEmpty());
         const QJsonObject reviewed = review->bodyToSend();
-        QCOMPARE(writesSince(mark).size(), 0);   // reviewing sends nothing
+        QCOMPARE(writesSince(mark).size(), 0); // reviewing sends nothing
 
         QTest::mouseClick(button(review, "applyButton"), Qt::LeftButton);
         QTRY_VERIFY_WITH_TIMEOUT(review->lastOutcome().has_value(), 10000);
         QCOMPARE(int(review->lastOutcome()->kind), int(ApplyOperation::Outcome::Kind::Applied));
         const QJsonArray writes = writesSince(mark);
         QCOMPARE(writes.size(), 1);
-        QCOMPARE(writes.first().toObject().value(QStringLiteral("method")).toString(), QStringLiteral("PUT"));
+        QCOMPARE(writes.first().toObject().value(QStringLiteral("method")).toString(),
+                 QStringLiteral("PUT"));
         QCOMPARE(writes.first().toObject().value(QStringLiteral("json")).toObject(), reviewed);
-        QCOMPARE(stateOf(QStringLiteral("databar"), QStringLiteral("id"), c.id).value(QStringLiteral("name")).toString(),
+        QCOMPARE(stateOf(QStringLiteral("databar"), QStringLiteral("id"), c.id)
+                     .value(QStringLiteral("name"))
+                     .toString(),
                  QStringLiteral("Renamed by test"));
         QTest::mouseClick(button(review, "closeButton"), Qt::LeftButton);
         QTRY_VERIFY(!m_window->isWindowModified());
         const int row = m_window->connectorModel()->rowOf(c.profileName, c.id);
-        QCOMPARE(m_window->connectorModel()->connector(row).displayName, QStringLiteral("Renamed by test"));
+        QCOMPARE(m_window->connectorModel()->connector(row).displayName,
+                 QStringLiteral("Renamed by test"));
         QVERIFY(!m_window->connectorModel()->isModified(row));
     }
 
@@ -203,10 +219,11 @@ private slots:
         const qint64 mark = lastSeq();
         ReviewChangesDialog* review = openReview();
         QTest::mouseClick(button(review, "cancelButton"), Qt::LeftButton);
-        QTRY_VERIFY(!m_window->findChild<ReviewChangesDialog*>() || !m_window->findChild<ReviewChangesDialog*>()->isVisible());
+        QTRY_VERIFY(!m_window->findChild<ReviewChangesDialog*>() ||
+                    !m_window->findChild<ReviewChangesDialog*>()->isVisible());
         QTest::qWait(200);
         QCOMPARE(requestsSince(mark).size(), 0);
-        QVERIFY(m_window->isWindowModified());   // the edit is still there
+        QVERIFY(m_window->isWindowModified()); // the edit is still there
     }
 
     void invalidInputIsFlaggedAndBlocksReviewUntilFixed()
@@ -218,7 +235,8 @@ private slots:
         QTest::keyClick(url, Qt::Key_Backspace);
         QTRY_VERIFY(url->property("problem").toBool());
         QVERIFY(!reviewButton()->isEnabled());
-        QVERIFY2(reviewButton()->toolTip().contains(QStringLiteral("Fix these first")), qPrintable(reviewButton()->toolTip()));
+        QVERIFY2(reviewButton()->toolTip().contains(QStringLiteral("Fix these first")),
+                 qPrintable(reviewButton()->toolTip()));
         QTest::keyClicks(url, QStringLiteral("https://api.example.com/v2/score"));
         QTRY_VERIFY(!url->property("problem").toBool());
         QVERIFY(reviewButton()->isEnabled());
@@ -258,44 +276,57 @@ private slots:
 
     void aConnectorChangedOnTheServerIsNotOverwritten()
     {
-        const Connector c = select(Vendor::Bigdata, [](const Connector& k) { return k.type == QLatin1String("email"); });
+        const Connector c = select(
+            Vendor::Bigdata, [](const Connector& k) { return k.type == QLatin1String("email"); });
         QTRY_VERIFY(inForm<QLineEdit>("labelEdit"));
         retype(inForm<QLineEdit>("labelEdit"), QStringLiteral("My label"));
         QTRY_VERIFY(reviewButton()->isEnabled());
         ReviewChangesDialog* review = openReview();
 
         // Someone else changes the description meanwhile (a full PUT, as the vendor requires).
-        QJsonObject other = stateOf(QStringLiteral("bigdata"), QStringLiteral("connector_id"), c.id);
+        QJsonObject other =
+            stateOf(QStringLiteral("bigdata"), QStringLiteral("connector_id"), c.id);
         QJsonObject config = other.value(QStringLiteral("config")).toObject();
-        const QJsonObject body{{QStringLiteral("label"), other.value(QStringLiteral("label"))},
-                               {QStringLiteral("description"), QStringLiteral("changed elsewhere")},
-                               {QStringLiteral("share_with_org"), other.value(QStringLiteral("share_with_org"))},
-                               {QStringLiteral("config"), QJsonObject{{QStringLiteral("email_hash"), config.value(QStringLiteral("email_hash"))},
-                                                                     {QStringLiteral("allowed_emails"), config.value(QStringLiteral("allowed_emails"))}}}};
-        const TestResponse put = TestHttp::sendJson("PUT", m_sandbox.url(QStringLiteral("/bigdata/contents/v1/connectors/") + c.id),
-                                                    {{"X-API-KEY", "demo-key"}}, body);
+        const QJsonObject body{
+            {QStringLiteral("label"), other.value(QStringLiteral("label"))},
+            {QStringLiteral("description"), QStringLiteral("changed elsewhere")},
+            {QStringLiteral("share_with_org"), other.value(QStringLiteral("share_with_org"))},
+            {QStringLiteral("config"),
+             QJsonObject{{QStringLiteral("email_hash"), config.value(QStringLiteral("email_hash"))},
+                         {QStringLiteral("allowed_emails"),
+                          config.value(QStringLiteral("allowed_emails"))}}}};
+        const TestResponse put = TestHttp::sendJson(
+            "PUT", m_sandbox.url(QStringLiteral("/bigdata/contents/v1/connectors/") + c.id),
+            {{"X-API-KEY", "demo-key"}}, body);
         QCOMPARE(put.status, 200);
         const qint64 mark = lastSeq();
 
         QTest::mouseClick(button(review, "applyButton"), Qt::LeftButton);
         QTRY_VERIFY_WITH_TIMEOUT(review->lastOutcome().has_value(), 10000);
         QCOMPARE(int(review->lastOutcome()->kind), int(ApplyOperation::Outcome::Kind::Conflict));
-        QCOMPARE(writesSince(mark).size(), 0);   // no PUT left the app
-        QCOMPARE(review->findChild<QStackedWidget*>(QStringLiteral("pages"))->currentWidget()->objectName(),
+        QCOMPARE(writesSince(mark).size(), 0); // no PUT left the app
+        QCOMPARE(review->findChild<QStackedWidget*>(QStringLiteral("pages"))
+                     ->currentWidget()
+                     ->objectName(),
                  QStringLiteral("conflictPage"));
 
         // The server's change merges into mine; reviewing again and applying keeps both.
         QTest::mouseClick(button(review, "reviewAgainButton"), Qt::LeftButton);
         ReviewChangesDialog* second = nullptr;
-        QTRY_VERIFY((second = m_window->findChild<ReviewChangesDialog*>()) && second != review && second->isVisible());
-        QCOMPARE(second->bodyToSend().value(QStringLiteral("description")).toString(), QStringLiteral("changed elsewhere"));
-        QCOMPARE(second->bodyToSend().value(QStringLiteral("label")).toString(), QStringLiteral("My label"));
+        QTRY_VERIFY((second = m_window->findChild<ReviewChangesDialog*>()) && second != review &&
+                    second->isVisible());
+        QCOMPARE(second->bodyToSend().value(QStringLiteral("description")).toString(),
+                 QStringLiteral("changed elsewhere"));
+        QCOMPARE(second->bodyToSend().value(QStringLiteral("label")).toString(),
+                 QStringLiteral("My label"));
         QTest::mouseClick(button(second, "applyButton"), Qt::LeftButton);
         QTRY_VERIFY_WITH_TIMEOUT(second->lastOutcome().has_value(), 10000);
         QCOMPARE(int(second->lastOutcome()->kind), int(ApplyOperation::Outcome::Kind::Applied));
-        const QJsonObject stored = stateOf(QStringLiteral("bigdata"), QStringLiteral("connector_id"), c.id);
+        const QJsonObject stored =
+            stateOf(QStringLiteral("bigdata"), QStringLiteral("connector_id"), c.id);
         QCOMPARE(stored.value(QStringLiteral("label")).toString(), QStringLiteral("My label"));
-        QCOMPARE(stored.value(QStringLiteral("description")).toString(), QStringLiteral("changed elsewhere"));
+        QCOMPARE(stored.value(QStringLiteral("description")).toString(),
+                 QStringLiteral("changed elsewhere"));
         QTest::mouseClick(button(second, "closeButton"), Qt::LeftButton);
     }
 
@@ -317,7 +348,8 @@ private slots:
         QCOMPARE(int(review->lastOutcome()->kind), int(ApplyOperation::Outcome::Kind::Applied));
         auto* list = review->findChild<QListWidget*>(QStringLiteral("differencesList"));
         QCOMPARE(list->count(), 1);
-        QCOMPARE(list->item(0)->text(), QStringLiteral("the server changed rate_limit from 60 to 10 — plan limit"));
+        QCOMPARE(list->item(0)->text(),
+                 QStringLiteral("the server changed rate_limit from 60 to 10 — plan limit"));
         QTest::mouseClick(button(review, "closeButton"), Qt::LeftButton);
     }
 
@@ -327,18 +359,23 @@ private slots:
         QTRY_VERIFY(inForm<QLineEdit>("nameEdit"));
         retype(inForm<QLineEdit>("nameEdit"), QStringLiteral("Kept after failure"));
         QTRY_VERIFY(reviewButton()->isEnabled());
-        QVERIFY(TestHttp::postJson(m_sandbox.url(QStringLiteral("/_sandbox/faults")),
-                                   {{QStringLiteral("faults"), QJsonArray{QJsonObject{{QStringLiteral("spec"), QStringLiteral("databar:status=500")},
-                                                                                      {QStringLiteral("method"), QStringLiteral("PUT")}}}}}));
+        QVERIFY(TestHttp::postJson(
+            m_sandbox.url(QStringLiteral("/_sandbox/faults")),
+            {{QStringLiteral("faults"),
+              QJsonArray{QJsonObject{{QStringLiteral("spec"), QStringLiteral("databar:status=500")},
+                                     {QStringLiteral("method"), QStringLiteral("PUT")}}}}}));
         ReviewChangesDialog* review = openReview();
         QTest::mouseClick(button(review, "applyButton"), Qt::LeftButton);
         QTRY_VERIFY_WITH_TIMEOUT(review->lastOutcome().has_value(), 20000);
         QCOMPARE(int(review->lastOutcome()->kind), int(ApplyOperation::Outcome::Kind::Failed));
-        QVERIFY(review->findChild<QLabel*>(QStringLiteral("resultLabel"))->text().contains(QStringLiteral("Your edit is kept")));
+        QVERIFY(review->findChild<QLabel*>(QStringLiteral("resultLabel"))
+                    ->text()
+                    .contains(QStringLiteral("Your edit is kept")));
         QTest::mouseClick(button(review, "closeButton"), Qt::LeftButton);
         QVERIFY(m_window->isWindowModified());
         QCOMPARE(inForm<QLineEdit>("nameEdit")->text(), QStringLiteral("Kept after failure"));
-        QVERIFY(TestHttp::postJson(m_sandbox.url(QStringLiteral("/_sandbox/faults")), {{QStringLiteral("faults"), QJsonArray()}}));
+        QVERIFY(TestHttp::postJson(m_sandbox.url(QStringLiteral("/_sandbox/faults")),
+                                   {{QStringLiteral("faults"), QJsonArray()}}));
     }
 
     void leavingAnEditAsksFirst()
@@ -349,19 +386,24 @@ private slots:
         QTRY_VERIFY(m_window->isWindowModified());
         select(Vendor::Bigdata);
         QMessageBox* box = nullptr;
-        QTRY_VERIFY((box = m_window->findChild<QMessageBox*>(QStringLiteral("unsavedBox"))) && box->isVisible());
+        QTRY_VERIFY((box = m_window->findChild<QMessageBox*>(QStringLiteral("unsavedBox"))) &&
+                    box->isVisible());
         box->button(QMessageBox::Cancel)->click();
-        QTRY_VERIFY(!box->isVisible() || !m_window->findChild<QMessageBox*>(QStringLiteral("unsavedBox")));
+        QTRY_VERIFY(!box->isVisible() ||
+                    !m_window->findChild<QMessageBox*>(QStringLiteral("unsavedBox")));
         auto* form = m_window->findChild<ConnectorForm*>(QStringLiteral("connectorForm"));
         QCOMPARE(form->connector().id, first.id);
         QCOMPARE(inForm<QLineEdit>("nameEdit")->text(), QStringLiteral("Unsaved"));
 
         select(Vendor::Bigdata);
-        QTRY_VERIFY((box = m_window->findChild<QMessageBox*>(QStringLiteral("unsavedBox"))) && box->isVisible());
+        QTRY_VERIFY((box = m_window->findChild<QMessageBox*>(QStringLiteral("unsavedBox"))) &&
+                    box->isVisible());
         box->button(QMessageBox::Discard)->click();
-        QTRY_COMPARE(m_window->findChild<ConnectorForm*>(QStringLiteral("connectorForm"))->vendor(), Vendor::Bigdata);
+        QTRY_COMPARE(m_window->findChild<ConnectorForm*>(QStringLiteral("connectorForm"))->vendor(),
+                     Vendor::Bigdata);
         QVERIFY(!m_window->isWindowModified());
-        QVERIFY(!m_window->connectorModel()->isModified(m_window->connectorModel()->rowOf(first.profileName, first.id)));
+        QVERIFY(!m_window->connectorModel()->isModified(
+            m_window->connectorModel()->rowOf(first.profileName, first.id)));
     }
 };
 

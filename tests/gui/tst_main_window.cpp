@@ -12,8 +12,8 @@
 #include <QListWidget>
 #include <QPlainTextEdit>
 #include <QPushButton>
-#include <QTableWidget>
 #include <QTableView>
+#include <QTableWidget>
 #include <QTemporaryDir>
 #include <QtTest>
 
@@ -51,7 +51,8 @@ class TestMainWindow : public QObject
         if (statuses.isEmpty())
             return false;
         for (const auto& s : statuses) {
-            if (s.state == ConnectorCatalog::LoadState::Loading || s.state == ConnectorCatalog::LoadState::Idle)
+            if (s.state == ConnectorCatalog::LoadState::Loading ||
+                s.state == ConnectorCatalog::LoadState::Idle)
                 return false;
         }
         return true;
@@ -101,19 +102,22 @@ private slots:
         filter->clear();
         QTest::keyClicks(filter, QStringLiteral("con_000007"));
         QCOMPARE(view->model()->rowCount(), 1);
-        QCOMPARE(view->model()->index(0, ConnectorTableModel::VendorColumn).data().toString(), QStringLiteral("Timbal"));
+        QCOMPARE(view->model()->index(0, ConnectorTableModel::VendorColumn).data().toString(),
+                 QStringLiteral("Timbal"));
         filter->clear();
 
         auto* vendor = w.findChild<QComboBox*>(QStringLiteral("vendorFilter"));
         vendor->setCurrentIndex(vendor->findData(QStringLiteral("bigdata")));
         QCOMPARE(view->model()->rowCount(), 30);
         for (int r = 0; r < view->model()->rowCount(); ++r)
-            QCOMPARE(view->model()->index(r, 0).data(ConnectorTableModel::VendorIdRole).toString(), QStringLiteral("bigdata"));
+            QCOMPARE(view->model()->index(r, 0).data(ConnectorTableModel::VendorIdRole).toString(),
+                     QStringLiteral("bigdata"));
         vendor->setCurrentIndex(0);
         auto* profile = w.findChild<QComboBox*>(QStringLiteral("profileFilter"));
         profile->setCurrentIndex(profile->findData(QStringLiteral("sb-b3os")));
         QCOMPARE(view->model()->rowCount(), 30);
-        QCOMPARE(w.findChild<QLabel*>(QStringLiteral("countLabel"))->text(), QStringLiteral("30 of 150 connector(s)"));
+        QCOMPARE(w.findChild<QLabel*>(QStringLiteral("countLabel"))->text(),
+                 QStringLiteral("30 of 150 connector(s)"));
     }
 
     void aFailingProfileShowsInlineErrorAndRetryRecovers()
@@ -123,15 +127,18 @@ private slots:
         MainWindow w(*m_profiles, *m_keys);
         w.show();
         QTRY_VERIFY_WITH_TIMEOUT(allSettled(w), 20000);
-        QCOMPARE(int(w.catalog()->status(QStringLiteral("sb-databar")).state), int(ConnectorCatalog::LoadState::Loaded));
-        QCOMPARE(int(w.catalog()->status(QStringLiteral("sb-bigdata")).state), int(ConnectorCatalog::LoadState::Failed));
+        QCOMPARE(int(w.catalog()->status(QStringLiteral("sb-databar")).state),
+                 int(ConnectorCatalog::LoadState::Loaded));
+        QCOMPARE(int(w.catalog()->status(QStringLiteral("sb-bigdata")).state),
+                 int(ConnectorCatalog::LoadState::Failed));
         QWidget* row = w.findChild<QWidget*>(QStringLiteral("profileStatus-sb-bigdata"));
         QVERIFY(row);
         auto* text = row->findChild<QLabel*>(QStringLiteral("statusText"));
-        QVERIFY2(text->text().contains(QStringLiteral("API key rejected")), qPrintable(text->text()));
+        QVERIFY2(text->text().contains(QStringLiteral("API key rejected")),
+                 qPrintable(text->text()));
         auto* retry = row->findChild<QPushButton*>(QStringLiteral("retryButton"));
         QVERIFY(retry->isVisibleTo(&w));
-        QCOMPARE(w.connectorModel()->rowCount(), 30);   // the good profile is unaffected
+        QCOMPARE(w.connectorModel()->rowCount(), 30); // the good profile is unaffected
 
         m_backing->store(QStringLiteral("sb-bigdata"), SecretBytes("demo-key"));
         QTest::mouseClick(retry, Qt::LeftButton);
@@ -157,7 +164,8 @@ private slots:
         }
         QVERIFY2(row >= 0, "the seed has Databar connectors with headers");
         const Connector c = w.connectorModel()->connector(row);
-        const QModelIndex proxyIndex = w.filterModel()->mapFromSource(w.connectorModel()->index(row, 0));
+        const QModelIndex proxyIndex =
+            w.filterModel()->mapFromSource(w.connectorModel()->index(row, 0));
         view->setCurrentIndex(proxyIndex);
         QWidget* pane = w.findChild<QWidget*>(QStringLiteral("detailPane"));
         QTRY_VERIFY(w.findChild<QWidget*>(QStringLiteral("connectorForm")));
@@ -202,13 +210,16 @@ private slots:
         list->setCurrentItem(list->findItems(QStringLiteral("sb-b3os"), Qt::MatchExactly).first());
         QTRY_VERIFY(test->isEnabled());
         QTest::mouseClick(test, Qt::LeftButton);
-        QTRY_COMPARE_WITH_TIMEOUT(result->text(), QStringLiteral("Connected: 30 connector(s) listed."), 10000);
+        QTRY_COMPARE_WITH_TIMEOUT(result->text(),
+                                  QStringLiteral("Connected: 30 connector(s) listed."), 10000);
 
-        list->setCurrentItem(list->findItems(QStringLiteral("sb-databar"), Qt::MatchExactly).first());
+        list->setCurrentItem(
+            list->findItems(QStringLiteral("sb-databar"), Qt::MatchExactly).first());
         QTRY_VERIFY(test->isEnabled());
         QTest::mouseClick(test, Qt::LeftButton);
         QTRY_VERIFY_WITH_TIMEOUT(result->text().contains(QStringLiteral("401")) ||
-                                 result->text().contains(QStringLiteral("rejected")), 10000);
+                                     result->text().contains(QStringLiteral("rejected")),
+                                 10000);
         QVERIFY(!result->text().contains(QStringLiteral("wrong-key")));
     }
 
@@ -221,15 +232,20 @@ private slots:
         ConnectorTableModel* model = w.connectorModel();
         // Once the release list arrives, connectors below the latest release say so.
         int outdated = -1;
-        QTRY_VERIFY_WITH_TIMEOUT([&] {
-            for (int r = 0; r < model->rowCount(); ++r)
-                if (model->isOutdated(model->connector(r))) {
-                    outdated = r;
-                    return true;
-                }
-            return false;
-        }(), 10000);
-        QVERIFY(model->index(outdated, ConnectorTableModel::StatusColumn).data().toString().contains(QStringLiteral("0.1.4 available")));
+        QTRY_VERIFY_WITH_TIMEOUT(
+            [&] {
+                for (int r = 0; r < model->rowCount(); ++r)
+                    if (model->isOutdated(model->connector(r))) {
+                        outdated = r;
+                        return true;
+                    }
+                return false;
+            }(),
+            10000);
+        QVERIFY(model->index(outdated, ConnectorTableModel::StatusColumn)
+                    .data()
+                    .toString()
+                    .contains(QStringLiteral("0.1.4 available")));
 
         // The detail pane's button: a dialog for that one connector.
         w.findChild<QTableView*>(QStringLiteral("connectorView"))
@@ -238,16 +254,18 @@ private slots:
         QTRY_VERIFY(update->isVisibleTo(&w));
         QTest::mouseClick(update, Qt::LeftButton);
         QDialog* dialog = nullptr;
-        QTRY_VERIFY((dialog = w.findChild<QDialog*>(QStringLiteral("TimbalUpdateDialog"))) && dialog->isVisible());
+        QTRY_VERIFY((dialog = w.findChild<QDialog*>(QStringLiteral("TimbalUpdateDialog"))) &&
+                    dialog->isVisible());
         auto* rows = dialog->findChild<QTableWidget*>(QStringLiteral("rowsTable"));
         QTRY_COMPARE(rows->rowCount(), 1);
         QPointer<QDialog> closing(dialog);
-        dialog->close();   // WA_DeleteOnClose: it deletes itself (no run is going)
+        dialog->close(); // WA_DeleteOnClose: it deletes itself (no run is going)
         QTRY_VERIFY(closing.isNull());
 
         // The menu action: every Timbal connector of the profile.
         w.findChild<QAction*>(QStringLiteral("updateTimbalAction"))->trigger();
-        QTRY_VERIFY((dialog = w.findChild<QDialog*>(QStringLiteral("TimbalUpdateDialog"))) && dialog->isVisible());
+        QTRY_VERIFY((dialog = w.findChild<QDialog*>(QStringLiteral("TimbalUpdateDialog"))) &&
+                    dialog->isVisible());
         rows = dialog->findChild<QTableWidget*>(QStringLiteral("rowsTable"));
         QTRY_COMPARE(rows->rowCount(), 30);
     }

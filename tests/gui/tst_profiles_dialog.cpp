@@ -27,8 +27,7 @@ class TestProfilesDialog : public QObject
     std::unique_ptr<ApiKeys> m_keys;
     QList<QString> m_tested;
 
-    template <typename T>
-    static T* child(QWidget* parent, const char* name)
+    template <typename T> static T* child(QWidget* parent, const char* name)
     {
         T* w = parent->findChild<T*>(QLatin1String(name));
         if (!w)
@@ -42,7 +41,9 @@ class TestProfilesDialog : public QObject
             *m_store, *m_keys,
             [this](const Profile& p, QObject* ctx, std::function<void(bool, const QString&)> done) {
                 m_tested.append(p.name);
-                QTimer::singleShot(0, ctx, [done, p] { done(true, QStringLiteral("Connected: 3 connectors in %1").arg(p.name)); });
+                QTimer::singleShot(0, ctx, [done, p] {
+                    done(true, QStringLiteral("Connected: 3 connectors in %1").arg(p.name));
+                });
             });
         dialog->setKeychainAvailable(keychainAvailable);
         dialog->show();
@@ -55,10 +56,12 @@ class TestProfilesDialog : public QObject
         KeyEntryDialog* keyDialog = nullptr;
         QTRY_VERIFY((keyDialog = parent->findChild<KeyEntryDialog*>()) && keyDialog->isVisible());
         auto* edit = keyDialog->findChild<QLineEdit*>(QStringLiteral("keyEdit"));
-        QCOMPARE(edit->text(), QString());                    // never pre-filled
+        QCOMPARE(edit->text(), QString()); // never pre-filled
         QCOMPARE(edit->echoMode(), QLineEdit::Password);
         if (sessionOfferShown)
-            *sessionOfferShown = keyDialog->findChild<QCheckBox*>(QStringLiteral("sessionOnlyCheck"))->isVisibleTo(keyDialog);
+            *sessionOfferShown =
+                keyDialog->findChild<QCheckBox*>(QStringLiteral("sessionOnlyCheck"))
+                    ->isVisibleTo(keyDialog);
         QTest::keyClicks(edit, key);
         keyDialog->findChild<QDialogButtonBox*>()->button(QDialogButtonBox::Ok)->click();
     }
@@ -67,10 +70,11 @@ class TestProfilesDialog : public QObject
     {
         bool done = false;
         QByteArray got;
-        m_keys->persistent().readKey(profile, this, [&](const KeyStoreResult&, const SecretBytes& k) {
-            got = k.bytes();
-            done = true;
-        });
+        m_keys->persistent().readKey(profile, this,
+                                     [&](const KeyStoreResult&, const SecretBytes& k) {
+                                         got = k.bytes();
+                                         done = true;
+                                     });
         return QTest::qWaitFor([&] { return done; }, 2000) && got == expected;
     }
 
@@ -131,11 +135,12 @@ private slots:
         bool sessionOffered = true;
         QTest::mouseClick(child<QPushButton>(dialog.get(), "setKeyButton"), Qt::LeftButton);
         enterKey(dialog.get(), QStringLiteral("first-key-123"), &sessionOffered);
-        QVERIFY(!sessionOffered);   // the keychain works: no session-only shortcut
+        QVERIFY(!sessionOffered); // the keychain works: no session-only shortcut
         QTRY_COMPARE(status->text(), QStringLiteral("stored in the keychain"));
         QVERIFY(storedKeyIs(QStringLiteral("team-a"), "first-key-123"));
 
-        QTRY_COMPARE(child<QPushButton>(dialog.get(), "setKeyButton")->text(), QStringLiteral("Replace &key…"));
+        QTRY_COMPARE(child<QPushButton>(dialog.get(), "setKeyButton")->text(),
+                     QStringLiteral("Replace &key…"));
         QTest::mouseClick(child<QPushButton>(dialog.get(), "setKeyButton"), Qt::LeftButton);
         enterKey(dialog.get(), QStringLiteral("second-key-456"));
         QTRY_VERIFY(storedKeyIs(QStringLiteral("team-a"), "second-key-456"));
@@ -184,7 +189,8 @@ private slots:
         QString error;
         QVERIFY(m_store->save({QStringLiteral("team-a"), Vendor::Databar, {}, {}, {}}, &error));
         auto dialog = makeDialog();
-        QTRY_COMPARE(child<QLabel>(dialog.get(), "keyStatusLabel")->text(), QStringLiteral("not set"));
+        QTRY_COMPARE(child<QLabel>(dialog.get(), "keyStatusLabel")->text(),
+                     QStringLiteral("not set"));
         QVERIFY(!child<QPushButton>(dialog.get(), "testButton")->isEnabled());
     }
 
@@ -236,7 +242,9 @@ private slots:
         f.close();
         auto dialog = makeDialog();
         QVERIFY(!dialog->importFrom(file));
-        QVERIFY(child<QLabel>(dialog.get(), "resultLabel")->text().contains(QStringLiteral("unknown vendor")));
+        QVERIFY(child<QLabel>(dialog.get(), "resultLabel")
+                    ->text()
+                    .contains(QStringLiteral("unknown vendor")));
         QVERIFY(m_store->profiles().isEmpty());
     }
 

@@ -78,15 +78,19 @@ class TestRecords : public QObject
     }
     void apply(ReviewChangesDialog* d)
     {
-        QTest::mouseClick(d->findChild<QPushButton*>(QStringLiteral("applyButton")), Qt::LeftButton);
+        QTest::mouseClick(d->findChild<QPushButton*>(QStringLiteral("applyButton")),
+                          Qt::LeftButton);
         QTRY_VERIFY_WITH_TIMEOUT(d->lastOutcome().has_value(), 10000);
         QCOMPARE(int(d->lastOutcome()->kind), int(ApplyOperation::Outcome::Kind::Applied));
-        QTest::mouseClick(d->findChild<QPushButton*>(QStringLiteral("closeButton")), Qt::LeftButton);
+        QTest::mouseClick(d->findChild<QPushButton*>(QStringLiteral("closeButton")),
+                          Qt::LeftButton);
     }
     QString storedName(const QString& id)
     {
-        for (const QJsonValue& v : TestHttp::getJson(m_sandbox.url(QStringLiteral("/_sandbox/state?vendor=databar")))
-                                       .value(QStringLiteral("databar")).toArray())
+        for (const QJsonValue& v :
+             TestHttp::getJson(m_sandbox.url(QStringLiteral("/_sandbox/state?vendor=databar")))
+                 .value(QStringLiteral("databar"))
+                 .toArray())
             if (v.toObject().value(QStringLiteral("id")).toVariant().toString() == id)
                 return v.toObject().value(QStringLiteral("name")).toString();
         return {};
@@ -115,7 +119,11 @@ private slots:
         QVERIFY(TestHttp::postJson(m_sandbox.url(QStringLiteral("/_sandbox/reset")), {}));
         m_dir = std::make_unique<QTemporaryDir>();
         m_profiles = std::make_unique<ProfileStore>(m_dir->filePath(QStringLiteral("p.conf")));
-        Profile p{QStringLiteral("demo-databar"), Vendor::Databar, m_sandbox.vendorUrl(QStringLiteral("databar")), {}, {}};
+        Profile p{QStringLiteral("demo-databar"),
+                  Vendor::Databar,
+                  m_sandbox.vendorUrl(QStringLiteral("databar")),
+                  {},
+                  {}};
         QString error;
         QVERIFY2(m_profiles->save(p, &error), qPrintable(error));
         auto backing = std::make_unique<MemoryKeyStore>();
@@ -146,13 +154,15 @@ private slots:
         QVERIFY(table && table->rowCount() > 0);
         auto* secret = qobject_cast<SecretField*>(table->cellWidget(0, 1));
         QVERIFY(secret);
-        secret->findChild<QComboBox*>(QStringLiteral("secretState"))->setCurrentIndex(1);   // replace
-        QTest::keyClicks(secret->findChild<QLineEdit*>(QStringLiteral("secretEdit")), QStringLiteral("sk-live-TYPED-9f8e7d"));
+        secret->findChild<QComboBox*>(QStringLiteral("secretState"))->setCurrentIndex(1); // replace
+        QTest::keyClicks(secret->findChild<QLineEdit*>(QStringLiteral("secretEdit")),
+                         QStringLiteral("sk-live-TYPED-9f8e7d"));
         QTRY_VERIFY(m_window->findChild<QPushButton*>(QStringLiteral("reviewButton"))->isEnabled());
         m_window->reviewAndApply();
         apply(review(m_window.get()));
 
-        const QList<AuditRecord> records = m_audit->records(QStringLiteral("demo-databar"), QStringLiteral("1001"));
+        const QList<AuditRecord> records =
+            m_audit->records(QStringLiteral("demo-databar"), QStringLiteral("1001"));
         QCOMPARE(records.size(), 1);
         QCOMPARE(records.first().outcome, AuditOutcome::Applied);
         QCOMPARE(records.first().tool, AuditTool::Gui);
@@ -181,13 +191,16 @@ private slots:
         apply(review(m_window.get()));
         QCOMPARE(storedName(c.id), QStringLiteral("Changed then reverted"));
 
-        QTRY_VERIFY(m_window->findChild<QPushButton*>(QStringLiteral("historyButton"))->isEnabled());
-        QTest::mouseClick(m_window->findChild<QPushButton*>(QStringLiteral("historyButton")), Qt::LeftButton);
+        QTRY_VERIFY(
+            m_window->findChild<QPushButton*>(QStringLiteral("historyButton"))->isEnabled());
+        QTest::mouseClick(m_window->findChild<QPushButton*>(QStringLiteral("historyButton")),
+                          Qt::LeftButton);
         HistoryDialog* history = nullptr;
         QTRY_VERIFY((history = m_window->findChild<HistoryDialog*>()) && history->isVisible());
         QCOMPARE(history->recordCount(), 1);
         QTRY_VERIFY(history->findChild<QPushButton*>(QStringLiteral("revertButton"))->isEnabled());
-        QTest::mouseClick(history->findChild<QPushButton*>(QStringLiteral("revertButton")), Qt::LeftButton);
+        QTest::mouseClick(history->findChild<QPushButton*>(QStringLiteral("revertButton")),
+                          Qt::LeftButton);
 
         ReviewChangesDialog* revert = review(m_window.get());
         QCOMPARE(revert->bodyToSend().value(QStringLiteral("name")).toString(), original);
@@ -206,7 +219,10 @@ private slots:
         selectDatabar(m_window.get(), QStringLiteral("1003"));
         QTRY_VERIFY(nameEdit(m_window.get()));
         QTest::keyClicks(nameEdit(m_window.get()), QStringLiteral(" draft"));
-        QTRY_VERIFY_WITH_TIMEOUT(m_drafts->load(QStringLiteral("demo-databar"), Vendor::Databar, QStringLiteral("1003")).has_value(), 5000);
+        QTRY_VERIFY_WITH_TIMEOUT(
+            m_drafts->load(QStringLiteral("demo-databar"), Vendor::Databar, QStringLiteral("1003"))
+                .has_value(),
+            5000);
         const QString edited = nameEdit(m_window.get())->text();
         // Simulate a crash: the window goes without the close prompt or a flush.
         m_window->setRecordKeeping(nullptr, nullptr);
@@ -232,12 +248,15 @@ private slots:
         env.insert(QStringLiteral("QT_QPA_PLATFORM"), QStringLiteral("offscreen"));
         env.insert(QStringLiteral("XDG_CONFIG_HOME"), m_dir->filePath(QStringLiteral("config")));
         app.setProcessEnvironment(env);
-        app.start(QStringLiteral(CA_ADMIN_BIN), {QStringLiteral("--demo"), QStringLiteral("--demo-edit"),
-                                                 QStringLiteral("--data-dir"), dataDir()});
+        app.start(QStringLiteral(CA_ADMIN_BIN),
+                  {QStringLiteral("--demo"), QStringLiteral("--demo-edit"),
+                   QStringLiteral("--data-dir"), dataDir()});
         app.setProcessChannelMode(QProcess::SeparateChannels);
         QVERIFY(app.waitForStarted(10000));
         QByteArray out;
-        QTRY_VERIFY_WITH_TIMEOUT((out += app.readAllStandardOutput()).contains("edited") || app.state() != QProcess::Running, 30000);
+        QTRY_VERIFY_WITH_TIMEOUT((out += app.readAllStandardOutput()).contains("edited") ||
+                                     app.state() != QProcess::Running,
+                                 30000);
         QVERIFY2(app.state() == QProcess::Running, app.readAllStandardError().constData());
         QTRY_VERIFY_WITH_TIMEOUT(m_drafts->all().size() == 1, 10000);
         ::kill(pid_t(app.processId()), SIGKILL);
@@ -249,7 +268,8 @@ private slots:
         QVERIFY(unreadable.isEmpty());
         QCOMPARE(drafts.size(), 1);
         QCOMPARE(drafts.first().connectorId, QStringLiteral("1001"));
-        const QString editedName = drafts.first().editedDocument.value(QStringLiteral("name")).toString();
+        const QString editedName =
+            drafts.first().editedDocument.value(QStringLiteral("name")).toString();
         QVERIFY2(editedName.endsWith(QStringLiteral(" (EU)")), qPrintable(editedName));
 
         // Restart (here in-process, against the same seeded data) and restore.

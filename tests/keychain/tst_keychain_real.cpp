@@ -9,7 +9,8 @@
 using namespace ca;
 
 // Runs under tests/keychain/run-with-keyring.sh: a real gnome-keyring in a throwaway D-Bus session.
-// With CA_EXPECT_NO_KEYCHAIN=1 it runs without any Secret Service and checks the health check instead.
+// With CA_EXPECT_NO_KEYCHAIN=1 it runs without any Secret Service and checks the health check
+// instead.
 class TestKeychainReal : public QObject
 {
     Q_OBJECT
@@ -18,7 +19,10 @@ class TestKeychainReal : public QObject
     const QByteArray m_firstKey = "ca-test-key-Zx81-first-4f2a9c";
     const QByteArray m_secondKey = "ca-test-key-Zx81-second-77be10";
 
-    static bool noKeychainMode() { return qEnvironmentVariableIntValue("CA_EXPECT_NO_KEYCHAIN") == 1; }
+    static bool noKeychainMode()
+    {
+        return qEnvironmentVariableIntValue("CA_EXPECT_NO_KEYCHAIN") == 1;
+    }
 
     KeyStoreResult run(const std::function<void(KeyStore::DoneCallback)>& call)
     {
@@ -46,8 +50,8 @@ class TestKeychainReal : public QObject
     QByteArray secretToolLookup(const QString& entryKey)
     {
         QProcess p;
-        p.start(QStringLiteral("secret-tool"),
-                {QStringLiteral("lookup"), QStringLiteral("user"), entryKey, QStringLiteral("server"), m_service});
+        p.start(QStringLiteral("secret-tool"), {QStringLiteral("lookup"), QStringLiteral("user"),
+                                                entryKey, QStringLiteral("server"), m_service});
         if (!p.waitForFinished(20000))
             return "<secret-tool hung>";
         return p.readAllStandardOutput();
@@ -85,7 +89,8 @@ private slots:
         const QString profile = QStringLiteral("prod-timbal");
         const QString entry = store.entryKey(profile);
 
-        KeyStoreResult r = run([&](auto cb) { store.writeKey(profile, SecretBytes(m_firstKey), this, cb); });
+        KeyStoreResult r =
+            run([&](auto cb) { store.writeKey(profile, SecretBytes(m_firstKey), this, cb); });
         QVERIFY2(r.ok(), qPrintable(r.message));
         QCOMPARE(secretToolLookup(entry), m_firstKey);
         QCOMPARE(read(store, profile).second, m_firstKey);
@@ -108,15 +113,20 @@ private slots:
         // A profile in the real config location, its key in the real keychain.
         ProfileStore profiles;
         QString error;
-        QVERIFY2(profiles.save({QStringLiteral("team-a"), Vendor::Databar, {}, {}, {}}, &error), qPrintable(error));
-        QVERIFY2(profiles.fileName().startsWith(qEnvironmentVariable("HOME")), qPrintable(profiles.fileName()));
+        QVERIFY2(profiles.save({QStringLiteral("team-a"), Vendor::Databar, {}, {}, {}}, &error),
+                 qPrintable(error));
+        QVERIFY2(profiles.fileName().startsWith(qEnvironmentVariable("HOME")),
+                 qPrintable(profiles.fileName()));
         KeychainKeyStore store(m_service);
-        QVERIFY(run([&](auto cb) { store.writeKey(QStringLiteral("team-a"), SecretBytes(m_firstKey), this, cb); }).ok());
+        QVERIFY(run([&](auto cb) {
+                    store.writeKey(QStringLiteral("team-a"), SecretBytes(m_firstKey), this, cb);
+                }).ok());
         QCOMPARE(secretToolLookup(store.entryKey(QStringLiteral("team-a"))), m_firstKey);
 
         // Nothing under HOME (config, data, cache, the keyring's own files) holds the key in clear.
         int files = 0;
-        QDirIterator it(qEnvironmentVariable("HOME"), QDir::Files | QDir::Hidden, QDirIterator::Subdirectories);
+        QDirIterator it(qEnvironmentVariable("HOME"), QDir::Files | QDir::Hidden,
+                        QDirIterator::Subdirectories);
         while (it.hasNext()) {
             QFile f(it.next());
             if (!f.open(QIODevice::ReadOnly))

@@ -114,7 +114,8 @@ private slots:
         // once when a reused keep-alive connection drops mid-answer (seen with "reset" under load):
         // 3 is legitimate for a GET; the POST-once guarantees are tested separately.
         const qsizetype sent = nettest::requestsTo(m_sandbox, QStringLiteral("databar")).size();
-        QVERIFY2(sent == 2 || (sent == 3 && fault.contains(QLatin1String("reset"))), qPrintable(QString::number(sent)));
+        QVERIFY2(sent == 2 || (sent == 3 && fault.contains(QLatin1String("reset"))),
+                 qPrintable(QString::number(sent)));
     }
 
     void retryAfterHonoured()

@@ -48,7 +48,8 @@ private slots:
     {
         MemoryKeyStore store;
         bool done = false;
-        store.readKey(QStringLiteral("p"), this, [&](const KeyStoreResult&, const SecretBytes&) { done = true; });
+        store.readKey(QStringLiteral("p"), this,
+                      [&](const KeyStoreResult&, const SecretBytes&) { done = true; });
         QVERIFY(!done);
         QTRY_VERIFY(done);
     }
@@ -62,9 +63,13 @@ private slots:
     void writeReplaceDelete()
     {
         MemoryKeyStore store;
-        QVERIFY(run([&](auto cb) { store.writeKey(QStringLiteral("p"), SecretBytes("first"), this, cb); }).ok());
+        QVERIFY(run([&](auto cb) {
+                    store.writeKey(QStringLiteral("p"), SecretBytes("first"), this, cb);
+                }).ok());
         QCOMPARE(read(store, QStringLiteral("p")).key, QByteArray("first"));
-        QVERIFY(run([&](auto cb) { store.writeKey(QStringLiteral("p"), SecretBytes("second"), this, cb); }).ok());
+        QVERIFY(run([&](auto cb) {
+                    store.writeKey(QStringLiteral("p"), SecretBytes("second"), this, cb);
+                }).ok());
         QCOMPARE(read(store, QStringLiteral("p")).key, QByteArray("second"));
         QVERIFY(run([&](auto cb) { store.deleteKey(QStringLiteral("p"), this, cb); }).ok());
         QCOMPARE(read(store, QStringLiteral("p")).result.status, KeyStoreResult::Status::NotFound);
@@ -87,7 +92,8 @@ private slots:
         MemoryKeyStore* backing = persistent.get();
         ApiKeys keys(std::move(persistent));
         backing->setUnavailable(true);
-        QCOMPARE(run([&](auto cb) { keys.probe(this, cb); }).status, KeyStoreResult::Status::Unavailable);
+        QCOMPARE(run([&](auto cb) { keys.probe(this, cb); }).status,
+                 KeyStoreResult::Status::Unavailable);
 
         keys.setSessionKey(QStringLiteral("p"), SecretBytes("session-only"));
         QCOMPARE(read(keys, QStringLiteral("p")).key, QByteArray("session-only"));
@@ -99,7 +105,9 @@ private slots:
     {
         ApiKeys keys(std::make_unique<MemoryKeyStore>());
         keys.setSessionKey(QStringLiteral("p"), SecretBytes("session"));
-        QVERIFY(run([&](auto cb) { keys.writeKey(QStringLiteral("p"), SecretBytes("stored"), this, cb); }).ok());
+        QVERIFY(run([&](auto cb) {
+                    keys.writeKey(QStringLiteral("p"), SecretBytes("stored"), this, cb);
+                }).ok());
         QVERIFY(!keys.hasSessionKey(QStringLiteral("p")));
         QCOMPARE(read(keys, QStringLiteral("p")).key, QByteArray("stored"));
         QVERIFY(run([&](auto cb) { keys.deleteKey(QStringLiteral("p"), this, cb); }).ok());

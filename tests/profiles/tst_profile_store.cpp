@@ -17,8 +17,11 @@ private:
 
     static Profile timbalProd()
     {
-        return {QStringLiteral("timbal-prod"), Vendor::Timbal, QUrl(QStringLiteral("https://api.timbal.ai")),
-                QStringLiteral("org_1"), {}};
+        return {QStringLiteral("timbal-prod"),
+                Vendor::Timbal,
+                QUrl(QStringLiteral("https://api.timbal.ai")),
+                QStringLiteral("org_1"),
+                {}};
     }
 
 private slots:
@@ -29,8 +32,11 @@ private slots:
         const QList<Profile> saved{
             timbalProd(),
             {QStringLiteral("squared"), Vendor::AiSquared, {}, {}, QStringLiteral("7")},
-            {QStringLiteral("b3"), Vendor::B3os, QUrl(QStringLiteral("http://127.0.0.1:8080/b3os")),
-             QStringLiteral("demo-org"), {}},
+            {QStringLiteral("b3"),
+             Vendor::B3os,
+             QUrl(QStringLiteral("http://127.0.0.1:8080/b3os")),
+             QStringLiteral("demo-org"),
+             {}},
             {QStringLiteral("databar-team-a"), Vendor::Databar, {}, {}, {}},
             {QStringLiteral("bigdata"), Vendor::Bigdata, {}, {}, {}},
         };
@@ -78,18 +84,65 @@ private slots:
         QTest::addColumn<QString>("org");
         QTest::addColumn<QString>("workspace");
         QTest::addColumn<QString>("reason");
-        QTest::newRow("empty name") << "" << "databar" << "" << "" << "" << "not valid";
-        QTest::newRow("name with slash") << "a/b" << "databar" << "" << "" << "" << "not valid";
-        QTest::newRow("name with space") << "a b" << "databar" << "" << "" << "" << "not valid";
-        QTest::newRow("unknown vendor") << "x" << "acme" << "" << "" << "" << "unknown vendor";
-        QTest::newRow("plain http elsewhere") << "x" << "databar" << "http://api.databar.ai" << "" << ""
+        QTest::newRow("empty name") << ""
+                                    << "databar"
+                                    << ""
+                                    << ""
+                                    << ""
+                                    << "not valid";
+        QTest::newRow("name with slash") << "a/b"
+                                         << "databar"
+                                         << ""
+                                         << ""
+                                         << ""
+                                         << "not valid";
+        QTest::newRow("name with space") << "a b"
+                                         << "databar"
+                                         << ""
+                                         << ""
+                                         << ""
+                                         << "not valid";
+        QTest::newRow("unknown vendor") << "x"
+                                        << "acme"
+                                        << ""
+                                        << ""
+                                        << ""
+                                        << "unknown vendor";
+        QTest::newRow("plain http elsewhere") << "x"
+                                              << "databar"
+                                              << "http://api.databar.ai"
+                                              << ""
+                                              << ""
                                               << "https://";
-        QTest::newRow("not a url") << "x" << "databar" << "https://" << "" << "" << "not a valid URL";
-        QTest::newRow("credentials in url") << "x" << "databar" << "https://u:p@api.databar.ai" << ""
-                                            << "" << "user name";
-        QTest::newRow("timbal without org") << "x" << "timbal" << "" << "" << "" << "organization";
-        QTest::newRow("b3os without org") << "x" << "b3os" << "" << "" << "" << "organization";
-        QTest::newRow("aisquared without workspace") << "x" << "aisquared" << "" << "" << ""
+        QTest::newRow("not a url") << "x"
+                                   << "databar"
+                                   << "https://"
+                                   << ""
+                                   << ""
+                                   << "not a valid URL";
+        QTest::newRow("credentials in url") << "x"
+                                            << "databar"
+                                            << "https://u:p@api.databar.ai"
+                                            << ""
+                                            << ""
+                                            << "user name";
+        QTest::newRow("timbal without org") << "x"
+                                            << "timbal"
+                                            << ""
+                                            << ""
+                                            << ""
+                                            << "organization";
+        QTest::newRow("b3os without org") << "x"
+                                          << "b3os"
+                                          << ""
+                                          << ""
+                                          << ""
+                                          << "organization";
+        QTest::newRow("aisquared without workspace") << "x"
+                                                     << "aisquared"
+                                                     << ""
+                                                     << ""
+                                                     << ""
                                                      << "workspace";
     }
     void invalidProfilesAreRefusedWithAReason()
@@ -133,9 +186,11 @@ private slots:
         ProfileStore store(iniPath());
         QString error;
         QVERIFY(store.save(timbalProd(), &error));
-        QVERIFY(store.save({QStringLiteral("squared"), Vendor::AiSquared, {}, {}, QStringLiteral("1")}, &error));
+        QVERIFY(store.save(
+            {QStringLiteral("squared"), Vendor::AiSquared, {}, {}, QStringLiteral("1")}, &error));
         const QByteArray json = store.exportJson();
-        const QJsonArray list = QJsonDocument::fromJson(json).object().value(QStringLiteral("profiles")).toArray();
+        const QJsonArray list =
+            QJsonDocument::fromJson(json).object().value(QStringLiteral("profiles")).toArray();
         QCOMPARE(list.size(), 2);
         for (const QJsonValue& v : list)
             QVERIFY(!v.toObject().contains(QStringLiteral("key")));
@@ -153,7 +208,8 @@ private slots:
         QTest::newRow("not json") << QByteArray("{nope") << "not valid JSON";
         QTest::newRow("no list") << QByteArray("{\"x\":1}") << "\"profiles\" array";
         QTest::newRow("second invalid")
-            << QByteArray(R"({"profiles":[{"name":"ok","vendor":"databar"},{"name":"bad","vendor":"acme"}]})")
+            << QByteArray(
+                   R"({"profiles":[{"name":"ok","vendor":"databar"},{"name":"bad","vendor":"acme"}]})")
             << "unknown vendor";
         QTest::newRow("carries a key")
             << QByteArray(R"({"profiles":[{"name":"ok","vendor":"databar","apiKey":"sk-123"}]})")
