@@ -8,18 +8,6 @@ namespace ca::DocumentSecrets {
 
 namespace {
 
-void collectStrings(const QJsonValue& v, QStringList* out)
-{
-    if (v.isString() && !v.toString().isEmpty())
-        out->append(v.toString());
-    else if (v.isObject())
-        for (const QJsonValue& c : v.toObject())
-            collectStrings(c, out);
-    else if (v.isArray())
-        for (const QJsonValue& c : v.toArray())
-            collectStrings(c, out);
-}
-
 QJsonValue maskAll(const QJsonValue& v)
 {
     if (v.isObject()) {
@@ -130,7 +118,7 @@ QStringList valuesAt(const QJsonObject& doc, const QStringList& secretPaths)
     for (const QString& path : secretPaths) {
         if (path.contains(QLatin1Char('*')))
             continue;
-        collectStrings(jsonValueAt(doc, path), &out);
+        collectJsonStrings(jsonValueAt(doc, path), &out);
     }
     out.removeAll(kPlaceholder);
     out.removeDuplicates();

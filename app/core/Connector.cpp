@@ -136,4 +136,16 @@ QJsonValue jsonValueSet(const QJsonValue& root, const QString& pointer, const QJ
     return setAt(root, pointer.mid(1).split(QLatin1Char('/')), 0, value);
 }
 
+void collectJsonStrings(const QJsonValue& value, QStringList* out)
+{
+    if (value.isString() && !value.toString().isEmpty())
+        out->append(value.toString());
+    else if (value.isObject())
+        for (const QJsonValue& child : value.toObject())
+            collectJsonStrings(child, out);
+    else if (value.isArray())
+        for (const QJsonValue& child : value.toArray())
+            collectJsonStrings(child, out);
+}
+
 } // namespace ca

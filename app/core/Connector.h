@@ -82,6 +82,8 @@ QString jsonPointerAppend(const QString& pointer, const QString& token);
 QJsonValue jsonValueAt(const QJsonValue& root, const QString& pointer);
 // `root` with the value at `pointer` replaced (parents must exist; an array index must be in
 // range). An Undefined `value` removes the member or item. Returns `root` unchanged otherwise.
+// Appends every non-empty string anywhere inside `value` (the values a secret subtree holds).
+void collectJsonStrings(const QJsonValue& value, QStringList* out);
 QJsonValue jsonValueSet(const QJsonValue& root, const QString& pointer, const QJsonValue& value);
 
 // Paths present in `sent` whose value differs in `received`, leaf by leaf (objects are walked,

@@ -21,18 +21,6 @@ QString pretty(const QJsonValue& v)
     return ConnectorDiff::valueText(v);
 }
 
-void collectStrings(const QJsonValue& v, QStringList* out)
-{
-    if (v.isString() && !v.toString().isEmpty())
-        out->append(v.toString());
-    else if (v.isObject())
-        for (const QJsonValue& c : v.toObject())
-            collectStrings(c, out);
-    else if (v.isArray())
-        for (const QJsonValue& c : v.toArray())
-            collectStrings(c, out);
-}
-
 } // namespace
 
 ReviewChangesDialog::ReviewChangesDialog(ConnectorService* service, const Connector& base,
@@ -50,8 +38,8 @@ ReviewChangesDialog::ReviewChangesDialog(ConnectorService* service, const Connec
     for (const QString& path : std::as_const(m_options.secretPaths)) {
         if (path.contains(QLatin1Char('*')))
             continue;
-        collectStrings(jsonValueAt(base.editable, path), &m_secretValues);
-        collectStrings(jsonValueAt(edited, path), &m_secretValues);
+        collectJsonStrings(jsonValueAt(base.editable, path), &m_secretValues);
+        collectJsonStrings(jsonValueAt(edited, path), &m_secretValues);
     }
     connect(m_ui->applyButton, &QPushButton::clicked, this, &ReviewChangesDialog::apply);
     connect(m_ui->cancelButton, &QPushButton::clicked, this, &QDialog::reject);
