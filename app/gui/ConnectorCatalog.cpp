@@ -5,6 +5,7 @@
 #include "TimbalService.h"
 
 #include <QSet>
+#include <QTimer>
 
 namespace ca {
 
@@ -61,6 +62,7 @@ void ConnectorCatalog::refreshAll()
             if (auto service = m_services.take(old))
                 service->deleteLater();
             m_status.remove(old);
+            ++m_load[old]; // its queued rows must not come back
             m_model->removeProfile(old);
         }
     }
@@ -123,40 +125,79 @@ void ConnectorCatalog::startLoad(const Profile& profile, const SecretBytes& key)
     m_jobs.insert(profile.name, job);
     auto seen = std::make_shared<QSet<QString>>();
     const QString name = profile.name;
+    ++m_load[name]; // rows still queued from an earlier load are dropped
     connect(job, &ConnectorListJob::pageLoaded, this,
             [this, name, seen](const QList<Connector>& page, int loadedSoFar, int expectedTotal) {
                 for (const Connector& c : page)
                     seen->insert(c.id);
-                m_model->upsert(name, page);
-                ProfileStatus s = m_status.value(name);
-                s.loaded = loadedSoFar;
-                s.expected = expectedTotal;
-                setStatus(s);
+                for (qsizetype from = 0; from < page.size(); from += kRowsPerStep) {
+                    const qsizetype to = std::min(page.size(), from + kRowsPerStep);
+                    const int shown = int(loadedSoFar - page.size() + to);
+                    enqueue(name,
+                            [this, name, slice = page.mid(from, to - from), shown, expectedTotal] {
+                                m_model->upsert(name, slice);
+                                ProfileStatus s = m_status.value(name);
+                                s.loaded = shown;
+                                s.expected = expectedTotal;
+                                setStatus(s);
+                            });
+                }
             });
     connect(job, &ConnectorListJob::finished, this,
             [this, name, seen](const ConnectorListResult& result) {
-                ProfileStatus s = m_status.value(name);
-                if (result.ok()) {
-                    m_model->removeMissing(name, *seen);
-                    if (auto* timbal =
-                            qobject_cast<TimbalService*>(m_services.value(name).data())) {
-                        TimbalReleaseListJob* releases = timbal->releases();
-                        connect(releases, &TimbalReleaseListJob::finished, this,
-                                [this, name](const TimbalReleaseListResult& r) {
-                                    if (r.ok())
-                                        m_model->setLatestVersion(name, r.latest);
-                                });
-                    }
-                    s.state = LoadState::Loaded;
-                    s.loaded = int(result.connectors.size());
-                } else {
-                    // Rows loaded so far stay; the failure is shown inline for this profile only.
-                    s.state = LoadState::Failed;
-                    s.message = result.error.message;
-                    s.hint = result.error.hint;
-                }
-                setStatus(s);
+                // After the queued rows of this load, so "loaded" means the rows are in the list.
+                enqueue(name, [this, name, seen, result] { finishLoad(name, *seen, result); });
             });
+}
+
+void ConnectorCatalog::finishLoad(const QString& name, const QSet<QString>& seen,
+                                  const ConnectorListResult& result)
+{
+    ProfileStatus s = m_status.value(name);
+    if (result.ok()) {
+        m_model->removeMissing(name, seen);
+        if (auto* timbal = qobject_cast<TimbalService*>(m_services.value(name).data())) {
+            TimbalReleaseListJob* releases = timbal->releases();
+            connect(releases, &TimbalReleaseListJob::finished, this,
+                    [this, name](const TimbalReleaseListResult& r) {
+                        if (r.ok())
+                            m_model->setLatestVersion(name, r.latest);
+                    });
+        }
+        s.state = LoadState::Loaded;
+        s.loaded = int(result.connectors.size());
+    } else {
+        // Rows loaded so far stay; the failure is shown inline for this profile only.
+        s.state = LoadState::Failed;
+        s.message = result.error.message;
+        s.hint = result.error.hint;
+    }
+    setStatus(s);
+}
+
+void ConnectorCatalog::enqueue(const QString& profile, std::function<void()> step)
+{
+    m_steps.append(Step{profile, m_load.value(profile), std::move(step)});
+    if (!m_stepScheduled) {
+        m_stepScheduled = true;
+        QTimer::singleShot(0, this, &ConnectorCatalog::runNextStep);
+    }
+}
+
+void ConnectorCatalog::runNextStep()
+{
+    m_stepScheduled = false;
+    while (!m_steps.isEmpty()) {
+        Step step = m_steps.takeFirst();
+        if (step.load != m_load.value(step.profile))
+            continue; // an older load of this profile, or a removed profile
+        step.run();
+        break;
+    }
+    if (!m_steps.isEmpty() && !m_stepScheduled) {
+        m_stepScheduled = true;
+        QTimer::singleShot(0, this, &ConnectorCatalog::runNextStep);
+    }
 }
 
 void ConnectorCatalog::setStatus(const ProfileStatus& status)

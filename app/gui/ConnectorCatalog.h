@@ -8,6 +8,7 @@
 #include <QHash>
 #include <QObject>
 #include <QPointer>
+#include <functional>
 #include <memory>
 
 namespace ca {
@@ -58,6 +59,20 @@ signals:
 private:
     void startLoad(const Profile& profile, const SecretBytes& key);
     void setStatus(const ProfileStatus& status);
+    void finishLoad(const QString& name, const QSet<QString>& seen,
+                    const ConnectorListResult& result);
+    // Model updates go through a queue, one slice of rows per event-loop turn: a 20,000-row page
+    // merged in one go held the window for a third of a second; in slices it stays responsive.
+    void enqueue(const QString& profile, std::function<void()> step);
+    void runNextStep();
+
+    struct Step
+    {
+        QString profile;
+        quint64 load; // steps of an older load of the profile are dropped
+        std::function<void()> run;
+    };
+    static constexpr int kRowsPerStep = 2000;
 
     ProfileStore& m_profiles;
     ApiKeys& m_keys;
@@ -67,6 +82,9 @@ private:
     QHash<QString, QPointer<ConnectorService>> m_services; // children of the catalog
     QHash<QString, QPointer<ConnectorListJob>> m_jobs;
     QStringList m_order;
+    QList<Step> m_steps;
+    bool m_stepScheduled = false;
+    QHash<QString, quint64> m_load; // profile -> number of its current load
 };
 
 // The network layer's view of a profile: the stored profile plus its key, in memory only.

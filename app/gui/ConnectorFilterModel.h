@@ -9,8 +9,9 @@ namespace ca {
 class ConnectorTableModel;
 
 // Filter-as-you-type over name, id, type, vendor and profile (every word must match), plus
-// vendor and profile choices. Reads the source rows directly: no QVariant per row and keystroke,
-// so 100,000 connectors filter within a frame.
+// vendor and profile choices. Reads the source rows directly: no QVariant per row and keystroke.
+// Sorting is the source model's: it keeps its rows in order, so this proxy never sorts and a
+// keystroke over 100,000 connectors is one filter pass (a sorting proxy re-sorted every survivor).
 class ConnectorFilterModel : public QSortFilterProxyModel
 {
     Q_OBJECT
@@ -22,18 +23,16 @@ public:
     void setVendorFilter(const QString& vendorId); // empty: all vendors
     void setProfileFilter(const QString& profile); // empty: all profiles
     QString filterText() const { return m_text; }
+    // Sorts the connector list itself (the view's header calls this).
+    void sort(int column, Qt::SortOrder order = Qt::AscendingOrder) override;
 
 protected:
     bool filterAcceptsRow(int sourceRow, const QModelIndex& sourceParent) const override;
-    bool lessThan(const QModelIndex& left, const QModelIndex& right) const override;
 
 private:
     void refilter();
-    static constexpr int kBulkInsertRows = 500;
     ConnectorTableModel* m_connectors = nullptr;
-    bool m_bulkInsert = false;
     QString m_text;
-    QStringList m_terms;
     QString m_vendor;
     QString m_profile;
 };

@@ -149,6 +149,139 @@ private slots:
                  QStringLiteral("1010"));
     }
 
+    static QStringList names(const QAbstractItemModel& m)
+    {
+        QStringList out;
+        for (int r = 0; r < m.rowCount(); ++r)
+            out << m.index(r, ConnectorTableModel::NameColumn).data().toString();
+        return out;
+    }
+
+    // Every model row is found again by profile + id (the index survives reorders).
+    static void verifyIndex(const ConnectorTableModel& model)
+    {
+        for (int row = 0; row < model.rowCount(); ++row) {
+            const Connector& c = model.connector(row);
+            QCOMPARE(model.rowOf(c.profileName, c.id), row);
+        }
+    }
+
+    void newPagesMergeIntoTheSortedOrder()
+    {
+        ConnectorTableModel model;
+        ConnectorFilterModel filter;
+        filter.setSourceModel(&model);
+        filter.sort(ConnectorTableModel::NameColumn, Qt::AscendingOrder);
+        QCOMPARE(filter.sortColumn(), -1); // the proxy itself never sorts
+        model.upsert(QStringLiteral("a"),
+                     {make(Vendor::B3os, QStringLiteral("1"), QStringLiteral("delta")),
+                      make(Vendor::B3os, QStringLiteral("2"), QStringLiteral("Bravo"))});
+        model.upsert(QStringLiteral("b"),
+                     {make(Vendor::B3os, QStringLiteral("1"), QStringLiteral("charlie")),
+                      make(Vendor::B3os, QStringLiteral("2"), QStringLiteral("alpha")),
+                      make(Vendor::B3os, QStringLiteral("3"), QStringLiteral("Echo"))});
+        const QStringList sorted{QStringLiteral("alpha"), QStringLiteral("Bravo"),
+                                 QStringLiteral("charlie"), QStringLiteral("delta"),
+                                 QStringLiteral("Echo")};
+        QCOMPARE(names(model), sorted);
+        QCOMPARE(names(filter), sorted);
+        verifyIndex(model);
+
+        filter.sort(ConnectorTableModel::NameColumn, Qt::DescendingOrder);
+        QStringList reversed = sorted;
+        std::reverse(reversed.begin(), reversed.end());
+        QCOMPARE(names(filter), reversed);
+        verifyIndex(model);
+    }
+
+    void renamedRowMovesToItsPlace()
+    {
+        ConnectorTableModel model;
+        model.sort(ConnectorTableModel::NameColumn, Qt::AscendingOrder);
+        model.upsert(QStringLiteral("p"),
+                     {make(Vendor::Databar, QStringLiteral("1"), QStringLiteral("a")),
+                      make(Vendor::Databar, QStringLiteral("2"), QStringLiteral("b")),
+                      make(Vendor::Databar, QStringLiteral("3"), QStringLiteral("c"))});
+        model.setModified(QStringLiteral("p"), QStringLiteral("1"), true);
+        model.upsert(QStringLiteral("p"),
+                     {make(Vendor::Databar, QStringLiteral("1"), QStringLiteral("z"))});
+        QCOMPARE(names(model),
+                 (QStringList{QStringLiteral("b"), QStringLiteral("c"), QStringLiteral("• z")}));
+        QVERIFY(model.isModified(2)); // the unsaved-edit mark travels with its row
+        verifyIndex(model);
+    }
+
+    void selectionFollowsItsConnectorThroughSortsAndLoads()
+    {
+        ConnectorTableModel model;
+        ConnectorFilterModel filter;
+        filter.setSourceModel(&model);
+        filter.sort(ConnectorTableModel::NameColumn, Qt::AscendingOrder);
+        QList<Connector> page;
+        for (int i = 0; i < 50; ++i)
+            page.append(make(Vendor::Databar, QString::number(i), QStringLiteral("n%1").arg(i)));
+        model.upsert(QStringLiteral("p"), page);
+        QPersistentModelIndex selected =
+            filter.mapFromSource(model.index(model.rowOf(QStringLiteral("p"), QStringLiteral("7")),
+                                             ConnectorTableModel::NameColumn));
+        QVERIFY(selected.isValid());
+        auto idAt = [&](const QModelIndex& i) {
+            return i.siblingAtColumn(ConnectorTableModel::IdColumn).data().toString();
+        };
+        QCOMPARE(idAt(selected), QStringLiteral("7"));
+        filter.sort(ConnectorTableModel::IdColumn, Qt::DescendingOrder);
+        QCOMPARE(idAt(selected), QStringLiteral("7"));
+        QList<Connector> more;
+        for (int i = 50; i < 3000; ++i)
+            more.append(make(Vendor::Databar, QString::number(i), QStringLiteral("n%1").arg(i)));
+        model.upsert(QStringLiteral("q"), more); // merged in with one layout change
+        QCOMPARE(idAt(selected), QStringLiteral("7"));
+        QCOMPARE(selected.data(ConnectorTableModel::ProfileRole).toString(), QStringLiteral("p"));
+        model.removeProfile(QStringLiteral("q")); // scattered rows, removed at once
+        QCOMPARE(idAt(selected), QStringLiteral("7"));
+        QCOMPARE(model.rowCount(), 50);
+        verifyIndex(model);
+    }
+
+    void scatteredRemovalKeepsTheRestInOrder()
+    {
+        ConnectorTableModel model;
+        model.sort(ConnectorTableModel::NameColumn, Qt::AscendingOrder);
+        QList<Connector> a, b;
+        for (int i = 0; i < 40; ++i) {
+            (i % 2 ? a : b)
+                .append(make(Vendor::B3os, QString::number(i),
+                             QStringLiteral("n%1").arg(i, 2, 10, QChar(u'0'))));
+        }
+        model.upsert(QStringLiteral("a"), a);
+        model.upsert(QStringLiteral("b"), b);
+        QSignalSpy removed(&model, &QAbstractItemModel::rowsRemoved);
+        model.removeProfile(QStringLiteral("a"));
+        QCOMPARE(removed.count(), 1); // 20 gaps, one signal
+        QStringList expected;
+        for (int i = 0; i < 40; i += 2)
+            expected << QStringLiteral("n%1").arg(i, 2, 10, QChar(u'0'));
+        QCOMPARE(names(model), expected);
+        verifyIndex(model);
+    }
+
+    void filterKeepsTheSortedOrder()
+    {
+        ConnectorTableModel model;
+        ConnectorFilterModel filter;
+        filter.setSourceModel(&model);
+        filter.sort(ConnectorTableModel::NameColumn, Qt::AscendingOrder);
+        model.upsert(QStringLiteral("p"),
+                     {make(Vendor::B3os, QStringLiteral("1"), QStringLiteral("sales west")),
+                      make(Vendor::B3os, QStringLiteral("2"), QStringLiteral("billing")),
+                      make(Vendor::B3os, QStringLiteral("3"), QStringLiteral("sales east"))});
+        filter.setFilterText(QStringLiteral("SALES"));
+        QCOMPARE(names(filter),
+                 (QStringList{QStringLiteral("sales east"), QStringLiteral("sales west")}));
+        filter.setFilterText(QString());
+        QCOMPARE(filter.rowCount(), 3);
+    }
+
     void modifiedRowsAreMarked()
     {
         ConnectorTableModel model;
