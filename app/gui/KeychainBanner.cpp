@@ -1,5 +1,8 @@
 #include "KeychainBanner.h"
 
+#include "Appearance.h"
+
+#include <QEvent>
 #include <QHBoxLayout>
 #include <QLabel>
 #include <QPushButton>
@@ -10,7 +13,7 @@ KeychainBanner::KeychainBanner(QWidget* parent) : QFrame(parent)
 {
     setObjectName(QStringLiteral("keychainBanner"));
     setFrameShape(QFrame::StyledPanel);
-    setStyleSheet(QStringLiteral("#keychainBanner { background: #fff3cd; color: #5c4400; }"));
+    setStyleSheet(tone::warningBanner(QStringLiteral("#keychainBanner")));
     auto* layout = new QHBoxLayout(this);
     m_text = new QLabel(this);
     m_text->setObjectName(QStringLiteral("keychainBannerText"));
@@ -38,6 +41,16 @@ void KeychainBanner::showProblem(const KeyStoreResult& result)
                        "for this session only (Profiles…); it is kept in memory and never written.")
                         .arg(result.message.toHtmlEscaped(), result.hint.toHtmlEscaped()));
     show();
+}
+
+void KeychainBanner::changeEvent(QEvent* event)
+{
+    if (event->type() == QEvent::PaletteChange) {
+        const QString style = tone::warningBanner(QStringLiteral("#keychainBanner"));
+        if (styleSheet() != style)
+            setStyleSheet(style); // a theme switch: keep text and background readable together
+    }
+    QFrame::changeEvent(event);
 }
 
 } // namespace ca

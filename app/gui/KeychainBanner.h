@@ -21,6 +21,9 @@ public:
 signals:
     void retryRequested();
 
+protected:
+    void changeEvent(QEvent* event) override;
+
 private:
     QLabel* m_text = nullptr;
     QPushButton* m_retry = nullptr;

@@ -1,5 +1,6 @@
 #include "MainWindow.h"
 
+#include "Appearance.h"
 #include "AuditLog.h"
 #include "BuildInfo.h"
 #include "ConnectorCatalog.h"
@@ -54,6 +55,9 @@ MainWindow::MainWindow(ProfileStore& profiles, ApiKeys& keys, QWidget* parent)
     : QMainWindow(parent), m_profiles(profiles), m_keys(keys)
 {
     setWindowTitle(tr("Connector Admin"));
+    if (const QString theme = uiSettings().value(QStringLiteral("ui/theme")).toString();
+        !theme.isEmpty())
+        applyTheme(themeFromString(theme));
     setWindowIcon(QIcon(QStringLiteral(":/icons/connector-admin.svg")));
     m_model = new ConnectorTableModel(this);
     m_filter = new ConnectorFilterModel(this);
@@ -67,7 +71,7 @@ MainWindow::MainWindow(ProfileStore& profiles, ApiKeys& keys, QWidget* parent)
     layout->addWidget(m_banner);
     m_draftBanner = new QFrame(central);
     m_draftBanner->setObjectName(QStringLiteral("draftBanner"));
-    m_draftBanner->setStyleSheet(QStringLiteral("#draftBanner { background: #e7f1ff; }"));
+    m_draftBanner->setStyleSheet(tone::infoBanner(QStringLiteral("#draftBanner")));
     {
         auto* h = new QHBoxLayout(m_draftBanner);
         m_draftText = new QLabel(m_draftBanner);
@@ -582,6 +586,18 @@ void MainWindow::applyAutoRefresh(int minutes)
         m_autoRefresh->stop();
 }
 
+void MainWindow::changeEvent(QEvent* event)
+{
+    // A theme switch: the banner's colours follow the palette (only when they differ, since a
+    // style sheet change is itself a palette change).
+    if (event->type() == QEvent::PaletteChange && m_draftBanner) {
+        const QString style = tone::infoBanner(QStringLiteral("#draftBanner"));
+        if (m_draftBanner->styleSheet() != style)
+            m_draftBanner->setStyleSheet(style);
+    }
+    QMainWindow::changeEvent(event);
+}
+
 void MainWindow::showPreferences()
 {
     auto* dialog = new QDialog(this);
@@ -592,10 +608,18 @@ void MainWindow::showPreferences()
     QSettings s = uiSettings();
     ui->autoRefreshSpin->setValue(s.value(QStringLiteral("refresh/minutes"), 0).toInt());
     ui->timeoutSpin->setValue(s.value(QStringLiteral("network/timeoutSeconds"), 30).toInt());
+    // Combo rows follow the Theme enum: system, light, dark.
+    ui->themeCombo->setCurrentIndex(
+        int(themeFromString(s.value(QStringLiteral("ui/theme")).toString())));
     connect(dialog, &QDialog::accepted, this, [this, ui] {
         QSettings settings = uiSettings();
         settings.setValue(QStringLiteral("refresh/minutes"), ui->autoRefreshSpin->value());
         settings.setValue(QStringLiteral("network/timeoutSeconds"), ui->timeoutSpin->value());
+        const Theme theme = Theme(ui->themeCombo->currentIndex());
+        if (themeToString(theme) != settings.value(QStringLiteral("ui/theme")).toString()) {
+            settings.setValue(QStringLiteral("ui/theme"), themeToString(theme));
+            applyTheme(theme);
+        }
         applyAutoRefresh(ui->autoRefreshSpin->value());
         HttpOptions options = m_catalog->http()->options();
         options.transferTimeoutMs = ui->timeoutSpin->value() * 1000;

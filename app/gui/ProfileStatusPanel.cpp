@@ -1,5 +1,6 @@
 #include "ProfileStatusPanel.h"
 
+#include "Appearance.h"
 #include "ConnectorTableModel.h"
 
 #include <QHBoxLayout>
@@ -95,7 +96,7 @@ void ProfileStatusPanel::update(const QString& profile)
         break;
     case ConnectorCatalog::LoadState::Failed:
         text->setText(s.hint.isEmpty() ? s.message : s.message + QStringLiteral(" — ") + s.hint);
-        text->setStyleSheet(QStringLiteral("color: #d9534f;"));
+        text->setStyleSheet(tone::errorText());
         break;
     }
 }

@@ -1,5 +1,6 @@
 #include "ProfilesDialog.h"
 
+#include "Appearance.h"
 #include "KeyEntryDialog.h"
 #include "ui_ProfilesDialog.h"
 
@@ -14,7 +15,7 @@ namespace {
 void setFieldError(QWidget* field, bool bad)
 {
     field->setProperty("invalid", bad);
-    field->setStyleSheet(bad ? QStringLiteral("border: 1px solid #d9534f;") : QString());
+    field->setStyleSheet(bad ? QStringLiteral("border: 1px solid #c62828;") : QString());
 }
 } // namespace
 
@@ -141,8 +142,7 @@ void ProfilesDialog::validateForm()
     const Profile p = profileFromForm();
     const QString problem = validateProfile(p);
     m_ui->validationLabel->setText(problem);
-    m_ui->validationLabel->setStyleSheet(problem.isEmpty() ? QString()
-                                                           : QStringLiteral("color: #d9534f;"));
+    m_ui->validationLabel->setStyleSheet(problem.isEmpty() ? QString() : tone::errorText());
     setFieldError(m_ui->nameEdit, !isValidProfileName(p.name));
     setFieldError(m_ui->baseUrlEdit, problem.contains(QLatin1String("URL")));
     setFieldError(m_ui->orgEdit, vendorNeedsOrg(p.vendor) && p.orgId.isEmpty());
@@ -322,7 +322,7 @@ void ProfilesDialog::showResult(bool ok, const QString& message)
     m_ui->resultLabel->setText(message);
     m_ui->resultLabel->setProperty("ok", ok);
     m_ui->resultLabel->setStyleSheet(ok ? QStringLiteral("color: palette(text);")
-                                        : QStringLiteral("color: #d9534f;"));
+                                        : tone::errorText());
 }
 
 } // namespace ca

@@ -1,5 +1,6 @@
 #include "ReviewChangesDialog.h"
 
+#include "Appearance.h"
 #include "ThreeWayMerge.h"
 #include "ui_ReviewChangesDialog.h"
 
@@ -152,7 +153,7 @@ void ReviewChangesDialog::fillReview()
     m_ui->refusalLabel->setText(
         !m_refusal.isEmpty() ? tr("<b>This cannot be sent:</b> %1").arg(m_refusal.toHtmlEscaped())
                              : tr("There is nothing to send: the edit changes nothing."));
-    m_ui->refusalLabel->setStyleSheet(QStringLiteral("color: #d9534f;"));
+    m_ui->refusalLabel->setStyleSheet(tone::errorText());
     m_ui->applyButton->setEnabled(canApply());
     m_ui->applyButton->setVisible(true);
     m_ui->cancelButton->setVisible(true);
@@ -229,11 +230,21 @@ void ReviewChangesDialog::showOutcome(const ApplyOperation::Outcome& outcome)
     const QString what = outcome.kind == ApplyOperation::Outcome::Kind::Refused
                              ? tr("Not sent: %1").arg(outcome.message)
                              : outcome.error.toString();
+    // A PUT whose answer was lost or unreadable may have landed: "not applied" would be wrong.
+    using K = ApiError::Kind;
+    const K kind = outcome.error.kind;
+    const bool answerLost = outcome.sent && (kind == K::Timeout || kind == K::ConnectionClosed ||
+                                             kind == K::Truncated || kind == K::TooLarge ||
+                                             kind == K::Malformed || kind == K::Network);
     m_ui->resultLabel->setText(
-        tr("<b>The change was not applied.</b> %1<br>Your edit is kept: fix it and "
-           "save again.")
-            .arg(what.toHtmlEscaped()));
-    m_ui->resultLabel->setStyleSheet(QStringLiteral("color: #d9534f;"));
+        answerLost ? tr("<b>The answer was lost: the change may or may not have been applied.</b> "
+                        "%1<br>Your edit is kept: refresh to see what the server has now before "
+                        "saving again.")
+                         .arg(what.toHtmlEscaped())
+                   : tr("<b>The change was not applied.</b> %1<br>Your edit is kept: fix it and "
+                        "save again.")
+                         .arg(what.toHtmlEscaped()));
+    m_ui->resultLabel->setStyleSheet(tone::errorText());
     if (outcome.error.httpStatus > 0 || !outcome.error.rawBody.isEmpty()) {
         m_ui->detailsText->setVisible(true);
         m_ui->detailsText->setPlainText(tr("%1 %2 → HTTP %3\n%4")

@@ -8,6 +8,7 @@
 //   fact_config.email, fact_files_count, fact_last_sync_status, ...).
 #include "BigdataForm.h"
 
+#include "Appearance.h"
 #include "ui_BigdataForm.h"
 
 #include <QJsonArray>
@@ -21,7 +22,6 @@ const QString kShare = QStringLiteral("share_with_org");
 const QString kConfig = QStringLiteral("config");
 const QString kAllowed = QStringLiteral("allowed_emails");
 const QString kAllowedPointer = QStringLiteral("/config/allowed_emails");
-const QColor kProblemBackground(0xff, 0xeb, 0xee);
 } // namespace
 
 BigdataForm::BigdataForm(QWidget* parent)
@@ -154,7 +154,8 @@ void BigdataForm::presentItemProblems(const QList<FieldProblem>& problems)
                 messages << p.message;
         }
         QListWidgetItem* item = m_ui->allowedEmailsList->item(i);
-        item->setBackground(messages.isEmpty() ? QBrush() : QBrush(kProblemBackground));
+        item->setBackground(messages.isEmpty() ? QBrush() : QBrush(tone::problemBackground()));
+        item->setForeground(messages.isEmpty() ? QBrush() : QBrush(tone::problemForeground()));
         item->setToolTip(messages.join(QLatin1Char('\n')));
     }
 }

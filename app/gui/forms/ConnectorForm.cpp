@@ -1,5 +1,7 @@
 #include "ConnectorForm.h"
 
+#include "Appearance.h"
+
 #include <QAbstractSpinBox>
 #include <QComboBox>
 #include <QFormLayout>
@@ -20,9 +22,6 @@ namespace {
 const char* const kProblemStyle =
     "QLineEdit[problem=\"true\"], QPlainTextEdit[problem=\"true\"],"
     " QAbstractItemView[problem=\"true\"] { border: 2px solid #c62828; }";
-const char* const kSummaryStyle =
-    "background: #fdecea; color: #611a15; border: 1px solid #e57373; padding: 4px;";
-const char* const kMessageStyle = "color: #b71c1c;";
 
 QString capitalized(QString s)
 {
@@ -45,7 +44,7 @@ void setProblemMark(QWidget* w, bool on)
         return;
     w->setProperty("problem", on);
     if (qobject_cast<QAbstractSpinBox*>(w) || qobject_cast<QComboBox*>(w))
-        w->setStyleSheet(on ? QStringLiteral("background-color: #ffcdd2;") : QString());
+        w->setStyleSheet(on ? tone::problemField() : QString());
     w->style()->unpolish(w);
     w->style()->polish(w);
     w->update();
@@ -123,7 +122,7 @@ void ConnectorForm::bindField(const QString& pointer, QWidget* input, QLabel* me
     if (message) {
         message->setWordWrap(true);
         message->setTextFormat(Qt::PlainText);
-        message->setStyleSheet(QLatin1String(kMessageStyle));
+        message->setStyleSheet(tone::errorText());
         message->setTextInteractionFlags(Qt::TextSelectableByMouse);
         message->hide();
     }
@@ -265,7 +264,7 @@ void ConnectorForm::present()
     }
     presentItemProblems(m_problems);
     if (m_summary) {
-        m_summary->setStyleSheet(QLatin1String(kSummaryStyle));
+        m_summary->setStyleSheet(tone::problemSummary());
         m_summary->setTextFormat(Qt::PlainText);
         if (summaryLines.isEmpty()) {
             m_summary->clear();

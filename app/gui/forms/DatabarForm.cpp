@@ -12,6 +12,7 @@
 //   problemSummary, factsLayout (fact_id, fact_created_at).
 #include "DatabarForm.h"
 
+#include "Appearance.h"
 #include "JsonText.h"
 #include "NameValueTable.h"
 #include "SecretField.h"
@@ -221,7 +222,8 @@ void DatabarForm::updateTemplateCounter()
     counter->setText(over ? tr("%1 / %2 — too long").arg(length).arg(kBodyTemplateMax)
                           : tr("%1 / %2").arg(length).arg(kBodyTemplateMax));
     counter->setProperty("overLimit", over);
-    counter->setStyleSheet(over ? QStringLiteral("color: #b71c1c; font-weight: bold;") : QString());
+    counter->setStyleSheet(over ? tone::errorText() + QStringLiteral(" font-weight: bold;")
+                                : QString());
 }
 
 } // namespace ca

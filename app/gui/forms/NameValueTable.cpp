@@ -1,5 +1,6 @@
 #include "NameValueTable.h"
 
+#include "Appearance.h"
 #include "Connector.h"
 #include "SecretField.h"
 
@@ -17,7 +18,6 @@ namespace {
 const QString kName = QStringLiteral("name");
 const QString kValue = QStringLiteral("value");
 constexpr int kOriginalRole = Qt::UserRole + 1; // the row as loaded (absent for new rows)
-const QColor kProblemBackground(0xff, 0xeb, 0xee);
 } // namespace
 
 NameValueTable::NameValueTable(QTableWidget* table, QPushButton* addButton,
@@ -148,7 +148,8 @@ void NameValueTable::markProblems(const QString& basePointer, const QList<FieldP
             QTableWidgetItem* item = m_table->item(r, column);
             if (!item)
                 continue;
-            item->setBackground(messages.isEmpty() ? QBrush() : QBrush(kProblemBackground));
+            item->setBackground(messages.isEmpty() ? QBrush() : QBrush(tone::problemBackground()));
+            item->setForeground(messages.isEmpty() ? QBrush() : QBrush(tone::problemForeground()));
             item->setToolTip(messages.join(QLatin1Char('\n')));
             if (column == 1 && m_secret) {
                 QLineEdit* edit = secretField(r)->valueEdit();

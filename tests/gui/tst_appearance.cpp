@@ -1,0 +1,136 @@
+#include "Appearance.h"
+#include "BuildInfo.h"
+#include "MainWindow.h"
+#include "MemoryKeyStore.h"
+
+#include <QAction>
+#include <QApplication>
+#include <QComboBox>
+#include <QDialog>
+#include <QDialogButtonBox>
+#include <QPalette>
+#include <QRegularExpression>
+#include <QSettings>
+#include <QTemporaryDir>
+#include <QtTest>
+#include <cmath>
+
+using namespace ca;
+
+namespace {
+QSettings uiSettings()
+{
+    return QSettings(QSettings::IniFormat, QSettings::UserScope, QLatin1String(kOrgName),
+                     QStringLiteral("ui"));
+}
+} // namespace
+
+// Light and dark themes: every coloured state stays readable (WCAG contrast), and the choice in
+// Preferences applies at once and is remembered.
+class TestAppearance : public QObject
+{
+    Q_OBJECT
+
+    static double luminance(const QColor& c)
+    {
+        auto channel = [](double v) {
+            v /= 255.0;
+            return v <= 0.03928 ? v / 12.92 : std::pow((v + 0.055) / 1.055, 2.4);
+        };
+        return 0.2126 * channel(c.red()) + 0.7152 * channel(c.green()) + 0.0722 * channel(c.blue());
+    }
+    static double contrast(const QColor& a, const QColor& b)
+    {
+        const double x = luminance(a), y = luminance(b);
+        return (std::max(x, y) + 0.05) / (std::min(x, y) + 0.05);
+    }
+    // The colour of `property` ("color", "background", "background-color") in a style sheet.
+    static QColor styleColor(const QString& style, const QString& property)
+    {
+        const QRegularExpression re(QStringLiteral("(?:^|[;{ ])%1:\\s*(#[0-9a-fA-F]{6})")
+                                        .arg(QRegularExpression::escape(property)));
+        const auto m = re.match(style);
+        return m.hasMatch() ? QColor(m.captured(1)) : QColor();
+    }
+
+private slots:
+    void initTestCase() { QStandardPaths::setTestModeEnabled(true); }
+    void cleanup()
+    {
+        // Other GUI tests share the test-mode settings: leave no theme behind.
+        uiSettings().remove(QStringLiteral("ui/theme"));
+        applyTheme(Theme::System);
+    }
+
+    void themeNamesRoundTrip()
+    {
+        for (Theme t : {Theme::System, Theme::Light, Theme::Dark})
+            QCOMPARE(themeFromString(themeToString(t)), t);
+        QCOMPARE(themeFromString(QStringLiteral("nonsense")), Theme::System);
+    }
+
+    void coloursAreReadable_data()
+    {
+        QTest::addColumn<int>("theme");
+        QTest::newRow("light") << int(Theme::Light);
+        QTest::newRow("dark") << int(Theme::Dark);
+    }
+    void coloursAreReadable()
+    {
+        QFETCH(int, theme);
+        applyTheme(Theme(theme));
+        const QPalette p = QApplication::palette();
+        QCOMPARE(applicationIsDark(), Theme(theme) == Theme::Dark);
+        QVERIFY(contrast(p.color(QPalette::Text), p.color(QPalette::Base)) >= 7.0);
+        QVERIFY(contrast(p.color(QPalette::WindowText), p.color(QPalette::Window)) >= 7.0);
+        QVERIFY(contrast(p.color(QPalette::HighlightedText), p.color(QPalette::Highlight)) >= 4.5);
+
+        // Error text on the window background.
+        const QColor error = styleColor(tone::errorText(), QStringLiteral("color"));
+        QVERIFY(error.isValid());
+        QVERIFY2(contrast(error, p.color(QPalette::Window)) >= 4.5,
+                 qPrintable(QString::number(contrast(error, p.color(QPalette::Window)))));
+        // Styles that set a background set a readable text colour with it.
+        const QStringList styles{tone::problemField(), tone::problemSummary(),
+                                 tone::infoBanner(QStringLiteral("#x")),
+                                 tone::warningBanner(QStringLiteral("#x"))};
+        for (const QString& style : styles) {
+            QColor bg = styleColor(style, QStringLiteral("background-color"));
+            if (!bg.isValid())
+                bg = styleColor(style, QStringLiteral("background"));
+            const QColor fg = styleColor(style, QStringLiteral("color"));
+            QVERIFY2(bg.isValid() && fg.isValid(), qPrintable(style));
+            QVERIFY2(contrast(fg, bg) >= 4.5, qPrintable(style));
+        }
+        QVERIFY(contrast(tone::problemForeground(), tone::problemBackground()) >= 4.5);
+    }
+
+    void preferencesSwitchTheThemeAndRememberIt()
+    {
+        QTemporaryDir dir;
+        ProfileStore profiles(dir.filePath(QStringLiteral("p.conf")));
+        ApiKeys keys(std::make_unique<MemoryKeyStore>());
+        {
+            MainWindow w(profiles, keys);
+            w.show();
+            QAction* prefs = w.findChild<QAction*>(QStringLiteral("preferencesAction"));
+            QVERIFY(prefs);
+            prefs->trigger();
+            auto* dialog = w.findChild<QDialog*>(QStringLiteral("preferencesDialog"));
+            QVERIFY(dialog);
+            auto* combo = dialog->findChild<QComboBox*>(QStringLiteral("themeCombo"));
+            QVERIFY(combo);
+            combo->setCurrentIndex(int(Theme::Dark));
+            dialog->accept();
+            QVERIFY(applicationIsDark());
+        }
+        applyTheme(Theme::Light);
+        QVERIFY(!applicationIsDark());
+        QCOMPARE(uiSettings().value(QStringLiteral("ui/theme")).toString(), QStringLiteral("dark"));
+        MainWindow again(profiles, keys); // a restart: the saved choice applies
+        QVERIFY(applicationIsDark());
+    }
+};
+
+QTEST_MAIN(TestAppearance)
+#include "tst_appearance.moc"
