@@ -1,3 +1,4 @@
+#include "BuildInfo.h"
 #include "SandboxServer.h"
 
 #include <QCommandLineParser>
@@ -76,10 +77,12 @@ int main(int argc, char* argv[])
 {
     QCoreApplication app(argc, argv);
     QCoreApplication::setApplicationName(QStringLiteral("connector-sandbox"));
+    QCoreApplication::setApplicationVersion(QLatin1String(ca::kAppVersion));
 
     QCommandLineParser parser;
     parser.setApplicationDescription(QString::fromUtf8(kDescription));
     const QCommandLineOption help = parser.addHelpOption();
+    const QCommandLineOption version = parser.addVersionOption();
     const QCommandLineOption port(QStringLiteral("port"),
                                   QStringLiteral("Port on 127.0.0.1; 0 picks a free one."),
                                   QStringLiteral("N"), QStringLiteral("0"));
@@ -109,6 +112,8 @@ int main(int argc, char* argv[])
         usageError(parser.errorText());
     if (parser.isSet(help))
         parser.showHelp(0);
+    if (parser.isSet(version))
+        parser.showVersion();
     if (!parser.positionalArguments().isEmpty())
         usageError(QStringLiteral("unexpected argument '%1'")
                        .arg(parser.positionalArguments().constFirst()));
