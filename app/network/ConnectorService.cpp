@@ -200,6 +200,17 @@ ApiError ConnectorService::httpError(const HttpResponse& response,
     e.rawBody = redactBody(response.body, m_profile.apiKey);
     const QJsonDocument doc = QJsonDocument::fromJson(response.body);
     readErrorBody(doc, response, &e);
+    // The vendor's words may echo the key back ("unknown key …"): it must not reach any text.
+    if (m_profile.apiKey.size() >= 4) {
+        const QString key = QString::fromUtf8(m_profile.apiKey);
+        const QString mask = QStringLiteral("[redacted]");
+        e.serverMessage.replace(key, mask);
+        e.requestId.replace(key, mask);
+        for (ApiError::FieldError& f : e.fieldErrors) {
+            f.path.replace(key, mask);
+            f.message.replace(key, mask);
+        }
+    }
     describeHttpError(context, &e);
     if (response.status == 429 && response.retryAfterMs >= 0)
         e.hint = QStringLiteral("The vendor asks to wait %1 s; try again after that.")
@@ -344,26 +355,41 @@ ConnectorJob* ConnectorService::get(const QString& id)
     }
     HttpJob* http = send("GET", connectorUrl(id));
     job->track(http);
-    connect(http, &HttpJob::finished, job, [this, job, context](const HttpResponse& response) {
-        ConnectorResult result;
-        if (response.error.isError()) {
-            result.error = transportError(response, context);
-        } else if (!response.isSuccess()) {
-            result.error = httpError(response, context);
-        } else {
-            QJsonDocument doc;
-            if (parseJson(response, context, &doc, &result.error)) {
-                QString shapeError;
-                const QJsonObject json = unwrapConnector(doc, &shapeError);
-                if (shapeError.isEmpty())
-                    result.connector = toConnector(json);
-                else
-                    result.error = malformedError(shapeError, response, context);
-            }
-        }
-        job->finish(result);
+    connect(http, &HttpJob::finished, job, [this, job, id](const HttpResponse& response) {
+        job->finish(parseConnectorAnswer(response, id));
     });
     return job;
+}
+
+ConnectorResult ConnectorService::parseConnectorAnswer(const HttpResponse& response,
+                                                       const QString& id) const
+{
+    const OperationContext context{Operation::Get, id, {}};
+    ConnectorResult result;
+    if (response.error.isError()) {
+        result.error = transportError(response, context);
+    } else if (!response.isSuccess()) {
+        result.error = httpError(response, context);
+    } else {
+        QJsonDocument doc;
+        if (parseJson(response, context, &doc, &result.error)) {
+            QString shapeError;
+            const QJsonObject json = unwrapConnector(doc, &shapeError);
+            if (shapeError.isEmpty())
+                result.connector = toConnector(json);
+            else
+                result.error = malformedError(shapeError, response, context);
+        }
+    }
+    return result;
+}
+
+QList<Connector> ConnectorService::parseListAnswer(const HttpResponse& response,
+                                                   const QVariant& cursor, ApiError* error) const
+{
+    ParsedPage page = parseListResponse(response, cursor);
+    *error = page.error;
+    return page.connectors;
 }
 
 ConnectorUpdateJob* ConnectorService::update(const Connector& base,
@@ -420,6 +446,15 @@ ConnectorUpdateJob* ConnectorService::update(const Connector& base,
                         }
                     }
                 }
+                // Sent, but the answer was lost or unreadable: the PUT may have landed.
+                using K = ApiError::Kind;
+                const K kind = result.error.kind;
+                if (kind == K::Timeout || kind == K::ConnectionClosed || kind == K::Truncated ||
+                    kind == K::TooLarge || kind == K::Network ||
+                    (kind == K::Malformed && response.isSuccess()))
+                    result.error.hint =
+                        QStringLiteral("The change may or may not have been applied: read the "
+                                       "connector again before sending it again.");
                 job->finish(result);
             });
     return job;

@@ -78,6 +78,12 @@ public:
     // "Databar (prod)": used at the start of error messages.
     QString label() const;
 
+    // The parsing list() and get() apply to an answer (any status, error bodies included),
+    // without sending anything: tests/fuzz feeds these arbitrary bytes. `cursor` as for a page.
+    QList<Connector> parseListAnswer(const HttpResponse& response, const QVariant& cursor,
+                                     ApiError* error) const;
+    ConnectorResult parseConnectorAnswer(const HttpResponse& response, const QString& id) const;
+
 protected:
     struct Page
     {

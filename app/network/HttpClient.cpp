@@ -72,10 +72,14 @@ std::optional<qint64> HttpClient::parseRetryAfterMs(const QByteArray& value, con
     const QByteArray v = value.trimmed();
     if (v.isEmpty())
         return std::nullopt;
+    // Waits beyond a year are capped: they mean "not now" all the same, and the ms value is
+    // multiplied and added to dates later ("99999999999999999" overflowed qint64 here).
+    constexpr qint64 kMaxMs = 365LL * 24 * 3600 * 1000;
     bool ok = false;
     const qint64 seconds = v.toLongLong(&ok);
     if (ok)
-        return seconds < 0 ? std::nullopt : std::optional<qint64>(seconds * 1000);
+        return seconds < 0 ? std::nullopt
+                           : std::optional<qint64>(qMin(seconds, kMaxMs / 1000) * 1000);
     // HTTP-date (RFC 9110 IMF-fixdate, e.g. "Sun, 06 Nov 1994 08:49:37 GMT").
     QString text = QString::fromLatin1(v);
     QDateTime when =
@@ -85,7 +89,7 @@ std::optional<qint64> HttpClient::parseRetryAfterMs(const QByteArray& value, con
     if (!when.isValid())
         return std::nullopt;
     when.setTimeZone(QTimeZone::utc());
-    return qMax<qint64>(0, now.msecsTo(when));
+    return qBound<qint64>(0, now.msecsTo(when), kMaxMs);
 }
 
 } // namespace ca

@@ -145,35 +145,41 @@ TimbalReleaseListJob* TimbalService::releases()
     }
     HttpJob* http = send("GET", urlFor(collectionPath() + QStringLiteral("/releases")));
     job->track(http);
-    connect(http, &HttpJob::finished, job, [this, job, context](const HttpResponse& response) {
-        TimbalReleaseListResult result;
-        QJsonDocument doc;
-        if (response.error.isError()) {
-            result.error = transportError(response, context);
-        } else if (!response.isSuccess()) {
-            result.error = httpError(response, context);
-        } else if (parseJson(response, context, &doc, &result.error)) {
-            const QJsonObject o = doc.object();
-            if (!o.value(QLatin1String("releases")).isArray()) {
-                result.error = malformedError(QStringLiteral("expected {\"releases\": [...]}"),
-                                              response, context);
-            } else {
-                result.latest = o.value(QLatin1String("latest")).toString();
-                for (const QJsonValue& v : o.value(QLatin1String("releases")).toArray()) {
-                    const QJsonObject r = v.toObject();
-                    TimbalRelease release;
-                    release.version = r.value(QLatin1String("version")).toString();
-                    release.publishedAt = r.value(QLatin1String("published_at")).toString();
-                    const QJsonObject artifacts = r.value(QLatin1String("artifacts")).toObject();
-                    for (auto it = artifacts.begin(); it != artifacts.end(); ++it)
-                        release.artifacts.insert(it.key(), it.value().toString());
-                    result.releases.append(release);
-                }
-            }
-        }
-        job->finish(result);
+    connect(http, &HttpJob::finished, job, [this, job](const HttpResponse& response) {
+        job->finish(parseReleasesAnswer(response));
     });
     return job;
+}
+
+TimbalReleaseListResult TimbalService::parseReleasesAnswer(const HttpResponse& response) const
+{
+    const OperationContext context{Operation::Releases, {}, {}};
+    TimbalReleaseListResult result;
+    QJsonDocument doc;
+    if (response.error.isError()) {
+        result.error = transportError(response, context);
+    } else if (!response.isSuccess()) {
+        result.error = httpError(response, context);
+    } else if (parseJson(response, context, &doc, &result.error)) {
+        const QJsonObject o = doc.object();
+        if (!o.value(QLatin1String("releases")).isArray()) {
+            result.error =
+                malformedError(QStringLiteral("expected {\"releases\": [...]}"), response, context);
+        } else {
+            result.latest = o.value(QLatin1String("latest")).toString();
+            for (const QJsonValue& v : o.value(QLatin1String("releases")).toArray()) {
+                const QJsonObject r = v.toObject();
+                TimbalRelease release;
+                release.version = r.value(QLatin1String("version")).toString();
+                release.publishedAt = r.value(QLatin1String("published_at")).toString();
+                const QJsonObject artifacts = r.value(QLatin1String("artifacts")).toObject();
+                for (auto it = artifacts.begin(); it != artifacts.end(); ++it)
+                    release.artifacts.insert(it.key(), it.value().toString());
+                result.releases.append(release);
+            }
+        }
+    }
+    return result;
 }
 
 TimbalSoftwareUpdateJob* TimbalService::triggerSoftwareUpdate(const QString& id,
@@ -201,43 +207,57 @@ TimbalSoftwareUpdateJob* TimbalService::triggerSoftwareUpdate(const QString& id,
              softwareUpdateBody(version));
     job->track(http);
     connect(http, &HttpJob::finished, job, [this, job, context](const HttpResponse& response) {
-        SoftwareUpdateResult result;
-        result.httpStatus = response.status;
-        QJsonDocument doc;
-        if (response.error.isError()) {
-            result.error = transportError(response, context);
-            if (response.error.kind != ApiError::Kind::Canceled &&
-                response.error.kind != ApiError::Kind::InsecureUrl) {
-                result.answerLost = true;
-                result.error.hint =
-                    QStringLiteral("The update may or may not have been dispatched. Do not send it "
-                                   "again blindly: check the connector's reported and pending "
-                                   "version first.");
-                readStateAfterLostAnswer(job, result, context.id);
-                return;
-            }
-        } else if (!response.isSuccess()) {
-            result.error = httpError(response, context);
-        } else if (parseJson(response, context, &doc, &result.error)) {
-            const QJsonObject o = doc.object();
-            if (!o.value(QLatin1String("target_version")).isString() ||
-                !o.value(QLatin1String("dispatched")).isBool()) {
-                result.error = malformedError(
-                    QStringLiteral("expected {target_version, artifact, dispatched}"), response,
-                    context);
-            } else {
-                result.targetVersion = o.value(QLatin1String("target_version")).toString();
-                result.artifact = o.value(QLatin1String("artifact")).toString();
-                result.dispatched = o.value(QLatin1String("dispatched")).toBool();
-                qCInfo(lcServiceTimbal).noquote()
-                    << label() << "connector" << context.id
-                    << (result.dispatched ? "told to move to" : "already on")
-                    << result.targetVersion;
-            }
+        SoftwareUpdateResult result =
+            parseSoftwareUpdateAnswer(response, context.id, context.version);
+        // A 2xx whose body cannot be read was accepted all the same: what it said is as lost
+        // as an answer that never came, and a "retry failed" must not POST it again.
+        const bool unreadableSuccess =
+            response.isSuccess() && result.error.kind == ApiError::Kind::Malformed;
+        if ((response.error.isError() && response.error.kind != ApiError::Kind::Canceled &&
+             response.error.kind != ApiError::Kind::InsecureUrl) ||
+            unreadableSuccess) {
+            result.answerLost = true;
+            result.error.hint =
+                QStringLiteral("The update may or may not have been dispatched. Do not send it "
+                               "again blindly: check the connector's reported and pending "
+                               "version first.");
+            readStateAfterLostAnswer(job, result, context.id);
+            return;
         }
         job->finish(result);
     });
     return job;
+}
+
+SoftwareUpdateResult TimbalService::parseSoftwareUpdateAnswer(const HttpResponse& response,
+                                                              const QString& id,
+                                                              const QString& version) const
+{
+    const OperationContext context{Operation::SoftwareUpdate, id, version};
+    SoftwareUpdateResult result;
+    result.httpStatus = response.status;
+    QJsonDocument doc;
+    if (response.error.isError()) {
+        result.error = transportError(response, context);
+    } else if (!response.isSuccess()) {
+        result.error = httpError(response, context);
+    } else if (parseJson(response, context, &doc, &result.error)) {
+        const QJsonObject o = doc.object();
+        if (!o.value(QLatin1String("target_version")).isString() ||
+            !o.value(QLatin1String("dispatched")).isBool()) {
+            result.error =
+                malformedError(QStringLiteral("expected {target_version, artifact, dispatched}"),
+                               response, context);
+        } else {
+            result.targetVersion = o.value(QLatin1String("target_version")).toString();
+            result.artifact = o.value(QLatin1String("artifact")).toString();
+            result.dispatched = o.value(QLatin1String("dispatched")).toBool();
+            qCInfo(lcServiceTimbal).noquote()
+                << label() << "connector" << context.id
+                << (result.dispatched ? "told to move to" : "already on") << result.targetVersion;
+        }
+    }
+    return result;
 }
 
 void TimbalService::readStateAfterLostAnswer(TimbalSoftwareUpdateJob* job,

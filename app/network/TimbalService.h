@@ -84,6 +84,11 @@ public:
     // version: "0.1.3" or "v0.1.3"; empty = the published latest (sent as null).
     TimbalSoftwareUpdateJob* triggerSoftwareUpdate(const QString& id, const QString& version = {});
     static QJsonObject softwareUpdateBody(const QString& version);
+    // What releases() and triggerSoftwareUpdate() make of an answer, without sending anything
+    // (tests/fuzz). A transport error in `response` is reported as is (no re-read here).
+    TimbalReleaseListResult parseReleasesAnswer(const HttpResponse& response) const;
+    SoftwareUpdateResult parseSoftwareUpdateAnswer(const HttpResponse& response, const QString& id,
+                                                   const QString& version) const;
 
 protected:
     const QLoggingCategory& logCategory() const override;
