@@ -153,6 +153,22 @@ QByteArray readAllStdin()
     return bytes;
 }
 
+QByteArray readStdin(qint64 maxBytes)
+{
+    QFile in;
+    if (!in.open(stdin, QIODevice::ReadOnly))
+        return {};
+    QByteArray bytes;
+    // A pipe hands over what it has; read until EOF or the limit.
+    while (bytes.size() < maxBytes) {
+        const QByteArray chunk = in.read(maxBytes - bytes.size());
+        if (chunk.isEmpty())
+            break;
+        bytes += chunk;
+    }
+    return bytes;
+}
+
 QByteArray readSecretLine(const QString& prompt)
 {
     if (!stdinIsTerminal())

@@ -29,6 +29,8 @@ bool stderrIsTerminal();
 QByteArray readSecretLine(const QString& prompt);
 // Reads all of stdin (a key piped in), without the trailing line break.
 QByteArray readAllStdin();
+// Reads stdin (a document) up to maxBytes, as is.
+QByteArray readStdin(qint64 maxBytes);
 // Asks a yes/no question on the terminal; false on anything but y/yes.
 bool confirm(const QString& question);
 

@@ -74,10 +74,41 @@ std::optional<Profile> CommandContext::requireProfile(const QString& name)
     return profile;
 }
 
+QString shownId(const QString& id)
+{
+    constexpr qsizetype kShown = 64;
+    if (id.size() <= kShown)
+        return id;
+    return QObject::tr("%1… (%2 characters)").arg(id.left(kShown)).arg(id.size());
+}
+
+bool CommandContext::refuseId(const ConnectorService& service, const QString& id)
+{
+    const QString vendor = vendorDisplayName(service.vendor());
+    if (id.isEmpty()) {
+        fail(ExitInvalid, tr("the connector id is empty"),
+             tr("see `connectorctl list NAME` for the %1 connector ids").arg(vendor));
+        return true;
+    }
+    QString refusal = service.idRefusal(id);
+    if (refusal.isEmpty())
+        return false;
+    refusal.replace(id, shownId(id));
+    fail(ExitInvalid, tr("'%1' is not a %2 connector id: %3").arg(shownId(id), vendor, refusal));
+    return true;
+}
+
 HttpClient* CommandContext::http()
 {
-    if (!m_http)
+    if (!m_http) {
         m_http = new HttpClient(this);
+        // CONNECTOR_ADMIN_TIMEOUT (seconds): the transfer time-out, as the GUI's preference.
+        if (const int s = qEnvironmentVariableIntValue("CONNECTOR_ADMIN_TIMEOUT"); s > 0) {
+            HttpOptions options = m_http->options();
+            options.transferTimeoutMs = s * 1000;
+            m_http->setOptions(options);
+        }
+    }
     return m_http;
 }
 

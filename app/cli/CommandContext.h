@@ -45,6 +45,10 @@ public:
     // The named profile, or fails with "not found" (3) / a usage error for a malformed name.
     std::optional<Profile> requireProfile(const QString& name);
 
+    // Fails with exit 5 when `id` cannot be a connector id of `service`'s vendor (empty, "..",
+    // the wrong shape); the id is shown shortened, so a huge one does not flood the terminal.
+    bool refuseId(const ConnectorService& service, const QString& id);
+
     // Resolves the profile's key (CONNECTOR_ADMIN_API_KEY, else the OS keychain), builds the
     // vendor's service and hands it over; on any problem reports it and finishes instead.
     void withService(const Profile& profile, std::function<void(ConnectorService*)> ready);
@@ -61,6 +65,9 @@ private:
     std::optional<int> m_exitCode;
     std::function<void(int)> m_onFinished;
 };
+
+// `id` as messages show it: at most 64 characters, with its length when cut.
+QString shownId(const QString& id);
 
 // The environment variable that, when set, replaces the keychain for one run (CI jobs).
 inline constexpr const char* kApiKeyEnv = "CONNECTOR_ADMIN_API_KEY";

@@ -180,12 +180,8 @@ void runUpdate(CommandContext& ctx)
     ctx.withService(*profile, [&ctx, ids, all, o](ConnectorService* base) {
         auto* service = static_cast<TimbalService*>(base);
         for (const QString& id : ids) {
-            const QString refusal = service->idRefusal(id);
-            if (!refusal.isEmpty()) {
-                ctx.fail(ExitInvalid,
-                         QObject::tr("'%1' is not a Timbal connector id: %2").arg(id, refusal));
+            if (ctx.refuseId(*service, id))
                 return;
-            }
         }
         if (all) {
             // Every connector that is not on the target yet (offline ones show as skipped).
