@@ -1,6 +1,8 @@
 #include "ApiKeys.h"
 #include "AuditLog.h"
 #include "BuildInfo.h"
+#include "ConnectorCatalog.h"
+#include "ConnectorTableModel.h"
 #include "DemoSession.h"
 #include "DraftStore.h"
 #include "KeychainKeyStore.h"
@@ -10,7 +12,68 @@
 
 #include <QApplication>
 #include <QCommandLineParser>
+#include <QFile>
+#include <QTimer>
 #include <cstdio>
+#include <functional>
+#include <utility>
+
+namespace {
+
+// Hidden hooks for bench/run (cold start and memory); bench/minimal-window has the same two.
+// Runs `then` once, right after the watched window's first paint.
+class FirstPaint : public QObject
+{
+public:
+    explicit FirstPaint(std::function<void()> then) : m_then(std::move(then)) {}
+
+protected:
+    bool eventFilter(QObject* watched, QEvent* event) override
+    {
+        if (event->type() == QEvent::Paint && m_then) {
+            QTimer::singleShot(0, qApp, std::exchange(m_then, {}));
+        }
+        return QObject::eventFilter(watched, event);
+    }
+
+private:
+    std::function<void()> m_then;
+};
+
+void printRssAndQuit(int rows)
+{
+    QFile status(QStringLiteral("/proc/self/status"));
+    if (status.open(QIODevice::ReadOnly)) {
+        for (const QByteArray& line : status.readAll().split('\n')) {
+            if (line.startsWith("VmRSS:"))
+                std::printf("bench-rss %s rows=%d\n", line.constData(), rows);
+        }
+    }
+    std::fflush(stdout);
+    QCoreApplication::quit();
+}
+
+// Once every profile has finished loading (or failed), lets the window settle as long as
+// minimal_window does after its paint, then prints VmRSS and quits.
+void printRssWhenLoaded(ca::MainWindow& window, qsizetype profileCount)
+{
+    ca::ConnectorCatalog* catalog = window.catalog();
+    QObject::connect(
+        catalog, &ca::ConnectorCatalog::statusChanged, &window, [&window, catalog, profileCount] {
+            static bool done = false;
+            qsizetype finished = 0;
+            for (const auto& s : catalog->statuses())
+                finished += s.state == ca::ConnectorCatalog::LoadState::Loaded ||
+                            s.state == ca::ConnectorCatalog::LoadState::Failed;
+            if (done || finished < profileCount)
+                return;
+            done = true;
+            QTimer::singleShot(100, &window,
+                               [&window] { printRssAndQuit(window.connectorModel()->rowCount()); });
+        });
+}
+
+} // namespace
 
 int main(int argc, char* argv[])
 {
@@ -54,6 +117,16 @@ int main(int argc, char* argv[])
     parser.addOption(demo);
     parser.addOption(demoConnectors);
     parser.addOption(tour);
+    QCommandLineOption benchPaint(
+        QStringLiteral("bench-exit-after-paint"),
+        QStringLiteral("Quit after the window's first paint (bench/run)."));
+    benchPaint.setFlags(QCommandLineOption::HiddenFromHelp);
+    parser.addOption(benchPaint);
+    QCommandLineOption benchRss(
+        QStringLiteral("bench-rss-when-loaded"),
+        QStringLiteral("Print VmRSS once every profile has loaded, then quit (bench/run)."));
+    benchRss.setFlags(QCommandLineOption::HiddenFromHelp);
+    parser.addOption(benchRss);
     parser.process(app);
 
     ca::DemoSession demoSession;
@@ -94,6 +167,11 @@ int main(int argc, char* argv[])
     window.setRecordKeeping(&audit, &drafts);
     if (parser.isSet(demo))
         window.setDemoSandboxUrl(demoSession.sandboxUrl());
+    FirstPaint exitAfterPaint([] { QCoreApplication::quit(); });
+    if (parser.isSet(benchPaint))
+        window.installEventFilter(&exitAfterPaint);
+    if (parser.isSet(benchRss))
+        printRssWhenLoaded(window, profiles->profiles().size());
     window.show();
     std::unique_ptr<ca::ScreenshotTour> screenshots;
     if (parser.isSet(tour) && parser.isSet(demo)) {
