@@ -1,14 +1,12 @@
 #include "ProfileStore.h"
 
 #include "BuildInfo.h"
+#include "SettingsLock.h"
 
 #include <QCoreApplication>
-#include <QDateTime>
-#include <QFileInfo>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QSettings>
-#include <QThread>
 #include <algorithm>
 
 namespace ca {
@@ -21,28 +19,6 @@ struct Text
 {
     Q_DECLARE_TR_FUNCTIONS(ProfileStore)
 };
-// QSettings holds "<file>.lock" while it syncs. A process killed between creating that file and
-// writing its PID into it leaves it empty, and Qt waits its 30 s stale time before taking it over:
-// every later load and save (GUI and CLI) would hang that long. A live writer fills the file right
-// after creating it, so one that is still empty a moment later is abandoned. (Were it taken from
-// a live writer after all, both would still replace the file whole: a lost save, never a torn one.)
-// QLockFile guards the removal of a stale lock with "<lock>.rmlock", which can be left empty too.
-void clearAbandonedLock(const QString& settingsFile)
-{
-    for (const QString& suffix : {QStringLiteral(".lock"), QStringLiteral(".lock.rmlock")}) {
-        const QString path = settingsFile + suffix;
-        QFileInfo lock(path);
-        if (!lock.exists() || lock.size() != 0)
-            continue;
-        if (lock.lastModified().msecsTo(QDateTime::currentDateTime()) < 1000) {
-            QThread::msleep(100);
-            lock.refresh();
-            if (!lock.exists() || lock.size() != 0)
-                continue;
-        }
-        QFile::remove(path);
-    }
-}
 } // namespace
 
 ProfileStore::ProfileStore()
@@ -63,7 +39,7 @@ QString ProfileStore::fileName() const
 
 QList<Profile> ProfileStore::profiles() const
 {
-    clearAbandonedLock(m_settings->fileName());
+    clearAbandonedSettingsLock(m_settings->fileName());
     m_settings->sync();
     QList<Profile> result;
     m_settings->beginGroup(kGroup);
@@ -120,7 +96,7 @@ bool ProfileStore::save(const Profile& profile, QString* error)
         m_settings->setValue(QStringLiteral("workspaceId"), profile.workspaceId);
     m_settings->endGroup();
     m_settings->endGroup();
-    clearAbandonedLock(m_settings->fileName());
+    clearAbandonedSettingsLock(m_settings->fileName());
     m_settings->sync();
     if (m_settings->status() != QSettings::NoError) {
         if (error)
@@ -137,7 +113,7 @@ bool ProfileStore::remove(const QString& name)
     m_settings->beginGroup(kGroup);
     m_settings->remove(name);
     m_settings->endGroup();
-    clearAbandonedLock(m_settings->fileName());
+    clearAbandonedSettingsLock(m_settings->fileName());
     m_settings->sync();
     return true;
 }
