@@ -22,7 +22,9 @@ QString environmentHelp()
     return QStringLiteral(
         "Environment:\n"
         "  CONNECTOR_ADMIN_API_KEY  API key for this run instead of the keychain (CI jobs);\n"
-        "                           never printed or stored.\n");
+        "                           never printed or stored.\n"
+        "  CONNECTOR_ADMIN_TIMEOUT  seconds without a byte from the server before a request\n"
+        "                           attempt times out (default 30).\n");
 }
 
 QString topLevelHelp()
