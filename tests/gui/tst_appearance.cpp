@@ -2,6 +2,7 @@
 #include "BuildInfo.h"
 #include "MainWindow.h"
 #include "MemoryKeyStore.h"
+#include "Translations.h"
 
 #include <QAction>
 #include <QApplication>
@@ -103,6 +104,21 @@ private slots:
             QVERIFY2(contrast(fg, bg) >= 4.5, qPrintable(style));
         }
         QVERIFY(contrast(tone::problemForeground(), tone::problemBackground()) >= 4.5);
+    }
+
+    void pluralsReadNaturally()
+    {
+        auto text = [](const char* context, const char* source, int n) {
+            return QCoreApplication::translate(context, source, nullptr, n);
+        };
+        QCOMPARE(text("ca::MainWindow", "%n connector(s)", 40), QStringLiteral("40 connector(s)"));
+        installTranslations();
+        QCOMPARE(text("ca::MainWindow", "%n connector(s)", 1), QStringLiteral("1 connector"));
+        QCOMPARE(text("ca::MainWindow", "%n connector(s)", 40), QStringLiteral("40 connectors"));
+        QCOMPARE(text("ca::HistoryDialog", "%n damaged line(s) of the audit log were skipped.", 1),
+                 QStringLiteral("1 damaged line of the audit log was skipped."));
+        QCOMPARE(text("ca::HistoryDialog", "%n damaged line(s) of the audit log were skipped.", 3),
+                 QStringLiteral("3 damaged lines of the audit log were skipped."));
     }
 
     void preferencesSwitchTheThemeAndRememberIt()
