@@ -92,7 +92,12 @@ TimbalUpdateDialog::TimbalUpdateDialog(TimbalService* service, const QList<Conne
     loadReleases();
 }
 
-TimbalUpdateDialog::~TimbalUpdateDialog() = default;
+TimbalUpdateDialog::~TimbalUpdateDialog()
+{
+    // ~QDialog hides the dialog; the focus leaving the editable version combo then commits its
+    // text, and onVersionEdited() would run on a half-destroyed dialog (found by UBSan).
+    m_ui->versionCombo->disconnect(this);
+}
 
 bool TimbalUpdateDialog::isRunning() const
 {
