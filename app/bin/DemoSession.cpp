@@ -3,9 +3,31 @@
 #include "MemoryKeyStore.h"
 #include "SandboxServer.h"
 
+#include <QDir>
+#include <QFileInfo>
+
 namespace ca {
 
-DemoSession::DemoSession() = default;
+namespace {
+// The demo's throwaway files (profiles, audit log, drafts) go to the user's runtime directory,
+// a tmpfs on most systems (emptied at logout, so even a killed demo leaves nothing for long):
+// every settings save syncs its file, which on a busy disk took tens of milliseconds per
+// profile, and nothing here has to outlive the process.
+QString demoDirectoryTemplate()
+{
+    // Read directly: QStandardPaths warns, and makes one up under /tmp, when it is not set.
+    const QString runtime = qEnvironmentVariable("XDG_RUNTIME_DIR");
+    const QString base =
+        !runtime.isEmpty() && QFileInfo(runtime).isWritable() ? runtime : QDir::tempPath();
+    return base + QStringLiteral("/connector-admin-demo-XXXXXX");
+}
+} // namespace
+
+DemoSession::DemoSession()
+    : m_dir(demoDirectoryTemplate()), m_profiles(std::make_unique<ProfileStore>(
+                                          m_dir.filePath(QStringLiteral("demo-profiles.conf")))),
+      m_keys(std::make_unique<ApiKeys>(std::make_unique<MemoryKeyStore>()))
+{}
 
 DemoSession::~DemoSession()
 {
@@ -15,36 +37,35 @@ DemoSession::~DemoSession()
     }
 }
 
-bool DemoSession::start(int connectorsPerVendor, QString* error)
+void DemoSession::start(int connectorsPerVendor, std::function<void(const QString& error)> ready)
 {
     sandbox::SandboxOptions options;
     options.connectors = connectorsPerVendor;
     m_thread.setObjectName(QStringLiteral("demo-sandbox"));
     m_thread.start();
-    bool listening = false;
-    // One short hand-over at start-up, before any window exists: the sandbox is created, and
-    // starts listening, in its own thread.
+    // The sandbox is created, and starts listening, in its own thread; this thread goes on (the
+    // window stays responsive) and hears back through m_context, which lives here. Gone with
+    // the session, it drops an answer that comes too late.
     // The call must target an object living in the worker (the QThread object itself lives here).
     auto* anchor = new QObject;
     anchor->moveToThread(&m_thread);
     QObject::connect(&m_thread, &QThread::finished, anchor, &QObject::deleteLater);
-    QMetaObject::invokeMethod(
-        anchor,
-        [this, options, &listening, error] {
-            m_server = new sandbox::SandboxServer(options);
-            QObject::connect(&m_thread, &QThread::finished, m_server, &QObject::deleteLater);
-            listening = m_server->listen(0);
-            if (listening)
-                m_url = m_server->baseUrl();
-            else
-                *error = m_server->errorString();
-        },
-        Qt::BlockingQueuedConnection);
-    if (!listening)
-        return false;
-    m_profiles =
-        std::make_unique<ProfileStore>(m_dir.filePath(QStringLiteral("demo-profiles.conf")));
-    m_keys = std::make_unique<ApiKeys>(std::make_unique<MemoryKeyStore>());
+    QMetaObject::invokeMethod(anchor, [this, options, ready = std::move(ready)] {
+        m_server = new sandbox::SandboxServer(options);
+        QObject::connect(&m_thread, &QThread::finished, m_server, &QObject::deleteLater);
+        const bool listening = m_server->listen(0);
+        const QUrl url = listening ? m_server->baseUrl() : QUrl();
+        const QString error = listening ? QString() : m_server->errorString();
+        QMetaObject::invokeMethod(&m_context, [this, url, error, key = options.key, ready] {
+            m_url = url;
+            m_key = key;
+            ready(error);
+        });
+    });
+}
+
+bool DemoSession::createProfiles(QString* error)
+{
     for (Vendor v : allVendors()) {
         Profile p;
         p.name = QStringLiteral("demo-") + vendorId(v);
@@ -56,7 +77,7 @@ bool DemoSession::start(int connectorsPerVendor, QString* error)
             p.workspaceId = QStringLiteral("1");
         if (!m_profiles->save(p, error))
             return false;
-        m_keys->setSessionKey(p.name, SecretBytes(options.key));
+        m_keys->setSessionKey(p.name, SecretBytes(m_key));
     }
     return true;
 }

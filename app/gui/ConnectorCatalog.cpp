@@ -7,6 +7,10 @@
 #include <QSet>
 #include <QTimer>
 
+#ifdef __GLIBC__
+#include <malloc.h>
+#endif
+
 namespace ca {
 
 ConnectorProfile toConnectorProfile(const Profile& profile, const SecretBytes& key)
@@ -122,6 +126,7 @@ void ConnectorCatalog::startLoad(const Profile& profile, const SecretBytes& key)
         createConnectorService(toConnectorProfile(profile, key), m_http, this);
     m_services.insert(profile.name, service);
     ConnectorListJob* job = service->list();
+    job->setKeepsConnectors(false); // the rows go to the model page by page, not kept twice
     m_jobs.insert(profile.name, job);
     auto seen = std::make_shared<QSet<QString>>();
     const QString name = profile.name;
@@ -165,7 +170,7 @@ void ConnectorCatalog::finishLoad(const QString& name, const QSet<QString>& seen
                     });
         }
         s.state = LoadState::Loaded;
-        s.loaded = int(result.connectors.size());
+        s.loaded = result.count;
     } else {
         // Rows loaded so far stay; the failure is shown inline for this profile only.
         s.state = LoadState::Failed;
@@ -173,6 +178,21 @@ void ConnectorCatalog::finishLoad(const QString& name, const QSet<QString>& seen
         s.hint = result.error.hint;
     }
     setStatus(s);
+    releaseLoadGarbage();
+}
+
+void ConnectorCatalog::releaseLoadGarbage()
+{
+#ifdef __GLIBC__
+    for (const ProfileStatus& s : std::as_const(m_status)) {
+        if (s.state == LoadState::Loading)
+            return;
+    }
+    // Parsing the pages freed far more than the rows keep (answer bodies, JSON documents), much
+    // of it on worker threads; glibc keeps freed pages mapped. Hand them back once nothing is
+    // loading any more: a few milliseconds, once per refresh.
+    malloc_trim(0);
+#endif
 }
 
 void ConnectorCatalog::enqueue(const QString& profile, std::function<void()> step)

@@ -61,6 +61,8 @@ private:
     void setStatus(const ProfileStatus& status);
     void finishLoad(const QString& name, const QSet<QString>& seen,
                     const ConnectorListResult& result);
+    // Returns the memory freed while loading to the system, once no profile is loading.
+    void releaseLoadGarbage();
     // Model updates go through a queue, one slice of rows per event-loop turn: a 20,000-row page
     // merged in one go held the window for a third of a second; in slices it stays responsive.
     void enqueue(const QString& profile, std::function<void()> step);

@@ -58,7 +58,6 @@ MainWindow::MainWindow(ProfileStore& profiles, ApiKeys& keys, QWidget* parent)
     if (const QString theme = uiSettings().value(QStringLiteral("ui/theme")).toString();
         !theme.isEmpty())
         applyTheme(themeFromString(theme));
-    setWindowIcon(QIcon(QStringLiteral(":/icons/connector-admin.svg")));
     m_model = new ConnectorTableModel(this);
     m_filter = new ConnectorFilterModel(this);
     m_filter->setSourceModel(m_model);
@@ -67,8 +66,7 @@ MainWindow::MainWindow(ProfileStore& profiles, ApiKeys& keys, QWidget* parent)
     auto* central = new QWidget(this);
     auto* layout = new QVBoxLayout(central);
     layout->setContentsMargins(6, 6, 6, 6);
-    m_banner = new KeychainBanner(central);
-    layout->addWidget(m_banner);
+    // The keychain banner (m_banner) is built on the first problem, at the top of this layout.
     m_draftBanner = new QFrame(central);
     m_draftBanner->setObjectName(QStringLiteral("draftBanner"));
     m_draftBanner->setStyleSheet(tone::infoBanner(QStringLiteral("#draftBanner")));
@@ -96,7 +94,6 @@ MainWindow::MainWindow(ProfileStore& profiles, ApiKeys& keys, QWidget* parent)
     m_filterEdit = new QLineEdit(central);
     m_filterEdit->setObjectName(QStringLiteral("filterEdit"));
     m_filterEdit->setPlaceholderText(tr("name, id, type or vendor"));
-    m_filterEdit->setClearButtonEnabled(true);
     m_filterEdit->setAccessibleName(tr("Filter connectors"));
     findLabel->setBuddy(m_filterEdit);
     auto* vendorLabel = new QLabel(tr("&Vendor:"), central);
@@ -242,7 +239,6 @@ MainWindow::MainWindow(ProfileStore& profiles, ApiKeys& keys, QWidget* parent)
             });
     connect(m_catalog, &ConnectorCatalog::profilesChanged, this, &MainWindow::updateProfileFilter);
     connect(m_catalog, &ConnectorCatalog::statusChanged, this, &MainWindow::updateDraftBanner);
-    connect(m_banner, &KeychainBanner::retryRequested, this, &MainWindow::checkKeychain);
 
     m_autoRefresh = new QTimer(this);
     connect(m_autoRefresh, &QTimer::timeout, this, &MainWindow::refreshAll);
@@ -252,11 +248,32 @@ MainWindow::MainWindow(ProfileStore& profiles, ApiKeys& keys, QWidget* parent)
     restoreUiState();
     updateProfileFilter();
     updateCount();
-    // Everything slow starts once the window is up, and none of it blocks it.
-    QTimer::singleShot(0, this, [this] {
-        checkKeychain();
-        refreshAll();
-    });
+    // Everything slow (keychain, network stack, the first requests) starts once the window has
+    // painted, so none of it delays the first frame; a window that is never painted (started
+    // minimized) still loads, a moment later.
+    QTimer::singleShot(kStartWithoutPaintMs, this, &MainWindow::startAfterFirstPaint);
+}
+
+bool MainWindow::event(QEvent* event)
+{
+    if (event->type() == QEvent::Paint && !m_started)
+        QTimer::singleShot(0, this, &MainWindow::startAfterFirstPaint);
+    return QMainWindow::event(event);
+}
+
+void MainWindow::startAfterFirstPaint()
+{
+    if (m_started || !isVisible())
+        return; // a window closed before it got going loads nothing
+    m_started = true;
+    // Icons go through the icon theme's index (parsed on first use), the image and SVG plugins:
+    // half of the window's construction time. The clear button only shows once something is
+    // typed, the refresh button shows its text until then, the title bar its default icon.
+    m_filterEdit->setClearButtonEnabled(true);
+    m_refreshAction->setIcon(QIcon::fromTheme(QStringLiteral("view-refresh")));
+    setWindowIcon(QIcon(QStringLiteral(":/icons/connector-admin.svg"))); // rendered per size
+    checkKeychain();
+    refreshAll();
 }
 
 MainWindow::~MainWindow()
@@ -309,7 +326,7 @@ void MainWindow::buildMenus()
     QAction* refresh = view->addAction(tr("&Refresh"), this, &MainWindow::refreshAll);
     refresh->setShortcut(QKeySequence::Refresh);
     refresh->setObjectName(QStringLiteral("refreshAction"));
-    refresh->setIcon(QIcon::fromTheme(QStringLiteral("view-refresh")));
+    m_refreshAction = refresh; // its themed icon comes after the first paint
     toolbar->addAction(refresh);
     toolbar->addAction(m_saveAction);
     toolbar->addAction(profilesAction);
@@ -352,10 +369,16 @@ void MainWindow::restoreUiState()
 void MainWindow::saveUiState()
 {
     QSettings s = uiSettings();
-    s.setValue(QStringLiteral("window/geometry"), saveGeometry());
-    s.setValue(QStringLiteral("window/state"), saveState());
-    s.setValue(QStringLiteral("window/splitter"), m_splitter->saveState());
-    s.setValue(QStringLiteral("window/columns"), m_view->horizontalHeader()->saveState());
+    // Written only when something changed: each write of ui.ini syncs it to disk (a lock file,
+    // a temporary file, two fdatasyncs, a rename), which made every close wait on the disk.
+    const auto store = [&s](const QString& key, const QByteArray& value) {
+        if (s.value(key).toByteArray() != value)
+            s.setValue(key, value);
+    };
+    store(QStringLiteral("window/geometry"), saveGeometry());
+    store(QStringLiteral("window/state"), saveState());
+    store(QStringLiteral("window/splitter"), m_splitter->saveState());
+    store(QStringLiteral("window/columns"), m_view->horizontalHeader()->saveState());
 }
 
 void MainWindow::closeEvent(QCloseEvent* event)
@@ -648,7 +671,13 @@ void MainWindow::checkKeychain()
 {
     m_keys.probe(this, [this](const KeyStoreResult& r) {
         m_keychainAvailable = r.ok();
-        m_banner->showProblem(r);
+        if (!r.ok() && !m_banner) {
+            m_banner = new KeychainBanner(centralWidget());
+            qobject_cast<QBoxLayout*>(centralWidget()->layout())->insertWidget(0, m_banner);
+            connect(m_banner, &KeychainBanner::retryRequested, this, &MainWindow::checkKeychain);
+        }
+        if (m_banner)
+            m_banner->showProblem(r);
         emit keychainChecked(r.ok());
     });
 }

@@ -73,10 +73,17 @@ signals:
     void keychainChecked(bool available);
 
 protected:
+    bool event(QEvent* event) override;
     void closeEvent(QCloseEvent* event) override;
     void changeEvent(QEvent* event) override;
 
 private:
+    // What the first frame does not need (themed icons, the keychain check, the first load of
+    // every profile) runs after the first paint.
+    void startAfterFirstPaint();
+    static constexpr int kStartWithoutPaintMs = 1000;
+    bool m_started = false;
+    QAction* m_refreshAction = nullptr;
     void buildMenus();
     void restoreUiState();
     void saveUiState();

@@ -45,9 +45,11 @@ bool ServiceJob::markDone()
 
 void ConnectorListJob::addPage(const QList<Connector>& page, int expectedTotal)
 {
-    m_result.connectors += page;
+    if (m_keep)
+        m_result.connectors += page;
+    m_result.count += int(page.size());
     ++m_result.pages;
-    emit pageLoaded(page, int(m_result.connectors.size()), expectedTotal);
+    emit pageLoaded(page, m_result.count, expectedTotal);
 }
 
 void ConnectorListJob::finish(ApiError error)

@@ -22,9 +22,12 @@ struct ConnectorResult
 
 struct ConnectorListResult
 {
-    QList<Connector> connectors; // on error: the pages loaded before it
+    // On error: the pages loaded before it. Empty when the job does not keep its pages (see
+    // ConnectorListJob::setKeepsConnectors); `count` still says how many were loaded.
+    QList<Connector> connectors;
     ApiError error;
     int pages = 0;
+    int count = 0; // connectors loaded, kept or not
     bool ok() const { return !error.isError(); }
 };
 
@@ -70,6 +73,10 @@ public:
     using ServiceJob::ServiceJob;
     void addPage(const QList<Connector>& page, int expectedTotal);
     void finish(ApiError error);
+    // True (the default): the result holds every connector loaded. A consumer that takes the
+    // pages as they arrive (pageLoaded) sets false, so a 100,000-row list is not held twice.
+    void setKeepsConnectors(bool keep) { m_keep = keep; }
+    bool keepsConnectors() const { return m_keep; }
     const QList<Connector>& loaded() const { return m_result.connectors; }
     int pages() const { return m_result.pages; }
 
@@ -84,6 +91,7 @@ protected:
 
 private:
     ConnectorListResult m_result;
+    bool m_keep = true;
 };
 
 class ConnectorJob : public ServiceJob

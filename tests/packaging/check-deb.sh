@@ -18,7 +18,7 @@ done
 
 work=$(mktemp -d "${TMPDIR:-/tmp}/ca-deb-test.XXXXXX")
 trap 'rm -rf "$work"' EXIT
-# connector-admin builds its QApplication before reading --version/--help: no display here.
+# No display here: the binaries run offscreen (--version/--help are also checked with none at all).
 export QT_QPA_PLATFORM=offscreen
 export HOME=$work/home XDG_CONFIG_HOME=$work/home/.config XDG_DATA_HOME=$work/home/.local/share
 export XDG_RUNTIME_DIR=$work/runtime
@@ -120,6 +120,14 @@ for bin in connector-admin connectorctl connector-sandbox; do
     out=$(timeout 60 "$exe" --help 2>&1) && grep -qi 'usage' <<<"$out" \
         && pass "$bin --help" || fail "$bin --help failed: $out"
 done
+# Over SSH there is no display at all: --version and --help must not need one.
+exe=$root/usr/bin/connector-admin
+out=$(env -u QT_QPA_PLATFORM -u DISPLAY -u WAYLAND_DISPLAY timeout 60 "$exe" --version 2>&1) \
+    && grep -q "$version" <<<"$out" && pass "connector-admin --version without a display: $out" \
+    || fail "connector-admin --version without a display printed '$out'"
+out=$(env -u QT_QPA_PLATFORM -u DISPLAY -u WAYLAND_DISPLAY timeout 60 "$exe" --help 2>&1) \
+    && grep -qi 'usage' <<<"$out" && pass "connector-admin --help without a display" \
+    || fail "connector-admin --help without a display failed: $out"
 
 step "icons"
 for size in 16 32 48 64 128 256; do
