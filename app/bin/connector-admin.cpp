@@ -9,6 +9,7 @@
 #include "MainWindow.h"
 #include "ProfileStore.h"
 #include "ScreenshotTour.h"
+#include "Translations.h"
 
 #include <QApplication>
 #include <QCommandLineParser>
@@ -172,6 +173,7 @@ int main(int argc, char* argv[])
     QApplication app(argc, argv);
     describeApplication();
     QApplication::setApplicationDisplayName(QLatin1String(ca::kAppName));
+    ca::installTranslations();
     QCommandLineParser parser;
     AdminOptions options;
     options.addTo(parser);

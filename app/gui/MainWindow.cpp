@@ -13,6 +13,7 @@
 #include "KeychainBanner.h"
 #include "ProfileStatusPanel.h"
 #include "ReviewChangesDialog.h"
+#include "SettingsLock.h"
 #include "ThreeWayMerge.h"
 #include "TimbalService.h"
 #include "TimbalUpdateDialog.h"
@@ -34,6 +35,7 @@
 #include <QSettings>
 #include <QSplitter>
 #include <QStackedWidget>
+#include <QStandardPaths>
 #include <QStatusBar>
 #include <QTableView>
 #include <QTimer>
@@ -46,6 +48,11 @@ namespace {
 // Window layout and preferences: no secrets, separate from the profiles file.
 QSettings uiSettings()
 {
+    // An instance killed mid-save must not make the next start wait 30 s for its lock. (The path
+    // is QSettings' own for IniFormat/UserScope, computed before QSettings reads the file.)
+    clearAbandonedSettingsLock(
+        QStandardPaths::writableLocation(QStandardPaths::GenericConfigLocation) +
+        QStringLiteral("/%1/ui.ini").arg(QLatin1String(kOrgName)));
     return QSettings(QSettings::IniFormat, QSettings::UserScope, QLatin1String(kOrgName),
                      QStringLiteral("ui"));
 }
