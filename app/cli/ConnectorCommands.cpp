@@ -209,8 +209,10 @@ void appendAudit(const Connector& base, const Review& review, const ApplyOperati
     rec.after = review.edited;
     rec.serverDifferences = o.update.differences;
     rec.secretPaths = review.options.secretPaths;
+    // Durable before the command reports: the log writes on its own thread and fsyncs per batch.
     QString error;
-    if (!AuditLog().append(rec, &error))
+    AuditLog log;
+    if (!log.append(rec, &error) || !log.flush(&error))
         CliOutput::error(QObject::tr("the audit record could not be written: %1").arg(error));
 }
 

@@ -114,22 +114,27 @@ void startRun(CommandContext& ctx, TimbalService* service, const QList<Connector
                                                          .arg(summaryOf(c)));
                          });
     }
-    QObject::connect(run, &TimbalUpdateRun::finished, &ctx,
-                     [&ctx, run, o, log, fetchFailures, live](const TimbalUpdateRun::Counts& c) {
-                         if (live)
-                             CliOutput::progress(QString());
-                         if (o.json) {
-                             QJsonArray out;
-                             for (const auto& r : run->rows())
-                                 out.append(rowJson(r));
-                             CliOutput::json(out);
-                         } else {
-                             CliOutput::dataLine(summaryOf(c));
-                         }
-                         const int failed =
-                             c.of(RowState::Failed) + c.of(RowState::TimedOut) + fetchFailures;
-                         ctx.finish(failed > 0 ? ExitPartial : ExitOk);
-                     });
+    QObject::connect(
+        run, &TimbalUpdateRun::finished, &ctx,
+        [&ctx, run, o, log, fetchFailures, live](const TimbalUpdateRun::Counts& c) {
+            if (live)
+                CliOutput::progress(QString());
+            if (o.json) {
+                QJsonArray out;
+                for (const auto& r : run->rows())
+                    out.append(rowJson(r));
+                CliOutput::json(out);
+            } else {
+                CliOutput::dataLine(summaryOf(c));
+            }
+            // The run appended without waiting for the disk: its records become durable here,
+            // before the process ends (one fsync for whatever is still queued).
+            QString error;
+            if (!log->flush(&error))
+                CliOutput::error(QObject::tr("audit records could not be written: %1").arg(error));
+            const int failed = c.of(RowState::Failed) + c.of(RowState::TimedOut) + fetchFailures;
+            ctx.finish(failed > 0 ? ExitPartial : ExitOk);
+        });
     run->preview();
 }
 

@@ -8,6 +8,13 @@
 #include <QLoggingCategory>
 #include <QStandardPaths>
 
+#include <cerrno>
+#include <condition_variable>
+#include <cstring>
+#include <mutex>
+#include <thread>
+#include <vector>
+
 #include <fcntl.h>
 #include <sys/file.h>
 #include <sys/stat.h>
@@ -443,9 +450,204 @@ QString AuditLog::defaultDirectory()
            QStringLiteral("/ConnectorAdmin");
 }
 
+// The queue between append() and the writer thread, and the thread itself.
+struct AuditLog::Writer
+{
+    struct Line
+    {
+        quint64 seq = 0;
+        QByteArray bytes; // one compact JSON object and its '\n'
+    };
+
+    Writer(const QString& directory, const QString& path, const QString& rotatedPath,
+           qint64 rotateBytes)
+        : directory(directory), path(QFile::encodeName(path)),
+          rotatedPath(QFile::encodeName(rotatedPath)), rotateBytes(rotateBytes)
+    {}
+
+    void run();
+    bool writeLines(const std::vector<Line>& lines, std::vector<int>* written, QString* error);
+    bool rotateIfFull(int fd, QString* error);
+
+    const QString directory;
+    const QByteArray path;
+    const QByteArray rotatedPath;
+    const qint64 rotateBytes;
+
+    // Held while a batch goes into the file and while records() reads it together with the
+    // lines still in memory, so a reader sees every record exactly once: in the file or queued.
+    std::mutex fileMutex;
+
+    std::mutex mutex;                 // guards everything below
+    std::condition_variable work;     // for the thread: lines queued, or stopping
+    std::condition_variable progress; // for appenders (room in the queue) and flush() (durable)
+    std::vector<Line> queue;          // appended, not taken by the thread yet
+    std::vector<Line> inFlight;       // taken by the thread, not in the file yet
+    qint64 queuedBytes = 0;
+    quint64 lastSeq = 0;    // of the newest append()
+    quint64 durableSeq = 0; // every line up to this one is fsynced (or its batch failed)
+    bool lastBatchFailed = false;
+    bool failedSinceFlush = false;
+    QString lastError;
+    bool stopping = false;
+    std::thread thread; // started by the first append()
+};
+
+void AuditLog::Writer::run()
+{
+    std::unique_lock lock(mutex);
+    for (;;) {
+        work.wait(lock, [this] { return !queue.empty() || stopping; });
+        if (queue.empty())
+            return; // stopping, and everything is durable
+        inFlight.swap(queue);
+        queuedBytes = 0;
+        const quint64 batchEnd = inFlight.back().seq;
+        progress.notify_all(); // room in the queue again
+        lock.unlock();
+
+        std::vector<int> written;
+        QString error;
+        bool ok = true;
+        {
+            const std::lock_guard file(fileMutex);
+            ok = writeLines(inFlight, &written, &error);
+            const std::lock_guard guard(mutex);
+            inFlight.clear();
+        }
+        // One fsync for the whole batch, outside fileMutex: readers need not wait for the disk.
+        for (const int fd : written) {
+            if (::fsync(fd) != 0 && ok) {
+                ok = false;
+                error = QStringLiteral("cannot sync %1: %2")
+                            .arg(QFile::decodeName(path), QString::fromLocal8Bit(strerror(errno)));
+            }
+            ::close(fd);
+        }
+        if (!ok)
+            qCWarning(lcAudit).noquote() << "audit records lost:" << error;
+
+        lock.lock();
+        durableSeq = batchEnd;
+        lastBatchFailed = !ok;
+        if (!ok) {
+            failedSinceFlush = true;
+            lastError = error;
+        }
+        progress.notify_all();
+    }
+}
+
+// Renames a full log to audit.jsonl.1 under an exclusive lock, unless another writer already
+// did (the path then names a newer file than `fd`). True when the caller must reopen.
+bool AuditLog::Writer::rotateIfFull(int fd, QString* error)
+{
+    struct stat opened
+    {
+    };
+    if (::fstat(fd, &opened) != 0 || opened.st_size < rotateBytes)
+        return false;
+    if (::flock(fd, LOCK_EX) != 0)
+        return false;
+    struct stat current
+    {
+    };
+    bool rotated = false;
+    if (::stat(path.constData(), &current) == 0 && current.st_ino == opened.st_ino &&
+        current.st_dev == opened.st_dev) {
+        if (::rename(path.constData(), rotatedPath.constData()) == 0) {
+            rotated = true;
+        } else if (error) {
+            *error = QStringLiteral("cannot rotate %1: %2")
+                         .arg(QFile::decodeName(path), QString::fromLocal8Bit(strerror(errno)));
+        }
+    } else {
+        rotated = true; // someone else rotated: reopen to get the new file
+    }
+    ::flock(fd, LOCK_UN);
+    return rotated;
+}
+
+// Appends `lines` in order, as few write()s as rotation allows (one per file): a line is
+// appended while the file is below rotateBytes, as if the lines came one by one. The
+// descriptors written to are left open in *written for the caller to fsync and close.
+bool AuditLog::Writer::writeLines(const std::vector<Line>& lines, std::vector<int>* written,
+                                  QString* error)
+{
+    if (!ensurePrivateDirectory(directory, error))
+        return false;
+    const QString name = QFile::decodeName(path);
+    size_t next = 0;
+    while (next < lines.size()) {
+        int fd = -1;
+        struct stat st
+        {
+        };
+        for (int attempt = 0; attempt < 3; ++attempt) {
+            // O_APPEND: each write() lands whole at the end, never interleaved with another
+            // process's line.
+            fd = ::open(path.constData(), O_RDWR | O_APPEND | O_CREAT | O_CLOEXEC, 0600);
+            if (fd < 0) {
+                *error = QStringLiteral("cannot open %1: %2")
+                             .arg(name, QString::fromLocal8Bit(strerror(errno)));
+                return false;
+            }
+            if (::fstat(fd, &st) != 0)
+                st = {};
+            if ((st.st_mode & 0777) != 0600)
+                ::fchmod(fd, 0600);
+            if (attempt < 2 && rotateIfFull(fd, error)) {
+                ::close(fd);
+                fd = -1;
+                continue;
+            }
+            break;
+        }
+        QByteArray bytes;
+        // A writer killed mid-line left a partial line: end it, so these records stay whole.
+        if (st.st_size > 0) {
+            char last = '\n';
+            if (::pread(fd, &last, 1, st.st_size - 1) == 1 && last != '\n')
+                bytes.append('\n');
+        }
+        do {
+            bytes += lines[next++].bytes;
+        } while (next < lines.size() && st.st_size + bytes.size() < rotateBytes);
+        for (qsizetype done = 0; done < bytes.size();) {
+            const ssize_t n = ::write(fd, bytes.constData() + done, size_t(bytes.size() - done));
+            if (n < 0 && errno == EINTR)
+                continue;
+            if (n <= 0) {
+                *error = QStringLiteral("cannot write %1: %2")
+                             .arg(name, QString::fromLocal8Bit(strerror(n < 0 ? errno : EIO)));
+                ::close(fd);
+                return false;
+            }
+            done += n;
+        }
+        written->push_back(fd);
+    }
+    return true;
+}
+
 AuditLog::AuditLog(const QString& directory, qint64 rotateBytes)
     : m_directory(directory), m_rotateBytes(rotateBytes)
-{}
+{
+    m_writer = std::make_unique<Writer>(m_directory, filePath(), rotatedFilePath(), rotateBytes);
+}
+
+AuditLog::~AuditLog()
+{
+    Writer& w = *m_writer;
+    {
+        const std::lock_guard lock(w.mutex);
+        if (!w.thread.joinable())
+            return;
+        w.stopping = true;
+    }
+    w.work.notify_all();
+    w.thread.join(); // the thread drains the queue before it ends
+}
 
 QString AuditLog::filePath() const
 {
@@ -477,37 +679,6 @@ AuditRecord AuditLog::redacted(const AuditRecord& record)
     return r;
 }
 
-// Renames a full log to audit.jsonl.1 under an exclusive lock, unless another writer already
-// did (the path then names a newer file than `fd`). The caller reopens afterwards.
-bool AuditLog::rotateIfNeeded(int fd, QString* error)
-{
-    struct stat opened
-    {
-    };
-    if (::fstat(fd, &opened) != 0 || opened.st_size < m_rotateBytes)
-        return false;
-    if (::flock(fd, LOCK_EX) != 0)
-        return false;
-    struct stat current
-    {
-    };
-    const QByteArray path = QFile::encodeName(filePath());
-    bool rotated = false;
-    if (::stat(path.constData(), &current) == 0 && current.st_ino == opened.st_ino &&
-        current.st_dev == opened.st_dev) {
-        if (::rename(path.constData(), QFile::encodeName(rotatedFilePath()).constData()) == 0) {
-            rotated = true;
-        } else if (error) {
-            *error = QStringLiteral("cannot rotate %1: %2")
-                         .arg(filePath(), QString::fromLocal8Bit(strerror(errno)));
-        }
-    } else {
-        rotated = true; // someone else rotated: reopen to get the new file
-    }
-    ::flock(fd, LOCK_UN);
-    return rotated;
-}
-
 bool AuditLog::append(const AuditRecord& record, QString* error)
 {
     AuditRecord r = redacted(record);
@@ -516,47 +687,33 @@ bool AuditLog::append(const AuditRecord& record, QString* error)
     QByteArray line = QJsonDocument(r.toJson()).toJson(QJsonDocument::Compact);
     line.append('\n');
 
-    if (!ensurePrivateDirectory(m_directory, error))
+    Writer& w = *m_writer;
+    std::unique_lock lock(w.mutex);
+    if (!w.thread.joinable())
+        w.thread = std::thread([&w] { w.run(); });
+    w.progress.wait(lock, [&w] { return w.queuedBytes < kMaxQueuedBytes; });
+    w.queuedBytes += line.size();
+    w.queue.push_back({++w.lastSeq, std::move(line)});
+    w.work.notify_one();
+    if (w.lastBatchFailed) {
+        if (error)
+            *error = w.lastError;
         return false;
-    for (int attempt = 0; attempt < 3; ++attempt) {
-        QFile file(filePath());
-        // Unbuffered: QFile hands the whole line to one write(); Append: O_APPEND, so lines of
-        // concurrent writers never interleave.
-        if (!file.open(QIODevice::ReadWrite | QIODevice::Append | QIODevice::Unbuffered,
-                       QFileDevice::ReadOwner | QFileDevice::WriteOwner)) {
-            if (error)
-                *error = QStringLiteral("cannot open %1: %2").arg(filePath(), file.errorString());
-            return false;
-        }
-        const int fd = file.handle();
-        struct stat st
-        {
-        };
-        if (::fstat(fd, &st) == 0 && (st.st_mode & 0777) != 0600)
-            ::fchmod(fd, 0600);
-        if (attempt < 2 && rotateIfNeeded(fd, error))
-            continue;
-        // A writer killed mid-line left a partial line: end it, so this record stays whole.
-        QByteArray bytes = line;
-        if (st.st_size > 0) {
-            char last = '\n';
-            if (::pread(fd, &last, 1, st.st_size - 1) == 1 && last != '\n')
-                bytes.prepend('\n');
-        }
-        if (file.write(bytes) != bytes.size() || !file.flush()) {
-            if (error)
-                *error = QStringLiteral("cannot write %1: %2").arg(filePath(), file.errorString());
-            return false;
-        }
-        if (::fsync(fd) != 0) {
-            if (error)
-                *error = QStringLiteral("cannot sync %1: %2")
-                             .arg(filePath(), QString::fromLocal8Bit(strerror(errno)));
-            return false;
-        }
-        return true;
     }
-    return false;
+    return true;
+}
+
+bool AuditLog::flush(QString* error)
+{
+    Writer& w = *m_writer;
+    std::unique_lock lock(w.mutex);
+    const quint64 target = w.lastSeq;
+    w.progress.wait(lock, [&w, target] { return w.durableSeq >= target; });
+    const bool ok = !w.failedSinceFlush;
+    w.failedSinceFlush = false;
+    if (!ok && error)
+        *error = w.lastError;
+    return ok;
 }
 
 QList<AuditRecord> AuditLog::records(const QString& profile, const QString& connectorId,
@@ -569,43 +726,61 @@ QList<AuditRecord> AuditLog::records(const QString& profile, const QString& conn
     const QByteArray profileBytes = profile.isEmpty() ? QByteArray() : jsonStringBytes(profile);
     const QByteArray idBytes = connectorId.isEmpty() ? QByteArray() : jsonStringBytes(connectorId);
     bool full = false;
+    // Returns false to stop: `limit` reached.
+    auto visit = [&](const QString& source, const QByteArray& raw, qint64 offset) {
+        const QByteArray line = raw.trimmed();
+        if (line.isEmpty())
+            return true;
+        // Every line we write is one object: anything else is a torn or foreign line.
+        bool malformed = !line.startsWith('{') || !line.endsWith('}');
+        if (!malformed) {
+            if ((!profileBytes.isEmpty() && !line.contains(profileBytes)) ||
+                (!idBytes.isEmpty() && !line.contains(idBytes)))
+                return true;
+            QJsonParseError parseError{};
+            const QJsonDocument doc = QJsonDocument::fromJson(line, &parseError);
+            QString why;
+            std::optional<AuditRecord> record;
+            if (parseError.error == QJsonParseError::NoError && doc.isObject())
+                record = AuditRecord::fromJson(doc.object(), &why);
+            if (!record) {
+                malformed = true;
+            } else if ((profile.isEmpty() || record->profile == profile) &&
+                       (connectorId.isEmpty() || record->connectorId == connectorId)) {
+                out.append(*record);
+                if (limit > 0 && out.size() >= limit) {
+                    full = true;
+                    return false;
+                }
+            }
+        }
+        if (malformed) {
+            ++m_skippedLines;
+            qCWarning(lcAudit, "%s: skipping a malformed line at byte %lld", qPrintable(source),
+                      static_cast<long long>(offset));
+        }
+        return true;
+    };
+
+    // The writer cannot move lines into the file while we read: each record is seen once.
+    const std::lock_guard fileLock(m_writer->fileMutex);
+    QList<QByteArray> unwritten; // oldest first
+    {
+        const std::lock_guard lock(m_writer->mutex);
+        for (const auto* lines : {&m_writer->inFlight, &m_writer->queue}) {
+            for (const Writer::Line& l : *lines)
+                unwritten.append(l.bytes);
+        }
+    }
+    for (qsizetype i = unwritten.size() - 1; i >= 0 && !full; --i) {
+        if (!visit(QStringLiteral("(queued)"), unwritten.at(i), 0))
+            break;
+    }
     for (const QString& path : {filePath(), rotatedFilePath()}) {
         if (full)
             break;
-        forEachLineBackwards(path, [&](const QByteArray& raw, qint64 offset) {
-            const QByteArray line = raw.trimmed();
-            if (line.isEmpty())
-                return true;
-            // Every line we write is one object: anything else is a torn or foreign line.
-            bool malformed = !line.startsWith('{') || !line.endsWith('}');
-            if (!malformed) {
-                if ((!profileBytes.isEmpty() && !line.contains(profileBytes)) ||
-                    (!idBytes.isEmpty() && !line.contains(idBytes)))
-                    return true;
-                QJsonParseError parseError{};
-                const QJsonDocument doc = QJsonDocument::fromJson(line, &parseError);
-                QString why;
-                std::optional<AuditRecord> record;
-                if (parseError.error == QJsonParseError::NoError && doc.isObject())
-                    record = AuditRecord::fromJson(doc.object(), &why);
-                if (!record) {
-                    malformed = true;
-                } else if ((profile.isEmpty() || record->profile == profile) &&
-                           (connectorId.isEmpty() || record->connectorId == connectorId)) {
-                    out.append(*record);
-                    if (limit > 0 && out.size() >= limit) {
-                        full = true;
-                        return false;
-                    }
-                }
-            }
-            if (malformed) {
-                ++m_skippedLines;
-                qCWarning(lcAudit, "%s: skipping a malformed line at byte %lld", qPrintable(path),
-                          static_cast<long long>(offset));
-            }
-            return true;
-        });
+        forEachLineBackwards(
+            path, [&](const QByteArray& raw, qint64 offset) { return visit(path, raw, offset); });
     }
     return out;
 }

@@ -9,6 +9,7 @@
 #include <QList>
 #include <QString>
 #include <QStringList>
+#include <memory>
 #include <optional>
 
 namespace ca {
@@ -74,14 +75,28 @@ struct AuditRecord
     static std::optional<AuditRecord> fromJson(const QJsonObject& object, QString* error = nullptr);
 };
 
-// The local audit log: JSON Lines, one record per line, appended with one write() per line
-// (O_APPEND, then fsync), so concurrent writers (GUI and CLI) never interleave and a crash can
-// at worst leave a partial last line, which readers skip. The file is 0600 in a 0700 directory.
+// The local audit log: JSON Lines, one record per line. The file is 0600 in a 0700 directory.
 // When it grows past rotateBytes it is renamed to audit.jsonl.1 (one generation is kept).
+//
+// Writing is group-committed on a writer thread of this instance (started by the first append):
+// append() only redacts, serialises and queues the record, so the thread that appends (the GUI's,
+// or the network event loop of a bulk update) never waits for the disk. The writer appends every
+// queued record with one write() (O_APPEND, so lines of other writers, e.g. GUI and CLI, never
+// interleave with a batch) and then fsyncs once for the whole batch; records keep the order in
+// which append() was called.
+//
+// Durability contract: a record is durable once flush() returned true after its append(), or
+// once this AuditLog was destroyed (the destructor drains the queue and fsyncs). A crash (kill,
+// power loss) loses at most the records not yet durable: those still queued and the batch being
+// written, of which a partial last line may remain in the file; readers skip such a line and the
+// next writer starts on a fresh line.
 class AuditLog
 {
 public:
     static constexpr qint64 kDefaultRotateBytes = 64 * 1024 * 1024;
+    // append() waits for the writer only while this many bytes are queued (a disk far slower
+    // than the records arrive); below it, it never blocks on I/O.
+    static constexpr qint64 kMaxQueuedBytes = 32 * 1024 * 1024;
     static const QString kRedacted; // "<redacted>"
 
     // <GenericDataLocation>/ConnectorAdmin: an explicit path, not derived from the application
@@ -90,18 +105,31 @@ public:
 
     explicit AuditLog(const QString& directory = defaultDirectory(),
                       qint64 rotateBytes = kDefaultRotateBytes);
+    // Drains the queue and fsyncs (blocks until every appended record is durable).
+    ~AuditLog();
+    AuditLog(const AuditLog&) = delete;
+    AuditLog& operator=(const AuditLog&) = delete;
 
     QString directory() const { return m_directory; }
     QString filePath() const;        // <directory>/audit.jsonl
     QString rotatedFilePath() const; // <directory>/audit.jsonl.1
 
-    // Redacts (see redacted()), stamps the time if unset, and appends one line. False with
-    // *error when the directory or file cannot be written.
+    // Redacts (see redacted()), stamps the time if unset, and queues one line for the writer.
+    // Returns at once. False with *error when the writer's last batch could not be written (the
+    // record is queued all the same and written if the disk recovers); flush() reports every
+    // failure.
     bool append(const AuditRecord& record, QString* error = nullptr);
 
+    // Blocks until every record appended before the call is written and fsynced. False with
+    // *error when a batch failed since the previous flush(). For the CLI before it exits and for
+    // tests; the GUI relies on the destructor at close instead.
+    bool flush(QString* error = nullptr);
+
     // Newest first, from audit.jsonl then audit.jsonl.1, optionally only one profile and/or
-    // connector id, at most `limit` records (-1: all). Reads the files backwards in blocks and
-    // parses only lines whose bytes contain the filter values, so it stops early with a limit.
+    // connector id, at most `limit` records (-1: all). Records appended to this instance but not
+    // yet written are included (read from the writer's queue; no wait for the disk). Reads the
+    // files backwards in blocks and parses only lines whose bytes contain the filter values, so
+    // it stops early with a limit.
     QList<AuditRecord> records(const QString& profile = {}, const QString& connectorId = {},
                                int limit = -1) const;
     // Malformed lines (e.g. a partial last line after a crash) met by the last records() call;
@@ -114,11 +142,12 @@ public:
     static AuditRecord redacted(const AuditRecord& record);
 
 private:
-    bool rotateIfNeeded(int fd, QString* error);
+    struct Writer;
 
     QString m_directory;
     qint64 m_rotateBytes;
     mutable int m_skippedLines = 0;
+    std::unique_ptr<Writer> m_writer;
 };
 
 // Secret handling shared by AuditLog and DraftStore.

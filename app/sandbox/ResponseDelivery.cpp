@@ -216,17 +216,18 @@ void writeReply(QTcpSocket* socket, const SandboxReply& reply, bool headOnly)
 {
     if (!connected(socket))
         return;
-    socket->write(headFor(reply, reply.body.size()));
+    // Head and body in one buffer: one write() to the kernel, one segment when it fits.
+    QByteArray bytes = headFor(reply, reply.body.size());
     if (!headOnly)
-        socket->write(reply.body);
+        bytes += reply.body;
+    socket->write(bytes);
 }
 
 void writeReset(QTcpSocket* socket, const SandboxReply& reply)
 {
     if (!connected(socket))
         return;
-    socket->write(headFor(reply, reply.body.size()));
-    socket->write(reply.body.left(reply.body.size() / 2));
+    socket->write(headFor(reply, reply.body.size()) + reply.body.left(reply.body.size() / 2));
     socket->flush(); // abort() drops whatever is still buffered in Qt
     QTimer::singleShot(kResetDelayMs, Qt::PreciseTimer, socket, [s = QPointer<QTcpSocket>(socket)] {
         if (!connected(s))
@@ -249,8 +250,7 @@ void writeTruncated(QTcpSocket* socket, const SandboxReply& reply)
         return;
     // Announce more than is sent even for an empty body.
     const qint64 announced = qMax<qint64>(reply.body.size(), 2) + 16;
-    socket->write(headFor(reply, announced));
-    socket->write(reply.body.left(reply.body.size() / 2));
+    socket->write(headFor(reply, announced) + reply.body.left(reply.body.size() / 2));
     socket->disconnectFromHost(); // a FIN after the buffered bytes: short body, clean close
 }
 

@@ -5,6 +5,7 @@
 #include <QJsonObject>
 #include <QProcess>
 #include <QRandomGenerator>
+#include <QSet>
 #include <QTemporaryDir>
 #include <QThread>
 #include <QtTest>
@@ -17,6 +18,8 @@ namespace {
 
 const QString kWriteLoop = QStringLiteral("--write-loop");
 constexpr qint64 kRotateBytes = 2 * 1024 * 1024;
+// Small enough that what follows the last durable record (≤ 1 MB) cannot rotate it away.
+constexpr int kFlushEvery = 5;
 
 // A payload whose every byte can be checked: `length` copies of one letter chosen by `n`.
 QString payload(int n, int length)
@@ -25,7 +28,9 @@ QString payload(int n, int length)
 }
 
 // The child: appends audit records and saves drafts as fast as it can until it is killed.
-// Lines are large (up to ~200 KB) so that a kill often lands inside a write().
+// Lines are large (up to ~200 KB) so that a kill often lands inside a write(). Every
+// kFlushEvery records it flushes the audit log and prints "durable N": record N and all before
+// it must survive the kill.
 int writeLoop(const QString& dir)
 {
     AuditLog log(dir, kRotateBytes);
@@ -59,6 +64,12 @@ int writeLoop(const QString& dir)
             std::fputs("ready\n", stdout);
             std::fflush(stdout);
         }
+        if (n % kFlushEvery == kFlushEvery - 1) {
+            if (!log.flush())
+                return 4;
+            std::printf("durable %d\n", n);
+            std::fflush(stdout);
+        }
     }
 }
 
@@ -85,6 +96,7 @@ private slots:
         const int rounds = 10;
         int previousSkipped = 0;
         int previousTotal = 0;
+        int durableChecks = 0;
         for (int round = 0; round < rounds; ++round) {
             QProcess child;
             child.start(QCoreApplication::applicationFilePath(), {kWriteLoop, dir.path()});
@@ -95,12 +107,29 @@ private slots:
             child.kill(); // SIGKILL
             QVERIFY(child.waitForFinished(10'000));
             QCOMPARE(child.exitStatus(), QProcess::CrashExit);
+            int lastDurable = -1;
+            for (const QByteArray& line : child.readAllStandardOutput().split('\n')) {
+                if (line.startsWith("durable "))
+                    lastDurable = line.mid(8).toInt();
+            }
 
             AuditLog log(dir.path(), kRotateBytes);
             const QList<AuditRecord> records = log.records();
             QVERIFY(!records.isEmpty());
-            for (const AuditRecord& r : records)
+            QSet<QString> seen;
+            for (const AuditRecord& r : records) {
                 QVERIFY2(payloadIsIntact(r.diff.toObject()), qPrintable(r.message));
+                seen.insert(r.message);
+            }
+            // Group commit: what flush() reported durable outlives the writer.
+            if (lastDurable >= 0) {
+                ++durableChecks;
+                for (int n = lastDurable; n > lastDurable - kFlushEvery; --n)
+                    QVERIFY2(seen.contains(QString::number(n)),
+                             qPrintable(QStringLiteral("round %1: record %2 was flushed, then lost")
+                                            .arg(round)
+                                            .arg(n)));
+            }
             // At most one torn line per kill (older torn lines may rotate away).
             QVERIFY2(log.skippedLines() <= previousSkipped + 1,
                      qPrintable(QStringLiteral("round %1: %2 skipped, %3 before")
@@ -119,8 +148,10 @@ private slots:
             for (const ConnectorDraft& d : drafts)
                 QVERIFY2(payloadIsIntact(d.editedDocument), qPrintable(d.connectorId));
         }
-        qInfo("%d records readable, %d torn lines skipped after %d kills", previousTotal,
-              previousSkipped, rounds);
+        qInfo("%d records readable, %d torn lines skipped after %d kills (%d with flushed records "
+              "checked)",
+              previousTotal, previousSkipped, rounds, durableChecks);
+        QVERIFY(durableChecks > 0);
     }
 };
 

@@ -128,6 +128,7 @@ private slots:
         AuditLog log(m_dir);
         QString error;
         QVERIFY2(log.append(r, &error), qPrintable(error));
+        QVERIFY2(log.flush(&error), qPrintable(error)); // another instance reads the file only
         const QList<AuditRecord> back = AuditLog(m_dir).records();
         QCOMPARE(back.size(), 1);
         QCOMPARE(back.first().toJson(), r.toJson());
@@ -411,6 +412,7 @@ private slots:
         for (int i = 0; i < 3; ++i)
             QVERIFY(log.append(
                 record(QStringLiteral("p"), QStringLiteral("1"), QStringLiteral("m%1").arg(i), i)));
+        QVERIFY(log.flush()); // the torn tail goes after the records, as after a crash
         QFile f(log.filePath());
         QVERIFY(f.open(QIODevice::Append));
         f.write(tail);
@@ -423,6 +425,7 @@ private slots:
     {
         AuditLog log(m_dir);
         QVERIFY(log.append(record(QStringLiteral("p"), QStringLiteral("1"), QStringLiteral("a"))));
+        QVERIFY(log.flush());
         QFile f(log.filePath());
         QVERIFY(f.open(QIODevice::Append));
         f.write("{\"time\":\"2024-");
@@ -440,6 +443,7 @@ private slots:
         while (!QFile::exists(log.rotatedFilePath())) {
             QVERIFY(log.append(record(QStringLiteral("p"), QStringLiteral("1"),
                                       QStringLiteral("m%1").arg(appended), appended)));
+            QVERIFY(log.flush()); // look at the files after each record
             ++appended;
             QVERIFY(appended < 100);
         }
@@ -453,6 +457,7 @@ private slots:
         for (int i = 0; i < 3 * appended; ++i) {
             QVERIFY(log.append(record(QStringLiteral("p"), QStringLiteral("1"),
                                       QStringLiteral("n%1").arg(i), 1000 + i)));
+            QVERIFY(log.flush());
             QVERIFY(QFileInfo(log.filePath()).size() < limit + 1024);
         }
         const QList<AuditRecord> all = log.records();
@@ -472,6 +477,7 @@ private slots:
         const QString nested = m_dir + QStringLiteral("/a/b");
         AuditLog log(nested);
         QVERIFY(log.append(record(QStringLiteral("p"), QStringLiteral("1"), QStringLiteral("m"))));
+        QVERIFY(log.flush());
         struct stat st
         {
         };
@@ -493,6 +499,7 @@ private slots:
         QVERIFY(f.setPermissions(QFileDevice::ReadOwner | QFileDevice::WriteOwner |
                                  QFileDevice::ReadOther | QFileDevice::ReadGroup));
         QVERIFY(log.append(record(QStringLiteral("p"), QStringLiteral("1"), QStringLiteral("m"))));
+        QVERIFY(log.flush());
         struct stat st
         {
         };
@@ -535,6 +542,117 @@ private slots:
             seen.insert(r.message);
         }
         QCOMPARE(seen.size(), 2 * perWriter);
+    }
+
+    void concurrentAppendsToOneLogKeepTheirOrder()
+    {
+        // Many threads on one instance: every line is whole, and each thread's records are in
+        // the file in the order its append() calls returned.
+        const int threads = 8;
+        const int perThread = 400;
+        AuditLog log(m_dir);
+        std::vector<std::thread> writers;
+        for (int t = 0; t < threads; ++t) {
+            writers.emplace_back([&log, t] {
+                for (int i = 0; i < perThread; ++i)
+                    log.append(record(QStringLiteral("p"), QString::number(t),
+                                      QStringLiteral("%1-%2").arg(t).arg(i), i));
+            });
+        }
+        for (std::thread& w : writers)
+            w.join();
+        QVERIFY(log.flush());
+        const QList<QByteArray> lines = fileBytes().split('\n');
+        QCOMPARE(lines.size(), threads * perThread + 1); // and the empty rest after the last '\n'
+        QVERIFY(lines.last().isEmpty());
+        QList<int> next(threads, 0);
+        for (qsizetype n = 0; n + 1 < lines.size(); ++n) {
+            const auto parsed =
+                AuditRecord::fromJson(QJsonDocument::fromJson(lines.at(n)).object());
+            QVERIFY2(parsed, lines.at(n).left(80).constData());
+            const int t = parsed->connectorId.toInt();
+            QCOMPARE(parsed->message, QStringLiteral("%1-%2").arg(t).arg(next[t]));
+            ++next[t];
+        }
+        QCOMPARE(next, QList<int>(threads, perThread));
+    }
+
+    void flushPutsEveryAppendedRecordOnDisk()
+    {
+        // Read with plain file I/O, not records() (which also sees the queue).
+        const int count = 300;
+        AuditLog log(m_dir);
+        for (int i = 0; i < count; ++i)
+            QVERIFY(log.append(
+                record(QStringLiteral("p"), QStringLiteral("1"), QStringLiteral("m%1").arg(i), i)));
+        QString error;
+        QVERIFY2(log.flush(&error), qPrintable(error));
+        const QByteArray bytes = fileBytes();
+        QCOMPARE(bytes.count('\n'), count);
+        QVERIFY(bytes.endsWith(
+            QJsonDocument(
+                AuditLog::redacted(record(QStringLiteral("p"), QStringLiteral("1"),
+                                          QStringLiteral("m%1").arg(count - 1), count - 1))
+                    .toJson())
+                .toJson(QJsonDocument::Compact) +
+            '\n'));
+        // Nothing appended since: a second flush returns at once, and succeeds.
+        QVERIFY(log.flush());
+    }
+
+    void destructorWritesEverythingQueued()
+    {
+        const int count = 500;
+        {
+            AuditLog log(m_dir);
+            for (int i = 0; i < count; ++i)
+                QVERIFY(log.append(record(QStringLiteral("p"), QStringLiteral("1"),
+                                          QStringLiteral("m%1").arg(i), i)));
+        } // no flush(): the destructor drains
+        const QList<QByteArray> lines = fileBytes().split('\n');
+        QCOMPARE(lines.size(), count + 1);
+        for (int i = 0; i < count; ++i) {
+            const auto parsed =
+                AuditRecord::fromJson(QJsonDocument::fromJson(lines.at(i)).object());
+            QVERIFY(parsed);
+            QCOMPARE(parsed->message, QStringLiteral("m%1").arg(i));
+        }
+    }
+
+    void recordsSeesWhatIsStillQueued()
+    {
+        // The history read right after an apply shows it, written or not; each record once.
+        AuditLog log(m_dir);
+        const int count = 200;
+        for (int i = 0; i < count; ++i) {
+            QVERIFY(log.append(
+                record(QStringLiteral("p"), QStringLiteral("1"), QStringLiteral("m%1").arg(i), i)));
+            const QList<AuditRecord> all = log.records(QString(), QString(), 2);
+            QCOMPARE(all.value(0).message, QStringLiteral("m%1").arg(i));
+            if (i > 0)
+                QCOMPARE(all.value(1).message, QStringLiteral("m%1").arg(i - 1));
+        }
+        QCOMPARE(log.records().size(), count);
+        QCOMPARE(log.skippedLines(), 0);
+    }
+
+    void failedWriteIsReportedByFlush()
+    {
+        // The directory cannot be created (a file is in the way): no record is written, and
+        // flush() says so; a later append() reports it too.
+        QVERIFY(QDir().mkpath(m_root.path()));
+        QFile blocker(m_dir);
+        QVERIFY(blocker.open(QIODevice::WriteOnly));
+        blocker.close();
+        AuditLog log(m_dir + QStringLiteral("/sub"));
+        log.append(record(QStringLiteral("p"), QStringLiteral("1"), QStringLiteral("m")));
+        QString error;
+        QVERIFY(!log.flush(&error));
+        QVERIFY(!error.isEmpty());
+        QVERIFY(!log.append(record(QStringLiteral("p"), QStringLiteral("1"), QStringLiteral("n")),
+                            &error));
+        QVERIFY(!log.flush());
+        QVERIFY(log.flush()); // reported once
     }
 
     void missingLogHasNoRecords()
