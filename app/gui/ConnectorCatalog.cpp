@@ -198,7 +198,12 @@ void ConnectorCatalog::releaseLoadGarbage()
 void ConnectorCatalog::enqueue(const QString& profile, std::function<void()> step)
 {
     m_steps.append(Step{profile, m_load.value(profile), std::move(step)});
-    if (!m_stepScheduled) {
+    scheduleNextStep();
+}
+
+void ConnectorCatalog::scheduleNextStep()
+{
+    if (!m_stepScheduled && !m_steps.isEmpty()) {
         m_stepScheduled = true;
         QTimer::singleShot(0, this, &ConnectorCatalog::runNextStep);
     }
@@ -214,10 +219,7 @@ void ConnectorCatalog::runNextStep()
         step.run();
         break;
     }
-    if (!m_steps.isEmpty() && !m_stepScheduled) {
-        m_stepScheduled = true;
-        QTimer::singleShot(0, this, &ConnectorCatalog::runNextStep);
-    }
+    scheduleNextStep();
 }
 
 void ConnectorCatalog::setStatus(const ProfileStatus& status)

@@ -66,6 +66,7 @@ private:
     // Model updates go through a queue, one slice of rows per event-loop turn: a 20,000-row page
     // merged in one go held the window for a third of a second; in slices it stays responsive.
     void enqueue(const QString& profile, std::function<void()> step);
+    void scheduleNextStep(); // one step per event-loop turn, while any is queued
     void runNextStep();
 
     struct Step

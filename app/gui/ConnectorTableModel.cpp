@@ -190,12 +190,8 @@ void ConnectorTableModel::setSearch(const Search& search)
     for (const QString& term : std::as_const(m_search.terms))
         m_terms.append(term.toUtf8());
     m_searchVendor.reset();
-    for (Vendor v : allVendors()) {
-        if (vendorId(v) == m_search.vendorId)
-            m_searchVendor = v;
-    }
-    if (!m_search.vendorId.isEmpty() && !m_searchVendor)
-        m_searchVendor = Vendor(-1); // an unknown vendor matches nothing
+    if (!m_search.vendorId.isEmpty()) // an unknown vendor matches nothing
+        m_searchVendor = vendorFromId(m_search.vendorId).value_or(Vendor(-1));
     if (narrower && wider)
         return; // the same search
     m_matches.resize(slotCount());
