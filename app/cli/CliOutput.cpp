@@ -204,24 +204,34 @@ bool confirm(const QString& question)
 
 QString table(const QList<QStringList>& rows)
 {
-    QList<int> widths;
+    QList<qsizetype> widths;
+    qsizetype total = 0;
     for (const QStringList& row : rows) {
-        for (int i = 0; i < row.size(); ++i) {
+        for (qsizetype i = 0; i < row.size(); ++i) {
             if (widths.size() <= i)
                 widths.append(0);
-            widths[i] = std::max(widths[i], int(row.at(i).size()));
+            widths[i] = std::max(widths[i], row.at(i).size());
+            total += row.at(i).size();
         }
     }
+    qsizetype padWidth = 0;
+    for (qsizetype w : widths)
+        padWidth = std::max(padWidth, w + 2);
+    const QString spaces(padWidth, QLatin1Char(' '));
+    // Every cell but a row's last is padded to its column's width + 2; lines are trimmed.
     QString out;
+    out.reserve(total + rows.size() * (2 * widths.size() + 1) + 64);
+    QString line;
     for (const QStringList& row : rows) {
-        QString line;
-        for (int i = 0; i < row.size(); ++i) {
+        line.clear();
+        for (qsizetype i = 0; i < row.size(); ++i) {
+            const QString& cell = row.at(i);
+            line += cell;
             if (i + 1 < row.size())
-                line += row.at(i).leftJustified(widths.at(i) + 2);
-            else
-                line += row.at(i);
+                line += QStringView(spaces).first(widths.at(i) + 2 - cell.size());
         }
-        out += line.trimmed() + QLatin1Char('\n');
+        out += QStringView(line).trimmed();
+        out += QLatin1Char('\n');
     }
     return out;
 }

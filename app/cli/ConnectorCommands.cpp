@@ -269,17 +269,18 @@ void runList(CommandContext& ctx)
                     ctx.fail(r.error);
                     return;
                 }
-                QList<Connector> shown;
+                QList<const Connector*> shown;
+                shown.reserve(r.connectors.size());
                 for (const Connector& c : r.connectors) {
                     if (filter.isEmpty() || c.id.contains(filter, Qt::CaseInsensitive) ||
                         c.displayName.contains(filter, Qt::CaseInsensitive) ||
                         c.type.contains(filter, Qt::CaseInsensitive))
-                        shown.append(c);
+                        shown.append(&c);
                 }
                 if (ctx.wantsJson()) {
                     QJsonArray out;
-                    for (const Connector& c : shown)
-                        out.append(connectorSummary(c));
+                    for (const Connector* c : shown)
+                        out.append(connectorSummary(*c));
                     CliOutput::json(out);
                 } else {
                     const bool timbal = vendor == Vendor::Timbal;
@@ -288,15 +289,17 @@ void runList(CommandContext& ctx)
                     if (timbal)
                         header << QStringLiteral("VERSION") << QStringLiteral("ONLINE");
                     QList<QStringList> rows{header};
-                    for (const Connector& c : shown) {
-                        QStringList row{c.id, c.displayName, c.type};
+                    rows.reserve(shown.size() + 1);
+                    for (const Connector* c : shown) {
+                        QStringList row{c->id, c->displayName, c->type};
                         if (timbal) {
-                            row << (c.pendingVersion.isEmpty()
-                                        ? c.version
-                                        : QStringLiteral("%1→%2").arg(c.version, c.pendingVersion))
-                                << (c.online
-                                        ? (*c.online ? QStringLiteral("yes") : QStringLiteral("no"))
-                                        : QStringLiteral("-"));
+                            row << (c->pendingVersion.isEmpty()
+                                        ? c->version
+                                        : QStringLiteral("%1→%2").arg(c->version,
+                                                                      c->pendingVersion))
+                                << (c->online ? (*c->online ? QStringLiteral("yes")
+                                                            : QStringLiteral("no"))
+                                              : QStringLiteral("-"));
                         }
                         rows.append(row);
                     }

@@ -273,7 +273,7 @@ ConnectorListJob* ConnectorService::list()
     return job;
 }
 
-void ConnectorService::fetchPage(ConnectorListJob* job, const QVariant& cursor)
+HttpJob* ConnectorService::fetchPage(ConnectorListJob* job, const QVariant& cursor)
 {
     HttpJob* http = send("GET", pageUrl(cursor));
     job->track(http);
@@ -282,7 +282,17 @@ void ConnectorService::fetchPage(ConnectorListJob* job, const QVariant& cursor)
         // hundreds of milliseconds: that happens on a worker, never on the caller's thread.
         constexpr qsizetype kParseOnWorkerBytes = 512 * 1024;
         if (response.body.size() < kParseOnWorkerBytes) {
-            deliverPage(job, parseListResponse(response, cursor));
+            // Pages are delivered in order: this page is parsed and delivered before the event
+            // loop can report the early request's answer.
+            HttpJob* early = nullptr;
+            std::optional<QVariant> next;
+            if (response.isSuccess())
+                next = peekNextCursor(response.body);
+            if (next && next->isValid()) {
+                early = fetchPage(job, *next);
+                early->start(); // now, not on the next turn: it is on the wire during the parse
+            }
+            deliverPage(job, parseListResponse(response, cursor), early, next.value_or(QVariant()));
             return;
         }
         auto result = std::make_shared<ParsedPage>();
@@ -297,6 +307,7 @@ void ConnectorService::fetchPage(ConnectorListJob* job, const QVariant& cursor)
         });
         watcher->setFuture(future);
     });
+    return http;
 }
 
 ConnectorService::ParsedPage ConnectorService::parseListResponse(const HttpResponse& response,
@@ -328,14 +339,25 @@ ConnectorService::ParsedPage ConnectorService::parseListResponse(const HttpRespo
     return out;
 }
 
-void ConnectorService::deliverPage(ConnectorListJob* job, const ParsedPage& page)
+void ConnectorService::deliverPage(ConnectorListJob* job, const ParsedPage& page, HttpJob* early,
+                                   const QVariant& earlyCursor)
 {
+    // A server that keeps saying "more" without sending any would loop forever.
+    constexpr int kMaxPages = 100000;
+    const bool more = !page.error.isError() && page.next.isValid() && job->pages() + 1 < kMaxPages;
+    if (early && !(more && page.next == earlyCursor)) {
+        // The early request was for a page that is not (or not yet) wanted: drop it. The job
+        // tracks the early request; its abort must not finish the list.
+        early->disconnect(job);
+        early->abort();
+        early = nullptr;
+    }
     if (page.error.isError())
         return job->finish(page.error);
     job->addPage(page.connectors, page.expectedTotal);
-    // A server that keeps saying "more" without sending any would loop forever.
-    constexpr int kMaxPages = 100000;
-    if (page.next.isValid() && job->pages() < kMaxPages)
+    if (early)
+        return;
+    if (more)
         fetchPage(job, page.next);
     else
         job->finish({});

@@ -1,5 +1,7 @@
 #pragma once
 
+#include <optional>
+
 #include "ApiError.h"
 #include "Connector.h"
 #include "HttpClient.h"
@@ -113,6 +115,15 @@ protected:
     virtual RawHeaders authHeaders() const = 0;
     virtual QUrl pageUrl(const QVariant& cursor) const = 0; // invalid cursor: first page
     virtual Page parsePage(const QJsonDocument& doc, const QVariant& cursor) const = 0;
+    // The next page's cursor read from a 2xx list answer without parsing it, for vendors whose
+    // cursor is in the body: the next request then goes out while this page is parsed. nullopt:
+    // not known this way (the page is parsed first). Must agree with parsePage()'s `next`; when
+    // it does not, the early request is dropped and the right one sent.
+    virtual std::optional<QVariant> peekNextCursor(const QByteArray& body) const
+    {
+        Q_UNUSED(body);
+        return std::nullopt;
+    }
     // The connector object inside a get/put answer (AI Squared/B3OS wrap it in "data").
     virtual QJsonObject unwrapConnector(const QJsonDocument& doc, QString* shapeError) const;
     virtual Connector toConnector(const QJsonObject& vendorJson) const = 0;
@@ -147,7 +158,7 @@ protected:
     static void runLater(QObject* context, std::function<void()> fn);
 
 private:
-    void fetchPage(ConnectorListJob* job, const QVariant& cursor);
+    HttpJob* fetchPage(ConnectorListJob* job, const QVariant& cursor);
     // One list answer, parsed and mapped. Pure (const, no member state written), so a large
     // answer can be handled on a worker thread while the window keeps painting.
     struct ParsedPage
@@ -158,7 +169,9 @@ private:
         ApiError error;
     };
     ParsedPage parseListResponse(const HttpResponse& response, const QVariant& cursor) const;
-    void deliverPage(ConnectorListJob* job, const ParsedPage& page);
+    // `early`: the next page's request already sent for `earlyCursor` (see peekNextCursor).
+    void deliverPage(ConnectorListJob* job, const ParsedPage& page, HttpJob* early = nullptr,
+                     const QVariant& earlyCursor = {});
     QList<QFuture<void>> m_parsing; // worker parses still reading this service
 
     ConnectorProfile m_profile;

@@ -1,5 +1,7 @@
 #include "TimbalService.h"
 
+#include "JsonPeek.h"
+
 #include "HttpJob.h"
 #include "NetworkLog.h"
 
@@ -95,6 +97,16 @@ ConnectorService::Page TimbalService::parsePage(const QJsonDocument& doc,
     if (next.isString() && !next.toString().isEmpty())
         page.next = next.toString();
     return page;
+}
+
+std::optional<QVariant> TimbalService::peekNextCursor(const QByteArray& body) const
+{
+    // Same rule as parsePage(): a non-empty string is the next page; anything else is decided
+    // there, after the parse.
+    const std::optional<QString> next = peekTopLevelString(body, "next_cursor");
+    if (!next || next->isEmpty())
+        return std::nullopt;
+    return QVariant(*next);
 }
 
 Connector TimbalService::toConnector(const QJsonObject& json) const

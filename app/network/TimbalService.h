@@ -96,6 +96,7 @@ protected:
     RawHeaders authHeaders() const override;
     QUrl pageUrl(const QVariant& cursor) const override;
     Page parsePage(const QJsonDocument& doc, const QVariant& cursor) const override;
+    std::optional<QVariant> peekNextCursor(const QByteArray& body) const override;
     Connector toConnector(const QJsonObject& vendorJson) const override;
     void readErrorBody(const QJsonDocument& doc, const HttpResponse& response,
                        ApiError* error) const override;

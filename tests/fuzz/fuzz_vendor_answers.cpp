@@ -9,9 +9,12 @@
 
 #include "ConnectorService.h"
 #include "HttpClient.h"
+#include "JsonPeek.h"
 #include "TimbalService.h"
 
 #include <QDateTime>
+#include <QJsonDocument>
+#include <QJsonObject>
 #include <QTimeZone>
 
 using namespace ca;
@@ -89,6 +92,15 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size)
         checkError(response, error);
         for (const Connector& c : connectors)
             check(c.vendor == kVendor, "a listed connector of another vendor");
+        // The early next-page request relies on the peek agreeing with the full parse.
+        if (const auto peeked = peekTopLevelString(response.body, "next_cursor")) {
+            const QJsonDocument doc = QJsonDocument::fromJson(response.body);
+            if (doc.isObject()) {
+                const QJsonValue v = doc.object().value(QLatin1String("next_cursor"));
+                check(v.isString() && v.toString() == *peeked,
+                      "peekTopLevelString disagrees with QJsonDocument");
+            }
+        }
         break;
     }
     case 1: {

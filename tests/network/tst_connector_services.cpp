@@ -85,6 +85,17 @@ private slots:
         if (vendor == ca::Vendor::Timbal || vendor == ca::Vendor::AiSquared ||
             vendor == ca::Vendor::B3os)
             QCOMPARE(result.pages, 3);
+        // Timbal's next page is asked for before this one is parsed (its cursor is peeked from
+        // the body): still exactly one GET per page, each cursor once, none dropped.
+        if (vendor == ca::Vendor::Timbal) {
+            const QList<QJsonObject> gets = nettest::requestsTo(m_sandbox, "timbal", "GET");
+            QCOMPARE(gets.size(), result.pages);
+            QSet<QString> paths;
+            for (const QJsonObject& r : gets)
+                paths.insert(r.value(QLatin1String("path")).toString() +
+                             r.value(QLatin1String("query")).toString());
+            QCOMPARE(paths.size(), result.pages);
+        }
     }
 
     void getsOneConnector_data() { vendorRows(); }
