@@ -8,6 +8,7 @@
 #include "TimbalUpdateRun.h"
 
 #include <QJsonArray>
+#include <QSet>
 #include <memory>
 
 namespace ca {
@@ -203,6 +204,7 @@ void runUpdate(CommandContext& ctx)
                         rel, &TimbalReleaseListJob::finished, &ctx,
                         [&ctx, service, ids, o, r](const TimbalReleaseListResult& releases) {
                             QList<Connector> chosen;
+                            const QSet<QString> wanted(ids.cbegin(), ids.cend());
                             QString target = o.version.startsWith(QLatin1Char('v'))
                                                  ? o.version.mid(1)
                                                  : o.version;
@@ -214,7 +216,7 @@ void runUpdate(CommandContext& ctx)
                                 const QString v = c.version.startsWith(QLatin1Char('v'))
                                                       ? c.version.mid(1)
                                                       : c.version;
-                                if ((ids.isEmpty() || ids.contains(c.id)) &&
+                                if ((wanted.isEmpty() || wanted.contains(c.id)) &&
                                     (target.isEmpty() || v != target))
                                     chosen.append(c);
                             }

@@ -1,5 +1,6 @@
 #include "HttpClient.h"
 
+#include "Http1Pool.h"
 #include "HttpJob.h"
 
 #include <QHostAddress>
@@ -26,6 +27,24 @@ HttpClient::HttpClient(QObject* parent) : QObject(parent), m_nam(new QNetworkAcc
 
 HttpClient::~HttpClient() = default;
 
+void HttpClient::setMaxConnectionsPerHost(int n)
+{
+    if (n <= kQtConnectionsPerHost) {
+        delete m_pool;
+        m_pool = nullptr;
+        return;
+    }
+    if (m_pool && m_pool->connectionsPerOrigin() == n)
+        return;
+    delete m_pool;
+    m_pool = new Http1Pool(n, this);
+}
+
+int HttpClient::maxConnectionsPerHost() const
+{
+    return m_pool ? m_pool->connectionsPerOrigin() : kQtConnectionsPerHost;
+}
+
 HttpJob* HttpClient::send(const HttpRequest& request)
 {
     return send(request, m_options);
@@ -33,7 +52,7 @@ HttpJob* HttpClient::send(const HttpRequest& request)
 
 HttpJob* HttpClient::send(const HttpRequest& request, const HttpOptions& options)
 {
-    auto* job = new HttpJob(m_nam, request, options, this);
+    auto* job = new HttpJob(m_nam, m_pool, request, options, this);
     // Started on the next turn of the event loop so the caller can connect to finished() first.
     QMetaObject::invokeMethod(job, &HttpJob::start, Qt::QueuedConnection);
     return job;

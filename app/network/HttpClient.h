@@ -16,6 +16,7 @@ class QNetworkAccessManager;
 namespace ca {
 
 class HttpJob;
+class Http1Pool;
 
 using RawHeaders = QList<QPair<QByteArray, QByteArray>>;
 
@@ -72,6 +73,13 @@ public:
 
     QNetworkAccessManager* networkAccessManager() const { return m_nam; }
 
+    // Connections per host. Up to kQtConnectionsPerHost, requests go through Qt's
+    // QNetworkAccessManager; above it (bulk runs), through this client's own HTTP/1.1 connection
+    // pool (Http1Pool), as Qt 6.4's manager cannot open more. Set before sending.
+    static constexpr int kQtConnectionsPerHost = 6;
+    void setMaxConnectionsPerHost(int n);
+    int maxConnectionsPerHost() const;
+
     // Empty when the URL may be used; otherwise why not (TLS required except on loopback).
     static QString refusalForUrl(const QUrl& url);
     static bool isLoopbackHost(const QString& host); // 127.0.0.0/8, ::1, localhost
@@ -80,6 +88,7 @@ public:
 
 private:
     QNetworkAccessManager* m_nam;
+    Http1Pool* m_pool = nullptr;
     HttpOptions m_options;
 };
 

@@ -42,9 +42,9 @@ bool isTransient(ApiError::Kind kind)
 
 } // namespace
 
-HttpJob::HttpJob(QNetworkAccessManager* nam, HttpRequest request, HttpOptions options,
-                 QObject* parent)
-    : QObject(parent), m_nam(nam), m_request(std::move(request)), m_options(options)
+HttpJob::HttpJob(QNetworkAccessManager* nam, Http1Pool* pool, HttpRequest request,
+                 HttpOptions options, QObject* parent)
+    : QObject(parent), m_nam(nam), m_pool(pool), m_request(std::move(request)), m_options(options)
 {
     m_retryTimer.setSingleShot(true);
     // A coarse timer may fire up to 5 % early: too early for a server's Retry-After.
@@ -54,6 +54,8 @@ HttpJob::HttpJob(QNetworkAccessManager* nam, HttpRequest request, HttpOptions op
 
 HttpJob::~HttpJob()
 {
+    if (m_pool && m_poolId)
+        m_pool->cancel(m_poolId);
     if (m_reply) {
         m_reply->disconnect(this);
         m_reply->abort();
@@ -94,6 +96,10 @@ void HttpJob::abort()
         abortReply(AbortReason::Canceled);
         return;
     }
+    if (m_pool && m_poolId) {
+        m_pool->cancel(m_poolId);
+        m_poolId = 0;
+    }
     HttpResponse r;
     r.error = transportError(ApiError::Kind::Canceled, QStringLiteral("canceled"), {});
     finishWith(r);
@@ -106,6 +112,15 @@ void HttpJob::sendAttempt()
     m_redirectTarget.clear();
     m_sslErrors.clear();
     m_abortReason = AbortReason::None;
+    m_attemptUrl = m_request.url;
+    m_attemptMethod = m_request.method.toUpper();
+    m_attemptBody = m_request.body;
+    m_redirects = 0;
+    m_attemptClock.start();
+    if (m_pool) {
+        sendOnPool();
+        return;
+    }
 
     QNetworkRequest req(m_request.url);
     req.setTransferTimeout(m_options.transferTimeoutMs);
@@ -122,7 +137,6 @@ void HttpJob::sendAttempt()
     if (hasBody && !req.hasRawHeader("Content-Type"))
         req.setHeader(QNetworkRequest::ContentTypeHeader, QByteArrayLiteral("application/json"));
 
-    m_attemptClock.start();
     QNetworkReply* reply = hasBody ? m_nam->sendCustomRequest(req, method, m_request.body)
                                    : m_nam->sendCustomRequest(req, method);
     m_reply = reply;
@@ -230,13 +244,118 @@ void HttpJob::onReplyFinished()
     const QVariant statusAttr = reply->attribute(QNetworkRequest::HttpStatusCodeAttribute);
     r.status = statusAttr.isValid() ? statusAttr.toInt() : 0;
     r.headers = reply->rawHeaderPairs();
-    const QString host = m_request.url.host();
+    r.body = m_body;
     const QNetworkReply::NetworkError err = reply->error();
     const qint64 contentLength =
         reply->header(QNetworkRequest::ContentLengthHeader).isValid()
             ? reply->header(QNetworkRequest::ContentLengthHeader).toLongLong()
             : -1;
+    using F = Http1Result::Failure;
+    F failure = F::None;
+    QString detail = reply->errorString();
+    if (err == QNetworkReply::OperationCanceledError) {
+        failure = F::Timeout; // only the transfer time-out aborts without a reason of ours
+    } else if (err == QNetworkReply::ConnectionRefusedError) {
+        failure = F::Refused;
+    } else if (err == QNetworkReply::HostNotFoundError) {
+        failure = F::HostNotFound;
+    } else if (err == QNetworkReply::SslHandshakeFailedError) {
+        failure = F::Tls;
+        if (!m_sslErrors.isEmpty())
+            detail = m_sslErrors;
+    } else if (err == QNetworkReply::RemoteHostClosedError ||
+               err == QNetworkReply::ProtocolFailure ||
+               (err == QNetworkReply::NoError && contentLength >= 0 &&
+                m_body.size() < contentLength && m_request.method.toUpper() != "HEAD")) {
+        failure = F::Closed;
+    } else if (err != QNetworkReply::NoError && (int(err) < 100 || r.status == 0)) {
+        failure = F::Network;
+    }
+    if (err == QNetworkReply::NoError)
+        detail.clear();
+    conclude(std::move(r), contentLength, failure, detail);
+}
 
+void HttpJob::sendOnPool()
+{
+    RawHeaders headers;
+    headers.reserve(m_request.headers.size() + 2);
+    headers.append({QByteArrayLiteral("Accept"), QByteArrayLiteral("application/json")});
+    bool hasContentType = false;
+    for (const auto& [name, value] : m_request.headers) {
+        if (name.compare("Accept", Qt::CaseInsensitive) == 0)
+            headers.removeFirst();
+        hasContentType = hasContentType || name.compare("Content-Type", Qt::CaseInsensitive) == 0;
+        headers.append({name, value});
+    }
+    const bool hasBody =
+        !m_attemptBody.isEmpty() || m_attemptMethod == "POST" || m_attemptMethod == "PUT";
+    if (hasBody && !hasContentType)
+        headers.append({QByteArrayLiteral("Content-Type"), QByteArrayLiteral("application/json")});
+    m_poolId =
+        m_pool->send(m_attemptMethod, m_attemptUrl, headers, hasBody ? m_attemptBody : QByteArray(),
+                     m_options.transferTimeoutMs, m_options.maxResponseBytes,
+                     [this](const Http1Result& result) { onPoolResult(result); });
+}
+
+void HttpJob::onPoolResult(const Http1Result& result)
+{
+    m_poolId = 0;
+    if (m_done)
+        return;
+    using F = Http1Result::Failure;
+    // Same-origin redirects are followed as QNetworkAccessManager would (303, and 301/302 after
+    // a POST, continue as GET); any other is refused so credentials stay with the profile's host.
+    const int status = result.status;
+    if (result.failure == F::None &&
+        (status == 301 || status == 302 || status == 303 || status == 307 || status == 308)) {
+        QByteArray location;
+        for (const auto& [name, value] : result.headers) {
+            if (name.compare("Location", Qt::CaseInsensitive) == 0)
+                location = value;
+        }
+        if (!location.isEmpty()) {
+            const QUrl target = m_attemptUrl.resolved(QUrl::fromEncoded(location));
+            const QUrl& from = m_request.url;
+            const bool sameOrigin =
+                target.scheme().compare(from.scheme(), Qt::CaseInsensitive) == 0 &&
+                target.host().compare(from.host(), Qt::CaseInsensitive) == 0 &&
+                target.port(-1) == from.port(-1);
+            if (!sameOrigin || !HttpClient::refusalForUrl(target).isEmpty()) {
+                m_redirectTarget = target;
+                m_abortReason = AbortReason::Redirect;
+            } else if (m_redirects < 5) {
+                ++m_redirects;
+                if (status == 303 ||
+                    ((status == 301 || status == 302) && m_attemptMethod == "POST")) {
+                    m_attemptMethod = "GET";
+                    m_attemptBody.clear();
+                }
+                m_attemptUrl = target;
+                sendOnPool();
+                return;
+            } else {
+                Http1Result tooMany;
+                tooMany.failure = F::Network;
+                tooMany.detail = QStringLiteral("too many redirects");
+                return onPoolResult(tooMany);
+            }
+        }
+    }
+    if (result.failure == F::TooLarge)
+        m_abortReason = AbortReason::TooLarge;
+    HttpResponse r;
+    r.status = result.status;
+    r.headers = result.headers;
+    r.body = result.body;
+    conclude(std::move(r), result.contentLength, result.failure, result.detail);
+}
+
+void HttpJob::conclude(HttpResponse r, qint64 contentLength, Http1Result::Failure failure,
+                       const QString& detail)
+{
+    const QString host = m_request.url.host();
+    using F = Http1Result::Failure;
     switch (m_abortReason) {
     case AbortReason::TooLarge:
         r.error = transportError(
@@ -259,43 +378,45 @@ void HttpJob::onReplyFinished()
         r.error = transportError(ApiError::Kind::Canceled, QStringLiteral("canceled"), {});
         break;
     case AbortReason::None:
-        if (err == QNetworkReply::OperationCanceledError) {
-            // Only the transfer time-out aborts without a reason of ours.
+        switch (failure) {
+        case F::None:
+            break;
+        case F::Timeout:
             r.error = transportError(
                 ApiError::Kind::Timeout,
                 QStringLiteral("timed out after %1 s")
                     .arg(formatSeconds(m_options.transferTimeoutMs)),
                 QStringLiteral("The server did not answer in time. Try again later, or raise the "
                                "time-out in the settings."));
-        } else if (err == QNetworkReply::ConnectionRefusedError) {
+            break;
+        case F::Refused:
             r.error = transportError(
                 ApiError::Kind::ConnectionFailed,
                 QStringLiteral("could not connect to %1: connection refused").arg(host),
                 QStringLiteral("Check the base URL and that the service is up."));
-        } else if (err == QNetworkReply::HostNotFoundError) {
+            break;
+        case F::HostNotFound:
             r.error = transportError(
                 ApiError::Kind::ConnectionFailed, QStringLiteral("host %1 not found").arg(host),
                 QStringLiteral("Check the base URL and the network connection."));
-        } else if (err == QNetworkReply::SslHandshakeFailedError) {
+            break;
+        case F::Tls:
             r.error = transportError(
                 ApiError::Kind::Tls,
-                QStringLiteral("secure connection to %1 failed: %2")
-                    .arg(host, m_sslErrors.isEmpty() ? reply->errorString() : m_sslErrors),
+                QStringLiteral("secure connection to %1 failed: %2").arg(host, detail),
                 QStringLiteral("The server's certificate could not be verified. Check the base URL "
                                "and the system's CA certificates."));
-        } else if (err == QNetworkReply::RemoteHostClosedError ||
-                   err == QNetworkReply::ProtocolFailure ||
-                   (err == QNetworkReply::NoError && contentLength >= 0 &&
-                    m_body.size() < contentLength && m_request.method.toUpper() != "HEAD")) {
+            break;
+        case F::Closed:
             if (r.status > 0) {
                 r.error = transportError(
                     ApiError::Kind::Truncated,
                     contentLength >= 0
                         ? QStringLiteral("the answer was cut off after %1 of %2 bytes")
-                              .arg(m_body.size())
+                              .arg(r.body.size())
                               .arg(contentLength)
                         : QStringLiteral("the answer was cut off after %1 bytes")
-                              .arg(m_body.size()),
+                              .arg(r.body.size()),
                     QStringLiteral("The connection broke while the answer arrived. Try again."));
             } else {
                 r.error = transportError(
@@ -304,22 +425,28 @@ void HttpJob::onReplyFinished()
                         .arg(host),
                     QStringLiteral("Try again; if it persists the service may be overloaded."));
             }
-        } else if (err != QNetworkReply::NoError && (int(err) < 100 || r.status == 0)) {
-            r.error = transportError(
-                ApiError::Kind::Network,
-                QStringLiteral("network error talking to %1: %2").arg(host, reply->errorString()),
-                QStringLiteral("Check the network connection and try again."));
+            break;
+        case F::TooLarge: // set as an abort reason above
+        case F::Protocol:
+        case F::Network:
+            r.error =
+                transportError(ApiError::Kind::Network,
+                               QStringLiteral("network error talking to %1: %2").arg(host, detail),
+                               QStringLiteral("Check the network connection and try again."));
+            break;
         }
         break;
     }
     if (r.error.isError() && r.status > 0)
         r.error.httpStatus = r.status;
-    r.body = m_body;
     r.attempts = m_attempt;
     if (r.error.kind != ApiError::Kind::TooLarge && r.status > 0) {
-        if (const auto ms = HttpClient::parseRetryAfterMs(r.header("Retry-After"),
-                                                          QDateTime::currentDateTimeUtc()))
-            r.retryAfterMs = *ms;
+        const QByteArray retryAfter = r.header("Retry-After");
+        if (!retryAfter.isEmpty()) {
+            if (const auto ms =
+                    HttpClient::parseRetryAfterMs(retryAfter, QDateTime::currentDateTimeUtc()))
+                r.retryAfterMs = *ms;
+        }
     }
 
     qCDebug(lcNetwork).noquote() << m_request.method
@@ -327,9 +454,8 @@ void HttpJob::onReplyFinished()
                                  << (r.error.isError() ? ApiError::kindName(r.error.kind)
                                                        : QString::number(r.status))
                                  << "in" << m_attemptClock.elapsed() << "ms, attempt" << m_attempt
-                                 << (err == QNetworkReply::NoError
-                                         ? QString()
-                                         : QStringLiteral("(%1)").arg(reply->errorString()));
+                                 << (detail.isEmpty() ? QString()
+                                                      : QStringLiteral("(%1)").arg(detail));
 
     // Retry only where sending again cannot do harm.
     const bool transient =

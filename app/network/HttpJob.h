@@ -1,5 +1,6 @@
 #pragma once
 
+#include "Http1Pool.h"
 #include "HttpClient.h"
 
 #include <QElapsedTimer>
@@ -19,7 +20,9 @@ class HttpJob : public QObject
 {
     Q_OBJECT
 public:
-    HttpJob(QNetworkAccessManager* nam, HttpRequest request, HttpOptions options, QObject* parent);
+    // Sent with `nam`, or on `pool`'s connections when one is given (HttpClient decides).
+    HttpJob(QNetworkAccessManager* nam, Http1Pool* pool, HttpRequest request, HttpOptions options,
+            QObject* parent);
     ~HttpJob() override;
 
     const HttpRequest& request() const { return m_request; }
@@ -44,6 +47,11 @@ private:
     };
 
     void sendAttempt();
+    void sendOnPool();
+    void onPoolResult(const Http1Result& result);
+    // Classifies the attempt's outcome into r.error, then retries or finishes.
+    void conclude(HttpResponse r, qint64 contentLength, Http1Result::Failure failure,
+                  const QString& detail);
     void onMetaDataChanged();
     void onReadyRead();
     void onRedirected(const QUrl& target);
@@ -55,6 +63,12 @@ private:
     int backoffMs() const;
 
     QNetworkAccessManager* m_nam;
+    QPointer<Http1Pool> m_pool;
+    quint64 m_poolId = 0; // the pool's request in flight, 0 when none
+    QUrl m_attemptUrl;    // this attempt's URL, after same-origin redirects
+    QByteArray m_attemptMethod;
+    QByteArray m_attemptBody;
+    int m_redirects = 0;
     HttpRequest m_request;
     HttpOptions m_options;
     QPointer<QNetworkReply> m_reply;

@@ -25,7 +25,7 @@ QSet<QString>& registry()
     return s;
 }
 
-constexpr int kConnectionsPerClient = 6; // QNetworkAccessManager's per-host limit
+constexpr int kConnectionsPerClient = HttpClient::kQtConnectionsPerHost;
 
 QString seconds(int ms)
 {
@@ -300,6 +300,18 @@ void TimbalUpdateRun::pump()
 
 TimbalService* TimbalUpdateRun::serviceForNextPost()
 {
+    if (!m_factory && m_concurrency > HttpClient::kQtConnectionsPerHost) {
+        // One client with its own connection pool, as wide as the concurrency, for every POST.
+        if (m_extraServices.isEmpty()) {
+            auto* http = new HttpClient(this);
+            http->setMaxConnectionsPerHost(m_concurrency);
+            auto* wide = new TimbalService(m_service->profile(), http, this);
+            wide->setHttpOptions(m_service->httpOptions());
+            m_extraServices.append(wide);
+            m_postsPerService.append(0);
+        }
+        return m_extraServices.first();
+    }
     // Least-busy service; a new one only when every existing one has its 6 connections busy.
     int best = 0;
     for (int i = 1; i < m_postsPerService.size(); ++i) {
@@ -336,7 +348,7 @@ void TimbalUpdateRun::dispatch(int row)
         }
         registry().insert(key);
     }
-    m_registered.append(key);
+    m_registered.insert(key);
     if (!m_service) {
         setState(row, RowState::Failed, tr("the Timbal profile was closed"));
         release(row);
@@ -527,7 +539,7 @@ void TimbalUpdateRun::audit(int row, AuditOutcome outcome)
 void TimbalUpdateRun::release(int row)
 {
     const QString key = registryKey(m_rows.at(row).connector.id);
-    if (m_registered.removeOne(key)) {
+    if (m_registered.remove(key)) {
         QMutexLocker lock(&registryMutex());
         registry().remove(key);
     }

@@ -8,6 +8,7 @@
 #include <QList>
 #include <QObject>
 #include <QPointer>
+#include <QSet>
 #include <array>
 #include <functional>
 #include <optional>
@@ -18,8 +19,9 @@ namespace ca {
 // Widget-free. Life cycle: construct → set options → preview() (plans every row; fetches the
 // release list unless setReleases() gave it) → start() → rows move through their states →
 // finished(). Rules it keeps:
-// - at most concurrency() update POSTs in flight; above 6 it adds HttpClients (one per 6), as
-//   QNetworkAccessManager opens at most 6 connections per host;
+// - at most concurrency() update POSTs in flight; above 6 they go through one more HttpClient
+//   with its own connection pool as wide as the concurrency (Qt 6.4's QNetworkAccessManager
+//   opens at most 6 connections per host); with a service factory, one service per 6;
 // - every connector gets at most one POST per run, and a POST is never re-sent: a lost answer is
 //   resolved by reading the connector (TimbalService does that);
 // - a connector already being updated (pending_version, or in flight in another run of this
@@ -69,7 +71,8 @@ public:
         int finished = 0; // rows in a final state
     };
 
-    // Creates one more service for extra connections (concurrency > 6); owned by `parent`.
+    // Creates one more service per 6 connections (concurrency > 6) instead of the pooled client;
+    // owned by `parent`.
     using ServiceFactory = std::function<TimbalService*(QObject* parent)>;
 
     TimbalUpdateRun(TimbalService* service, const QList<Connector>& connectors,
@@ -173,8 +176,8 @@ private:
     bool m_finished = false;
     int m_inFlight = 0;
     int m_maxInFlight = 0;
-    int m_next = 0;              // next row to consider for dispatch
-    QList<QString> m_registered; // registry keys this run holds
+    int m_next = 0;             // next row to consider for dispatch
+    QSet<QString> m_registered; // registry keys this run holds
 };
 
 } // namespace ca

@@ -4,6 +4,7 @@
 // sandbox's /_sandbox/ control endpoints (request log, faults, state).
 
 #include "ConnectorService.h"
+#include "HttpClient.h"
 #include "SandboxProcess.h"
 #include "TestHttp.h"
 
@@ -19,6 +20,17 @@
     const ResultType var = var##Spy.first().first().value<ResultType>()
 
 namespace nettest {
+
+// The HttpClient under test. CA_TEST_HTTP_CONNECTIONS above 6 runs the same test on the client's
+// own HTTP/1.1 connection pool instead of QNetworkAccessManager (ctest's *_pool variants).
+inline ca::HttpClient* newHttpClient(QObject* parent)
+{
+    auto* client = new ca::HttpClient(parent);
+    const int connections = qEnvironmentVariableIntValue("CA_TEST_HTTP_CONNECTIONS");
+    if (connections > 0)
+        client->setMaxConnectionsPerHost(connections);
+    return client;
+}
 
 inline const QByteArray kKey = "demo-key";
 inline const QByteArray kReadOnlyKey = "demo-readonly-key";

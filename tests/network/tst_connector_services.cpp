@@ -58,7 +58,7 @@ private slots:
     void initTestCase()
     {
         QVERIFY2(m_sandbox.start(), qPrintable(m_sandbox.errorString()));
-        m_http = new ca::HttpClient(this);
+        m_http = nettest::newHttpClient(this);
     }
 
     void init() { QVERIFY(nettest::resetSandbox(m_sandbox)); }
@@ -242,6 +242,16 @@ private slots:
             if (!extraHeader.isEmpty())
                 QCOMPARE(nettest::loggedHeader(r, extraHeader), extraValue);
             QVERIFY(r.value(QLatin1String("authorized")).toBool());
+            QCOMPARE(nettest::loggedHeader(r, QStringLiteral("accept")),
+                     QStringLiteral("application/json"));
+            QCOMPARE(nettest::loggedHeader(r, QStringLiteral("user-agent")),
+                     QStringLiteral("ConnectorAdmin"));
+            // Which transport sent it: the pool asks for identity, Qt offers compression.
+            const bool pooled =
+                m_http->maxConnectionsPerHost() > ca::HttpClient::kQtConnectionsPerHost;
+            QCOMPARE(nettest::loggedHeader(r, QStringLiteral("accept-encoding")) ==
+                         QLatin1String("identity"),
+                     pooled);
         }
     }
 

@@ -81,7 +81,7 @@ private slots:
     void initTestCase()
     {
         QVERIFY2(m_sandbox.start(), qPrintable(m_sandbox.errorString()));
-        m_http = new ca::HttpClient(this);
+        m_http = nettest::newHttpClient(this);
     }
 
     void schemasRejectWhatTheSeedForbids_data()

@@ -59,7 +59,7 @@ private slots:
     void initTestCase()
     {
         QVERIFY2(m_sandbox.start(), qPrintable(m_sandbox.errorString()));
-        m_http = new ca::HttpClient(this);
+        m_http = nettest::newHttpClient(this);
     }
     void init() { QVERIFY(nettest::resetSandbox(m_sandbox)); }
 
