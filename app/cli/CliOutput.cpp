@@ -7,6 +7,7 @@
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
+#include <QThread>
 
 #include <cstdio>
 #include <termios.h>
@@ -72,7 +73,27 @@ void write(FILE* stream, const QString& text)
 {
     const QByteArray bytes = text.toUtf8();
     std::fwrite(bytes.constData(), 1, size_t(bytes.size()), stream);
-    std::fflush(stream);
+    // To a terminal, and anything on stderr: at once. Data to a pipe or a file: flushed once per
+    // event-loop turn, so a burst of result lines (a bulk update) costs one write() while a
+    // reader still gets each line as soon as the turn that made it ends. stdio flushes the rest
+    // at exit.
+    static const bool stdoutIsTerminal = ::isatty(STDOUT_FILENO) == 1;
+    QCoreApplication* app = QCoreApplication::instance();
+    if (stream != stdout || stdoutIsTerminal || !app || QThread::currentThread() != app->thread()) {
+        std::fflush(stream);
+        return;
+    }
+    static bool flushQueued = false;
+    if (flushQueued)
+        return;
+    flushQueued = true;
+    QMetaObject::invokeMethod(
+        app,
+        [] {
+            flushQueued = false;
+            std::fflush(stdout);
+        },
+        Qt::QueuedConnection);
 }
 
 QString oneLine(QString text)

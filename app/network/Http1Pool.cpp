@@ -28,6 +28,18 @@ bool hasToken(const QByteArray& value, const char* token)
     return false;
 }
 
+// The socket whose signal is being handled: if the pool is destroyed from inside that
+// signal's handler (a callback deleting its client), this socket is deleted later, not now.
+thread_local QTcpSocket* tl_emittingSocket = nullptr;
+
+template <typename F> void asEmitter(QTcpSocket* socket, F&& handle)
+{
+    QTcpSocket* outer = tl_emittingSocket;
+    tl_emittingSocket = socket;
+    handle(); // may destroy the pool: nothing of it is touched after
+    tl_emittingSocket = outer;
+}
+
 } // namespace
 
 struct Http1Pool::Exchange
@@ -96,7 +108,10 @@ Http1Pool::~Http1Pool()
         for (Connection* c : origin->connections) {
             c->socket->disconnect(this);
             c->socket->abort();
-            delete c->socket;
+            if (c->socket == tl_emittingSocket)
+                c->socket->deleteLater(); // we are inside one of its signals
+            else
+                delete c->socket;
             delete c;
         }
         delete origin;
@@ -275,6 +290,10 @@ void Http1Pool::startOn(Connection* c, std::shared_ptr<Exchange> exchange)
 void Http1Pool::onReadable(Connection* c)
 {
     c->lastActivity.start();
+    if (c->pos == c->in.size()) {
+        c->in.clear(); // all parsed (a close-delimited body grows in `answer`, not here)
+        c->pos = 0;
+    }
     c->in += c->socket->readAll();
     if (!c->current) {
         // Bytes nobody asked for: the connection cannot be trusted with the next request.
@@ -286,7 +305,7 @@ void Http1Pool::onReadable(Connection* c)
     parse(c);
 }
 
-void Http1Pool::parse(Connection* c)
+bool Http1Pool::parse(Connection* c)
 {
     Http1Result& a = c->answer;
     const qint64 cap = c->current->maxBytes;
@@ -303,7 +322,7 @@ void Http1Pool::parse(Connection* c)
                 if (available() > kMaxHeadBytes)
                     return fail(c, Http1Result::Failure::Protocol,
                                 QStringLiteral("the answer's headers are too long"));
-                return;
+                return false;
             }
             const QList<QByteArray> lines =
                 QByteArray::fromRawData(c->in.constData() + c->pos, end - c->pos).split('\n');
@@ -381,7 +400,7 @@ void Http1Pool::parse(Connection* c)
             takeBody(n);
             c->remaining -= n;
             if (c->remaining > 0)
-                return;
+                return false;
             return complete(c, a, c->keepAlive);
         }
         case Connection::Stage::ChunkSize: {
@@ -390,7 +409,7 @@ void Http1Pool::parse(Connection* c)
                 if (available() > kMaxLineBytes)
                     return fail(c, Http1Result::Failure::Protocol,
                                 QStringLiteral("invalid chunked answer"));
-                return;
+                return false;
             }
             QByteArray line = c->in.mid(c->pos, end - c->pos);
             c->pos = end + 2;
@@ -417,13 +436,13 @@ void Http1Pool::parse(Connection* c)
             takeBody(n);
             c->remaining -= n;
             if (c->remaining > 0)
-                return;
+                return false;
             c->stage = Connection::Stage::ChunkEnd;
             break;
         }
         case Connection::Stage::ChunkEnd:
             if (available() < 2)
-                return;
+                return false;
             if (c->in.at(c->pos) != '\r' || c->in.at(c->pos + 1) != '\n')
                 return fail(c, Http1Result::Failure::Protocol,
                             QStringLiteral("invalid chunked answer"));
@@ -436,7 +455,7 @@ void Http1Pool::parse(Connection* c)
                 if (available() > kMaxHeadBytes)
                     return fail(c, Http1Result::Failure::Protocol,
                                 QStringLiteral("invalid chunked answer"));
-                return;
+                return false;
             }
             const bool last = end == c->pos;
             c->pos = end + 2;
@@ -448,12 +467,12 @@ void Http1Pool::parse(Connection* c)
             if (a.body.size() + available() > cap)
                 return fail(c, Http1Result::Failure::TooLarge, {});
             takeBody(available());
-            return;
+            return false;
         }
     }
 }
 
-void Http1Pool::complete(Connection* c, Http1Result result, bool keepConnection)
+bool Http1Pool::complete(Connection* c, Http1Result result, bool keepConnection)
 {
     std::shared_ptr<Exchange> exchange = std::move(c->current);
     Origin& origin = *c->origin;
@@ -468,17 +487,18 @@ void Http1Pool::complete(Connection* c, Http1Result result, bool keepConnection)
     if (exchange && exchange->done)
         exchange->done(result);
     if (!self)
-        return;
+        return true;
     dispatch(origin);
     updateTicker();
+    return true;
 }
 
-void Http1Pool::fail(Connection* c, Http1Result::Failure failure, const QString& detail)
+bool Http1Pool::fail(Connection* c, Http1Result::Failure failure, const QString& detail)
 {
     Http1Result r = c->answer;
     r.failure = failure;
     r.detail = detail;
-    complete(c, r, false);
+    return complete(c, r, false);
 }
 
 void Http1Pool::onSocketError(Connection* c)
@@ -495,27 +515,33 @@ void Http1Pool::onSocketError(Connection* c)
     if (c->socket->bytesAvailable() > 0) {
         c->lastActivity.start();
         c->in += c->socket->readAll();
-        parse(c);
-        if (!c->current)
-            return; // completed (and the connection dropped or reused)
+        if (parse(c))
+            return; // completed: `c` may be gone (dropped), or the pool itself
     }
     if (error == QAbstractSocket::RemoteHostClosedError &&
-        c->stage == Connection::Stage::UntilClose)
-        return complete(c, c->answer, false);
+        c->stage == Connection::Stage::UntilClose) {
+        complete(c, c->answer, false);
+        return;
+    }
     using F = Http1Result::Failure;
     switch (error) {
     case QAbstractSocket::ConnectionRefusedError:
-        return fail(c, F::Refused, c->socket->errorString());
+        fail(c, F::Refused, c->socket->errorString());
+        return;
     case QAbstractSocket::HostNotFoundError:
-        return fail(c, F::HostNotFound, c->socket->errorString());
+        fail(c, F::HostNotFound, c->socket->errorString());
+        return;
     case QAbstractSocket::SslHandshakeFailedError:
     case QAbstractSocket::SslInternalError:
     case QAbstractSocket::SslInvalidUserDataError:
-        return fail(c, F::Tls, c->sslErrors.isEmpty() ? c->socket->errorString() : c->sslErrors);
+        fail(c, F::Tls, c->sslErrors.isEmpty() ? c->socket->errorString() : c->sslErrors);
+        return;
     case QAbstractSocket::RemoteHostClosedError:
-        return fail(c, F::Closed, c->socket->errorString());
+        fail(c, F::Closed, c->socket->errorString());
+        return;
     default:
-        return fail(c, F::Network, c->socket->errorString());
+        fail(c, F::Network, c->socket->errorString());
+        return;
     }
 }
 

@@ -84,10 +84,12 @@ private:
     void onReadable(Connection* connection);
     void onSocketError(Connection* connection);
     void onDisconnected(Connection* connection);
-    // Parses what has arrived; completes the exchange when its answer is whole.
-    void parse(Connection* connection);
-    void complete(Connection* connection, Http1Result result, bool keepConnection);
-    void fail(Connection* connection, Http1Result::Failure failure, const QString& detail);
+    // Parses what has arrived; completes the exchange when its answer is whole. True when the
+    // exchange ended (completed or failed): `connection` may be gone then, and the pool too.
+    bool parse(Connection* connection);
+    // Ends the exchange and runs its callback; always true (for `return complete(...)`).
+    bool complete(Connection* connection, Http1Result result, bool keepConnection);
+    bool fail(Connection* connection, Http1Result::Failure failure, const QString& detail);
     void drop(Connection* connection);
     void checkTimeouts();
     void updateTicker();

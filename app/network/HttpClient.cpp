@@ -7,6 +7,7 @@
 #include <QLocale>
 #include <QNetworkAccessManager>
 #include <QTimeZone>
+#include <utility>
 
 namespace ca {
 
@@ -53,9 +54,21 @@ HttpJob* HttpClient::send(const HttpRequest& request)
 HttpJob* HttpClient::send(const HttpRequest& request, const HttpOptions& options)
 {
     auto* job = new HttpJob(m_nam, m_pool, request, options, this);
-    // Started on the next turn of the event loop so the caller can connect to finished() first.
-    QMetaObject::invokeMethod(job, &HttpJob::start, Qt::QueuedConnection);
+    // Started on the next turn of the event loop so the caller can connect to finished() first;
+    // the jobs of one turn start together (one posted event, one wake-up, for a burst).
+    m_toStart.append(job);
+    if (m_toStart.size() == 1)
+        QMetaObject::invokeMethod(this, &HttpClient::startQueued, Qt::QueuedConnection);
     return job;
+}
+
+void HttpClient::startQueued()
+{
+    const QList<QPointer<HttpJob>> jobs = std::exchange(m_toStart, {});
+    for (const QPointer<HttpJob>& job : jobs) {
+        if (job)
+            job->start();
+    }
 }
 
 bool HttpClient::isLoopbackHost(const QString& host)

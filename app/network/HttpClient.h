@@ -8,6 +8,7 @@
 #include <QMetaType>
 #include <QObject>
 #include <QPair>
+#include <QPointer>
 #include <QUrl>
 #include <optional>
 
@@ -87,7 +88,10 @@ public:
     static std::optional<qint64> parseRetryAfterMs(const QByteArray& value, const QDateTime& now);
 
 private:
+    void startQueued();
+
     QNetworkAccessManager* m_nam;
+    QList<QPointer<HttpJob>> m_toStart; // sent this turn, started on the next
     Http1Pool* m_pool = nullptr;
     HttpOptions m_options;
 };

@@ -399,10 +399,10 @@ void TimbalUpdateRun::onUpdateResult(int row, const SoftwareUpdateResult& result
     Row& r = m_rows[row];
     r.httpStatus = result.httpStatus;
     r.artifact = result.artifact;
-    if (!result.targetVersion.isEmpty())
-        r.toVersion = Semver::normalized(result.targetVersion).isEmpty()
-                          ? result.targetVersion
-                          : Semver::normalized(result.targetVersion);
+    if (!result.targetVersion.isEmpty()) {
+        const QString normalized = Semver::normalized(result.targetVersion);
+        r.toVersion = normalized.isEmpty() ? result.targetVersion : normalized;
+    }
     const QString target = r.toVersion;
 
     if (result.ok()) {
