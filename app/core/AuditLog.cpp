@@ -715,7 +715,7 @@ void AuditLog::Writer::run()
             return; // stopping, and everything is durable
         // Group commit: lines arriving within a short window share one write and one fsync
         // (a bulk run appends hundreds a second; an fsync each would cost more than the run).
-        // flush(), stopping or a full queue end the window early.
+        // flush(), stopping, an edit's record or a full queue end the window early.
         work.wait_for(lock, kCommitWindow, [this] {
             return stopping || flushWanted || queuedBytes >= kMaxQueuedBytes / 2;
         });
@@ -958,10 +958,13 @@ bool AuditLog::append(const AuditRecord& record, QString* error)
     w.queuedBytes += line.size;
     line.seq = ++w.lastSeq;
     const bool wasEmpty = w.queue.empty();
+    const bool urgent = !line.record; // an edit's record (documents, diff): no commit window
     w.queue.push_back(std::move(line));
-    // Wake the thread only when it waits for a first line or the queue is half full: during
-    // its commit window more lines need no wake-up (each would cost a context switch).
-    if (wasEmpty || w.queuedBytes >= kMaxQueuedBytes / 2)
+    if (urgent)
+        w.flushWanted = true;
+    // Wake the thread only when it waits for a first line, must write now, or the queue is half
+    // full: during its commit window more lines need no wake-up (each costs a context switch).
+    if (wasEmpty || urgent || w.queuedBytes >= kMaxQueuedBytes / 2)
         w.work.notify_one();
     if (w.lastBatchFailed) {
         if (error)

@@ -1,13 +1,34 @@
 #include "Appearance.h"
 
 #include <QApplication>
+#include <QIcon>
 #include <QPalette>
+#include <QProxyStyle>
 #include <QStyle>
 #include <QStyleFactory>
 
 namespace ca {
 
 namespace {
+
+// The platform's or Fusion's style with our own toolbar-extension icons: Qt's are PNGs, and
+// QIcon probes a PNG with every image-format plugin (gif, ico, jpeg, … loaded at start-up for
+// the one hidden extension button every QToolBar makes). Ours are SVGs, read by the SVG engine.
+class AppStyle : public QProxyStyle
+{
+public:
+    explicit AppStyle(const QString& baseStyle) : QProxyStyle(QStyleFactory::create(baseStyle)) {}
+
+    QIcon standardIcon(StandardPixmap icon, const QStyleOption* option,
+                       const QWidget* widget) const override
+    {
+        if (icon == SP_ToolBarHorizontalExtensionButton)
+            return QIcon(QStringLiteral(":/icons/toolbar-extension-h.svg"));
+        if (icon == SP_ToolBarVerticalExtensionButton)
+            return QIcon(QStringLiteral(":/icons/toolbar-extension-v.svg"));
+        return QProxyStyle::standardIcon(icon, option, widget);
+    }
+};
 
 struct PlatformLook
 {
@@ -84,11 +105,11 @@ void applyTheme(Theme theme)
     const PlatformLook& platform = platformLook();
     switch (theme) {
     case Theme::System:
-        QApplication::setStyle(platform.styleName);
+        QApplication::setStyle(new AppStyle(platform.styleName));
         QApplication::setPalette(platform.palette);
         break;
     case Theme::Light: {
-        QApplication::setStyle(QStyleFactory::create(QStringLiteral("Fusion")));
+        QApplication::setStyle(new AppStyle(QStringLiteral("Fusion")));
         QPalette p = QApplication::style()->standardPalette();
         // Fusion's own highlight (#308cc6) under white text is below WCAG's 4.5:1.
         p.setColor(QPalette::Active, QPalette::Highlight, QColor(0x2f, 0x65, 0xca));
@@ -97,10 +118,16 @@ void applyTheme(Theme theme)
         break;
     }
     case Theme::Dark:
-        QApplication::setStyle(QStyleFactory::create(QStringLiteral("Fusion")));
+        QApplication::setStyle(new AppStyle(QStringLiteral("Fusion")));
         QApplication::setPalette(darkPalette());
         break;
     }
+}
+
+void installAppStyle()
+{
+    platformLook(); // what "system" means, before the style is replaced
+    QApplication::setStyle(new AppStyle(platformLook().styleName));
 }
 
 bool paletteIsDark(const QPalette& palette)

@@ -19,6 +19,8 @@ enum class Theme
 Theme themeFromString(const QString& name); // "system" (default), "light", "dark"
 QString themeToString(Theme theme);
 void applyTheme(Theme theme);
+// The platform's style with the app's icon overrides; before the first window (themes keep it).
+void installAppStyle();
 bool paletteIsDark(const QPalette& palette);
 bool applicationIsDark();
 

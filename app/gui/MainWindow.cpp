@@ -65,6 +65,8 @@ MainWindow::MainWindow(ProfileStore& profiles, ApiKeys& keys, QWidget* parent)
     if (const QString theme = uiSettings().value(QStringLiteral("ui/theme")).toString();
         !theme.isEmpty())
         applyTheme(themeFromString(theme));
+    else
+        installAppStyle();
     m_model = new ConnectorTableModel(this);
     m_filter = new ConnectorFilterModel(this);
     m_filter->setSourceModel(m_model);

@@ -167,6 +167,7 @@ private slots:
         QCOMPARE(records.first().outcome, AuditOutcome::Applied);
         QCOMPARE(records.first().tool, AuditTool::Gui);
         QCOMPARE(records.first().httpStatus, 200);
+        QVERIFY(m_audit->flush()); // what is on disk, not what is still queued
         const QByteArray bytes = allBytesUnder(dataDir());
         QVERIFY(!bytes.isEmpty());
         QVERIFY(!bytes.contains("sk-live-TYPED-9f8e7d"));
