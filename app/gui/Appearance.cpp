@@ -2,7 +2,10 @@
 
 #include <QApplication>
 #include <QIcon>
+#include <QIconEngine>
+#include <QPainter>
 #include <QPalette>
+#include <QPolygonF>
 #include <QProxyStyle>
 #include <QStyle>
 #include <QStyleFactory>
@@ -11,9 +14,53 @@ namespace ca {
 
 namespace {
 
-// The platform's or Fusion's style with our own toolbar-extension icons: Qt's are PNGs, and
-// QIcon probes a PNG with every image-format plugin (gif, ico, jpeg, … loaded at start-up for
-// the one hidden extension button every QToolBar makes). Ours are SVGs, read by the SVG engine.
+// "More items" chevrons drawn with QPainter when shown, at any size and scale, in the palette's
+// text colour: no file, no image or SVG plugin.
+class ChevronIconEngine : public QIconEngine
+{
+public:
+    explicit ChevronIconEngine(Qt::Orientation orientation) : m_orientation(orientation) {}
+
+    void paint(QPainter* painter, const QRect& rect, QIcon::Mode mode, QIcon::State) override
+    {
+        const QPalette palette = QApplication::palette();
+        QColor color = palette.color(
+            mode == QIcon::Disabled ? QPalette::Disabled : QPalette::Active, QPalette::ButtonText);
+        color.setAlphaF(0.75);
+        painter->save();
+        painter->setRenderHint(QPainter::Antialiasing);
+        const qreal unit = qMin(rect.width(), rect.height()) / 16.0;
+        painter->translate(rect.center() - QPointF(8 * unit, 8 * unit) + QPointF(0.5, 0.5));
+        painter->scale(unit, unit);
+        if (m_orientation == Qt::Vertical) {
+            painter->translate(16, 0);
+            painter->rotate(90);
+        }
+        painter->setPen(QPen(color, 1.6, Qt::SolidLine, Qt::RoundCap, Qt::RoundJoin));
+        for (const qreal x : {3.0, 8.0})
+            painter->drawPolyline(QPolygonF{{x, 4}, {x + 4, 8}, {x, 12}});
+        painter->restore();
+    }
+
+    QPixmap pixmap(const QSize& size, QIcon::Mode mode, QIcon::State state) override
+    {
+        QPixmap pixmap(size);
+        pixmap.fill(Qt::transparent);
+        QPainter painter(&pixmap);
+        paint(&painter, QRect(QPoint(0, 0), size), mode, state);
+        return pixmap;
+    }
+
+    QIconEngine* clone() const override { return new ChevronIconEngine(m_orientation); }
+
+private:
+    Qt::Orientation m_orientation;
+};
+
+// The platform's or Fusion's style with our own toolbar-extension icons. Every QToolBar makes a
+// hidden extension button, and Qt's icon for it is a PNG that QIcon probes with every image-format
+// plugin (gif, ico, jpeg, svg and libjpeg loaded before the first paint, for a button that is
+// rarely shown).
 class AppStyle : public QProxyStyle
 {
 public:
@@ -23,9 +70,9 @@ public:
                        const QWidget* widget) const override
     {
         if (icon == SP_ToolBarHorizontalExtensionButton)
-            return QIcon(QStringLiteral(":/icons/toolbar-extension-h.svg"));
+            return QIcon(new ChevronIconEngine(Qt::Horizontal));
         if (icon == SP_ToolBarVerticalExtensionButton)
-            return QIcon(QStringLiteral(":/icons/toolbar-extension-v.svg"));
+            return QIcon(new ChevronIconEngine(Qt::Vertical));
         return QProxyStyle::standardIcon(icon, option, widget);
     }
 };

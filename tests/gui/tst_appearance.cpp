@@ -9,10 +9,13 @@
 #include <QComboBox>
 #include <QDialog>
 #include <QDialogButtonBox>
+#include <QMainWindow>
 #include <QPalette>
 #include <QRegularExpression>
 #include <QSettings>
 #include <QTemporaryDir>
+#include <QToolBar>
+#include <QToolButton>
 #include <QtTest>
 #include <cmath>
 
@@ -104,6 +107,53 @@ private slots:
             QVERIFY2(contrast(fg, bg) >= 4.5, qPrintable(style));
         }
         QVERIFY(contrast(tone::problemForeground(), tone::problemBackground()) >= 4.5);
+    }
+
+    // The app style draws the toolbar's "more" chevrons itself (Qt's PNG made QIcon load every
+    // image-format plugin at start-up): they must still show, in the palette's text colour.
+    void toolbarExtensionIconIsDrawn_data()
+    {
+        QTest::addColumn<QString>("theme");
+        QTest::newRow("light") << "light";
+        QTest::newRow("dark") << "dark";
+    }
+    void toolbarExtensionIconIsDrawn()
+    {
+        QFETCH(QString, theme);
+        applyTheme(themeFromString(theme));
+        for (const auto which : {QStyle::SP_ToolBarHorizontalExtensionButton,
+                                 QStyle::SP_ToolBarVerticalExtensionButton}) {
+            const QIcon icon = QApplication::style()->standardIcon(which);
+            QVERIFY(!icon.isNull());
+            for (const int size : {16, 32}) {
+                const QImage image = icon.pixmap(size, size).toImage();
+                QCOMPARE(image.width(), size);
+                int ink = 0;
+                for (int y = 0; y < image.height(); ++y)
+                    for (int x = 0; x < image.width(); ++x)
+                        ink += qAlpha(image.pixel(x, y)) > 128;
+                // Two strokes: some pixels, far from all.
+                QVERIFY2(ink > size && ink < size * size / 2, qPrintable(QString::number(ink)));
+                // Drawn in a colour that reads on the window background.
+                const QColor text = QApplication::palette().color(QPalette::ButtonText);
+                const QColor window = QApplication::palette().color(QPalette::Window);
+                QVERIFY(std::abs(text.lightness() - window.lightness()) > 100);
+            }
+        }
+        // What a toolbar too narrow for its actions shows.
+        QMainWindow window;
+        QToolBar* bar = window.addToolBar(QStringLiteral("bar"));
+        for (int i = 0; i < 30; ++i)
+            bar->addAction(QStringLiteral("Action %1").arg(i));
+        window.resize(300, 120);
+        window.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&window));
+        auto* more = bar->findChild<QToolButton*>(QStringLiteral("qt_toolbar_ext_button"));
+        QVERIFY(more);
+        QTRY_VERIFY(more->isVisible());
+        QVERIFY(!more->icon().isNull());
+        if (const QString dir = qEnvironmentVariable("CA_SCREENSHOT_DIR"); !dir.isEmpty())
+            window.grab().save(dir + QStringLiteral("/toolbar-extension-%1.png").arg(theme));
     }
 
     void pluralsReadNaturally()
