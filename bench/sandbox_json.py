@@ -8,6 +8,9 @@
                             URL, content type and body); a summary of the log goes to stderr
   curl-gets BASE            /_sandbox/requests: a curl config fetching every logged GET URL
   count-posts STATUS        /_sandbox/requests: how many POSTs were answered STATUS
+  post-phase STATUS         /_sandbox/requests: "COUNT MS": how many POSTs were answered STATUS,
+                            and the ms from the first POST received to the last POST answered
+                            (the sandbox's clock, ms resolution)
 """
 import json
 import sys
@@ -70,12 +73,23 @@ def count_posts(status):
     print(sum(1 for r in log if r["method"] == "POST" and r["status"] == status))
 
 
+def post_phase(status):
+    posts = [r for r in json.load(sys.stdin)["requests"] if r["method"] == "POST"]
+    if not posts:
+        print("0 nan")
+        return
+    span = max(r["answeredMs"] for r in posts) - min(r["receivedMs"] for r in posts)
+    print("%d %d" % (sum(1 for r in posts if r["status"] == status), max(span, 1)))
+
+
 if __name__ == "__main__":
     command, args = sys.argv[1], sys.argv[2:]
     if command == "updatable-ids":
         updatable_ids(int(args[0]))
     elif command == "curl-posts":
         curl_posts(args[0], args[1])
+    elif command == "post-phase":
+        post_phase(int(args[0]))
     elif command == "curl-gets":
         curl_gets(args[0])
     elif command == "count-posts":
