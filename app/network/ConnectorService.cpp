@@ -177,9 +177,17 @@ ApiError ConnectorService::malformedError(const QString& why, const HttpResponse
     return e;
 }
 
-bool ConnectorService::parseJson(const HttpResponse& response, const OperationContext& context,
-                                 QJsonDocument* doc, ApiError* error) const
+bool ConnectorService::readJsonAnswer(const HttpResponse& response, const OperationContext& context,
+                                      QJsonDocument* doc, ApiError* error) const
 {
+    if (response.error.isError()) {
+        *error = transportError(response, context);
+        return false;
+    }
+    if (!response.isSuccess()) {
+        *error = httpError(response, context);
+        return false;
+    }
     QJsonParseError pe;
     *doc = QJsonDocument::fromJson(response.body, &pe);
     if (pe.error != QJsonParseError::NoError) {
@@ -315,16 +323,8 @@ ConnectorService::ParsedPage ConnectorService::parseListResponse(const HttpRespo
 {
     const OperationContext context{Operation::List, {}, {}};
     ParsedPage out;
-    if (response.error.isError()) {
-        out.error = transportError(response, context);
-        return out;
-    }
-    if (!response.isSuccess()) {
-        out.error = httpError(response, context);
-        return out;
-    }
     QJsonDocument doc;
-    if (!parseJson(response, context, &doc, &out.error))
+    if (!readJsonAnswer(response, context, &doc, &out.error))
         return out;
     const Page page = parsePage(doc, cursor);
     if (!page.shapeError.isEmpty()) {
@@ -388,20 +388,14 @@ ConnectorResult ConnectorService::parseConnectorAnswer(const HttpResponse& respo
 {
     const OperationContext context{Operation::Get, id, {}};
     ConnectorResult result;
-    if (response.error.isError()) {
-        result.error = transportError(response, context);
-    } else if (!response.isSuccess()) {
-        result.error = httpError(response, context);
-    } else {
-        QJsonDocument doc;
-        if (parseJson(response, context, &doc, &result.error)) {
-            QString shapeError;
-            const QJsonObject json = unwrapConnector(doc, &shapeError);
-            if (shapeError.isEmpty())
-                result.connector = toConnector(json);
-            else
-                result.error = malformedError(shapeError, response, context);
-        }
+    QJsonDocument doc;
+    if (readJsonAnswer(response, context, &doc, &result.error)) {
+        QString shapeError;
+        const QJsonObject json = unwrapConnector(doc, &shapeError);
+        if (shapeError.isEmpty())
+            result.connector = toConnector(json);
+        else
+            result.error = malformedError(shapeError, response, context);
     }
     return result;
 }
@@ -442,30 +436,24 @@ ConnectorUpdateJob* ConnectorService::update(const Connector& base,
             [this, job, context, body](const HttpResponse& response) {
                 UpdateResult result = job->pending();
                 result.httpStatus = response.status;
-                if (response.error.isError()) {
-                    result.error = transportError(response, context);
-                } else if (!response.isSuccess()) {
-                    result.error = httpError(response, context);
-                } else {
-                    QJsonDocument doc;
-                    if (parseJson(response, context, &doc, &result.error)) {
-                        QString shapeError;
-                        const QJsonObject json = unwrapConnector(doc, &shapeError);
-                        if (!shapeError.isEmpty()) {
-                            result.error = malformedError(shapeError, response, context);
-                        } else {
-                            result.connector = toConnector(json);
-                            result.differences = compareSentWithReceived(
-                                sentDocument(body), answerInSentShape(json), {},
-                                [this](const QString& path, const QJsonValue& received) {
-                                    return ignoreDifference(path, received);
-                                });
-                            if (!result.differences.isEmpty())
-                                qCInfo(logCategory()).noquote()
-                                    << label() << "stored" << result.differences.size()
-                                    << "value(s) differently from what was sent for connector"
-                                    << context.id;
-                        }
+                QJsonDocument doc;
+                if (readJsonAnswer(response, context, &doc, &result.error)) {
+                    QString shapeError;
+                    const QJsonObject json = unwrapConnector(doc, &shapeError);
+                    if (!shapeError.isEmpty()) {
+                        result.error = malformedError(shapeError, response, context);
+                    } else {
+                        result.connector = toConnector(json);
+                        result.differences = compareSentWithReceived(
+                            sentDocument(body), answerInSentShape(json), {},
+                            [this](const QString& path, const QJsonValue& received) {
+                                return ignoreDifference(path, received);
+                            });
+                        if (!result.differences.isEmpty())
+                            qCInfo(logCategory()).noquote()
+                                << label() << "stored" << result.differences.size()
+                                << "value(s) differently from what was sent for connector"
+                                << context.id;
                     }
                 }
                 // Sent, but the answer was lost or unreadable: the PUT may have landed.

@@ -151,9 +151,10 @@ protected:
     ApiError malformedError(const QString& why, const HttpResponse& response,
                             const OperationContext& context) const;
     QString operationText(const OperationContext& context) const;
-    // Parses a 2xx JSON body; on failure returns false with *error set (malformed).
-    bool parseJson(const HttpResponse& response, const OperationContext& context,
-                   QJsonDocument* doc, ApiError* error) const;
+    // A 2xx JSON answer: true with *doc set. Otherwise false with *error set: the transport
+    // failure, the HTTP error status, or malformed JSON.
+    bool readJsonAnswer(const HttpResponse& response, const OperationContext& context,
+                        QJsonDocument* doc, ApiError* error) const;
     // Runs fn on the next event-loop turn (a refusal must wait until the caller has connected).
     static void runLater(QObject* context, std::function<void()> fn);
 

@@ -40,6 +40,29 @@ bool isTransient(ApiError::Kind kind)
            kind == ApiError::Kind::ConnectionClosed || kind == ApiError::Kind::Truncated;
 }
 
+bool hasHeader(const RawHeaders& headers, const char* name)
+{
+    for (const auto& [key, value] : headers) {
+        if (key.compare(name, Qt::CaseInsensitive) == 0)
+            return true;
+    }
+    return false;
+}
+
+bool sendsBody(const QByteArray& method, const QByteArray& body)
+{
+    return !body.isEmpty() || method == "POST" || method == "PUT";
+}
+
+// A redirect is followed only within the origin the credentials were meant for, and never to a
+// URL this client would refuse (plain http off loopback).
+bool mayFollowRedirect(const QUrl& from, const QUrl& target)
+{
+    return target.scheme().compare(from.scheme(), Qt::CaseInsensitive) == 0 &&
+           target.host().compare(from.host(), Qt::CaseInsensitive) == 0 &&
+           target.port(-1) == from.port(-1) && HttpClient::refusalForUrl(target).isEmpty();
+}
+
 } // namespace
 
 HttpJob::HttpJob(QNetworkAccessManager* nam, Http1Pool* pool, HttpRequest request,
@@ -129,13 +152,10 @@ void HttpJob::sendAttempt()
     req.setMaximumRedirectsAllowed(5);
     req.setAttribute(QNetworkRequest::CacheLoadControlAttribute, QNetworkRequest::AlwaysNetwork);
     req.setAttribute(QNetworkRequest::CacheSaveControlAttribute, false);
-    req.setRawHeader("Accept", "application/json");
-    for (const auto& [name, value] : m_request.headers)
-        req.setRawHeader(name, value);
     const QByteArray method = m_request.method.toUpper();
-    const bool hasBody = !m_request.body.isEmpty() || method == "POST" || method == "PUT";
-    if (hasBody && !req.hasRawHeader("Content-Type"))
-        req.setHeader(QNetworkRequest::ContentTypeHeader, QByteArrayLiteral("application/json"));
+    const bool hasBody = sendsBody(method, m_request.body);
+    for (const auto& [name, value] : headersToSend(hasBody))
+        req.setRawHeader(name, value);
 
     QNetworkReply* reply = hasBody ? m_nam->sendCustomRequest(req, method, m_request.body)
                                    : m_nam->sendCustomRequest(req, method);
@@ -181,11 +201,7 @@ void HttpJob::onReadyRead()
 
 void HttpJob::onRedirected(const QUrl& target)
 {
-    const QUrl& from = m_request.url;
-    const bool sameOrigin = target.scheme().compare(from.scheme(), Qt::CaseInsensitive) == 0 &&
-                            target.host().compare(from.host(), Qt::CaseInsensitive) == 0 &&
-                            target.port(-1) == from.port(-1);
-    if (sameOrigin && HttpClient::refusalForUrl(target).isEmpty()) {
+    if (mayFollowRedirect(m_request.url, target)) {
         emit m_reply->redirectAllowed();
         return;
     }
@@ -276,26 +292,27 @@ void HttpJob::onReplyFinished()
     conclude(std::move(r), contentLength, failure, detail);
 }
 
-void HttpJob::sendOnPool()
+RawHeaders HttpJob::headersToSend(bool hasBody) const
 {
+    // The request's own headers, with JSON as Accept and (with a body) Content-Type unless it
+    // names them.
     RawHeaders headers;
     headers.reserve(m_request.headers.size() + 2);
-    headers.append({QByteArrayLiteral("Accept"), QByteArrayLiteral("application/json")});
-    bool hasContentType = false;
-    for (const auto& [name, value] : m_request.headers) {
-        if (name.compare("Accept", Qt::CaseInsensitive) == 0)
-            headers.removeFirst();
-        hasContentType = hasContentType || name.compare("Content-Type", Qt::CaseInsensitive) == 0;
-        headers.append({name, value});
-    }
-    const bool hasBody =
-        !m_attemptBody.isEmpty() || m_attemptMethod == "POST" || m_attemptMethod == "PUT";
-    if (hasBody && !hasContentType)
+    if (!hasHeader(m_request.headers, "Accept"))
+        headers.append({QByteArrayLiteral("Accept"), QByteArrayLiteral("application/json")});
+    headers += m_request.headers;
+    if (hasBody && !hasHeader(m_request.headers, "Content-Type"))
         headers.append({QByteArrayLiteral("Content-Type"), QByteArrayLiteral("application/json")});
-    m_poolId =
-        m_pool->send(m_attemptMethod, m_attemptUrl, headers, hasBody ? m_attemptBody : QByteArray(),
-                     m_options.transferTimeoutMs, m_options.maxResponseBytes,
-                     [this](const Http1Result& result) { onPoolResult(result); });
+    return headers;
+}
+
+void HttpJob::sendOnPool()
+{
+    const bool hasBody = sendsBody(m_attemptMethod, m_attemptBody);
+    m_poolId = m_pool->send(m_attemptMethod, m_attemptUrl, headersToSend(hasBody),
+                            hasBody ? m_attemptBody : QByteArray(), m_options.transferTimeoutMs,
+                            m_options.maxResponseBytes,
+                            [this](const Http1Result& result) { onPoolResult(result); });
 }
 
 void HttpJob::onPoolResult(const Http1Result& result)
@@ -316,12 +333,7 @@ void HttpJob::onPoolResult(const Http1Result& result)
         }
         if (!location.isEmpty()) {
             const QUrl target = m_attemptUrl.resolved(QUrl::fromEncoded(location));
-            const QUrl& from = m_request.url;
-            const bool sameOrigin =
-                target.scheme().compare(from.scheme(), Qt::CaseInsensitive) == 0 &&
-                target.host().compare(from.host(), Qt::CaseInsensitive) == 0 &&
-                target.port(-1) == from.port(-1);
-            if (!sameOrigin || !HttpClient::refusalForUrl(target).isEmpty()) {
+            if (!mayFollowRedirect(m_request.url, target)) {
                 m_redirectTarget = target;
                 m_abortReason = AbortReason::Redirect;
             } else if (m_redirects < 5) {

@@ -47,6 +47,7 @@ private:
     };
 
     void sendAttempt();
+    RawHeaders headersToSend(bool hasBody) const;
     void sendOnPool();
     void onPoolResult(const Http1Result& result);
     // Classifies the attempt's outcome into r.error, then retries or finishes.

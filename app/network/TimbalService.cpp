@@ -168,11 +168,7 @@ TimbalReleaseListResult TimbalService::parseReleasesAnswer(const HttpResponse& r
     const OperationContext context{Operation::Releases, {}, {}};
     TimbalReleaseListResult result;
     QJsonDocument doc;
-    if (response.error.isError()) {
-        result.error = transportError(response, context);
-    } else if (!response.isSuccess()) {
-        result.error = httpError(response, context);
-    } else if (parseJson(response, context, &doc, &result.error)) {
+    if (readJsonAnswer(response, context, &doc, &result.error)) {
         const QJsonObject o = doc.object();
         if (!o.value(QLatin1String("releases")).isArray()) {
             result.error =
@@ -249,11 +245,7 @@ SoftwareUpdateResult TimbalService::parseSoftwareUpdateAnswer(const HttpResponse
     SoftwareUpdateResult result;
     result.httpStatus = response.status;
     QJsonDocument doc;
-    if (response.error.isError()) {
-        result.error = transportError(response, context);
-    } else if (!response.isSuccess()) {
-        result.error = httpError(response, context);
-    } else if (parseJson(response, context, &doc, &result.error)) {
+    if (readJsonAnswer(response, context, &doc, &result.error)) {
         const QJsonObject o = doc.object();
         if (!o.value(QLatin1String("target_version")).isString() ||
             !o.value(QLatin1String("dispatched")).isBool()) {
