@@ -173,7 +173,7 @@ void applyTheme(Theme theme)
 
 void installAppStyle()
 {
-    platformLook(); // what "system" means, before the style is replaced
+    // platformLook() records what "system" means before the style is replaced.
     QApplication::setStyle(new AppStyle(platformLook().styleName));
 }
 

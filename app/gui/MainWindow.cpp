@@ -44,8 +44,6 @@
 
 namespace ca {
 
-namespace {
-// Window layout and preferences: no secrets, separate from the profiles file.
 QSettings uiSettings()
 {
     // An instance killed mid-save must not make the next start wait 30 s for its lock. (The path
@@ -56,7 +54,6 @@ QSettings uiSettings()
     return QSettings(QSettings::IniFormat, QSettings::UserScope, QLatin1String(kOrgName),
                      QStringLiteral("ui"));
 }
-} // namespace
 
 MainWindow::MainWindow(ProfileStore& profiles, ApiKeys& keys, QWidget* parent)
     : QMainWindow(parent), m_profiles(profiles), m_keys(keys)

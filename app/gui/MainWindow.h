@@ -23,6 +23,10 @@ class QTimer;
 
 namespace ca {
 
+// The window's own settings file (ui.ini: layout, theme; no secrets, apart from the profiles).
+// A lock left by an instance killed mid-save is cleared first.
+QSettings uiSettings();
+
 class AuditLog;
 class ConnectorCatalog;
 class ConnectorForm;

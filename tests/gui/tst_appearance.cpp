@@ -1,5 +1,4 @@
 #include "Appearance.h"
-#include "BuildInfo.h"
 #include "MainWindow.h"
 #include "MemoryKeyStore.h"
 #include "Translations.h"
@@ -20,14 +19,6 @@
 #include <cmath>
 
 using namespace ca;
-
-namespace {
-QSettings uiSettings()
-{
-    return QSettings(QSettings::IniFormat, QSettings::UserScope, QLatin1String(kOrgName),
-                     QStringLiteral("ui"));
-}
-} // namespace
 
 // Light and dark themes: every coloured state stays readable (WCAG contrast), and the choice in
 // Preferences applies at once and is remembered.

@@ -1,4 +1,3 @@
-#include "BuildInfo.h"
 #include "MainWindow.h"
 #include "MemoryKeyStore.h"
 
@@ -8,14 +7,6 @@
 #include <QtTest>
 
 using namespace ca;
-
-namespace {
-QSettings uiSettings()
-{
-    return QSettings(QSettings::IniFormat, QSettings::UserScope, QLatin1String(kOrgName),
-                     QStringLiteral("ui"));
-}
-} // namespace
 
 // The window's layout survives a normal close, and a close that changed nothing does not rewrite
 // ui.ini (each write syncs it to disk).
