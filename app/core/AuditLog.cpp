@@ -65,7 +65,8 @@ constexpr std::pair<AuditAction, const char*> kActions[] = {
 constexpr std::pair<AuditOutcome, const char*> kOutcomes[] = {
     {AuditOutcome::Applied, "applied"},       {AuditOutcome::Refused, "refused"},
     {AuditOutcome::Failed, "failed"},         {AuditOutcome::Conflict, "conflict"},
-    {AuditOutcome::Dispatched, "dispatched"}, {AuditOutcome::AlreadyCurrent, "already-current"}};
+    {AuditOutcome::Dispatched, "dispatched"}, {AuditOutcome::AlreadyCurrent, "already-current"},
+    {AuditOutcome::AnswerLost, "answer-lost"}};
 
 QStringList pointerTokens(const QString& pointer)
 {
@@ -217,6 +218,23 @@ QByteArray jsonStringBytes(const QString& s)
 {
     const QByteArray wrapped = QJsonDocument(QJsonArray{s}).toJson(QJsonDocument::Compact);
     return wrapped.mid(1, wrapped.size() - 2);
+}
+
+// The top-level "time" of a record line without parsing it: keys are written sorted, so after
+// every nested document (before, after, diff, serverDifferences) only tool and vendor, whose
+// values are plain names, follow it. Invalid when not found.
+QDateTime lineTime(const QByteArray& line)
+{
+    static const QByteArray key = QByteArrayLiteral("\"time\":\"");
+    const qsizetype at = line.lastIndexOf(key);
+    if (at < 0)
+        return {};
+    const qsizetype start = at + key.size();
+    const qsizetype end = line.indexOf('"', start);
+    if (end < 0 || end - start > 40)
+        return {};
+    return QDateTime::fromString(QString::fromLatin1(line.mid(start, end - start)),
+                                 Qt::ISODateWithMs);
 }
 
 // Calls `visit(line, offset)` for each line of `path`, last line first. `visit` returns false
@@ -994,12 +1012,27 @@ bool AuditLog::flush(QString* error)
 QList<AuditRecord> AuditLog::records(const QString& profile, const QString& connectorId,
                                      int limit) const
 {
+    Query q;
+    q.profile = profile;
+    q.connectorId = connectorId;
+    q.limit = limit;
+    return records(q);
+}
+
+QList<AuditRecord> AuditLog::records(const Query& query) const
+{
+    const QString& profile = query.profile;
+    const QString& connectorId = query.connectorId;
+    const int limit = query.limit;
+    const QDateTime& since = query.since;
     QList<AuditRecord> out;
     m_skippedLines = 0;
     if (limit == 0)
         return out;
     const QByteArray profileBytes = profile.isEmpty() ? QByteArray() : jsonStringBytes(profile);
     const QByteArray idBytes = connectorId.isEmpty() ? QByteArray() : jsonStringBytes(connectorId);
+    const QByteArray actionBytes =
+        query.action ? jsonStringBytes(auditActionName(*query.action)) : QByteArray();
     bool full = false;
     // Returns false to stop: `limit` reached.
     auto visit = [&](const QString& source, const QByteArray& raw, qint64 offset) {
@@ -1008,9 +1041,17 @@ QList<AuditRecord> AuditLog::records(const QString& profile, const QString& conn
             return true;
         // Every line we write is one object: anything else is a torn or foreign line.
         bool malformed = !line.startsWith('{') || !line.endsWith('}');
+        if (!malformed && since.isValid()) {
+            const QDateTime stamped = lineTime(line);
+            if (stamped.isValid() && stamped.msecsTo(since) > kOrderSlackMs) {
+                full = true; // everything further back is older still
+                return false;
+            }
+        }
         if (!malformed) {
             if ((!profileBytes.isEmpty() && !line.contains(profileBytes)) ||
-                (!idBytes.isEmpty() && !line.contains(idBytes)))
+                (!idBytes.isEmpty() && !line.contains(idBytes)) ||
+                (!actionBytes.isEmpty() && !line.contains(actionBytes)))
                 return true;
             QJsonParseError parseError{};
             const QJsonDocument doc = QJsonDocument::fromJson(line, &parseError);
@@ -1020,8 +1061,11 @@ QList<AuditRecord> AuditLog::records(const QString& profile, const QString& conn
                 record = AuditRecord::fromJson(doc.object(), &why);
             if (!record) {
                 malformed = true;
+            } else if (since.isValid() && record->time < since) {
+                // older than asked for, within the slack: skipped
             } else if ((profile.isEmpty() || record->profile == profile) &&
-                       (connectorId.isEmpty() || record->connectorId == connectorId)) {
+                       (connectorId.isEmpty() || record->connectorId == connectorId) &&
+                       (!query.action || record->action == *query.action)) {
                 out.append(*record);
                 if (limit > 0 && out.size() >= limit) {
                     full = true;

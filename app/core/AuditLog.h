@@ -32,12 +32,13 @@ enum class AuditOutcome
     Failed,
     Conflict,
     Dispatched,
-    AlreadyCurrent
+    AlreadyCurrent,
+    AnswerLost // sent, but no answer came: whether it took effect is not known
 };
 
 QString auditToolName(AuditTool tool);          // "gui", "cli"
 QString auditActionName(AuditAction action);    // "apply", "software-update", "revert"
-QString auditOutcomeName(AuditOutcome outcome); // "applied", ..., "already-current"
+QString auditOutcomeName(AuditOutcome outcome); // "applied", ..., "answer-lost"
 std::optional<AuditTool> auditToolFromName(const QString& name);
 std::optional<AuditAction> auditActionFromName(const QString& name);
 std::optional<AuditOutcome> auditOutcomeFromName(const QString& name);
@@ -135,6 +136,19 @@ public:
     // it stops early with a limit.
     QList<AuditRecord> records(const QString& profile = {}, const QString& connectorId = {},
                                int limit = -1) const;
+    struct Query
+    {
+        QString profile;     // empty: any
+        QString connectorId; // empty: any
+        std::optional<AuditAction> action;
+        int limit = -1;
+        // Valid: only records stamped at or after it, and the read stops at the first line older
+        // than it by more than kOrderSlackMs (lines are appended in time order, give or take the
+        // writers' commit windows), so a recent window costs only its own bytes.
+        QDateTime since;
+    };
+    QList<AuditRecord> records(const Query& query) const;
+    static constexpr qint64 kOrderSlackMs = 60 * 1000;
     // Malformed lines (e.g. a partial last line after a crash) met by the last records() call;
     // each one is also reported with a warning in the "ca.audit" category.
     int skippedLines() const { return m_skippedLines; }

@@ -50,11 +50,13 @@ struct Connector
     QString type;        // vendor's type or kind ("email", "enrichment", "Postgresql", ...)
     QString updatedAt;   // the vendor's last-change stamp as sent (ISO 8601), empty if none
 
-    // Runtime status, only where the vendor has one (Timbal).
-    QString version;        // reported software version
-    QString pendingVersion; // version an update was dispatched to, not reported yet
-    QString platform;
-    std::optional<bool> online;
+    // Runtime status, only where the vendor has one (Timbal's ConnectorView). The vendor keeps
+    // no "update pending" state: what this app dispatched is in its own audit records.
+    QString version;               // reported software version; empty when never reported
+    QString os;                    // "linux", …; the update's artifact is chosen from os + arch
+    QString arch;                  // "x86_64", …
+    std::optional<bool> online;    // a live socket on the server instance that answered, now
+    std::optional<bool> connected; // last known connected flag, survives server restarts
 
     // Exactly the fields an update (PUT) may carry, in the vendor's own field names.
     // Empty for Timbal, whose connectors have no editable settings (only a software update).

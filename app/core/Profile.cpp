@@ -55,6 +55,11 @@ bool Profile::fromJson(const QJsonObject& json, Profile* out, QString* error)
 
 bool vendorNeedsOrg(Vendor v)
 {
+    return v == Vendor::Timbal;
+}
+
+bool vendorTakesOrg(Vendor v)
+{
     return v == Vendor::Timbal || v == Vendor::B3os;
 }
 

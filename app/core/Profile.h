@@ -28,8 +28,10 @@ struct Profile
     static bool fromJson(const QJsonObject& json, Profile* out, QString* error);
 };
 
-// Which identity fields a vendor needs (shown in forms, required by validation).
+// Which identity fields a vendor needs (required by validation) or takes (shown in forms).
+// B3OS takes an X-Org-ID but does not need it: a key names its organization (verified).
 bool vendorNeedsOrg(Vendor v);
+bool vendorTakesOrg(Vendor v);
 bool vendorNeedsWorkspace(Vendor v);
 
 // Checks a profile before it is stored or used; returns an empty string when it is fine, else a
