@@ -10,6 +10,31 @@ namespace ca {
 namespace {
 const QString kConfiguration = QStringLiteral("configuration");
 const QString kAttributes = QStringLiteral("attributes");
+const QString kDescription = QStringLiteral("description");
+
+// Messages of a contract-error hash ({"connector": {"name": ["must be filled"]}}), flattened to
+// (path tokens, message) pairs.
+void flattenErrorHash(const QJsonValue& v, const QStringList& path,
+                      QList<QPair<QStringList, QString>>* out)
+{
+    if (v.isObject()) {
+        const QJsonObject o = v.toObject();
+        for (auto it = o.begin(); it != o.end(); ++it)
+            flattenErrorHash(it.value(), path + QStringList{it.key()}, out);
+    } else if (v.isArray()) {
+        QStringList texts;
+        for (const QJsonValue& item : v.toArray()) {
+            if (item.isString())
+                texts << item.toString();
+            else
+                flattenErrorHash(item, path, out);
+        }
+        if (!texts.isEmpty())
+            out->append({path, texts.join(QStringLiteral(", "))});
+    } else if (v.isString()) {
+        out->append({path, v.toString()});
+    }
+}
 
 bool looksSecret(const QString& key)
 {
@@ -110,10 +135,12 @@ ConnectorService::Page AiSquaredService::parsePage(const QJsonDocument& doc,
         page.items.append(v.toObject());
     // links.next only says whether there is more: the next URL is built here, never followed
     // from the answer (an absolute link could point at another host).
-    const QJsonValue next =
-        doc.object().value(QLatin1String("links")).toObject().value(QLatin1String("next"));
+    const QJsonObject links = doc.object().value(QLatin1String("links")).toObject();
+    const QJsonValue next = links.value(QLatin1String("next"));
     if (!next.isNull() && !next.isUndefined() && !(next.isString() && next.toString().isEmpty()))
         page.next = (cursor.isValid() ? cursor.toInt() : 1) + 1;
+    // The last page's link moves when connectors are added or removed during the walk.
+    page.walkShape = links.value(QLatin1String("last")).toVariant();
     return page;
 }
 
@@ -138,7 +165,8 @@ Connector AiSquaredService::toConnector(const QJsonObject& json) const
     c.displayName = attributes.value(QLatin1String("name")).toString();
     c.type = attributes.value(QLatin1String("connector_name")).toString();
     c.updatedAt = attributes.value(QLatin1String("updated_at")).toString();
-    for (const char* field : {"name", "connector_type", "configuration", "connector_name"}) {
+    for (const char* field :
+         {"name", "description", "connector_type", "configuration", "connector_name"}) {
         const QString key = QLatin1String(field);
         if (attributes.contains(key))
             c.editable.insert(key, attributes.value(key));
@@ -169,6 +197,13 @@ QJsonObject AiSquaredService::buildUpdateBody(const Connector& base, const QJson
         const QJsonValue v = edited.contains(key) ? edited.value(key) : base.editable.value(key);
         if (!v.isUndefined() && !v.isNull())
             connector.insert(key, v);
+    }
+    // description only when it changed (null and "" are the same to a person).
+    if (edited.contains(kDescription)) {
+        const QString before = base.editable.value(kDescription).toString();
+        const QJsonValue after = edited.value(kDescription);
+        if (after.toString() != before)
+            connector.insert(kDescription, after.isNull() ? QJsonValue(QString()) : after);
     }
     // configuration is replaced as a whole: send it only when it changed, and never with a mask.
     if (edited.contains(kConfiguration) &&
@@ -208,11 +243,49 @@ void AiSquaredService::readErrorBody(const QJsonDocument& doc, const HttpRespons
                                      ApiError* e) const
 {
     Q_UNUSED(response);
+    const QJsonObject o = doc.object();
+    const QJsonValue errors = o.value(QLatin1String("errors"));
     QStringList texts;
-    for (const QJsonValue& v : doc.object().value(QLatin1String("errors")).toArray()) {
-        const QJsonObject err = v.toObject();
-        const QString detail = err.value(QLatin1String("detail")).toString();
-        texts << (detail.isEmpty() ? err.value(QLatin1String("title")).toString() : detail);
+    // A field of the connector, as a pointer into the editable document ("/name").
+    auto addField = [&](QStringList path, const QString& message) {
+        if (path.value(0) == QLatin1String("connector"))
+            path.removeFirst();
+        const QString where = path.join(QLatin1Char('.'));
+        texts << (where.isEmpty() ? message : QStringLiteral("%1: %2").arg(where, message));
+        if (!path.isEmpty() && !path.contains(QLatin1String("id"))) {
+            QString pointer;
+            for (const QString& token : std::as_const(path))
+                pointer = jsonPointerAppend(pointer, token);
+            e->fieldErrors.append({pointer, message});
+        }
+    };
+    if (errors.isObject()) {
+        // verified: contract failures (validate_contract) are a hash of field -> messages.
+        QList<QPair<QStringList, QString>> flat;
+        flattenErrorHash(errors, {}, &flat);
+        for (const auto& [path, message] : std::as_const(flat))
+            addField(path, message);
+    } else if (errors.isArray()) {
+        // verified: render_error {status (integer), title, detail, source}; source holds field
+        // messages on a failed update, or a JSON pointer into the request.
+        for (const QJsonValue& v : errors.toArray()) {
+            const QJsonObject err = v.toObject();
+            const QString detail = err.value(QLatin1String("detail")).toString();
+            const QString title = err.value(QLatin1String("title")).toString();
+            texts << (detail.isEmpty() ? title : detail);
+            const QJsonObject source = err.value(QLatin1String("source")).toObject();
+            for (auto it = source.begin(); it != source.end(); ++it) {
+                if (it.key() == QLatin1String("pointer") || it.key() == QLatin1String("parameter"))
+                    continue;
+                QList<QPair<QStringList, QString>> flat;
+                flattenErrorHash(it.value(), {it.key()}, &flat);
+                for (const auto& [path, message] : std::as_const(flat))
+                    addField(path, message);
+            }
+        }
+    } else if (o.value(QLatin1String("error")).isString()) {
+        // verified: a missing "connector" key (ParameterMissing) and not-found by exception.
+        texts << o.value(QLatin1String("error")).toString();
     }
     texts.removeAll(QString());
     e->serverMessage = texts.join(QStringLiteral("; "));
@@ -221,10 +294,39 @@ void AiSquaredService::readErrorBody(const QJsonDocument& doc, const HttpRespons
 void AiSquaredService::describeHttpError(const OperationContext& context, ApiError* e) const
 {
     ConnectorService::describeHttpError(context, e);
-    if (e->httpStatus == 403)
+    const QString prefix = QStringLiteral("%1, %2: ").arg(label(), operationText(context));
+    if (e->httpStatus == 400 &&
+        e->serverMessage.contains(QLatin1String("Workspace not found"), Qt::CaseInsensitive)) {
+        // verified: current_workspace raises "Workspace not found", answered as a 400.
+        e->kind = ApiError::Kind::Forbidden;
+        e->message = prefix + QStringLiteral("workspace %1 is not one of this key's workspaces")
+                                  .arg(profile().workspaceId);
+        e->hint = QStringLiteral("Set the workspace id of profile '%1' to one this key's user "
+                                 "belongs to (AI Squared shows it in the workspace settings).")
+                      .arg(profile().name);
+        e->remedy = ApiError::Remedy::EditProfile;
+    } else if (e->httpStatus == 401) {
+        if (keyWorkedBefore()) {
+            e->message = prefix + QStringLiteral("the token was refused although it worked "
+                                                 "earlier: it may have expired (AI Squared "
+                                                 "tokens last 30 minutes by default)");
+            e->hint = QStringLiteral("Replace the key of profile '%1' with a new token.")
+                          .arg(profile().name);
+            e->remedy = ApiError::Remedy::ReplaceKey;
+        } else {
+            e->message = prefix + QStringLiteral("token rejected: it is wrong or has expired "
+                                                 "(AI Squared tokens last 30 minutes by default)");
+            e->hint = QStringLiteral("Replace the key of profile '%1' with a current token.")
+                          .arg(profile().name);
+            e->remedy = ApiError::Remedy::ReplaceKey;
+        }
+    } else if (e->httpStatus == 403) {
         e->hint = QStringLiteral(
                       "Check the workspace id (%1) of profile '%2' and that the key may write.")
                       .arg(profile().workspaceId, profile().name);
+    } else if (!e->fieldErrors.isEmpty()) {
+        e->hint = QStringLiteral("Correct the marked field(s) and try again.");
+    }
 }
 
 QStringList AiSquaredService::serverComputedNotes() const

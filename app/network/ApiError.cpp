@@ -54,6 +54,8 @@ QString ApiError::kindName(Kind kind)
         return QStringLiteral("validation");
     case Kind::Precondition:
         return QStringLiteral("precondition");
+    case Kind::Conflict:
+        return QStringLiteral("conflict");
     case Kind::RateLimited:
         return QStringLiteral("rate-limited");
     case Kind::Server:
@@ -80,8 +82,9 @@ ApiError::Kind ApiError::kindForStatus(int status)
         return Kind::Forbidden;
     case 404:
         return Kind::NotFound;
-    case 406:
     case 409:
+        return Kind::Conflict;
+    case 406:
     case 412:
         return Kind::Precondition;
     case 429:

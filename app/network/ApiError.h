@@ -29,11 +29,21 @@ struct ApiError
         NotFound,         // 404
         Validation,       // 400 / 422: the server rejected what was sent
         Precondition,     // the connector's state forbids it (Timbal 422, Databar 406)
+        Conflict,         // 409: changed by someone else meanwhile; re-read and merge
         RateLimited,      // 429
         Server,           // 5xx
         Http,             // any other non-2xx status
         Canceled,         // aborted by the caller
         Network,          // any other transport error
+    };
+
+    // What the person can do about it, beyond "try again", so a window can offer it as a button
+    // and the CLI can name it.
+    enum class Remedy
+    {
+        None,
+        EditProfile, // the profile's account data is wrong (AI Squared workspace, Timbal org)
+        ReplaceKey   // the key was refused after it had worked: it may have expired
     };
 
     struct FieldError
@@ -47,7 +57,10 @@ struct ApiError
     QString message;       // one sentence: what happened, to which connector
     QString hint;          // what to do next
     QString serverMessage; // the vendor's own words, when it sent any
-    QString requestId;     // vendor request id (B3OS), for support
+    QString serverCode;    // the vendor's machine-readable code (Timbal `code`, Bigdata
+                           // `errorCode`, B3OS `error.code`), when it sent one
+    QString requestId;     // vendor request id (B3OS, Bigdata), for support
+    Remedy remedy = Remedy::None;
     QList<FieldError> fieldErrors;
     QByteArray method;
     QString url;        // without credentials (none are ever in URLs here)

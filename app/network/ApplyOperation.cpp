@@ -72,6 +72,10 @@ void ApplyOperation::onFresh(const ConnectorResult& result)
     m_job = update;
     connect(update, &ConnectorUpdateJob::finished, this,
             [this, fresh = o.fresh](const UpdateResult& r) {
+                if (r.error.kind == ApiError::Kind::Conflict) {
+                    onRefusedAsConflict(r);
+                    return;
+                }
                 Outcome out;
                 out.fresh = fresh;
                 out.update = r;
@@ -83,6 +87,44 @@ void ApplyOperation::onFresh(const ConnectorResult& result)
                     out.message = r.error.message;
                 finish(out);
             });
+}
+
+void ApplyOperation::onRefusedAsConflict(const UpdateResult& refused)
+{
+    // A 409 (B3OS: "another update may have occurred"): nothing was stored. Read the connector
+    // again, so the caller can merge the edit into what is there now, as for a stale preview.
+    ConnectorJob* job = m_service ? m_service->get(m_base.id) : nullptr;
+    if (!job) {
+        Outcome o;
+        o.kind = Outcome::Kind::Failed;
+        o.update = refused;
+        o.error = refused.error;
+        o.sent = true;
+        o.message = refused.error.message;
+        finish(o);
+        return;
+    }
+    m_job = job;
+    connect(job, &ConnectorJob::finished, this, [this, refused](const ConnectorResult& result) {
+        Outcome o;
+        o.update = refused;
+        o.error = refused.error;
+        o.sent = true;
+        if (!result.ok()) {
+            o.kind = Outcome::Kind::Failed;
+            o.message = tr("the server refused the change as a conflict (%1), and the connector "
+                           "could not be read again")
+                            .arg(refused.error.message);
+            finish(o);
+            return;
+        }
+        o.kind = Outcome::Kind::Conflict;
+        o.fresh = result.connector;
+        o.message = tr("%1: the server says it was changed by someone else meanwhile; nothing was "
+                       "stored")
+                        .arg(m_base.displayName);
+        finish(o);
+    });
 }
 
 void ApplyOperation::finish(Outcome outcome)

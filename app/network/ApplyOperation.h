@@ -26,7 +26,8 @@ public:
         enum class Kind
         {
             Applied,  // PUT answered 2xx; `update` has the answer and the server's differences
-            Conflict, // changed on the server since the edit began; nothing sent; see `fresh`
+            Conflict, // changed on the server since the edit began (seen before sending, or a
+                      // 409 answer); nothing stored; see `fresh`
             Refused,  // the vendor's rules refuse the body; nothing sent; see `message`
             Failed    // the re-read or the PUT failed; see `error` (PUT may or may not have landed)
         };
@@ -51,6 +52,7 @@ signals:
 
 private:
     void onFresh(const ConnectorResult& result);
+    void onRefusedAsConflict(const UpdateResult& refused);
     void finish(Outcome outcome);
 
     QPointer<ConnectorService> m_service;

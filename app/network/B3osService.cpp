@@ -29,15 +29,11 @@ QString B3osService::collectionPath() const
 
 RawHeaders B3osService::authHeaders() const
 {
-    return {{QByteArrayLiteral("Authorization"), QByteArrayLiteral("Bearer ") + profile().apiKey},
-            {QByteArrayLiteral("X-Org-ID"), profile().orgId.toUtf8()}};
-}
-
-QString B3osService::profileRefusal() const
-{
-    if (profile().orgId.isEmpty())
-        return QStringLiteral("profile '%1' has no organization id (X-Org-ID)").arg(profile().name);
-    return ConnectorService::profileRefusal();
+    RawHeaders headers{
+        {QByteArrayLiteral("Authorization"), QByteArrayLiteral("Bearer ") + profile().apiKey}};
+    if (!profile().orgId.isEmpty()) // verified: the official client sends none with a key
+        headers.append({QByteArrayLiteral("X-Org-ID"), profile().orgId.toUtf8()});
+    return headers;
 }
 
 QUrl B3osService::pageUrl(const QVariant& cursor) const
@@ -145,13 +141,34 @@ void B3osService::readErrorBody(const QJsonDocument& doc, const HttpResponse& re
                                 ApiError* e) const
 {
     const QJsonObject o = doc.object();
-    // Two shapes: the envelope {code, message, requestId} or {error: "..."}.
-    e->serverMessage = o.contains(QLatin1String("message"))
-                           ? o.value(QLatin1String("message")).toString()
-                           : o.value(QLatin1String("error")).toString();
+    // Three shapes: {success: false, error: {message, code}} (docs), the envelope
+    // {code, message, requestId} (client), and {error: "text"}.
+    const QJsonValue error = o.value(QLatin1String("error"));
+    if (error.isObject()) {
+        const QJsonObject inner = error.toObject();
+        e->serverMessage = inner.value(QLatin1String("message")).toString();
+        const QJsonValue code = inner.value(QLatin1String("code"));
+        e->serverCode = code.isString() ? code.toString() : code.toVariant().toString();
+    } else if (error.isString()) {
+        e->serverMessage = error.toString();
+    }
+    if (e->serverMessage.isEmpty())
+        e->serverMessage = o.value(QLatin1String("message")).toString();
     e->requestId = o.value(QLatin1String("requestId")).toString();
+    if (e->requestId.isEmpty() && error.isObject())
+        e->requestId = error.toObject().value(QLatin1String("requestId")).toString();
     if (e->requestId.isEmpty())
         e->requestId = QString::fromUtf8(response.header("X-Request-Id"));
+}
+
+void B3osService::describeHttpError(const OperationContext& context, ApiError* e) const
+{
+    ConnectorService::describeHttpError(context, e);
+    if (e->httpStatus == 403 && !profile().orgId.isEmpty())
+        e->hint = QStringLiteral("Check that the key belongs to organization %1 (the X-Org-ID of "
+                                 "profile '%2'), or clear that field: a key alone names its "
+                                 "organization.")
+                      .arg(profile().orgId, profile().name);
 }
 
 QStringList B3osService::serverComputedNotes() const

@@ -4,10 +4,18 @@
 
 namespace ca {
 
-// B3OS connectors: Bearer key + X-Org-ID header, limit/offset paging with hasMore, answers in an
-// envelope {code, data, message, requestId}. `data` (the credentials) is never returned; GET shows
-// `maskedData`, computed for display and never stored, so it is never sent back. The editable
-// document is {name, description}, plus `data` only when the user supplies a new data object.
+// B3OS connectors, from the vendor's official client (b3-fun/b3os, packages/mcp/src/client.ts,
+// types.ts, tools/connectors.ts, commit 300f730b) and its docs:
+// - verified: a runtime key sends only "Authorization: Bearer b3sk_…"; X-Org-ID goes with the
+//   setup token only, so here it is optional and sent only when the profile sets it.
+// - verified: envelope {code, message, data, requestId}; list ?limit=&offset= →
+//   data {items, limit, offset, hasMore}.
+// - verified: 409 means another update happened meanwhile: a conflict (re-read, merge).
+// - docs: errors {"success": false, "error": {message, code}}; the envelope's message and
+//   {"error": "text"} occur too.
+// - seed: `data` (the credentials) is never returned; GET shows `maskedData`, computed for
+//   display and never stored, so it is never sent back. The editable document is
+//   {name, description}, plus `data` only when the user supplies a new data object.
 class B3osService : public ConnectorService
 {
     Q_OBJECT
@@ -18,7 +26,6 @@ public:
     QJsonObject buildUpdateBody(const Connector& base, const QJsonObject& editedDocument,
                                 QString* refusal) const override;
     QStringList secretPaths(const QJsonObject& editableDocument) const override;
-    QString profileRefusal() const override;
 
 protected:
     const QLoggingCategory& logCategory() const override;
@@ -31,6 +38,7 @@ protected:
     bool ignoreDifference(const QString& path, const QJsonValue& received) const override;
     void readErrorBody(const QJsonDocument& doc, const HttpResponse& response,
                        ApiError* error) const override;
+    void describeHttpError(const OperationContext& context, ApiError* error) const override;
 };
 
 } // namespace ca

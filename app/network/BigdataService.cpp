@@ -151,8 +151,17 @@ QJsonObject BigdataService::buildUpdateBody(const Connector& base, const QJsonOb
 void BigdataService::readErrorBody(const QJsonDocument& doc, const HttpResponse& response,
                                    ApiError* e) const
 {
-    Q_UNUSED(response);
-    const QJsonValue detail = doc.object().value(QLatin1String("detail"));
+    const QJsonObject o = doc.object();
+    // {statusCode, message, errorCode, requestId}, or the gateway's {message}; {detail} as
+    // FastAPI-style answers of the older seed had it.
+    e->serverMessage = o.value(QLatin1String("message")).toString();
+    e->serverCode = o.value(QLatin1String("errorCode")).toString();
+    e->requestId = o.value(QLatin1String("requestId")).toString();
+    if (e->requestId.isEmpty())
+        e->requestId = QString::fromUtf8(response.header("X-Request-Id"));
+    if (!e->serverMessage.isEmpty())
+        return;
+    const QJsonValue detail = o.value(QLatin1String("detail"));
     if (detail.isString()) {
         e->serverMessage = detail.toString();
     } else if (detail.isArray()) {
@@ -166,6 +175,17 @@ void BigdataService::readErrorBody(const QJsonDocument& doc, const HttpResponse&
 void BigdataService::describeHttpError(const OperationContext& context, ApiError* e) const
 {
     ConnectorService::describeHttpError(context, e);
+    if (e->httpStatus == 403 && e->serverCode.isEmpty() && e->requestId.isEmpty() &&
+        e->serverMessage == QLatin1String("Missing Authentication Token")) {
+        // The API gateway's answer to a path it has no route for, not a permission problem.
+        e->kind = ApiError::Kind::NotFound;
+        e->message = QStringLiteral("%1, %2: the API gateway knows no such path (server: %3)")
+                         .arg(label(), operationText(context), e->serverMessage);
+        e->hint = QStringLiteral("Check the base URL of profile '%1' (it should end at the API "
+                                 "host, e.g. https://api.bigdata.com).")
+                      .arg(profile().name);
+        return;
+    }
     if (e->httpStatus == 401 && context.operation == Operation::Update)
         e->hint = QStringLiteral(
                       "Check the API key of profile '%1'; Bigdata.com also answers 401 to a key "

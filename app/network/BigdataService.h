@@ -4,10 +4,18 @@
 
 namespace ca {
 
-// Bigdata.com Content API connectors: X-API-KEY header, UUID ids, GET list `{results:[…]}` (no
-// paging), PUT with full-replacement semantics (omitted fields are cleared or defaulted), so the
-// body always carries label/description/share_with_org from the fresh GET; email connectors send
-// config {email_hash, email, allowed_emails}; investment_research config is fixed (null).
+// Bigdata.com Content API connectors. No SDK or server code is public: facts come from
+// docs.bigdata.com (api-reference/connectors/*) and the vendor's own plugin
+// (Bigdata-com/claude-plugin-build-with-bigdata-com, commit a7359224):
+// - docs: X-API-KEY header, UUID ids, GET list {results: […]} (no paging), PUT with
+//   full-replacement semantics (omitted fields are cleared or defaulted), so the body always
+//   carries label/description/share_with_org from the fresh GET.
+// - docs: types email, investment_research and sharepoint (config {}). Only email has an
+//   updatable config {email_hash, email, allowed_emails}; every other type sends config null.
+// - docs (other endpoints of the same API): errors {statusCode, message, errorCode, requestId};
+//   the API gateway answers {message} (e.g. "Missing Authentication Token"); a web firewall may
+//   answer with an HTML page (handled for every vendor in ConnectorService).
+// - assumed: rate limits and whether archived connectors are listed.
 class BigdataService : public ConnectorService
 {
     Q_OBJECT

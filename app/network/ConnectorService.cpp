@@ -10,14 +10,73 @@
 #include <QFutureWatcher>
 #include <QtConcurrent/QtConcurrentRun>
 
+#include <QCryptographicHash>
 #include <QJsonArray>
+#include <QMutex>
+#include <QRegularExpression>
+#include <QSet>
 #include <QTimer>
 
 namespace ca {
 
+namespace {
+
+// Fingerprints of (base URL, key) that got a 2xx answer in this process, in memory only.
+QMutex& workedMutex()
+{
+    static QMutex m;
+    return m;
+}
+QSet<QByteArray>& workedKeys()
+{
+    static QSet<QByteArray> s;
+    return s;
+}
+
+// The <title> of a web page as plain text (at most 120 characters), or empty.
+QString webPageTitle(const QByteArray& body)
+{
+    static const QRegularExpression title(QStringLiteral("<title[^>]*>([^<]{1,400})</title>"),
+                                          QRegularExpression::CaseInsensitiveOption);
+    const QString text = QString::fromUtf8(body.left(16 * 1024));
+    const QString found = title.match(text).captured(1).simplified();
+    return found.left(120);
+}
+
+constexpr qsizetype kWebPageDetailBytes = 2048;
+
+} // namespace
+
 ConnectorService::ConnectorService(ConnectorProfile profile, HttpClient* http, QObject* parent)
     : QObject(parent), m_profile(std::move(profile)), m_http(http), m_options(http->options())
-{}
+{
+    QCryptographicHash h(QCryptographicHash::Sha256);
+    h.addData(m_profile.effectiveBaseUrl().toEncoded());
+    h.addData(QByteArrayView("\n"));
+    h.addData(m_profile.apiKey);
+    m_keyFingerprint = h.result();
+}
+
+bool ConnectorService::keyWorkedBefore() const
+{
+    QMutexLocker lock(&workedMutex());
+    return workedKeys().contains(m_keyFingerprint);
+}
+
+void ConnectorService::noteKeyWorked() const
+{
+    QMutexLocker lock(&workedMutex());
+    workedKeys().insert(m_keyFingerprint);
+}
+
+bool ConnectorService::isWebPage(const HttpResponse& response)
+{
+    const QByteArray type = response.header("Content-Type").toLower();
+    if (type.startsWith("text/html") || type.startsWith("application/xhtml"))
+        return true;
+    const QByteArray start = response.body.left(256).trimmed().toLower();
+    return start.startsWith("<!doctype html") || start.startsWith("<html");
+}
 
 ConnectorService::~ConnectorService()
 {
@@ -133,8 +192,6 @@ QString ConnectorService::operationText(const OperationContext& context) const
         return QStringLiteral("reading connector %1").arg(context.id);
     case Operation::Update:
         return QStringLiteral("updating connector %1").arg(context.id);
-    case Operation::Releases:
-        return QStringLiteral("reading the release list");
     case Operation::SoftwareUpdate:
         return context.version.isEmpty()
                    ? QStringLiteral("updating connector %1 to the latest release").arg(context.id)
@@ -169,6 +226,17 @@ ApiError ConnectorService::malformedError(const QString& why, const HttpResponse
     ApiError e;
     e.kind = ApiError::Kind::Malformed;
     e.httpStatus = response.status;
+    if (isWebPage(response)) {
+        e.message = QStringLiteral("%1, %2: the server answered with a web page instead of JSON "
+                                   "(status %3)")
+                        .arg(label(), operationText(context))
+                        .arg(response.status);
+        e.serverMessage = webPageTitle(response.body);
+        e.hint = QStringLiteral("The base URL may point at a web site or a proxy's login page "
+                                "rather than the vendor's API.");
+        e.rawBody = redactBody(response.body.left(kWebPageDetailBytes), m_profile.apiKey);
+        return e;
+    }
     e.message = QStringLiteral("%1, %2: the answer is not what the vendor documents (%3)")
                     .arg(label(), operationText(context), why);
     e.hint = QStringLiteral(
@@ -196,6 +264,7 @@ bool ConnectorService::readJsonAnswer(const HttpResponse& response, const Operat
             response, context);
         return false;
     }
+    noteKeyWorked();
     return true;
 }
 
@@ -205,6 +274,26 @@ ApiError ConnectorService::httpError(const HttpResponse& response,
     ApiError e;
     e.httpStatus = response.status;
     e.kind = ApiError::kindForStatus(response.status);
+    if (isWebPage(response)) {
+        // A web application firewall, a gateway or a proxy answered, not the vendor's API: its
+        // HTML never reaches a dialog, only its first bytes the details pane.
+        e.rawBody = redactBody(response.body.left(kWebPageDetailBytes), m_profile.apiKey);
+        e.serverMessage = webPageTitle(response.body);
+        e.message = QStringLiteral("%1, %2: the server answered with a web page instead of JSON "
+                                   "(status %3)")
+                        .arg(label(), operationText(context))
+                        .arg(response.status);
+        e.hint = response.status == 403
+                     ? QStringLiteral("A firewall in front of the vendor may have blocked the "
+                                      "request (for example text that looks like a script); "
+                                      "change that value, or ask the vendor's support.")
+                     : QStringLiteral("A proxy or gateway answered instead of the vendor's API; "
+                                      "try again later, and check the base URL.");
+        if (m_profile.apiKey.size() >= 4)
+            e.serverMessage.replace(QString::fromUtf8(m_profile.apiKey),
+                                    QStringLiteral("[redacted]"));
+        return e;
+    }
     e.rawBody = redactBody(response.body, m_profile.apiKey);
     const QJsonDocument doc = QJsonDocument::fromJson(response.body);
     readErrorBody(doc, response, &e);
@@ -232,9 +321,16 @@ void ConnectorService::describeHttpError(const OperationContext& context, ApiErr
     QString what;
     switch (e->kind) {
     case ApiError::Kind::Unauthorized:
-        what = QStringLiteral("API key rejected");
-        e->hint =
-            QStringLiteral("Check or re-enter the API key of profile '%1'.").arg(m_profile.name);
+        if (keyWorkedBefore()) {
+            what = QStringLiteral("the API key was refused although it worked earlier in this "
+                                  "session: it may have expired or been revoked");
+            e->hint = QStringLiteral("Replace the API key of profile '%1'.").arg(m_profile.name);
+            e->remedy = ApiError::Remedy::ReplaceKey;
+        } else {
+            what = QStringLiteral("API key rejected");
+            e->hint = QStringLiteral("Check or re-enter the API key of profile '%1'.")
+                          .arg(m_profile.name);
+        }
         break;
     case ApiError::Kind::Forbidden:
         what = QStringLiteral("not allowed with this API key");
@@ -250,6 +346,10 @@ void ConnectorService::describeHttpError(const OperationContext& context, ApiErr
     case ApiError::Kind::Validation:
         what = QStringLiteral("the server rejected the request");
         e->hint = QStringLiteral("Correct the values named above and try again.");
+        break;
+    case ApiError::Kind::Conflict:
+        what = QStringLiteral("someone else changed the connector meanwhile");
+        e->hint = QStringLiteral("Read the connector again and merge your edit into it.");
         break;
     case ApiError::Kind::RateLimited:
         what = QStringLiteral("too many requests");
@@ -277,6 +377,7 @@ ConnectorListJob* ConnectorService::list()
         runLater(job, [job, e] { job->finish(e); });
         return job;
     }
+    job->setDeduplicates(listOrderMayShift());
     fetchPage(job, QVariant());
     return job;
 }
@@ -336,6 +437,7 @@ ConnectorService::ParsedPage ConnectorService::parseListResponse(const HttpRespo
         out.connectors.append(toConnector(item));
     out.next = page.items.isEmpty() ? QVariant() : page.next;
     out.expectedTotal = page.expectedTotal;
+    out.walkShape = page.walkShape;
     return out;
 }
 
@@ -354,13 +456,21 @@ void ConnectorService::deliverPage(ConnectorListJob* job, const ParsedPage& page
     }
     if (page.error.isError())
         return job->finish(page.error);
+    if (job->deduplicates())
+        job->noteWalkShape(page.walkShape);
     job->addPage(page.connectors, page.expectedTotal);
     if (early)
         return;
-    if (more)
+    if (more) {
         fetchPage(job, page.next);
-    else
+    } else if (job->deduplicates() && job->walk() == 1 && job->walkShifted()) {
+        qCInfo(logCategory()).noquote()
+            << label() << "the list changed while it was read: reading it once more";
+        job->startSecondWalk();
+        fetchPage(job, QVariant());
+    } else {
         job->finish({});
+    }
 }
 
 ConnectorJob* ConnectorService::get(const QString& id)

@@ -93,13 +93,13 @@ protected:
         QVariant next; // invalid: last page
         int expectedTotal = -1;
         QString shapeError; // non-empty: not the documented shape
+        QVariant walkShape; // what the page says about the whole list (see listOrderMayShift)
     };
     enum class Operation
     {
         List,
         Get,
         Update,
-        Releases,
         SoftwareUpdate
     };
     struct OperationContext
@@ -115,6 +115,10 @@ protected:
     virtual RawHeaders authHeaders() const = 0;
     virtual QUrl pageUrl(const QVariant& cursor) const = 0; // invalid cursor: first page
     virtual Page parsePage(const QJsonDocument& doc, const QVariant& cursor) const = 0;
+    // True when the list's order can change while it is walked page by page (ordered by last
+    // change): list() then delivers each connector once and walks a second time when the first
+    // walk met a connector twice or the list's shape (Page::walkShape) changed.
+    virtual bool listOrderMayShift() const { return false; }
     // The next page's cursor read from a 2xx list answer without parsing it, for vendors whose
     // cursor is in the body: the next request then goes out while this page is parsed. nullopt:
     // not known this way (the page is parsed first). Must agree with parsePage()'s `next`; when
@@ -151,6 +155,11 @@ protected:
     ApiError malformedError(const QString& why, const HttpResponse& response,
                             const OperationContext& context) const;
     QString operationText(const OperationContext& context) const;
+    // Whether this profile's key got a 2xx answer earlier in this process: a 401 then means the
+    // key expired or was revoked, not that it was mistyped.
+    bool keyWorkedBefore() const;
+    // A web page (a firewall's block page, a proxy's error page) where JSON was expected.
+    static bool isWebPage(const HttpResponse& response);
     // A 2xx JSON answer: true with *doc set. Otherwise false with *error set: the transport
     // failure, the HTTP error status, or malformed JSON.
     bool readJsonAnswer(const HttpResponse& response, const OperationContext& context,
@@ -167,6 +176,7 @@ private:
         QList<Connector> connectors;
         QVariant next;
         int expectedTotal = -1;
+        QVariant walkShape;
         ApiError error;
     };
     ParsedPage parseListResponse(const HttpResponse& response, const QVariant& cursor) const;
@@ -175,7 +185,10 @@ private:
                      const QVariant& earlyCursor = {});
     QList<QFuture<void>> m_parsing; // worker parses still reading this service
 
+    void noteKeyWorked() const;
+
     ConnectorProfile m_profile;
+    QByteArray m_keyFingerprint; // SHA-256 of base URL + key, in memory only
     HttpClient* m_http;
     HttpOptions m_options;
     int m_pageSize = 100;

@@ -45,8 +45,8 @@ QString DatabarService::idRefusal(const QString& id) const
 
 QUrl DatabarService::pageUrl(const QVariant& cursor) const
 {
-    Q_UNUSED(cursor); // documented elsewhere: one bare array, no paging
-    return urlFor(collectionPath());
+    Q_UNUSED(cursor);                                   // verified: one bare array, no paging
+    return urlFor(collectionPath() + QLatin1Char('/')); // verified: the trailing slash
 }
 
 ConnectorService::Page DatabarService::parsePage(const QJsonDocument& doc,
@@ -158,6 +158,8 @@ void DatabarService::describeHttpError(const OperationContext& context, ApiError
         e->kind = ApiError::Kind::Precondition;
         e->message = QStringLiteral("%1, %2: insufficient Databar credits")
                          .arg(label(), operationText(context));
+        if (!e->serverMessage.isEmpty())
+            e->message += QStringLiteral(" (server: %1)").arg(e->serverMessage);
         e->hint = QStringLiteral("Add credits to the Databar workspace, then try again.");
     } else if (e->httpStatus == 422 && !e->fieldErrors.isEmpty()) {
         e->hint = QStringLiteral("Correct the marked field(s) and try again.");

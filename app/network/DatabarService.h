@@ -4,10 +4,16 @@
 
 namespace ca {
 
-// Databar.ai custom API connectors: x-apikey header, integer ids, GET list is a bare array (no
-// paging), PUT replaces the whole configuration (ConnectorCreate), 422 is FastAPI validation with
-// `loc` paths, rate_limit/max_concurrency are capped by plan (reported as server differences).
-// Header values are returned unmasked: they are secrets.
+// Databar.ai custom API connectors, from the official SDK (databar-ai/databar-python,
+// src/databar/client.py and models.py, commit 7faa6ab4) and the published OpenAPI:
+// - verified: x-apikey header; the list is GET /v1/connectors/ WITH the trailing slash (a bare
+//   array, no paging); get and update are /v1/connectors/{id} without one. The server is FastAPI:
+//   the slashless list path would be a 307 whose Location may say http:// behind TLS.
+// - verified: PUT replaces the whole configuration (ConnectorCreate); 401/403 auth, 404,
+//   406 insufficient credits, 422 FastAPI validation {detail: [{loc, msg, type}]} (mapped onto
+//   fields), 429; a plain {detail: "text"} also occurs.
+// - verified (docs example): rate_limit/max_concurrency are capped by plan (reported as server
+//   differences); header values are returned unmasked, so they are secrets here.
 class DatabarService : public ConnectorService
 {
     Q_OBJECT

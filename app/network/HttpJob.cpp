@@ -458,6 +458,16 @@ void HttpJob::conclude(HttpResponse r, qint64 contentLength, Http1Result::Failur
             if (const auto ms =
                     HttpClient::parseRetryAfterMs(retryAfter, QDateTime::currentDateTimeUtc()))
                 r.retryAfterMs = *ms;
+        } else if (r.status == 429) {
+            // A 429 without Retry-After: the RateLimit-Reset header (IETF draft, sent by Timbal,
+            // also as X-RateLimit-Reset) says in how many seconds the window resets.
+            QByteArray reset = r.header("RateLimit-Reset");
+            if (reset.isEmpty())
+                reset = r.header("X-RateLimit-Reset");
+            bool ok = false;
+            const qint64 seconds = reset.trimmed().toLongLong(&ok);
+            if (ok && seconds >= 0 && seconds <= 24 * 3600)
+                r.retryAfterMs = seconds * 1000;
         }
     }
 

@@ -45,11 +45,50 @@ bool ServiceJob::markDone()
 
 void ConnectorListJob::addPage(const QList<Connector>& page, int expectedTotal)
 {
-    if (m_keep)
-        m_result.connectors += page;
-    m_result.count += int(page.size());
     ++m_result.pages;
-    emit pageLoaded(page, m_result.count, expectedTotal);
+    if (m_walk == 1)
+        ++m_walkPages;
+    if (!m_dedupe) {
+        if (m_keep)
+            m_result.connectors += page;
+        m_result.count += int(page.size());
+        emit pageLoaded(page, m_result.count, expectedTotal);
+        return;
+    }
+    QList<Connector> deliver;
+    deliver.reserve(page.size());
+    for (const Connector& c : page) {
+        const auto seen = m_seen.constFind(c.id);
+        if (seen == m_seen.cend()) {
+            m_seen.insert(c.id, m_keep ? m_result.connectors.size() : -1);
+            m_seenStamp.insert(c.id, c.updatedAt);
+            if (m_keep)
+                m_result.connectors.append(c);
+            ++m_result.count;
+            deliver.append(c);
+            continue;
+        }
+        if (m_walk == 1)
+            m_shifted = true;
+        if (m_seenStamp.value(c.id) == c.updatedAt)
+            continue;
+        m_seenStamp.insert(c.id, c.updatedAt);
+        if (m_keep && *seen >= 0)
+            m_result.connectors[*seen] = c;
+        deliver.append(c);
+    }
+    if (!deliver.isEmpty() || m_result.pages == 1)
+        emit pageLoaded(deliver, m_result.count, expectedTotal);
+}
+
+void ConnectorListJob::noteWalkShape(const QVariant& shape)
+{
+    if (m_walk != 1)
+        return;
+    if (m_walkPages == 0)
+        m_walkShape = shape;
+    else if (shape != m_walkShape)
+        m_shifted = true;
 }
 
 void ConnectorListJob::finish(ApiError error)

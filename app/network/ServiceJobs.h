@@ -3,11 +3,13 @@
 #include "ApiError.h"
 #include "Connector.h"
 
+#include <QHash>
 #include <QJsonObject>
 #include <QList>
 #include <QMetaType>
 #include <QObject>
 #include <QPointer>
+#include <QVariant>
 
 namespace ca {
 
@@ -80,6 +82,21 @@ public:
     const QList<Connector>& loaded() const { return m_result.connectors; }
     int pages() const { return m_result.pages; }
 
+    // For lists whose order can shift while they are walked (AI Squared orders by updated_at, so
+    // an edit during a paged walk moves a connector to the first page): every id is delivered
+    // and counted once; a connector met again is delivered again (pageLoaded, and replaced in the
+    // kept result) only when it changed, and the repeat is noted so the walk can be redone.
+    void setDeduplicates(bool on) { m_dedupe = on; }
+    bool deduplicates() const { return m_dedupe; }
+    // Records what a page of the first walk says about the whole list (e.g. the last page
+    // number), before addPage(): a change from the walk's first page means the list shifted.
+    void noteWalkShape(const QVariant& shape);
+    // The first walk met a connector twice or saw the list's shape change: it may also have
+    // missed connectors that moved past it, so the service walks once more.
+    bool walkShifted() const { return m_shifted; }
+    int walk() const { return m_walk; }
+    void startSecondWalk() { m_walk = 2; }
+
 signals:
     // One per page, as it arrives: lets a list view fill in incrementally.
     // expectedTotal is -1 when the vendor does not say.
@@ -92,6 +109,13 @@ protected:
 private:
     ConnectorListResult m_result;
     bool m_keep = true;
+    bool m_dedupe = false;
+    bool m_shifted = false;
+    QHash<QString, qsizetype> m_seen;    // id -> index in m_result.connectors (or -1 when not kept)
+    QHash<QString, QString> m_seenStamp; // id -> updatedAt as delivered
+    int m_walk = 1;
+    int m_walkPages = 0;
+    QVariant m_walkShape;
 };
 
 class ConnectorJob : public ServiceJob

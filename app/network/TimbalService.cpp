@@ -10,18 +10,11 @@
 
 namespace ca {
 
-void TimbalReleaseListJob::finish(const TimbalReleaseListResult& result)
-{
-    if (markDone())
-        emit finished(result);
-}
-
-void TimbalReleaseListJob::finishCanceled(const ApiError& error)
-{
-    TimbalReleaseListResult r;
-    r.error = error;
-    finish(r);
-}
+namespace {
+const QString kCode = QStringLiteral("code");
+const QString kMessage = QStringLiteral("message");
+const QString kNextPageToken = QStringLiteral("next_page_token");
+} // namespace
 
 void TimbalSoftwareUpdateJob::finish(const SoftwareUpdateResult& result)
 {
@@ -38,9 +31,7 @@ void TimbalSoftwareUpdateJob::finishCanceled(const ApiError& error)
 
 TimbalService::TimbalService(ConnectorProfile profile, HttpClient* http, QObject* parent)
     : ConnectorService(std::move(profile), http, parent)
-{
-    setPageSize(100); // assumed maximum 500
-}
+{}
 
 const QLoggingCategory& TimbalService::logCategory() const
 {
@@ -66,19 +57,29 @@ QString TimbalService::profileRefusal() const
 
 QString TimbalService::idRefusal(const QString& id) const
 {
-    // The (assumed) release list lives at …/connectors/releases: that id would read it instead.
-    if (id == QLatin1String("releases"))
-        return QStringLiteral("'releases' is not a connector id");
+    // verified (openapi.json): these are sibling routes of …/connectors/{id}; as an id they would
+    // read the org's jobs or syncs instead of a connector.
+    static const QStringList reserved = {QStringLiteral("jobs"), QStringLiteral("syncs"),
+                                         QStringLiteral("enrollment-tokens")};
+    if (reserved.contains(id))
+        return QStringLiteral("'%1' is not a connector id").arg(id);
     return ConnectorService::idRefusal(id);
+}
+
+QStringList TimbalService::listWrapperKeys()
+{
+    return {QStringLiteral("connectors"), QStringLiteral("data"), QStringLiteral("items"),
+            QStringLiteral("results")};
 }
 
 QUrl TimbalService::pageUrl(const QVariant& cursor) const
 {
-    QString query = QStringLiteral("limit=%1").arg(pageSize());
-    if (cursor.isValid())
-        query += QStringLiteral("&cursor=") +
-                 QString::fromLatin1(QUrl::toPercentEncoding(cursor.toString()));
-    return urlFor(collectionPath(), query);
+    // verified: the list documents no parameters; a later page is asked for by its page token.
+    if (!cursor.isValid())
+        return urlFor(collectionPath());
+    return urlFor(collectionPath(),
+                  QStringLiteral("page_token=") +
+                      QString::fromLatin1(QUrl::toPercentEncoding(cursor.toString())));
 }
 
 ConnectorService::Page TimbalService::parsePage(const QJsonDocument& doc,
@@ -86,16 +87,36 @@ ConnectorService::Page TimbalService::parsePage(const QJsonDocument& doc,
 {
     Q_UNUSED(cursor);
     Page page;
-    const QJsonValue items = doc.object().value(QLatin1String("connectors"));
-    if (!items.isArray()) {
-        page.shapeError = QStringLiteral("expected {\"connectors\": [...]}");
-        return page;
+    QJsonArray items;
+    if (doc.isArray()) {
+        items = doc.array();
+    } else {
+        const QJsonObject o = doc.object();
+        bool found = false;
+        for (const QString& key : listWrapperKeys()) {
+            if (o.value(key).isArray()) {
+                items = o.value(key).toArray();
+                found = true;
+                break;
+            }
+        }
+        if (!found) {
+            page.shapeError = QStringLiteral(
+                "expected an array of connectors, bare or under connectors, data, items or "
+                "results");
+            return page;
+        }
+        const QJsonValue next = o.value(kNextPageToken);
+        if (next.isString() && !next.toString().isEmpty())
+            page.next = next.toString();
     }
-    for (const QJsonValue& v : items.toArray())
+    for (const QJsonValue& v : std::as_const(items)) {
+        if (!v.isObject()) {
+            page.shapeError = QStringLiteral("a list entry is not an object");
+            return page;
+        }
         page.items.append(v.toObject());
-    const QJsonValue next = doc.object().value(QLatin1String("next_cursor"));
-    if (next.isString() && !next.toString().isEmpty())
-        page.next = next.toString();
+    }
     return page;
 }
 
@@ -103,7 +124,7 @@ std::optional<QVariant> TimbalService::peekNextCursor(const QByteArray& body) co
 {
     // Same rule as parsePage(): a non-empty string is the next page; anything else is decided
     // there, after the parse.
-    const std::optional<QString> next = peekTopLevelString(body, "next_cursor");
+    const std::optional<QString> next = peekTopLevelString(body, "next_page_token");
     if (!next || next->isEmpty())
         return std::nullopt;
     return QVariant(*next);
@@ -115,14 +136,15 @@ Connector TimbalService::toConnector(const QJsonObject& json) const
     c.vendor = Vendor::Timbal;
     c.profileName = profile().name;
     c.id = json.value(QLatin1String("id")).toString();
-    c.displayName = json.value(QLatin1String("name")).toString();
+    c.displayName = json.value(QLatin1String("name")).toString(); // may be null
     c.type = QStringLiteral("connector");
-    c.updatedAt = json.value(QLatin1String("updated_at")).toString();
-    c.version = json.value(QLatin1String("version")).toString();
-    c.pendingVersion = json.value(QLatin1String("pending_version")).toString();
-    c.platform = json.value(QLatin1String("platform")).toString();
+    c.version = json.value(QLatin1String("version")).toString(); // null: never reported
+    c.os = json.value(QLatin1String("os")).toString();
+    c.arch = json.value(QLatin1String("arch")).toString();
     if (json.value(QLatin1String("online")).isBool())
         c.online = json.value(QLatin1String("online")).toBool();
+    if (json.value(QLatin1String("connected")).isBool())
+        c.connected = json.value(QLatin1String("connected")).toBool();
     // No editable document: Timbal has no PUT for connectors.
     c.readOnly = json;
     return c;
@@ -142,52 +164,6 @@ QJsonObject TimbalService::softwareUpdateBody(const QString& version)
 {
     return QJsonObject{{QStringLiteral("version"),
                         version.isEmpty() ? QJsonValue(QJsonValue::Null) : QJsonValue(version)}};
-}
-
-TimbalReleaseListJob* TimbalService::releases()
-{
-    auto* job = new TimbalReleaseListJob(this);
-    const OperationContext context{Operation::Releases, {}, {}};
-    const QString refusal = profileRefusal();
-    if (!refusal.isEmpty()) {
-        TimbalReleaseListResult r;
-        r.error = refusedError(refusal, context);
-        runLater(job, [job, r] { job->finish(r); });
-        return job;
-    }
-    HttpJob* http = send("GET", urlFor(collectionPath() + QStringLiteral("/releases")));
-    job->track(http);
-    connect(http, &HttpJob::finished, job, [this, job](const HttpResponse& response) {
-        job->finish(parseReleasesAnswer(response));
-    });
-    return job;
-}
-
-TimbalReleaseListResult TimbalService::parseReleasesAnswer(const HttpResponse& response) const
-{
-    const OperationContext context{Operation::Releases, {}, {}};
-    TimbalReleaseListResult result;
-    QJsonDocument doc;
-    if (readJsonAnswer(response, context, &doc, &result.error)) {
-        const QJsonObject o = doc.object();
-        if (!o.value(QLatin1String("releases")).isArray()) {
-            result.error =
-                malformedError(QStringLiteral("expected {\"releases\": [...]}"), response, context);
-        } else {
-            result.latest = o.value(QLatin1String("latest")).toString();
-            for (const QJsonValue& v : o.value(QLatin1String("releases")).toArray()) {
-                const QJsonObject r = v.toObject();
-                TimbalRelease release;
-                release.version = r.value(QLatin1String("version")).toString();
-                release.publishedAt = r.value(QLatin1String("published_at")).toString();
-                const QJsonObject artifacts = r.value(QLatin1String("artifacts")).toObject();
-                for (auto it = artifacts.begin(); it != artifacts.end(); ++it)
-                    release.artifacts.insert(it.key(), it.value().toString());
-                result.releases.append(release);
-            }
-        }
-    }
-    return result;
 }
 
 TimbalSoftwareUpdateJob* TimbalService::triggerSoftwareUpdate(const QString& id,
@@ -226,9 +202,9 @@ TimbalSoftwareUpdateJob* TimbalService::triggerSoftwareUpdate(const QString& id,
             unreadableSuccess) {
             result.answerLost = true;
             result.error.hint =
-                QStringLiteral("The update may or may not have been dispatched. Do not send it "
-                               "again blindly: check the connector's reported and pending "
-                               "version first.");
+                QStringLiteral("The update may or may not have been dispatched, and Timbal shows "
+                               "no pending update. Do not send it again blindly: watch the "
+                               "connector's reported version first.");
             readStateAfterLostAnswer(job, result, context.id);
             return;
         }
@@ -269,68 +245,95 @@ void TimbalService::readStateAfterLostAnswer(TimbalSoftwareUpdateJob* job,
 {
     ConnectorJob* read = get(id);
     job->track(nullptr);
-    connect(
-        read, &ConnectorJob::finished, job, [job, result](const ConnectorResult& state) mutable {
-            if (state.ok()) {
-                result.stateAfter = state.connector;
-                const Connector& c = state.connector;
-                result.error.hint =
-                    c.pendingVersion.isEmpty()
-                        ? QStringLiteral(
-                              "The answer was lost. The connector now reports version %1 with no "
-                              "update pending; decide whether to send the update again.")
-                              .arg(c.version)
-                        : QStringLiteral(
-                              "The answer was lost, but the update went out: the connector "
-                              "reports version %1, moving to %2. Do not send it again.")
-                              .arg(c.version, c.pendingVersion);
-            }
-            job->finish(result);
-        });
+    connect(read, &ConnectorJob::finished, job,
+            [job, result](const ConnectorResult& state) mutable {
+                if (state.ok()) {
+                    result.stateAfter = state.connector;
+                    result.error.hint =
+                        QStringLiteral("The answer was lost. The connector reports version %1; "
+                                       "Timbal shows no pending update, so only a change of that "
+                                       "version will tell that the update went out.")
+                            .arg(state.connector.version.isEmpty() ? QStringLiteral("(none)")
+                                                                   : state.connector.version);
+                }
+                job->finish(result);
+            });
 }
 
 void TimbalService::readErrorBody(const QJsonDocument& doc, const HttpResponse& response,
                                   ApiError* e) const
 {
     Q_UNUSED(response);
-    e->serverMessage = doc.object().value(QLatin1String("error")).toString();
+    // verified: ErrorMessage {code, message}; {error: "…"} still read, as older answers had it.
+    const QJsonObject o = doc.object();
+    e->serverMessage = o.value(kMessage).toString();
+    if (e->serverMessage.isEmpty())
+        e->serverMessage = o.value(QLatin1String("error")).toString();
+    e->serverCode = o.value(kCode).toString();
 }
 
 void TimbalService::describeHttpError(const OperationContext& context, ApiError* e) const
 {
     ConnectorService::describeHttpError(context, e);
-    if (context.operation != Operation::SoftwareUpdate)
-        return;
     const QString prefix = QStringLiteral("%1, %2: ").arg(label(), operationText(context));
     const QString server = e->serverMessage.isEmpty()
                                ? QString()
                                : QStringLiteral(" (server: %1)").arg(e->serverMessage);
+    if (e->httpStatus == 402) {
+        // verified (errors.mdx): "The parameters were valid but the request failed."
+        e->message = prefix +
+                     QStringLiteral("the request was valid, but it failed at Timbal "
+                                    "(HTTP 402)") +
+                     server;
+        e->hint = QStringLiteral("Try again later; if it persists, ask Timbal's support.");
+        return;
+    }
+    if (context.operation != Operation::SoftwareUpdate)
+        return;
+    const QString said = (e->serverMessage + QLatin1Char(' ') + e->serverCode).toLower();
     switch (e->httpStatus) {
     case 403:
         e->message = prefix + QStringLiteral("this API key may not update connectors") + server;
         e->hint = QStringLiteral("Use a Timbal key with permission to update connectors.");
         break;
     case 404:
-        e->message =
-            prefix +
-            (context.version.isEmpty() ? QStringLiteral("connector %1 not found").arg(context.id)
-                                       : QStringLiteral("connector %1 or release %2 not found")
-                                             .arg(context.id, context.version)) +
-            server;
-        e->hint = QStringLiteral(
-            "Refresh the list and the release list, then pick an existing connector and release.");
+        // verified: 404 is "connector or release version not found"; the server's words tell
+        // which, and a connector that was just listed points at the release.
+        if (!context.version.isEmpty() && !said.contains(QLatin1String("connector"))) {
+            e->message = prefix +
+                         QStringLiteral("release %1 not found at Timbal").arg(context.version) +
+                         server;
+            e->hint = QStringLiteral("Check the version number (Timbal publishes no list of "
+                                     "releases); leave it out to get the latest.");
+        } else {
+            e->message = prefix + QStringLiteral("connector %1 not found").arg(context.id) + server;
+            e->hint = QStringLiteral("Refresh the list: it may have been removed or revoked.");
+        }
         break;
     case 422:
         e->kind = ApiError::Kind::Precondition;
-        e->message =
-            prefix + QStringLiteral("connector is offline or too old to update remotely") + server;
-        e->hint = QStringLiteral(
-            "Bring the connector online; a connector older than the minimum remote-update "
-            "version must be updated by hand on its machine.");
+        if (said.contains(QLatin1String("offline"))) {
+            e->message = prefix +
+                         QStringLiteral("the connector is offline: Timbal could not reach it") +
+                         server;
+            e->hint = QStringLiteral("Bring the connector's machine online, then update it again.");
+        } else if (said.contains(QLatin1String("old"))) {
+            e->message =
+                prefix + QStringLiteral("the connector is too old to update remotely") + server;
+            e->hint = QStringLiteral(
+                "Update it by hand on its machine; remote updates work from then on.");
+        } else {
+            e->message = prefix +
+                         QStringLiteral("connector is offline or too old to update remotely") +
+                         server;
+            e->hint = QStringLiteral(
+                "Bring the connector online; a connector older than the minimum remote-update "
+                "version must be updated by hand on its machine.");
+        }
         break;
     case 400:
         e->message = prefix + QStringLiteral("the server rejected the requested version") + server;
-        e->hint = QStringLiteral("Pick a version from the release list.");
+        e->hint = QStringLiteral("Give a version such as 0.1.3, or none for the latest.");
         break;
     default:
         break;

@@ -2,52 +2,23 @@
 
 #include "ConnectorService.h"
 
-#include <QMap>
 #include <optional>
 
 namespace ca {
 
-struct TimbalRelease
-{
-    QString version; // bare semver
-    QString publishedAt;
-    QMap<QString, QString> artifacts; // platform -> artifact file name
-};
-
-struct TimbalReleaseListResult
-{
-    QString latest;
-    QList<TimbalRelease> releases; // newest first, as the server sends them
-    ApiError error;
-    bool ok() const { return !error.isError(); }
-};
-
 struct SoftwareUpdateResult
 {
     int httpStatus = 0;    // 200: already there (no-op); 202: dispatched
-    QString targetVersion; // bare semver
+    QString targetVersion; // bare semver, as the server chose it (also for "latest")
     QString artifact;
     bool dispatched = false;
     ApiError error;
     // The answer to the POST was lost (time-out, reset, …): the connector was read again instead
-    // of re-sending. When that read worked, `stateAfter` holds it; its pendingVersion/version
-    // tells whether the update went out.
+    // of re-sending. When that read worked, `stateAfter` holds it. Timbal keeps no pending state,
+    // so only a reported version that moved tells that the update went out.
     bool answerLost = false;
     std::optional<Connector> stateAfter;
     bool ok() const { return !error.isError(); }
-};
-
-class TimbalReleaseListJob : public ServiceJob
-{
-    Q_OBJECT
-public:
-    using ServiceJob::ServiceJob;
-    void finish(const TimbalReleaseListResult& result);
-signals:
-    void finished(const ca::TimbalReleaseListResult& result);
-
-protected:
-    void finishCanceled(const ApiError& error) override;
 };
 
 class TimbalSoftwareUpdateJob : public ServiceJob
@@ -63,11 +34,21 @@ protected:
     void finishCanceled(const ApiError& error) override;
 };
 
-// Timbal Platform connectors: Bearer key, org in the path, limit/cursor paging. Only the software
-// update is documented (POST …/update); list, get and the release list are assumed (see
-// docs/sandbox.md) and live here only. Timbal connectors have no PUT: nothing is editable, their
-// "update" is triggerSoftwareUpdate(). That POST is never retried: a 202 dispatches an update, so
-// a lost answer is resolved by reading the connector, never by posting again.
+// Timbal Platform connectors, from the platform's published OpenAPI file (timbal-ai/timbal,
+// docs/api-reference/openapi.json, commit 50d9eba8) and its pagination.mdx / errors.mdx:
+// - verified: Bearer key; GET /orgs/{org}/connectors and …/{id}; POST …/{id}/update (the seed).
+// - verified: a connector is a ConnectorView {id, name|null, version|null, online, connected,
+//   capabilities, enrolled_at, last_seen_at|null, hostname, os, arch}: no platform, no pending
+//   version, no update stamps. There is no release list: "latest" is what the server picks, and
+//   the answer's target_version says which.
+// - verified: errors are {code, message}; 402 "request failed"; RateLimit-* and Retry-After.
+// - verified: paging is by opaque next_page_token → ?page_token=; the connector list documents no
+//   parameters, so it may come unpaged.
+// - assumed: the list's wrapper (the spec's 200 schema describes something else): a bare array
+//   or an object holding it under connectors, data, items or results.
+// Timbal connectors have no PUT: nothing is editable, their "update" is triggerSoftwareUpdate().
+// That POST is never retried: a 202 dispatches an update, so a lost answer is resolved by
+// reading the connector, never by posting again.
 class TimbalService : public ConnectorService
 {
     Q_OBJECT
@@ -80,15 +61,17 @@ public:
     QString idRefusal(const QString& id) const override;
     QString profileRefusal() const override;
 
-    TimbalReleaseListJob* releases();
-    // version: "0.1.3" or "v0.1.3"; empty = the published latest (sent as null).
+    // version: "0.1.3" or "v0.1.3" (checked as semver before sending); empty = whatever Timbal
+    // publishes as latest (sent as null).
     TimbalSoftwareUpdateJob* triggerSoftwareUpdate(const QString& id, const QString& version = {});
     static QJsonObject softwareUpdateBody(const QString& version);
-    // What releases() and triggerSoftwareUpdate() make of an answer, without sending anything
-    // (tests/fuzz). A transport error in `response` is reported as is (no re-read here).
-    TimbalReleaseListResult parseReleasesAnswer(const HttpResponse& response) const;
+    // What triggerSoftwareUpdate() makes of an answer, without sending anything (tests/fuzz). A
+    // transport error in `response` is reported as is (no re-read here).
     SoftwareUpdateResult parseSoftwareUpdateAnswer(const HttpResponse& response, const QString& id,
                                                    const QString& version) const;
+
+    // The list's wrapper keys accepted around the array of connectors (assumed, see above).
+    static QStringList listWrapperKeys();
 
 protected:
     const QLoggingCategory& logCategory() const override;
@@ -109,5 +92,4 @@ private:
 
 } // namespace ca
 
-Q_DECLARE_METATYPE(ca::TimbalReleaseListResult)
 Q_DECLARE_METATYPE(ca::SoftwareUpdateResult)

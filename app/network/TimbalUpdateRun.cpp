@@ -126,11 +126,6 @@ void TimbalUpdateRun::setAuditLog(AuditLog* log, AuditTool tool)
     m_tool = tool;
 }
 
-void TimbalUpdateRun::setReleases(const TimbalReleaseListResult& releases)
-{
-    m_releases = releases;
-}
-
 QString TimbalUpdateRun::registryKey(const QString& id) const
 {
     return m_keyPrefix + id;
@@ -158,22 +153,32 @@ int TimbalUpdateRun::plannedCount() const
     return n;
 }
 
+QString TimbalUpdateRun::fleetNewestVersion() const
+{
+    QString newest = Semver::normalized(m_fleetNewest);
+    for (const Row& r : m_rows) {
+        const QString v = Semver::normalized(r.connector.version);
+        if (v.isEmpty())
+            continue;
+        if (newest.isEmpty() || Semver::compare(v, newest).value_or(0) > 0)
+            newest = v;
+    }
+    return newest;
+}
+
+void TimbalUpdateRun::readDispatchRecords()
+{
+    if (m_audit && m_service)
+        m_dispatches = TimbalDispatchRecords::read(*m_audit, m_service->profile().name, m_windowMs);
+}
+
 void TimbalUpdateRun::preview()
 {
     if (m_started)
         return;
-    if (m_releases || !m_service) {
-        plan();
-        return;
-    }
-    if (m_releaseJob)
-        return; // already asked
-    m_releaseJob = m_service->releases();
-    connect(m_releaseJob, &TimbalReleaseListJob::finished, this,
-            [this](const TimbalReleaseListResult& result) {
-                m_releases = result;
-                plan();
-            });
+    if (!m_dispatches)
+        readDispatchRecords();
+    plan();
 }
 
 void TimbalUpdateRun::plan()
@@ -181,39 +186,23 @@ void TimbalUpdateRun::plan()
     m_planError.clear();
     m_planWarning.clear();
     QString target;
-    const bool haveList = m_releases && m_releases->ok();
-    if (m_releases && !m_releases->ok())
-        m_planWarning =
-            tr("The release list could not be read (%1).").arg(m_releases->error.message);
-    else if (!m_releases)
-        m_planWarning = tr("The release list could not be read.");
-
     if (!m_requestedTarget.isEmpty() &&
         m_requestedTarget.compare(QLatin1String("latest"), Qt::CaseInsensitive) != 0) {
         QString why;
         const auto v = Semver::parse(m_requestedTarget, &why);
-        if (!v) {
+        if (!v)
             m_planError = why;
-        } else {
+        else
             target = v->toString();
-            if (haveList) {
-                bool known = false;
-                for (const TimbalRelease& r : std::as_const(m_releases->releases))
-                    known = known || Semver::normalized(r.version) == target;
-                if (!known)
-                    m_planError = tr("release %1 is not in the release list").arg(target);
-            } else {
-                m_planWarning += QLatin1Char(' ') + tr("Release %1 was not checked.").arg(target);
-            }
-        }
-    } else if (haveList) {
-        target = Semver::normalized(m_releases->latest);
-        if (target.isEmpty() && !m_releases->releases.isEmpty())
-            target = Semver::normalized(m_releases->releases.first().version);
-        if (target.isEmpty())
-            m_planError = tr("the release list names no latest release");
     } else {
-        m_planWarning += QLatin1Char(' ') + tr("The server will pick its latest release.");
+        // verified: no release list; the server picks "latest" when it gets each POST.
+        m_planWarning = tr("Timbal chooses the latest release when it receives each update.");
+        const QString newest = fleetNewestVersion();
+        if (!newest.isEmpty())
+            m_planWarning += QLatin1Char(' ') +
+                             tr("%1 is the newest version in this fleet (Timbal's latest may be "
+                                "newer).")
+                                 .arg(newest);
     }
     m_resolvedTarget = m_planError.isEmpty() ? target : QString();
 
@@ -225,18 +214,20 @@ void TimbalUpdateRun::plan()
         row.toVersion = m_resolvedTarget;
         row.message.clear();
         row.skipReason.clear();
+        const bool offline =
+            c.connected.has_value() && !*c.connected && c.online.has_value() && !*c.online;
         if (seen.contains(c.id))
             row.skipReason = tr("listed twice: it is updated once");
         else if (!m_planError.isEmpty())
             row.skipReason = m_planError;
-        else if (c.online.has_value() && !*c.online)
-            row.skipReason = tr("offline");
-        else if (!c.pendingVersion.isEmpty())
-            row.skipReason = tr("already being updated (to %1)").arg(c.pendingVersion);
+        else if (offline)
+            row.skipReason = tr("offline: not connected and no live connection to Timbal");
         else if (m_service && isInFlightAnywhere(m_service, c.id))
             row.skipReason = tr("already being updated by another run");
         else if (!target.isEmpty() && Semver::normalized(c.version) == target)
             row.skipReason = tr("already on %1").arg(target);
+        else if (!m_force && m_dispatches)
+            row.skipReason = m_dispatches->waitReason(c, target);
         seen.insert(c.id);
         row.state = row.skipReason.isEmpty() ? RowState::Pending : RowState::Skipped;
         row.message = row.skipReason;
@@ -254,6 +245,26 @@ void TimbalUpdateRun::plan()
     }
 }
 
+void TimbalUpdateRun::skipUnreported()
+{
+    // The plan may be minutes old: another window or connectorctl may have dispatched since.
+    if (m_force || !m_audit)
+        return;
+    readDispatchRecords();
+    if (!m_dispatches)
+        return;
+    for (int i = 0; i < m_rows.size(); ++i) {
+        Row& r = m_rows[i];
+        if (r.state != RowState::Pending)
+            continue;
+        const QString why = m_dispatches->waitReason(r.connector, m_resolvedTarget);
+        if (!why.isEmpty()) {
+            r.skipReason = why;
+            setState(i, RowState::Skipped, why);
+        }
+    }
+}
+
 void TimbalUpdateRun::start()
 {
     if (m_started)
@@ -263,6 +274,7 @@ void TimbalUpdateRun::start()
         preview();
         return;
     }
+    skipUnreported();
     m_started = true;
     qCInfo(lcServiceTimbal).noquote()
         << "update run:" << plannedCount() << "of" << m_rows.size() << "connectors to"
@@ -378,20 +390,40 @@ void TimbalUpdateRun::dispatch(int row)
 QString TimbalUpdateRun::failureMessage(const SoftwareUpdateResult& result,
                                         const QString& target) const
 {
-    switch (result.error.httpStatus) {
+    const ApiError& e = result.error;
+    const QString server =
+        e.serverMessage.isEmpty() ? QString() : tr(" (server: %1)").arg(e.serverMessage);
+    const QString said = (e.serverMessage + QLatin1Char(' ') + e.serverCode).toLower();
+    switch (e.httpStatus) {
     case 401:
         return tr("the API key was rejected");
+    case 402:
+        return tr("the request was valid, but it failed at Timbal (HTTP 402)") + server;
     case 403:
         return tr("this API key may not update connectors");
     case 404:
-        return target.isEmpty() ? tr("connector or latest release not found")
-                                : tr("connector or release %1 not found").arg(target);
+        // The connector was just listed: unless the server names it, the release is missing.
+        if (!target.isEmpty() && !said.contains(QLatin1String("connector")))
+            return tr("release %1 not found at Timbal").arg(target) + server;
+        return tr("connector not found") + server;
     case 422:
-        return tr("connector is offline or too old to update remotely — update it on the host");
+        if (said.contains(QLatin1String("offline")))
+            return tr("offline: Timbal could not reach the connector") + server;
+        if (said.contains(QLatin1String("old")))
+            return tr("too old to update remotely — update it on its machine") + server;
+        return tr("connector is offline or too old to update remotely") + server;
     default:
         break;
     }
-    return result.error.message;
+    return e.message;
+}
+
+bool TimbalUpdateRun::hasMoved(const Row& r, const QString& reported) const
+{
+    const QString now = Semver::normalized(reported);
+    if (!r.toVersion.isEmpty())
+        return now == r.toVersion && Semver::normalized(r.fromVersion) != r.toVersion;
+    return !now.isEmpty() && now != Semver::normalized(r.fromVersion);
 }
 
 void TimbalUpdateRun::onUpdateResult(int row, const SoftwareUpdateResult& result)
@@ -400,6 +432,7 @@ void TimbalUpdateRun::onUpdateResult(int row, const SoftwareUpdateResult& result
     r.httpStatus = result.httpStatus;
     r.artifact = result.artifact;
     if (!result.targetVersion.isEmpty()) {
+        // What the server chose (for "latest" the only place the version is known).
         const QString normalized = Semver::normalized(result.targetVersion);
         r.toVersion = normalized.isEmpty() ? result.targetVersion : normalized;
     }
@@ -418,37 +451,44 @@ void TimbalUpdateRun::onUpdateResult(int row, const SoftwareUpdateResult& result
         return;
     }
     if (result.answerLost) {
-        // Never re-sent: what the connector reports now decides.
+        // Never re-sent: what the connector reports decides. Timbal shows no pending state, so a
+        // version that has not moved (yet) tells nothing; the record keeps the next run from
+        // sending it again inside the dispatch window.
+        r.answerLost = true;
         if (result.stateAfter) {
             const Connector& now = *result.stateAfter;
             const QString name = r.connector.displayName;
             r.connector = now;
             if (r.connector.displayName.isEmpty())
                 r.connector.displayName = name;
-            const bool wentOut = !now.pendingVersion.isEmpty() ||
-                                 (!target.isEmpty() && Semver::normalized(now.version) == target &&
-                                  Semver::normalized(r.fromVersion) != target);
-            if (wentOut) {
+            if (hasMoved(r, now.version)) {
                 if (r.toVersion.isEmpty())
-                    r.toVersion = Semver::normalized(now.pendingVersion);
-                r.message = tr("the answer was lost, but the update to %1 went out")
-                                .arg(r.toVersion.isEmpty() ? now.version : r.toVersion);
+                    r.toVersion = Semver::normalized(now.version);
+                r.message =
+                    tr("the answer was lost, but the update to %1 went out").arg(r.toVersion);
                 audit(row, AuditOutcome::Dispatched);
                 enterDispatched(row);
                 return;
             }
-            setState(row, RowState::Failed,
-                     tr("the answer was lost (%1); the connector still reports %2 with no update "
-                        "pending — not sent again")
-                         .arg(result.error.message, now.version));
-        } else {
-            r.mayHaveBeenDispatched = true;
-            setState(row, RowState::Failed,
-                     tr("the answer was lost (%1) and the connector could not be read: the update "
-                        "may have gone out — check the connector before trying again")
-                         .arg(result.error.message));
         }
-        audit(row, AuditOutcome::Failed);
+        r.mayHaveBeenDispatched = true;
+        const QString reported =
+            result.stateAfter
+                ? tr("the connector still reports %1")
+                      .arg(r.connector.version.isEmpty() ? tr("no version") : r.connector.version)
+                : tr("the connector could not be read");
+        r.message = tr("the answer was lost (%1) and %2: the update may have gone out — not "
+                       "sent again")
+                        .arg(result.error.message, reported);
+        audit(row, AuditOutcome::AnswerLost);
+        if (m_polling) {
+            m_dispatchClock[row].start();
+            setState(row, RowState::Polling, r.message);
+            QTimer::singleShot(qMin(m_pollIntervalMs, m_pollTimeoutMs), this,
+                               [this, row] { poll(row); });
+            return;
+        }
+        setState(row, RowState::Failed, r.message);
         release(row);
         return;
     }
@@ -494,8 +534,17 @@ void TimbalUpdateRun::onPollResult(int row, const ConnectorResult& result)
         r.connector = result.connector;
         if (r.connector.displayName.isEmpty())
             r.connector.displayName = name;
-        if (!r.toVersion.isEmpty() && Semver::normalized(result.connector.version) == r.toVersion) {
-            setState(row, RowState::Updated, tr("updated to %1").arg(r.toVersion));
+        if (hasMoved(r, result.connector.version) ||
+            (!r.answerLost && !r.toVersion.isEmpty() &&
+             Semver::normalized(result.connector.version) == r.toVersion)) {
+            if (r.toVersion.isEmpty())
+                r.toVersion = Semver::normalized(result.connector.version);
+            r.mayHaveBeenDispatched = false;
+            setState(
+                row, RowState::Updated,
+                r.answerLost
+                    ? tr("the answer was lost, but the connector now reports %1").arg(r.toVersion)
+                    : tr("updated to %1").arg(r.toVersion));
             release(row);
             checkFinished();
             return;
@@ -504,8 +553,15 @@ void TimbalUpdateRun::onPollResult(int row, const ConnectorResult& result)
     const qint64 elapsed = m_dispatchClock.at(row).elapsed();
     if (elapsed >= m_pollTimeoutMs) {
         const QString now = r.connector.version.isEmpty() ? r.fromVersion : r.connector.version;
-        setState(row, RowState::TimedOut,
-                 tr("dispatched, but still on %1 after %2 s").arg(now, seconds(m_pollTimeoutMs)));
+        if (r.answerLost)
+            setState(row, RowState::Failed,
+                     tr("the answer was lost and the connector still reports %1 after %2 s: the "
+                        "update may still be on its way — not sent again")
+                         .arg(now, seconds(m_pollTimeoutMs)));
+        else
+            setState(
+                row, RowState::TimedOut,
+                tr("dispatched, but still on %1 after %2 s").arg(now, seconds(m_pollTimeoutMs)));
         release(row);
         checkFinished();
         return;
@@ -619,9 +675,9 @@ TimbalUpdateRun* TimbalUpdateRun::retryFailed(QObject* parent) const
     run->setPollTimeoutMs(m_pollTimeoutMs);
     run->setPollingEnabled(m_polling);
     run->setAuditLog(m_audit, m_tool);
+    run->setDispatchWindowMs(m_windowMs);
+    run->setForce(m_force);
     run->m_factory = m_factory;
-    if (m_releases)
-        run->setReleases(*m_releases);
     return run;
 }
 

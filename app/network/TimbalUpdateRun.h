@@ -2,6 +2,7 @@
 
 #include "AuditLog.h"
 #include "Connector.h"
+#include "TimbalDispatchRecords.h"
 #include "TimbalService.h"
 
 #include <QElapsedTimer>
@@ -16,16 +17,22 @@
 namespace ca {
 
 // One software-update run over many Timbal connectors (GUI dialog and `connectorctl update`).
-// Widget-free. Life cycle: construct → set options → preview() (plans every row; fetches the
-// release list unless setReleases() gave it) → start() → rows move through their states →
-// finished(). Rules it keeps:
+// Widget-free. Life cycle: construct → set options → preview() (plans every row, synchronously)
+// → start() → rows move through their states → finished(). Rules it keeps:
+// - the target is an explicit semver (checked before anything is sent) or "latest", which only
+//   the server resolves (verified: Timbal has no release list); the answer's target_version is
+//   what is shown and recorded;
 // - at most concurrency() update POSTs in flight; above 6 they go through one more HttpClient
 //   with its own connection pool as wide as the concurrency (Qt 6.4's QNetworkAccessManager
 //   opens at most 6 connections per host); with a service factory, one service per 6;
 // - every connector gets at most one POST per run, and a POST is never re-sent: a lost answer is
-//   resolved by reading the connector (TimbalService does that);
-// - a connector already being updated (pending_version, or in flight in another run of this
-//   process) is skipped.
+//   recorded as such and resolved by watching the reported version (TimbalService reads it);
+// - a connector dispatched to the same target within the dispatch window (by any window or
+//   connectorctl: TimbalDispatchRecords reads the shared audit log) that has not reported it yet
+//   is skipped with the reason, unless forced; one in flight in another run of this process is
+//   skipped too;
+// - only a connector neither connected nor online is skipped as offline; anything else is sent
+//   and the server's 422 reported for that connector.
 class TimbalUpdateRun : public QObject
 {
     Q_OBJECT
@@ -60,7 +67,8 @@ public:
         QString message;    // the result in words, once there is one
         int httpStatus = 0; // of the POST; 0 before it or when no answer came
         QString artifact;
-        bool mayHaveBeenDispatched = false; // answer lost and the connector unreadable
+        bool answerLost = false;            // the POST went out, its answer did not come back
+        bool mayHaveBeenDispatched = false; // answer lost and the new version never seen
     };
 
     struct Counts
@@ -80,7 +88,7 @@ public:
     ~TimbalUpdateRun() override;
 
     // --- options (before start()) ---
-    void setTargetVersion(const QString& version); // "0.1.3", "v0.1.3"; empty = latest
+    void setTargetVersion(const QString& version); // "0.1.3", "v0.1.3"; empty or "latest" = latest
     QString targetVersion() const { return m_requestedTarget; }
     void setConcurrency(int n); // clamped to 1..64, default 4
     int concurrency() const { return m_concurrency; }
@@ -90,22 +98,35 @@ public:
     int pollIntervalMs() const { return m_pollIntervalMs; }
     int pollTimeoutMs() const { return m_pollTimeoutMs; }
     bool pollingEnabled() const { return m_polling; }
-    void setAuditLog(AuditLog* log, AuditTool tool); // not owned; must outlive the run
+    // Not owned; must outlive the run. Every POST is recorded there, and the records of earlier
+    // dispatches (any process) are read from it by preview() and again by start().
+    void setAuditLog(AuditLog* log, AuditTool tool);
+    // How long a dispatch not yet reported keeps the same update from being sent again.
+    void setDispatchWindowMs(qint64 ms) { m_windowMs = qMax<qint64>(0, ms); }
+    qint64 dispatchWindowMs() const { return m_windowMs; }
+    // Sends even to connectors with a recent, unreported dispatch (the CLI's --force).
+    void setForce(bool force) { m_force = force; }
+    bool force() const { return m_force; }
+    // The dispatch records to plan with, instead of reading them from the audit log (a dialog
+    // that re-plans on every keystroke reads them once).
+    void setDispatchRecords(const TimbalDispatchRecords& records) { m_dispatches = records; }
     // Default: a new HttpClient + TimbalService with the first service's profile and options.
     void setServiceFactory(ServiceFactory factory) { m_factory = std::move(factory); }
-    // Gives the release list so preview() needs no request (and is synchronous).
-    void setReleases(const TimbalReleaseListResult& releases);
-    const std::optional<TimbalReleaseListResult>& releases() const { return m_releases; }
 
     // --- plan ---
-    // Computes the rows (from → to, skip reasons) and emits previewReady(); fetches the release
-    // list first unless known. May be called again while not started (options changed).
+    // Computes the rows (from → to, skip reasons) and emits previewReady(). May be called again
+    // while not started (options changed).
     void preview();
     bool isPreviewed() const { return m_previewed; }
-    QString resolvedTarget() const { return m_resolvedTarget; } // bare; empty: unresolved
-    QString planError() const { return m_planError; } // target invalid/unknown: every row skipped
-    QString planWarning() const { return m_planWarning; } // e.g. release list unavailable
-    int plannedCount() const;                             // rows that will get a POST (not skipped)
+    QString resolvedTarget() const { return m_resolvedTarget; } // bare; empty: "latest"
+    QString planError() const { return m_planError; }           // target invalid: every row skipped
+    QString planWarning() const { return m_planWarning; }       // e.g. how "latest" is decided
+    int plannedCount() const; // rows that will get a POST (not skipped)
+    // The newest version any connector of the fleet reports: a hint of what "latest" may be,
+    // never a fact (Timbal may have published a newer one). From the run's rows unless the
+    // caller knows the whole fleet (a run of one connector). Empty when none reports a version.
+    QString fleetNewestVersion() const;
+    void setFleetNewestVersion(const QString& version) { m_fleetNewest = version; }
 
     // --- run ---
     void start(); // previews first when needed
@@ -113,7 +134,7 @@ public:
     bool isFinished() const { return m_finished; }
     // Rows not started yet become Cancelled; POSTs in flight finish, dispatched ones keep polling.
     void cancelRemaining();
-    // A new run (not started, same options, audit log and release list) of only the Failed rows,
+    // A new run (not started, same options and audit log) of only the Failed rows,
     // minus those whose update may have gone out (lost answer, unreadable connector).
     // nullptr when there are none. Owned by `parent`.
     TimbalUpdateRun* retryFailed(QObject* parent = nullptr) const;
@@ -140,6 +161,10 @@ private:
     void enterDispatched(int row);
     void poll(int row);
     void onPollResult(int row, const ConnectorResult& result);
+    // True when the reported version shows that row's update went out.
+    bool hasMoved(const Row& r, const QString& reported) const;
+    void readDispatchRecords();
+    void skipUnreported();
     void audit(int row, AuditOutcome outcome);
     void release(int row);
     void onServiceGone();
@@ -162,8 +187,10 @@ private:
     QString m_resolvedTarget;
     QString m_planError;
     QString m_planWarning;
-    std::optional<TimbalReleaseListResult> m_releases;
-    QPointer<TimbalReleaseListJob> m_releaseJob;
+    std::optional<TimbalDispatchRecords> m_dispatches;
+    qint64 m_windowMs = TimbalDispatchRecords::kDefaultWindowMs;
+    QString m_fleetNewest; // set by the caller; empty: from the rows
+    bool m_force = false;
     AuditLog* m_audit = nullptr;
     AuditTool m_tool = AuditTool::Gui;
     int m_concurrency = 4;
