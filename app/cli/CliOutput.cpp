@@ -31,6 +31,8 @@ int exitCodeFor(const ApiError& error)
     case K::Validation:
     case K::Precondition:
         return ExitInvalid;
+    case K::Conflict:
+        return ExitConflict;
     case K::Timeout:
     case K::ConnectionFailed:
     case K::ConnectionClosed:

@@ -40,9 +40,10 @@ const QList<CommandSpec>& commandTable()
                   QStringLiteral("base-url"),
                   QObject::tr("API base URL (default: the vendor's production URL)."),
                   QStringLiteral("URL")),
-              QCommandLineOption(QStringLiteral("org"),
-                                 QObject::tr("Timbal org id / B3OS X-Org-ID."),
-                                 QStringLiteral("ID")),
+              QCommandLineOption(
+                  QStringLiteral("org"),
+                  QObject::tr("Timbal org id (required) / B3OS X-Org-ID (optional)."),
+                  QStringLiteral("ID")),
               QCommandLineOption(QStringLiteral("workspace"),
                                  QObject::tr("AI Squared Workspace-Id."), QStringLiteral("ID")),
               QCommandLineOption(QStringLiteral("replace"),
@@ -126,9 +127,12 @@ const QList<CommandSpec>& commandTable()
              {profile, {QStringLiteral("ID"), QObject::tr("Connector ids."), QString(), true}},
              {QCommandLineOption(
                   QStringLiteral("all-outdated"),
-                  QObject::tr("Every connector not on the target version (with ids: only those).")),
+                  QObject::tr("Every connector not on --version; without --version every "
+                              "connector, as only Timbal knows its latest (with ids: only "
+                              "those).")),
               QCommandLineOption(QStringLiteral("version"),
-                                 QObject::tr("Target version (default: the latest release)."),
+                                 QObject::tr("Target version such as 0.1.3 (default: the latest, "
+                                             "chosen by Timbal)."),
                                  QStringLiteral("V")),
               QCommandLineOption(QStringLiteral("parallel"),
                                  QObject::tr("Updates in flight at once (1-64, default 4)."),
@@ -139,6 +143,15 @@ const QList<CommandSpec>& commandTable()
                   QStringLiteral("timeout"),
                   QObject::tr("With --wait: give up waiting after S seconds (default 120)."),
                   QStringLiteral("S")),
+              QCommandLineOption(
+                  QStringLiteral("force"),
+                  QObject::tr("Send even to connectors this app dispatched the same update to "
+                              "within the dispatch window that have not reported it yet.")),
+              QCommandLineOption(
+                  QStringLiteral("dispatch-window"),
+                  QObject::tr("Minutes an unreported dispatch keeps the same update from being "
+                              "sent again (default 15; 0 turns it off)."),
+                  QStringLiteral("MIN")),
               jsonOption(QObject::tr("Print a JSON array of results."))},
              runUpdate});
         t.append({QStringLiteral("history"),
@@ -188,7 +201,7 @@ _connectorctl()
             -*) continue ;;
         esac
         case "${COMP_WORDS[i-1]}" in
-            --vendor|--base-url|--org|--workspace|--filter|--version|--parallel|--timeout|--base) continue ;;
+            --vendor|--base-url|--org|--workspace|--filter|--version|--parallel|--timeout|--dispatch-window|--base) continue ;;
         esac
         if [[ -z "$cmd" ]]; then
             cmd="$word"
@@ -209,7 +222,7 @@ _connectorctl()
     case "$prev" in
         --vendor) COMPREPLY=($(compgen -W "timbal aisquared b3os databar bigdata" -- "$cur")); return ;;
         --base) COMPREPLY=($(compgen -f -- "$cur")); return ;;
-        --base-url|--org|--workspace|--filter|--version|--parallel|--timeout) return ;;
+        --base-url|--org|--workspace|--filter|--version|--parallel|--timeout|--dispatch-window) return ;;
     esac
     opts=""; args=""
     case "$cmd" in

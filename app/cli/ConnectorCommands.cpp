@@ -240,11 +240,12 @@ QJsonObject connectorSummary(const Connector& c)
                   {QStringLiteral("profile"), c.profileName},
                   {QStringLiteral("updatedAt"), c.updatedAt}};
     if (c.vendor == Vendor::Timbal) {
-        o.insert(QStringLiteral("version"), c.version);
+        o.insert(QStringLiteral("version"), c.version.isEmpty() ? QJsonValue() : c.version);
+        o.insert(QStringLiteral("connected"),
+                 c.connected ? QJsonValue(*c.connected) : QJsonValue());
         o.insert(QStringLiteral("online"), c.online ? QJsonValue(*c.online) : QJsonValue());
-        o.insert(QStringLiteral("platform"), c.platform);
-        if (!c.pendingVersion.isEmpty())
-            o.insert(QStringLiteral("pendingVersion"), c.pendingVersion);
+        o.insert(QStringLiteral("os"), c.os.isEmpty() ? QJsonValue() : c.os);
+        o.insert(QStringLiteral("arch"), c.arch.isEmpty() ? QJsonValue() : c.arch);
     }
     return o;
 }
@@ -287,19 +288,19 @@ void runList(CommandContext& ctx)
                     QStringList header{QStringLiteral("ID"), QStringLiteral("NAME"),
                                        QStringLiteral("TYPE")};
                     if (timbal)
-                        header << QStringLiteral("VERSION") << QStringLiteral("ONLINE");
+                        header << QStringLiteral("VERSION") << QStringLiteral("CONNECTED")
+                               << QStringLiteral("ONLINE");
                     QList<QStringList> rows{header};
                     rows.reserve(shown.size() + 1);
                     for (const Connector* c : shown) {
                         QStringList row{c->id, c->displayName, c->type};
                         if (timbal) {
-                            row << (c->pendingVersion.isEmpty()
-                                        ? c->version
-                                        : QStringLiteral("%1→%2").arg(c->version,
-                                                                      c->pendingVersion))
-                                << (c->online ? (*c->online ? QStringLiteral("yes")
-                                                            : QStringLiteral("no"))
-                                              : QStringLiteral("-"));
+                            auto yesNo = [](const std::optional<bool>& b) {
+                                return b ? (*b ? QStringLiteral("yes") : QStringLiteral("no"))
+                                         : QStringLiteral("-");
+                            };
+                            row << (c->version.isEmpty() ? QStringLiteral("-") : c->version)
+                                << yesNo(c->connected) << yesNo(c->online);
                         }
                         rows.append(row);
                     }
@@ -331,7 +332,7 @@ void runGet(CommandContext& ctx)
             QList<QStringList> rows;
             const QJsonObject summary = connectorSummary(c);
             for (const char* key : {"id", "name", "type", "vendor", "profile", "updatedAt",
-                                    "version", "online", "platform", "pendingVersion"}) {
+                                    "version", "connected", "online", "os", "arch"}) {
                 const QJsonValue v = summary.value(QLatin1String(key));
                 if (!v.isUndefined())
                     rows.append({QLatin1String(key) + QLatin1Char(':'),

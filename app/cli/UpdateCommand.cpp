@@ -5,6 +5,7 @@
 #include "CommandContext.h"
 #include "Commands.h"
 #include "ExitCode.h"
+#include "Semver.h"
 #include "TimbalUpdateRun.h"
 
 #include <QJsonArray>
@@ -60,13 +61,14 @@ struct UpdateOptions
     bool wait = false;
     int timeoutS = 120;
     bool json = false;
+    bool force = false;
+    int windowMinutes = int(TimbalDispatchRecords::kDefaultWindowMs / 60000);
 };
 
 // Starts the run over `connectors` and finishes the command when it ends. `fetchFailures` are
 // ids that could not even be read (counted as failed).
 void startRun(CommandContext& ctx, TimbalService* service, const QList<Connector>& connectors,
-              const UpdateOptions& o, int fetchFailures,
-              const std::optional<TimbalReleaseListResult>& releases)
+              const UpdateOptions& o, int fetchFailures)
 {
     auto log = std::make_shared<AuditLog>();
     auto* run = new TimbalUpdateRun(service, connectors, &ctx);
@@ -75,8 +77,8 @@ void startRun(CommandContext& ctx, TimbalService* service, const QList<Connector
     run->setPollingEnabled(o.wait);
     run->setPollTimeoutMs(o.timeoutS * 1000);
     run->setAuditLog(log.get(), AuditTool::Cli);
-    if (releases)
-        run->setReleases(*releases);
+    run->setDispatchWindowMs(qint64(o.windowMinutes) * 60000);
+    run->setForce(o.force);
     const bool live = !o.json && CliOutput::stderrIsTerminal();
     auto reported = std::make_shared<QSet<int>>();
     // One line per connector once its result is final (skipped ones as soon as the run starts).
@@ -94,8 +96,8 @@ void startRun(CommandContext& ctx, TimbalService* service, const QList<Connector
     QObject::connect(run, &TimbalUpdateRun::previewReady, &ctx, [&ctx, run, report] {
         if (!run->planError().isEmpty()) {
             ctx.fail(ExitInvalid, QObject::tr("cannot update: %1").arg(run->planError()),
-                     QObject::tr("name a published release, or leave --version out for the "
-                                 "latest; nothing was sent"));
+                     QObject::tr("give a version such as 0.1.3, or leave --version out for "
+                                 "the latest; nothing was sent"));
             return;
         }
         if (!run->planWarning().isEmpty())
@@ -145,7 +147,7 @@ void runUpdate(CommandContext& ctx)
 {
     const QString usage = QStringLiteral(
         "connectorctl update NAME ID... [--all-outdated] [--version V] [--parallel N] [--wait "
-        "[--timeout S]] [--json]");
+        "[--timeout S]] [--force] [--dispatch-window MIN] [--json]");
     const bool all = ctx.isSet(QStringLiteral("all-outdated"));
     if (!ctx.expectPositional(all ? 1 : 2, -1, usage))
         return;
@@ -160,6 +162,26 @@ void runUpdate(CommandContext& ctx)
             ctx.fail(ExitUsage, QObject::tr("--parallel must be a number from 1 to 64"));
             return;
         }
+    }
+    o.force = ctx.isSet(QStringLiteral("force"));
+    if (ctx.isSet(QStringLiteral("dispatch-window"))) {
+        o.windowMinutes = ctx.value(QStringLiteral("dispatch-window")).toInt(&ok);
+        if (!ok || o.windowMinutes < 0 || o.windowMinutes > 24 * 60) {
+            ctx.fail(ExitUsage,
+                     QObject::tr("--dispatch-window must be a number of minutes from 0 to 1440"));
+            return;
+        }
+    }
+    if (!o.version.isEmpty() && o.version.compare(QLatin1String("latest"), Qt::CaseInsensitive)) {
+        QString why;
+        if (!Semver::parse(o.version, &why)) {
+            ctx.fail(ExitInvalid, QObject::tr("--version %1: %2").arg(o.version, why),
+                     QObject::tr("give a version such as 0.1.3, or leave --version out for the "
+                                 "latest; nothing was sent"));
+            return;
+        }
+    } else {
+        o.version.clear();
     }
     if (ctx.isSet(QStringLiteral("timeout"))) {
         if (!o.wait) {
@@ -190,7 +212,8 @@ void runUpdate(CommandContext& ctx)
                 return;
         }
         if (all) {
-            // Every connector that is not on the target yet (offline ones show as skipped).
+            // With --version: every connector not on it. Without: every connector, as only
+            // Timbal knows its latest (those already on it answer "already current").
             ConnectorListJob* list = service->list();
             QObject::connect(
                 list, &ConnectorListJob::finished, &ctx,
@@ -199,30 +222,15 @@ void runUpdate(CommandContext& ctx)
                         ctx.fail(r.error);
                         return;
                     }
-                    TimbalReleaseListJob* rel = service->releases();
-                    QObject::connect(
-                        rel, &TimbalReleaseListJob::finished, &ctx,
-                        [&ctx, service, ids, o, r](const TimbalReleaseListResult& releases) {
-                            QList<Connector> chosen;
-                            const QSet<QString> wanted(ids.cbegin(), ids.cend());
-                            QString target = o.version.startsWith(QLatin1Char('v'))
-                                                 ? o.version.mid(1)
-                                                 : o.version;
-                            if (target.isEmpty() && releases.ok())
-                                target = releases.latest.startsWith(QLatin1Char('v'))
-                                             ? releases.latest.mid(1)
-                                             : releases.latest;
-                            for (const Connector& c : r.connectors) {
-                                const QString v = c.version.startsWith(QLatin1Char('v'))
-                                                      ? c.version.mid(1)
-                                                      : c.version;
-                                if ((wanted.isEmpty() || wanted.contains(c.id)) &&
-                                    (target.isEmpty() || v != target))
-                                    chosen.append(c);
-                            }
-                            startRun(ctx, service, chosen, o, 0,
-                                     releases.ok() ? std::optional(releases) : std::nullopt);
-                        });
+                    QList<Connector> chosen;
+                    const QSet<QString> wanted(ids.cbegin(), ids.cend());
+                    const QString target = Semver::normalized(o.version);
+                    for (const Connector& c : r.connectors) {
+                        if ((wanted.isEmpty() || wanted.contains(c.id)) &&
+                            (target.isEmpty() || Semver::normalized(c.version) != target))
+                            chosen.append(c);
+                    }
+                    startRun(ctx, service, chosen, o, 0);
                 });
             return;
         }
@@ -261,7 +269,7 @@ void runUpdate(CommandContext& ctx)
                                      ctx.finish(exitCodeFor(fetch->firstError));
                                      return;
                                  }
-                                 startRun(ctx, service, chosen, o, fetch->failures, std::nullopt);
+                                 startRun(ctx, service, chosen, o, fetch->failures);
                              });
         }
     });

@@ -2,7 +2,7 @@
 
 #include "ConnectorTableModel.h"
 #include "HttpClient.h"
-#include "TimbalService.h"
+#include "Semver.h"
 
 #include <QSet>
 #include <QTimer>
@@ -102,6 +102,7 @@ void ConnectorCatalog::refresh(const QString& name)
     s.expected = -1;
     s.message.clear();
     s.hint.clear();
+    s.remedy = ApiError::Remedy::None;
     setStatus(s);
     m_keys.readKey(name, this,
                    [this, p = *profile](const KeyStoreResult& r, const SecretBytes& key) {
@@ -117,6 +118,17 @@ void ConnectorCatalog::refresh(const QString& name)
                    });
 }
 
+void ConnectorCatalog::FleetVersions::add(const QString& version)
+{
+    // Few distinct versions in a fleet: each is parsed once.
+    if (version.isEmpty() || distinct.contains(version))
+        return;
+    distinct.insert(version);
+    const QString bare = Semver::normalized(version);
+    if (!bare.isEmpty() && (newest.isEmpty() || Semver::compare(bare, newest).value_or(0) > 0))
+        newest = bare;
+}
+
 void ConnectorCatalog::startLoad(const Profile& profile, const SecretBytes& key)
 {
     // A new service per load: the key may have been replaced since the last one.
@@ -129,12 +141,16 @@ void ConnectorCatalog::startLoad(const Profile& profile, const SecretBytes& key)
     job->setKeepsConnectors(false); // the rows go to the model page by page, not kept twice
     m_jobs.insert(profile.name, job);
     auto seen = std::make_shared<QSet<QString>>();
+    auto fleet = std::make_shared<FleetVersions>();
     const QString name = profile.name;
     ++m_load[name]; // rows still queued from an earlier load are dropped
     connect(job, &ConnectorListJob::pageLoaded, this,
-            [this, name, seen](const QList<Connector>& page, int loadedSoFar, int expectedTotal) {
-                for (const Connector& c : page)
+            [this, name, seen, fleet](const QList<Connector>& page, int loadedSoFar,
+                                      int expectedTotal) {
+                for (const Connector& c : page) {
                     seen->insert(c.id);
+                    fleet->add(c.version);
+                }
                 for (qsizetype from = 0; from < page.size(); from += kRowsPerStep) {
                     const qsizetype to = std::min(page.size(), from + kRowsPerStep);
                     const int shown = int(loadedSoFar - page.size() + to);
@@ -149,9 +165,13 @@ void ConnectorCatalog::startLoad(const Profile& profile, const SecretBytes& key)
                 }
             });
     connect(job, &ConnectorListJob::finished, this,
-            [this, name, seen](const ConnectorListResult& result) {
+            [this, name, seen, fleet](const ConnectorListResult& result) {
                 // After the queued rows of this load, so "loaded" means the rows are in the list.
-                enqueue(name, [this, name, seen, result] { finishLoad(name, *seen, result); });
+                enqueue(name, [this, name, seen, fleet, result] {
+                    if (result.ok())
+                        m_model->setFleetNewestVersion(name, fleet->newest);
+                    finishLoad(name, *seen, result);
+                });
             });
 }
 
@@ -161,14 +181,6 @@ void ConnectorCatalog::finishLoad(const QString& name, const QSet<QString>& seen
     ProfileStatus s = m_status.value(name);
     if (result.ok()) {
         m_model->removeMissing(name, seen);
-        if (auto* timbal = qobject_cast<TimbalService*>(m_services.value(name).data())) {
-            TimbalReleaseListJob* releases = timbal->releases();
-            connect(releases, &TimbalReleaseListJob::finished, this,
-                    [this, name](const TimbalReleaseListResult& r) {
-                        if (r.ok())
-                            m_model->setLatestVersion(name, r.latest);
-                    });
-        }
         s.state = LoadState::Loaded;
         s.loaded = result.count;
     } else {
@@ -176,6 +188,7 @@ void ConnectorCatalog::finishLoad(const QString& name, const QSet<QString>& seen
         s.state = LoadState::Failed;
         s.message = result.error.message;
         s.hint = result.error.hint;
+        s.remedy = result.error.remedy;
     }
     setStatus(s);
     releaseLoadGarbage();

@@ -8,6 +8,7 @@
 #include <QHash>
 #include <QObject>
 #include <QPointer>
+#include <QSet>
 #include <functional>
 #include <memory>
 
@@ -35,9 +36,10 @@ public:
         Vendor vendor = Vendor::Timbal;
         LoadState state = LoadState::Idle;
         int loaded = 0;
-        int expected = -1; // -1: the vendor does not say
-        QString message;   // on failure: what went wrong
-        QString hint;      // on failure: what to do
+        int expected = -1;                                // -1: the vendor does not say
+        QString message;                                  // on failure: what went wrong
+        QString hint;                                     // on failure: what to do
+        ApiError::Remedy remedy = ApiError::Remedy::None; // on failure: what the window offers
     };
 
     ConnectorCatalog(ProfileStore& profiles, ApiKeys& keys, ConnectorTableModel* model,
@@ -76,6 +78,13 @@ private:
         std::function<void()> run;
     };
     static constexpr int kRowsPerStep = 2000;
+    // The newest version a profile's Timbal connectors report, gathered while a load runs.
+    struct FleetVersions
+    {
+        QSet<QString> distinct;
+        QString newest; // bare semver
+        void add(const QString& version);
+    };
 
     ProfileStore& m_profiles;
     ApiKeys& m_keys;

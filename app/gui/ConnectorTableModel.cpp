@@ -35,14 +35,43 @@ QIcon ConnectorTableModel::vendorIcon(Vendor v)
 QString ConnectorTableModel::statusText(const Connector& c)
 {
     if (c.vendor == Vendor::Timbal) {
-        QString s = c.version.isEmpty() ? tr("unknown version") : c.version;
-        if (!c.pendingVersion.isEmpty())
-            s += tr(" → %1 pending").arg(c.pendingVersion);
-        if (c.online.has_value())
-            s += *c.online ? tr(" · online") : tr(" · offline");
+        QString s = c.version.isEmpty() ? tr("no version reported") : c.version;
+        const bool connected = c.connected.value_or(false);
+        const bool online = c.online.value_or(false);
+        if (!c.connected.has_value() && !c.online.has_value())
+            return s;
+        if (connected && online)
+            s += tr(" · connected · online");
+        else if (connected)
+            s += tr(" · connected · not online");
+        else if (online)
+            s += tr(" · online · not connected");
+        else
+            s += tr(" · offline");
         return s;
     }
     return c.version;
+}
+
+QString ConnectorTableModel::timbalConnectedHelp()
+{
+    return tr("Connected: Timbal's last known connected flag for this connector. It survives "
+              "restarts of Timbal's servers, so it can say connected while no server holds a "
+              "live connection right now.");
+}
+
+QString ConnectorTableModel::timbalOnlineHelp()
+{
+    return tr("Online: whether the Timbal server that answered holds a live connection to this "
+              "connector right now. Another of its servers may hold it, so an update is sent "
+              "unless the connector is neither connected nor online.");
+}
+
+QString ConnectorTableModel::fleetHint(const QString& newest)
+{
+    return tr("%1 is the newest version in this fleet (a hint: Timbal publishes no list of "
+              "releases, and its latest may be newer).")
+        .arg(newest);
 }
 
 QByteArray ConnectorTableModel::makeSearchText(const Connector& c)
@@ -69,8 +98,15 @@ QVariant ConnectorTableModel::data(const QModelIndex& index, int role) const
     const Row& row = rowAt(index.row());
     const Connector& c = row.connector;
     switch (role) {
-    case Qt::DisplayRole:
     case Qt::ToolTipRole:
+        if (index.column() == StatusColumn && c.vendor == Vendor::Timbal) {
+            QString tip = timbalConnectedHelp() + QLatin1Char('\n') + timbalOnlineHelp();
+            if (isBehindFleet(c))
+                tip += QLatin1Char('\n') + fleetHint(m_fleetNewest.value(c.profileName));
+            return tip;
+        }
+        [[fallthrough]];
+    case Qt::DisplayRole:
         switch (index.column()) {
         case VendorColumn:
             return vendorDisplayName(c.vendor);
@@ -83,9 +119,9 @@ QVariant ConnectorTableModel::data(const QModelIndex& index, int role) const
         case IdColumn:
             return c.id;
         case StatusColumn:
-            return isOutdated(c)
-                       ? tr("%1 · %2 available").arg(statusText(c), m_latest.value(c.profileName))
-                       : statusText(c);
+            return isBehindFleet(c) ? tr("%1 · fleet has %2")
+                                          .arg(statusText(c), m_fleetNewest.value(c.profileName))
+                                    : statusText(c);
         case UpdatedColumn: {
             if (role == Qt::ToolTipRole)
                 return c.updatedAt;
@@ -449,21 +485,21 @@ void ConnectorTableModel::clear()
     endResetModel();
 }
 
-void ConnectorTableModel::setLatestVersion(const QString& profile, const QString& version)
+void ConnectorTableModel::setFleetNewestVersion(const QString& profile, const QString& version)
 {
-    if (m_latest.value(profile) == version)
+    if (m_fleetNewest.value(profile) == version)
         return;
-    m_latest.insert(profile, version);
+    m_fleetNewest.insert(profile, version);
     if (!m_slotOfRow.isEmpty())
         emit dataChanged(index(0, StatusColumn), index(int(m_slotOfRow.size()) - 1, StatusColumn));
 }
 
-bool ConnectorTableModel::isOutdated(const Connector& c) const
+bool ConnectorTableModel::isBehindFleet(const Connector& c) const
 {
     if (c.vendor != Vendor::Timbal || c.version.isEmpty())
         return false;
-    const QString latest = m_latest.value(c.profileName);
-    const auto order = latest.isEmpty() ? std::nullopt : Semver::compare(c.version, latest);
+    const QString newest = m_fleetNewest.value(c.profileName);
+    const auto order = newest.isEmpty() ? std::nullopt : Semver::compare(c.version, newest);
     return order.has_value() && *order < 0;
 }
 

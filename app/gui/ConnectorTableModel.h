@@ -85,12 +85,22 @@ public:
     void setModified(const QString& profile, const QString& id, bool modified);
     bool isModified(int row) const { return rowAt(row).modified; }
 
-    // The newest Timbal release of a profile: connectors below it show "update available".
-    void setLatestVersion(const QString& profile, const QString& version);
-    bool isOutdated(const Connector& c) const;
+    // The newest version any Timbal connector of a profile reports: connectors below it say so,
+    // as a hint only (Timbal publishes no release list; its latest may be newer still).
+    void setFleetNewestVersion(const QString& profile, const QString& version);
+    QString fleetNewestVersion(const QString& profile) const
+    {
+        return m_fleetNewest.value(profile);
+    }
+    bool isBehindFleet(const Connector& c) const;
 
     static QIcon vendorIcon(Vendor v);
     static QString statusText(const Connector& c);
+    // What Timbal's connected and online flags mean (tooltips of the list and the form).
+    static QString timbalConnectedHelp();
+    static QString timbalOnlineHelp();
+    // "0.1.4 is the newest version in this fleet …" for a connector below it.
+    static QString fleetHint(const QString& newest);
 
 private:
     struct Row
@@ -126,8 +136,8 @@ private:
     // profile -> id -> slot: one small table per profile, so no key is built per lookup and a
     // growing table rehashes one profile's ids, not everyone's.
     QHash<QString, QHash<QString, int>> m_index;
-    QHash<QString, QString> m_latest; // profile -> newest release
-    QList<quint8> m_matches;          // by slot: 1 if the row matches the search
+    QHash<QString, QString> m_fleetNewest; // profile -> newest version its connectors report
+    QList<quint8> m_matches;               // by slot: 1 if the row matches the search
     Search m_search;
     QList<QByteArray> m_terms; // m_search.terms in UTF-8: rows are searched as bytes
     std::optional<Vendor> m_searchVendor;

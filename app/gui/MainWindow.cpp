@@ -44,6 +44,12 @@
 
 namespace ca {
 
+namespace {
+// Minutes an unreported Timbal dispatch keeps the same update from being sent again.
+const QString kDispatchWindowKey = QStringLiteral("timbal/dispatchWindowMinutes");
+constexpr int kDefaultDispatchWindowMinutes = int(TimbalDispatchRecords::kDefaultWindowMs / 60000);
+} // namespace
+
 QSettings uiSettings()
 {
     // An instance killed mid-save must not make the next start wait 30 s for its lock. (The path
@@ -129,6 +135,7 @@ MainWindow::MainWindow(ProfileStore& profiles, ApiKeys& keys, QWidget* parent)
     layout->addLayout(filterBar);
 
     m_statusPanel = new ProfileStatusPanel(m_catalog, central);
+    connect(m_statusPanel, &ProfileStatusPanel::remedyRequested, this, &MainWindow::fixProfile);
     layout->addWidget(m_statusPanel);
 
     // List | details
@@ -647,6 +654,8 @@ void MainWindow::showPreferences()
     QSettings s = uiSettings();
     ui->autoRefreshSpin->setValue(s.value(QStringLiteral("refresh/minutes"), 0).toInt());
     ui->timeoutSpin->setValue(s.value(QStringLiteral("network/timeoutSeconds"), 30).toInt());
+    ui->dispatchWindowSpin->setValue(
+        s.value(kDispatchWindowKey, kDefaultDispatchWindowMinutes).toInt());
     // Combo rows follow the Theme enum: system, light, dark.
     ui->themeCombo->setCurrentIndex(
         int(themeFromString(s.value(QStringLiteral("ui/theme")).toString())));
@@ -654,6 +663,7 @@ void MainWindow::showPreferences()
         QSettings settings = uiSettings();
         settings.setValue(QStringLiteral("refresh/minutes"), ui->autoRefreshSpin->value());
         settings.setValue(QStringLiteral("network/timeoutSeconds"), ui->timeoutSpin->value());
+        settings.setValue(kDispatchWindowKey, ui->dispatchWindowSpin->value());
         const Theme theme = Theme(ui->themeCombo->currentIndex());
         if (themeToString(theme) != settings.value(QStringLiteral("ui/theme")).toString()) {
             settings.setValue(QStringLiteral("ui/theme"), themeToString(theme));
@@ -725,6 +735,11 @@ void MainWindow::testConnection(const Profile& profile, QObject* context,
 
 void MainWindow::showProfilesDialog()
 {
+    fixProfile(QString(), ApiError::Remedy::None);
+}
+
+void MainWindow::fixProfile(const QString& profile, ApiError::Remedy remedy)
+{
     auto* dialog = new ProfilesDialog(
         m_profiles, m_keys,
         [this](const Profile& p, QObject* ctx, std::function<void(bool, const QString&)> done) {
@@ -736,6 +751,8 @@ void MainWindow::showProfilesDialog()
     dialog->setKeychainAvailable(m_keychainAvailable);
     connect(dialog, &QDialog::finished, this, &MainWindow::refreshAll);
     dialog->open();
+    if (!profile.isEmpty())
+        dialog->selectProfile(profile, remedy == ApiError::Remedy::ReplaceKey);
 }
 
 void MainWindow::setRecordKeeping(AuditLog* audit, DraftStore* drafts)
@@ -864,6 +881,10 @@ void MainWindow::openTimbalUpdate(const QString& profile, const QList<Connector>
     }
     auto* dialog = new TimbalUpdateDialog(service, connectors, m_audit, this);
     dialog->setAttribute(Qt::WA_DeleteOnClose);
+    dialog->setDispatchWindowMs(
+        qint64(uiSettings().value(kDispatchWindowKey, kDefaultDispatchWindowMinutes).toInt()) *
+        60000);
+    dialog->setFleetNewestVersion(m_model->fleetNewestVersion(profile));
     // show(), not open(): the admin keeps browsing while a fleet update runs.
     connect(dialog, &TimbalUpdateDialog::runFinished, this,
             [this, profile] { m_catalog->refresh(profile); });

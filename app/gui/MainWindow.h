@@ -1,5 +1,6 @@
 #pragma once
 
+#include "ApiError.h"
 #include "ApiKeys.h"
 #include "Connector.h"
 #include "DraftStore.h"
@@ -60,6 +61,9 @@ public:
 public slots:
     void checkKeychain();
     void showProfilesDialog();
+    // The profiles dialog on `profile`, asking for a new key at once for Remedy::ReplaceKey (a
+    // load error's button).
+    void fixProfile(const QString& profile, ca::ApiError::Remedy remedy);
     void showPreferences();
     void showAbout();
     void refreshAll();

@@ -50,10 +50,16 @@ void ProfileStatusPanel::rebuild()
         const QString profile = s.profile;
         connect(retry, &QPushButton::clicked, m_catalog,
                 [this, profile] { m_catalog->refresh(profile); });
+        auto* remedy = new QPushButton(row);
+        remedy->setObjectName(QStringLiteral("remedyButton"));
+        connect(remedy, &QPushButton::clicked, this, [this, profile] {
+            emit remedyRequested(profile, m_catalog->status(profile).remedy);
+        });
         h->addWidget(icon);
         h->addWidget(name);
         h->addWidget(progress);
         h->addWidget(text, 1);
+        h->addWidget(remedy);
         h->addWidget(retry);
         m_layout->addWidget(row);
         m_rows.insert(s.profile, row);
@@ -72,8 +78,18 @@ void ProfileStatusPanel::update(const QString& profile)
     auto* text = row->findChild<QLabel*>(QStringLiteral("statusText"));
     auto* progress = row->findChild<QProgressBar*>(QStringLiteral("progress"));
     auto* retry = row->findChild<QPushButton*>(QStringLiteral("retryButton"));
+    auto* remedy = row->findChild<QPushButton*>(QStringLiteral("remedyButton"));
     progress->setVisible(s.state == ConnectorCatalog::LoadState::Loading);
     retry->setVisible(s.state == ConnectorCatalog::LoadState::Failed);
+    const bool offers =
+        s.state == ConnectorCatalog::LoadState::Failed && s.remedy != ApiError::Remedy::None;
+    remedy->setVisible(offers);
+    if (offers) {
+        const bool key = s.remedy == ApiError::Remedy::ReplaceKey;
+        remedy->setText(key ? tr("Replace &key…") : tr("&Edit profile…"));
+        remedy->setAccessibleName(key ? tr("Replace the key of %1").arg(profile)
+                                      : tr("Edit profile %1").arg(profile));
+    }
     row->setProperty("failed", s.state == ConnectorCatalog::LoadState::Failed);
     switch (s.state) {
     case ConnectorCatalog::LoadState::Idle:

@@ -117,7 +117,7 @@ Profile ProfilesDialog::profileFromForm() const
     const QString url = m_ui->baseUrlEdit->text().trimmed();
     if (!url.isEmpty())
         p.baseUrl = QUrl(url, QUrl::StrictMode);
-    if (vendorNeedsOrg(p.vendor))
+    if (vendorTakesOrg(p.vendor))
         p.orgId = m_ui->orgEdit->text().trimmed();
     if (vendorNeedsWorkspace(p.vendor))
         p.workspaceId = m_ui->workspaceEdit->text().trimmed();
@@ -129,10 +129,12 @@ void ProfilesDialog::updateVendorFields()
     const Vendor v =
         vendorFromId(m_ui->vendorCombo->currentData().toString()).value_or(Vendor::Timbal);
     m_ui->baseUrlEdit->setPlaceholderText(vendorDefaultBaseUrl(v).toString());
-    m_ui->orgEdit->setEnabled(vendorNeedsOrg(v));
-    m_ui->orgLabel->setEnabled(vendorNeedsOrg(v));
-    m_ui->orgLabel->setText(v == Vendor::B3os ? tr("&Organization (X-Org-ID):")
+    m_ui->orgEdit->setEnabled(vendorTakesOrg(v));
+    m_ui->orgLabel->setEnabled(vendorTakesOrg(v));
+    m_ui->orgLabel->setText(v == Vendor::B3os ? tr("&Organization (X-Org-ID, optional):")
                                               : tr("&Organization id:"));
+    m_ui->orgEdit->setPlaceholderText(v == Vendor::B3os ? tr("not needed: the key names it")
+                                                        : QString());
     m_ui->workspaceEdit->setEnabled(vendorNeedsWorkspace(v));
     m_ui->workspaceLabel->setEnabled(vendorNeedsWorkspace(v));
 }
@@ -198,6 +200,13 @@ void ProfilesDialog::removeProfile()
         });
     });
     box->open();
+}
+
+void ProfilesDialog::selectProfile(const QString& name, bool askKey)
+{
+    reload(name);
+    if (askKey && m_current == name)
+        askForKey();
 }
 
 void ProfilesDialog::askForKey()

@@ -31,6 +31,10 @@ public:
     // Whether the keychain answered the start-up probe; when not, keys are offered for the session.
     void setKeychainAvailable(bool available) { m_keychainAvailable = available; }
 
+    // Shows `name` (as if clicked in the list); with `askKey`, then asks for its new key (the
+    // window's "Replace key…" after a key stopped working).
+    void selectProfile(const QString& name, bool askKey = false);
+
     // Import/export without a file dialog (tests, scripting); same effect as the buttons.
     bool importFrom(const QString& fileName);
     bool exportTo(const QString& fileName);

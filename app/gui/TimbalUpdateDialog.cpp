@@ -1,5 +1,6 @@
 #include "TimbalUpdateDialog.h"
 
+#include "ConnectorTableModel.h"
 #include "Semver.h"
 #include "ui_TimbalUpdateDialog.h"
 
@@ -51,12 +52,16 @@ TimbalUpdateDialog::TimbalUpdateDialog(TimbalService* service, const QList<Conne
     if (service)
         setWindowTitle(tr("Update Timbal connectors — %1").arg(service->profile().name));
 
-    m_ui->versionCombo->addItem(tr("latest"), QString());
+    m_ui->versionCombo->addItem(tr("latest (chosen by Timbal)"), QString());
     m_ui->versionCombo->lineEdit()->setPlaceholderText(tr("latest, or a version such as 0.1.3"));
 
     m_ui->rowsTable->setColumnCount(ColumnCount);
-    m_ui->rowsTable->setHorizontalHeaderLabels(
-        {tr("Connector"), tr("From → to"), tr("Online"), tr("Will skip because"), tr("Result")});
+    m_ui->rowsTable->setHorizontalHeaderLabels({tr("Connector"), tr("From → to"),
+                                                tr("Connected · online"), tr("Will skip because"),
+                                                tr("Result")});
+    m_ui->rowsTable->horizontalHeaderItem(OnlineColumn)
+        ->setToolTip(ConnectorTableModel::timbalConnectedHelp() + QLatin1Char('\n') +
+                     ConnectorTableModel::timbalOnlineHelp());
     m_ui->rowsTable->horizontalHeader()->setStretchLastSection(true);
     m_ui->rowsTable->verticalHeader()->setVisible(false);
 
@@ -79,6 +84,7 @@ TimbalUpdateDialog::TimbalUpdateDialog(TimbalService* service, const QList<Conne
             &TimbalUpdateDialog::onVersionEdited);
     connect(m_ui->versionCombo, &QComboBox::currentIndexChanged, this,
             &TimbalUpdateDialog::onVersionEdited);
+    connect(m_ui->forceCheck, &QCheckBox::toggled, this, &TimbalUpdateDialog::onVersionEdited);
     connect(m_ui->confirmButton, &QPushButton::clicked, this, &TimbalUpdateDialog::confirm);
     connect(m_ui->cancelRemainingButton, &QPushButton::clicked, this, [this] {
         if (m_run)
@@ -87,9 +93,11 @@ TimbalUpdateDialog::TimbalUpdateDialog(TimbalService* service, const QList<Conne
     connect(m_ui->retryFailedButton, &QPushButton::clicked, this, &TimbalUpdateDialog::retryFailed);
     connect(m_ui->closeButton, &QPushButton::clicked, this, &QWidget::close);
 
-    m_ui->summaryLabel->setText(tr("Reading the release list…"));
+    if (!service)
+        m_ui->summaryLabel->setText(tr("The Timbal profile is not available."));
     updateButtons();
-    loadReleases();
+    readDispatchRecords();
+    replan();
 }
 
 TimbalUpdateDialog::~TimbalUpdateDialog()
@@ -114,30 +122,26 @@ void TimbalUpdateDialog::setPollOptions(int intervalMs, int timeoutMs)
     }
 }
 
-void TimbalUpdateDialog::loadReleases()
+void TimbalUpdateDialog::setDispatchWindowMs(qint64 ms)
 {
-    if (!m_service) {
-        m_ui->summaryLabel->setText(tr("The Timbal profile is not available."));
+    if (qMax<qint64>(0, ms) == m_windowMs)
         return;
-    }
-    TimbalReleaseListJob* job = m_service->releases();
-    connect(job, &TimbalReleaseListJob::finished, this,
-            [this](const TimbalReleaseListResult& result) {
-                m_releases = result;
-                QSignalBlocker block(m_ui->versionCombo);
-                const QString typed = m_ui->versionCombo->currentText();
-                if (result.ok()) {
-                    m_ui->versionCombo->setItemText(
-                        0, tr("latest (%1)").arg(Semver::normalized(result.latest)));
-                    for (const TimbalRelease& r : result.releases)
-                        m_ui->versionCombo->addItem(r.version, r.version);
-                }
-                if (m_ui->versionCombo->currentIndex() == 0 && typed != tr("latest"))
-                    m_ui->versionCombo->setEditText(typed); // keep what was typed meanwhile
-                else
-                    m_ui->versionCombo->setCurrentIndex(0);
-                replan();
-            });
+    m_windowMs = qMax<qint64>(0, ms);
+    readDispatchRecords();
+    replan();
+}
+
+void TimbalUpdateDialog::setFleetNewestVersion(const QString& version)
+{
+    m_fleetNewest = version;
+    replan();
+}
+
+void TimbalUpdateDialog::readDispatchRecords()
+{
+    // Once per dialog (and window change), not per keystroke: the audit log's recent tail only.
+    if (m_audit && m_service)
+        m_dispatches = TimbalDispatchRecords::read(*m_audit, m_service->profile().name, m_windowMs);
 }
 
 QString TimbalUpdateDialog::typedTarget(bool* valid, QString* error) const
@@ -148,7 +152,7 @@ QString TimbalUpdateDialog::typedTarget(bool* valid, QString* error) const
     if (index >= 0)
         return m_ui->versionCombo->itemData(index).toString();
     if (text.isEmpty() || text.compare(QLatin1String("latest"), Qt::CaseInsensitive) == 0 ||
-        text == tr("latest"))
+        text == tr("latest") || text == m_ui->versionCombo->itemText(0))
         return {};
     const auto v = Semver::parse(text, error);
     *valid = v.has_value();
@@ -164,7 +168,7 @@ void TimbalUpdateDialog::onVersionEdited()
 
 void TimbalUpdateDialog::replan()
 {
-    if (m_confirmed || !m_releases)
+    if (m_confirmed || !m_service)
         return;
     bool valid = false;
     QString error;
@@ -182,10 +186,14 @@ void TimbalUpdateDialog::replan()
         m_run->deleteLater();
     m_run = new TimbalUpdateRun(m_service, m_connectors, this);
     m_run->setTargetVersion(target);
-    m_run->setReleases(*m_releases);
+    m_run->setAuditLog(m_audit, AuditTool::Gui);
+    m_run->setDispatchWindowMs(m_windowMs);
+    m_run->setDispatchRecords(m_dispatches);
+    m_run->setForce(m_ui->forceCheck->isChecked());
+    m_run->setFleetNewestVersion(m_fleetNewest);
     m_run->setPollIntervalMs(m_pollIntervalMs);
     m_run->setPollTimeoutMs(m_pollTimeoutMs);
-    m_run->preview(); // synchronous: the release list is known
+    m_run->preview(); // synchronous
 
     const QString planError = m_run->planError();
     m_ui->versionError->setText(planError);
@@ -194,8 +202,9 @@ void TimbalUpdateDialog::replan()
 
     const int planned = m_run->plannedCount();
     const int skipped = int(m_run->rows().size()) - planned;
-    const QString to =
-        m_run->resolvedTarget().isEmpty() ? tr("the latest release") : m_run->resolvedTarget();
+    const QString to = m_run->resolvedTarget().isEmpty() ? tr("the latest release (chosen by "
+                                                              "Timbal)")
+                                                         : m_run->resolvedTarget();
     QString summary = tr("%n connector(s) will be told to move to %1", "", planned).arg(to);
     if (skipped > 0)
         summary += QStringLiteral("; ") + tr("%n skipped (see why below)", "", skipped);
@@ -256,10 +265,13 @@ void TimbalUpdateDialog::updateRow(int row)
     const QString from = r.fromVersion.isEmpty() ? tr("unknown") : r.fromVersion;
     const QString to = r.toVersion.isEmpty() ? tr("latest") : r.toVersion;
     t->item(row, VersionColumn)->setText(tr("%1 → %2").arg(from, to));
+    auto flag = [this](const std::optional<bool>& b, const QString& yes, const QString& no) {
+        return !b.has_value() ? tr("unknown") : *b ? yes : no;
+    };
     t->item(row, OnlineColumn)
-        ->setText(!r.connector.online.has_value() ? tr("unknown")
-                  : *r.connector.online           ? tr("online")
-                                                  : tr("offline"));
+        ->setText(QStringLiteral("%1 · %2").arg(
+            flag(r.connector.connected, tr("connected"), tr("not connected")),
+            flag(r.connector.online, tr("online"), tr("not online"))));
     t->item(row, SkipColumn)->setText(r.skipReason);
     QString result;
     if (m_run->isStarted() && r.state != TimbalUpdateRun::RowState::Skipped)
@@ -307,13 +319,13 @@ void TimbalUpdateDialog::confirm()
     m_confirmed = true;
     m_ui->versionCombo->setEnabled(false);
     m_ui->concurrencySpin->setEnabled(false);
+    m_ui->forceCheck->setEnabled(false);
     m_ui->runPanel->setVisible(true);
     m_run->setConcurrency(m_ui->concurrencySpin->value());
-    m_run->setAuditLog(m_audit, AuditTool::Gui);
     m_run->start();
     m_ui->summaryLabel->setText(tr("Updating %n connector(s) to %1…", "", m_run->plannedCount())
                                     .arg(m_run->resolvedTarget().isEmpty()
-                                             ? tr("the latest release")
+                                             ? tr("the latest release (chosen by Timbal)")
                                              : m_run->resolvedTarget()));
     fillTable();
     updateButtons();

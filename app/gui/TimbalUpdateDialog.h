@@ -17,8 +17,9 @@ class TimbalUpdateDialog;
 
 namespace ca {
 
-// Software updates of one or many Timbal connectors of one profile: pick a version (latest, a
-// release, or typed), see the plan (from → to, who is skipped and why), confirm, then watch each
+// Software updates of one or many Timbal connectors of one profile: pick a version (latest as
+// Timbal chooses it, or a typed semver), see the plan (from → to, who is skipped and why),
+// confirm, then watch each
 // connector's result and the counts per state. Non-modal: show it with show(). Closing it while
 // updates are under way only hides it; the run goes on to the end (polling included) and, if the
 // dialog has Qt::WA_DeleteOnClose, the dialog deletes itself once the run has finished.
@@ -38,6 +39,12 @@ public:
     bool isRunning() const;
     // Poll settings handed to every run (defaults: every 2 s, up to 120 s).
     void setPollOptions(int intervalMs, int timeoutMs);
+    // How long an unreported dispatch (this app's audit records) keeps a connector from getting
+    // the same update again (default 15 min). Re-reads the records and re-plans.
+    void setDispatchWindowMs(qint64 ms);
+    // The newest version the whole fleet reports (the list knows it; a dialog for one connector
+    // does not), shown as a hint next to "latest". Re-plans.
+    void setFleetNewestVersion(const QString& version);
 
 signals:
     // A run (the first or a retry) ended: the connector list may want a refresh.
@@ -50,7 +57,7 @@ protected:
     void closeEvent(QCloseEvent* event) override;
 
 private:
-    void loadReleases();
+    void readDispatchRecords();
     void onVersionEdited();
     void replan();
     void fillTable();
@@ -67,7 +74,9 @@ private:
     QPointer<TimbalService> m_service;
     QList<Connector> m_connectors;
     AuditLog* m_audit;
-    std::optional<TimbalReleaseListResult> m_releases;
+    TimbalDispatchRecords m_dispatches;
+    qint64 m_windowMs = TimbalDispatchRecords::kDefaultWindowMs;
+    QString m_fleetNewest;
     QPointer<TimbalUpdateRun> m_run;
     QHash<int, QLabel*> m_countLabels; // by RowState
     int m_pollIntervalMs = 2000;

@@ -1,6 +1,7 @@
 // AI Squared connector form (ui/AiSquaredForm.ui).
 //
-// objectNames: nameEdit, connectorTypeCombo (source|destination), connectorNameEdit (read-only:
+// objectNames: nameEdit, descriptionEdit, connectorTypeCombo (source|destination),
+// connectorNameEdit (read-only:
 //   it names the connector kind), configurationEdit (QPlainTextEdit, JSON without the secrets) +
 //   configurationStatus (syntax: "line L, column C: ..."), secretsBox / secretsLayout with one
 //   SecretField per secret path named "secret_<path below /configuration, '/' as '.'>"
@@ -22,6 +23,7 @@ namespace ca {
 
 namespace {
 const QString kName = QStringLiteral("name");
+const QString kDescription = QStringLiteral("description");
 const QString kConnectorType = QStringLiteral("connector_type");
 const QString kConfiguration = QStringLiteral("configuration");
 const QString kConnectorName = QStringLiteral("connector_name");
@@ -97,6 +99,8 @@ AiSquaredForm::AiSquaredForm(QWidget* parent)
     m_ui->configurationEdit->setFont(editorMonospaceFont());
 
     bindField(QStringLiteral("/name"), m_ui->nameEdit, m_ui->nameProblem, m_ui->nameLabel->text());
+    bindField(QStringLiteral("/description"), m_ui->descriptionEdit, m_ui->descriptionProblem,
+              m_ui->descriptionLabel->text());
     bindField(QStringLiteral("/connector_type"), m_ui->connectorTypeCombo,
               m_ui->connectorTypeProblem, m_ui->connectorTypeLabel->text());
     bindField(QStringLiteral("/connector_name"), m_ui->connectorNameEdit,
@@ -105,6 +109,7 @@ AiSquaredForm::AiSquaredForm(QWidget* parent)
               m_ui->configurationLabel->text());
 
     connect(m_ui->nameEdit, &QLineEdit::textChanged, this, &AiSquaredForm::onEdited);
+    connect(m_ui->descriptionEdit, &QLineEdit::textChanged, this, &AiSquaredForm::onEdited);
     connect(m_ui->connectorTypeCombo, &QComboBox::currentIndexChanged, this,
             &AiSquaredForm::onEdited);
     connect(m_ui->configurationEdit, &QPlainTextEdit::textChanged, this, [this] {
@@ -119,6 +124,7 @@ void AiSquaredForm::fillWidgets(const Connector& connector)
 {
     const QJsonObject& e = connector.editable;
     m_ui->nameEdit->setText(e.value(kName).toString());
+    m_ui->descriptionEdit->setText(e.value(kDescription).toString());
     const QString type = e.value(kConnectorType).toString();
     int index = m_ui->connectorTypeCombo->findData(type);
     if (index < 0 && !type.isEmpty()) {
@@ -219,6 +225,12 @@ QJsonObject AiSquaredForm::buildDocument() const
     QJsonObject doc;
     if (original.contains(kName) || !m_ui->nameEdit->text().isEmpty())
         doc.insert(kName, m_ui->nameEdit->text());
+    // Unchanged (null and "" alike) stays as stored, so a no-op edit is no edit.
+    const QString description = m_ui->descriptionEdit->text();
+    if (description != original.value(kDescription).toString())
+        doc.insert(kDescription, description);
+    else if (original.contains(kDescription))
+        doc.insert(kDescription, original.value(kDescription));
     if (m_ui->connectorTypeCombo->currentIndex() >= 0)
         doc.insert(kConnectorType, m_ui->connectorTypeCombo->currentData().toString());
     if (original.contains(kConnectorName))
