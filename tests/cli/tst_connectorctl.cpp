@@ -733,10 +733,10 @@ private slots:
         row("unknown id (update)",
             {QStringLiteral("update"), QStringLiteral("t-timbal"), QStringLiteral("con_999999")}, 3,
             false);
-        row("unknown release (update)",
+        row("not a version (update)",
             {QStringLiteral("update"), QStringLiteral("t-timbal"), QStringLiteral("con_000003"),
-             QStringLiteral("--version"), QStringLiteral("9.9.9")},
-            5, false);
+             QStringLiteral("--version"), QStringLiteral("0.1")},
+            5, true);
     }
     void badInputIsReported()
     {
@@ -799,11 +799,21 @@ private:
                 ids << v.toObject().value(QLatin1String("id")).toString();
         return ids;
     }
+    // Connected and online, remotely updatable, not on the latest (0.1.5, which none runs).
     static bool updatable(const QJsonObject& c)
     {
         const QString v = c.value(QLatin1String("version")).toString();
-        return c.value(QLatin1String("online")).toBool() && v != QLatin1String("0.1.4") &&
+        return c.value(QLatin1String("online")).toBool() &&
+               c.value(QLatin1String("connected")).toBool() && !v.isEmpty() &&
                v != QLatin1String("0.0.9");
+    }
+    QList<QJsonObject> updatePosts()
+    {
+        QList<QJsonObject> out;
+        for (const QJsonObject& r : requests(QStringLiteral("timbal"), QStringLiteral("POST")))
+            if (r.value(QLatin1String("path")).toString().endsWith(QLatin1String("/update")))
+                out.append(r);
+        return out;
     }
 
 private slots:
@@ -821,9 +831,62 @@ private slots:
         for (const QJsonValue& v : rows) {
             QCOMPARE(v.toObject().value(QLatin1String("state")).toString(),
                      QStringLiteral("dispatched"));
-            QCOMPARE(v.toObject().value(QLatin1String("to")).toString(), QStringLiteral("0.1.4"));
+            // latest: what the server chose (no release list), from the answer.
+            QCOMPARE(v.toObject().value(QLatin1String("to")).toString(), QStringLiteral("0.1.5"));
         }
         QCOMPARE(requests(QStringLiteral("timbal"), QStringLiteral("POST")).size(), ids.size());
+        for (const QJsonObject& r : requests(QStringLiteral("timbal")))
+            QVERIFY(!r.value(QLatin1String("path")).toString().contains(QLatin1String("releases")));
+    }
+
+    void updateToAnUnknownReleaseSaysSo()
+    {
+        // Timbal publishes no release list: the 404 is the only way to learn it, in words.
+        const QStringList ids = timbalIds(updatable).mid(0, 1);
+        const Run r = ctl({QStringLiteral("update"), QStringLiteral("t-timbal"), ids.first(),
+                           QStringLiteral("--version"), QStringLiteral("9.9.9")});
+        QVERIFY2(r.code == 8, qPrintable(describe(r)));
+        QVERIFY2(r.out.contains("release 9.9.9 not found at Timbal"), qPrintable(describe(r)));
+        QCOMPARE(updatePosts().size(), 1);
+    }
+
+    void updateTwiceInsideTheWindowIsSkippedUnlessForced()
+    {
+        // No pending state at Timbal: connectorctl's own audit record of the first dispatch
+        // keeps a second connectorctl from sending the same update again.
+        QVERIFY(TestHttp::postJson(m_sandbox.url(QStringLiteral("/_sandbox/config")),
+                                   {{QStringLiteral("timbalUpdateDelayMs"), -1}}));
+        const QString id = timbalIds(updatable).first();
+        const QStringList update{QStringLiteral("update"), QStringLiteral("t-timbal"), id,
+                                 QStringLiteral("--json")};
+        const Run first = ctl(update);
+        QVERIFY2(first.code == 0, qPrintable(describe(first)));
+        QCOMPARE(first.json().array().first().toObject().value("state").toString(),
+                 QStringLiteral("dispatched"));
+        const Run second = ctl(update);
+        QVERIFY2(second.code == 0, qPrintable(describe(second)));
+        const QJsonObject row = second.json().array().first().toObject();
+        QCOMPARE(row.value("state").toString(), QStringLiteral("skipped"));
+        QVERIFY2(row.value("message").toString().startsWith(QStringLiteral("dispatched ")) &&
+                     row.value("message").toString().endsWith(
+                         QStringLiteral("waiting for it to report 0.1.5")),
+                 qPrintable(row.value("message").toString()));
+        QCOMPARE(updatePosts().size(), 1);
+        // An explicit version that is what was dispatched: the same request, skipped too.
+        const Run explicitSame =
+            ctl(update + QStringList{QStringLiteral("--version"), QStringLiteral("0.1.5")});
+        QCOMPARE(explicitSame.json().array().first().toObject().value("state").toString(),
+                 QStringLiteral("skipped"));
+        QCOMPARE(updatePosts().size(), 1);
+        const Run noWindow =
+            ctl(update + QStringList{QStringLiteral("--dispatch-window"), QStringLiteral("0")});
+        QVERIFY2(noWindow.code == 0, qPrintable(describe(noWindow)));
+        QCOMPARE(updatePosts().size(), 2);
+        const Run forced = ctl(update + QStringList{QStringLiteral("--force")});
+        QVERIFY2(forced.code == 0, qPrintable(describe(forced)));
+        QCOMPARE(forced.json().array().first().toObject().value("state").toString(),
+                 QStringLiteral("dispatched"));
+        QCOMPARE(updatePosts().size(), 3);
     }
 
     void updateWaitsForTheNewVersion()
@@ -847,6 +910,7 @@ private slots:
         const QStringList tooOld =
             timbalIds([](const QJsonObject& c) {
                 return c.value(QLatin1String("online")).toBool() &&
+                       c.value(QLatin1String("connected")).toBool() &&
                        c.value(QLatin1String("version")).toString() == QLatin1String("0.0.9");
             }).mid(0, 1);
         QVERIFY(!ok.isEmpty() && !tooOld.isEmpty());

@@ -1,7 +1,8 @@
 // One harness per vendor (compiled once per vendor with CA_FUZZ_VENDOR=<Vendor enumerator>):
 // what the vendor's service makes of an HTTP answer it did not expect. Input layout:
 //   byte 0  which parser: 0 list page, 1 single connector (get/put answer), 2 Retry-After value,
-//           Timbal only: 3 release list, 4 software-update answer (taken modulo the count)
+//           Timbal only: 3 software-update answer to an explicit version, 4 to latest (taken
+//           modulo the count)
 //   byte 1  HTTP status, an index into kStatuses (non-2xx statuses parse the error body)
 //   byte 2  list cursor (0: first page)
 //   rest    the response body (or the Retry-After header value)
@@ -120,8 +121,11 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size)
         break;
     }
     case 3: {
+        // Timbal has no release list (verified): an explicit version's answer instead.
         const auto* timbal = static_cast<const TimbalService*>(service());
-        checkError(response, timbal->parseReleasesAnswer(response).error);
+        const SoftwareUpdateResult r = timbal->parseSoftwareUpdateAnswer(
+            response, QStringLiteral("con_1"), QStringLiteral("0.1.3"));
+        checkError(response, r.error);
         break;
     }
     case 4: {

@@ -3,6 +3,8 @@
 
 #include <QtTest>
 
+Q_DECLARE_METATYPE(std::optional<bool>)
+
 using namespace ca;
 
 // The list's model and filter, without a window.
@@ -296,16 +298,55 @@ private slots:
                  QStringLiteral("One"));
     }
 
-    void timbalStatusSaysVersionAndOnline()
+    void timbalStatusSaysConnectedAndOnline_data()
     {
+        // ConnectorView has both flags (timbal openapi.json); the list shows both.
+        QTest::addColumn<std::optional<bool>>("connected");
+        QTest::addColumn<std::optional<bool>>("online");
+        QTest::addColumn<QString>("text");
+        QTest::newRow("both") << std::optional(true) << std::optional(true)
+                              << "0.1.2 · connected · online";
+        QTest::newRow("connected only")
+            << std::optional(true) << std::optional(false) << "0.1.2 · connected · not online";
+        QTest::newRow("neither") << std::optional(false) << std::optional(false)
+                                 << "0.1.2 · offline";
+        QTest::newRow("online only")
+            << std::optional(false) << std::optional(true) << "0.1.2 · online · not connected";
+        QTest::newRow("unknown") << std::optional<bool>() << std::optional<bool>() << "0.1.2";
+    }
+    void timbalStatusSaysConnectedAndOnline()
+    {
+        QFETCH(std::optional<bool>, connected);
+        QFETCH(std::optional<bool>, online);
+        QFETCH(QString, text);
         Connector c = make(Vendor::Timbal, QStringLiteral("con_1"), QStringLiteral("a"));
         c.version = QStringLiteral("0.1.2");
-        c.online = false;
-        QCOMPARE(ConnectorTableModel::statusText(c), QStringLiteral("0.1.2 · offline"));
-        c.pendingVersion = QStringLiteral("0.1.4");
+        c.connected = connected;
+        c.online = online;
+        QCOMPARE(ConnectorTableModel::statusText(c), text);
+    }
+
+    void timbalStatusExplainsFlagsAndFleetHint()
+    {
+        ConnectorTableModel model;
+        Connector c = make(Vendor::Timbal, QStringLiteral("con_1"), QStringLiteral("a"));
+        c.profileName = QStringLiteral("p");
+        c.version = QStringLiteral("0.1.2");
+        c.connected = true;
         c.online = true;
-        QCOMPARE(ConnectorTableModel::statusText(c),
-                 QStringLiteral("0.1.2 → 0.1.4 pending · online"));
+        model.upsert(QStringLiteral("p"), {c});
+        const QModelIndex status = model.index(0, ConnectorTableModel::StatusColumn);
+        QVERIFY(status.data(Qt::ToolTipRole).toString().contains(QLatin1String("Connected:")));
+        QVERIFY(status.data(Qt::ToolTipRole).toString().contains(QLatin1String("Online:")));
+        model.setFleetNewestVersion(QStringLiteral("p"), QStringLiteral("0.1.4"));
+        // A hint, never "update available": Timbal publishes no release list.
+        QCOMPARE(status.data().toString(),
+                 QStringLiteral("0.1.2 · connected · online · fleet has 0.1.4"));
+        QVERIFY(status.data(Qt::ToolTipRole)
+                    .toString()
+                    .contains(QLatin1String("0.1.4 is the newest version in this fleet")));
+        model.setFleetNewestVersion(QStringLiteral("p"), QStringLiteral("0.1.2"));
+        QCOMPARE(status.data().toString(), QStringLiteral("0.1.2 · connected · online"));
     }
 };
 

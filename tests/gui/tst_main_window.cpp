@@ -230,12 +230,13 @@ private slots:
         w.show();
         QTRY_VERIFY_WITH_TIMEOUT(allSettled(w), 20000);
         ConnectorTableModel* model = w.connectorModel();
-        // Once the release list arrives, connectors below the latest release say so.
+        // Once loaded, connectors below the newest version of the fleet say so, as a hint: Timbal
+        // has no release list.
         int outdated = -1;
         QTRY_VERIFY_WITH_TIMEOUT(
             [&] {
                 for (int r = 0; r < model->rowCount(); ++r)
-                    if (model->isOutdated(model->connector(r))) {
+                    if (model->isBehindFleet(model->connector(r))) {
                         outdated = r;
                         return true;
                     }
@@ -245,7 +246,7 @@ private slots:
         QVERIFY(model->index(outdated, ConnectorTableModel::StatusColumn)
                     .data()
                     .toString()
-                    .contains(QStringLiteral("0.1.4 available")));
+                    .contains(QStringLiteral("fleet has 0.1.4")));
 
         // The detail pane's button: a dialog for that one connector.
         w.findChild<QTableView*>(QStringLiteral("connectorView"))

@@ -40,15 +40,18 @@ const QString kMask = QStringLiteral("*************");
 // Vendor JSON as the sandbox / the vendors send it (one connector each).
 QJsonObject timbalJson()
 {
+    // A ConnectorView (timbal openapi.json): no platform, no pending version, no update stamps.
     return QJsonObject{{"id", "con_000007"},
                        {"name", "Warehouse edge"},
                        {"version", "0.1.2"},
-                       {"online", true},
-                       {"platform", "linux-x86_64"},
-                       {"pending_version", "0.1.4"},
-                       {"created_at", "2025-01-02T03:04:05Z"},
-                       {"updated_at", "2025-02-03T04:05:06Z"},
-                       {"last_seen_at", "2025-03-01T00:00:00Z"}};
+                       {"online", false},
+                       {"connected", true},
+                       {"capabilities", QJsonArray{"query", "filesystem"}},
+                       {"enrolled_at", "2025-01-02T03:04:05Z"},
+                       {"last_seen_at", "2025-03-01T00:00:00Z"},
+                       {"hostname", "edge-7.example.com"},
+                       {"os", "linux"},
+                       {"arch", "x86_64"}};
 }
 
 QJsonObject aisquaredJson()
@@ -58,6 +61,7 @@ QJsonObject aisquaredJson()
         {"type", "connectors"},
         {"attributes",
          QJsonObject{{"name", "Warehouse"},
+                     {"description", "Nightly ETL source"},
                      {"connector_type", "source"},
                      {"workspace_id", 1},
                      {"created_at", "2025-01-02T03:04:05Z"},
@@ -143,11 +147,11 @@ Connector timbalConnector()
     c.id = "con_000007";
     c.displayName = "Warehouse edge";
     c.type = "connector";
-    c.updatedAt = "2025-02-03T04:05:06Z";
     c.version = "0.1.2";
-    c.pendingVersion = "0.1.4";
-    c.platform = "linux-x86_64";
-    c.online = true;
+    c.os = "linux";
+    c.arch = "x86_64";
+    c.online = false;
+    c.connected = true;
     c.readOnly = timbalJson();
     return c;
 }
@@ -162,7 +166,8 @@ Connector aisquaredConnector()
     c.displayName = "Warehouse";
     c.type = "Postgresql";
     c.updatedAt = "2025-02-03T04:05:06Z";
-    for (const char* key : {"name", "connector_type", "configuration", "connector_name"})
+    for (const char* key :
+         {"name", "description", "connector_type", "configuration", "connector_name"})
         c.editable.insert(key, attributes.value(key));
     c.readOnly = QJsonObject{{"id", "12"},
                              {"type", "connectors"},
@@ -1276,10 +1281,16 @@ private slots:
     {
         auto form = makeForm(timbalConnector());
         QCOMPARE(child<QLabel>(form.get(), "versionValue")->text(), QStringLiteral("0.1.2"));
-        QCOMPARE(child<QLabel>(form.get(), "onlineValue")->text(), QStringLiteral("online"));
+        // Both flags, each explained (timbal openapi.json ConnectorView).
+        QCOMPARE(child<QLabel>(form.get(), "connectedValue")->text(), QStringLiteral("yes"));
+        QVERIFY(child<QLabel>(form.get(), "onlineValue")->text().startsWith("no live connection"));
+        QVERIFY(child<QLabel>(form.get(), "connectedValue")->toolTip().contains("survives"));
+        QVERIFY(child<QLabel>(form.get(), "onlineValue")->toolTip().contains("right now"));
         QCOMPARE(child<QLabel>(form.get(), "platformValue")->text(),
-                 QStringLiteral("linux-x86_64"));
-        QVERIFY(child<QLabel>(form.get(), "pendingVersionValue")->text().contains("0.1.4"));
+                 QStringLiteral("linux / x86_64"));
+        QVERIFY(!form->findChild<QLabel*>("pendingVersionValue"));
+        QCOMPARE(child<QLabel>(form.get(), "fact_hostname")->text(),
+                 QStringLiteral("edge-7.example.com"));
         QVERIFY(child<QLabel>(form.get(), "timbalNote")->text().contains("managed on the host"));
         QVERIFY(form->findChildren<QLineEdit*>().isEmpty());
         QVERIFY(form->findChildren<QPlainTextEdit*>().isEmpty());

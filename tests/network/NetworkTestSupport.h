@@ -42,7 +42,8 @@ inline ca::ConnectorProfile profileFor(const SandboxProcess& sandbox, ca::Vendor
     p.name = QStringLiteral("test-") + ca::vendorId(vendor);
     p.vendor = vendor;
     p.baseUrl = sandbox.vendorUrl(ca::vendorId(vendor));
-    p.orgId = QStringLiteral("demo-org");
+    // B3OS: a key alone names its organization (the official client sends no X-Org-ID).
+    p.orgId = vendor == ca::Vendor::Timbal ? QStringLiteral("demo-org") : QString();
     p.workspaceId = QStringLiteral("1");
     p.apiKey = key;
     return p;

@@ -304,56 +304,84 @@ private slots:
 
     // --- Timbal: software updates ---
 
-    void timbalListsReleasesNewestFirst()
+    // The sandbox's view of a Timbal connector, with its sandbox-only facts (_sandbox.reachable).
+    QJsonObject timbalState(const QString& id)
     {
-        auto* s = qobject_cast<ca::TimbalService*>(service(ca::Vendor::Timbal));
-        QVERIFY(s);
-        ca::TimbalReleaseListJob* job = s->releases();
-        CA_AWAIT(job, ca::TimbalReleaseListResult, result);
-        QVERIFY2(result.ok(), qPrintable(result.error.toString()));
-        QCOMPARE(result.latest, QStringLiteral("0.1.4"));
-        QVERIFY(result.releases.size() >= 2);
-        QCOMPARE(result.releases.first().version, QStringLiteral("0.1.4"));
-        QVERIFY(!result.releases.first().artifacts.isEmpty());
+        for (const QJsonValue& v : nettest::stateOf(m_sandbox, QStringLiteral("timbal"))) {
+            if (v.toObject().value(QLatin1String("id")).toString() == id)
+                return v.toObject();
+        }
+        return {};
+    }
+    bool reachable(const ca::Connector& c)
+    {
+        return timbalState(c.id)
+            .value(QLatin1String("_sandbox"))
+            .toObject()
+            .value(QLatin1String("reachable"))
+            .toBool();
     }
 
-    void timbalUpdateDispatchedThenReported()
+    void timbalLatestIsChosenByTheServer()
     {
-        const ca::Connector c = fresh(ca::Vendor::Timbal, [](const ca::Connector& x) {
-            return x.online.value_or(false) && x.version != QLatin1String("0.1.4") &&
-                   x.version != QLatin1String("0.0.9");
+        // No release list (timbal openapi.json): "latest" is sent as null and the answer's
+        // target_version says what the server chose, here newer than any connector reports.
+        QStringList reported;
+        const ca::Connector c = fresh(ca::Vendor::Timbal, [&](const ca::Connector& x) {
+            reported << x.version;
+            return x.connected.value_or(false) && x.online.value_or(false) &&
+                   x.version != QLatin1String("0.0.9") && !x.version.isEmpty();
         });
         QVERIFY(!c.id.isEmpty());
         TestHttp::postJson(m_sandbox.url(QStringLiteral("/_sandbox/config")),
                            {{QStringLiteral("timbalUpdateDelayMs"), 0}});
         auto* s = qobject_cast<ca::TimbalService*>(service(ca::Vendor::Timbal));
+        nettest::clearRequestLog(m_sandbox);
         ca::TimbalSoftwareUpdateJob* job = s->triggerSoftwareUpdate(c.id);
         CA_AWAIT(job, ca::SoftwareUpdateResult, result);
         QVERIFY2(result.ok(), qPrintable(result.error.toString()));
         QCOMPARE(result.httpStatus, 202);
         QVERIFY(result.dispatched);
-        QCOMPARE(result.targetVersion, QStringLiteral("0.1.4"));
-        QVERIFY(!result.artifact.isEmpty());
+        QCOMPARE(result.targetVersion, QStringLiteral("0.1.5"));
+        QVERIFY(!reported.contains(QStringLiteral("0.1.5")));
+        QVERIFY2(result.artifact.contains(c.os), qPrintable(result.artifact));
         QCOMPARE(
             lastBody(ca::Vendor::Timbal, QStringLiteral("POST")).value(QLatin1String("version")),
             QJsonValue(QJsonValue::Null));
+        for (const QJsonObject& r : nettest::requestsTo(m_sandbox, QStringLiteral("timbal")))
+            QVERIFY(!r.value(QLatin1String("path")).toString().contains(QLatin1String("release")));
         // The reported version moves (update delay 0); then the same request is a no-op (200).
-        QString reported;
-        for (int i = 0; i < 50 && reported != QLatin1String("0.1.4"); ++i) {
+        QString reported2;
+        for (int i = 0; i < 50 && reported2 != QLatin1String("0.1.5"); ++i) {
             ca::ConnectorJob* get = s->get(c.id);
             QSignalSpy spy(get, &ca::ConnectorJob::finished);
             QVERIFY(spy.wait(10000));
-            reported = spy.first().first().value<ca::ConnectorResult>().connector.version;
-            if (reported != QLatin1String("0.1.4"))
+            reported2 = spy.first().first().value<ca::ConnectorResult>().connector.version;
+            if (reported2 != QLatin1String("0.1.5"))
                 QTest::qWait(50);
         }
-        QCOMPARE(reported, QStringLiteral("0.1.4"));
+        QCOMPARE(reported2, QStringLiteral("0.1.5"));
         ca::TimbalSoftwareUpdateJob* again =
-            s->triggerSoftwareUpdate(c.id, QStringLiteral("v0.1.4"));
+            s->triggerSoftwareUpdate(c.id, QStringLiteral("v0.1.5"));
         CA_AWAIT(again, ca::SoftwareUpdateResult, noop);
         QVERIFY2(noop.ok(), qPrintable(noop.error.toString()));
         QCOMPARE(noop.httpStatus, 200);
         QVERIFY(!noop.dispatched);
+    }
+
+    void timbalConnectedButNotOnlineIsSent()
+    {
+        // online is "a live socket on this instance"; the server decides (timbal openapi.json).
+        const ca::Connector c = fresh(ca::Vendor::Timbal, [this](const ca::Connector& x) {
+            return x.connected.value_or(false) && !x.online.value_or(true) &&
+                   x.version != QLatin1String("0.0.9") && reachable(x);
+        });
+        QVERIFY2(!c.id.isEmpty(), "the sandbox seeds connected connectors that are not online");
+        auto* s = qobject_cast<ca::TimbalService*>(service(ca::Vendor::Timbal));
+        ca::TimbalSoftwareUpdateJob* job = s->triggerSoftwareUpdate(c.id);
+        CA_AWAIT(job, ca::SoftwareUpdateResult, result);
+        QVERIFY2(result.ok(), qPrintable(result.error.toString()));
+        QCOMPARE(result.httpStatus, 202);
     }
 
     void timbalUpdateErrorsExplained_data()
@@ -365,13 +393,16 @@ private slots:
         QTest::addColumn<QString>("text");
         QTest::newRow("offline") << "offline" << QString() << nettest::kKey
                                  << ca::ApiError::Kind::Precondition
-                                 << "connector is offline or too old to update remotely";
+                                 << "the connector is offline: Timbal could not reach it";
+        QTest::newRow("connected, not online, gone")
+            << "stale" << QString() << nettest::kKey << ca::ApiError::Kind::Precondition
+            << "the connector is offline: Timbal could not reach it";
         QTest::newRow("too old") << "old" << QString() << nettest::kKey
                                  << ca::ApiError::Kind::Precondition
-                                 << "connector is offline or too old to update remotely";
+                                 << "the connector is too old to update remotely";
         QTest::newRow("unknown release") << "online"
                                          << "0.9.9" << nettest::kKey << ca::ApiError::Kind::NotFound
-                                         << "or release 0.9.9 not found";
+                                         << "release 0.9.9 not found at Timbal";
         QTest::newRow("read-only key")
             << "online" << QString() << nettest::kReadOnlyKey << ca::ApiError::Kind::Forbidden
             << "this API key may not update connectors";
@@ -387,11 +418,15 @@ private slots:
         QFETCH(ca::ApiError::Kind, kind);
         QFETCH(QString, text);
         const ca::Connector c = fresh(ca::Vendor::Timbal, [&](const ca::Connector& x) {
+            const bool old = x.version == QLatin1String("0.0.9");
             if (which == QLatin1String("offline"))
-                return !x.online.value_or(true);
+                return !x.connected.value_or(true) && !x.online.value_or(true) && !old;
+            if (which == QLatin1String("stale"))
+                return x.connected.value_or(false) && !x.online.value_or(true) && !old &&
+                       !reachable(x);
             if (which == QLatin1String("old"))
-                return x.online.value_or(false) && x.version == QLatin1String("0.0.9");
-            return x.online.value_or(false) && x.version != QLatin1String("0.0.9");
+                return x.online.value_or(false) && old;
+            return x.online.value_or(false) && !old && !x.version.isEmpty();
         });
         QVERIFY(!c.id.isEmpty());
         auto* s = qobject_cast<ca::TimbalService*>(service(ca::Vendor::Timbal, key));

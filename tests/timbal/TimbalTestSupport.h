@@ -144,4 +144,22 @@ inline bool isOnline(const ca::Connector& c)
     return c.online.value_or(false);
 }
 
+// Connected and online: the server will take an update (unless the version is too old).
+inline bool isLive(const ca::Connector& c)
+{
+    return c.connected.value_or(false) && c.online.value_or(false);
+}
+
+// Neither connected nor online: the run skips it without asking (timbal openapi.json).
+inline bool isOffline(const ca::Connector& c)
+{
+    return !c.connected.value_or(true) && !c.online.value_or(true);
+}
+
+// The sandbox-only facts of a connector's state entry (`_sandbox`: reachable, dispatches).
+inline QJsonObject sandboxFacts(const QHash<QString, QJsonObject>& state, const QString& id)
+{
+    return state.value(id).value(QLatin1String("_sandbox")).toObject();
+}
+
 } // namespace timbaltest

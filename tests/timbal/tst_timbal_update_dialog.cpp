@@ -6,6 +6,7 @@
 #include <QComboBox>
 #include <QLabel>
 #include <QLineEdit>
+#include <QProcess>
 #include <QProgressBar>
 #include <QPushButton>
 #include <QSpinBox>
@@ -108,18 +109,16 @@ private slots:
                              << "this API key may not update connectors";
         QTest::newRow("404 connector") << "404-connector"
                                        << "countFailed"
-                                       << "connector or release 0.1.3 not found";
+                                       << "connector not found (server: ";
         QTest::newRow("404 release 0.9.9") << "404-release"
                                            << "countFailed"
-                                           << "connector or release 0.9.9 not found";
-        QTest::newRow("422 offline")
-            << "422-offline"
-            << "countFailed"
-            << "connector is offline or too old to update remotely — update it on the host";
-        QTest::newRow("422 too old")
-            << "422-old"
-            << "countFailed"
-            << "connector is offline or too old to update remotely — update it on the host";
+                                           << "release 0.9.9 not found at Timbal";
+        QTest::newRow("422 offline") << "422-offline"
+                                     << "countFailed"
+                                     << "offline: Timbal could not reach the connector";
+        QTest::newRow("422 too old") << "422-old"
+                                     << "countFailed"
+                                     << "too old to update remotely — update it on its machine";
     }
     void seedStatusShownInResultColumn()
     {
@@ -131,7 +130,7 @@ private slots:
         Connector c;
         auto onVersion = [this](const char* v) {
             return find(m_all, [v](const Connector& x) {
-                return isOnline(x) && x.version == QLatin1String(v);
+                return isLive(x) && x.version == QLatin1String(v);
             });
         };
         if (kind == QLatin1String("200")) {
@@ -145,15 +144,15 @@ private slots:
             c.id = QStringLiteral("con_999999");
             c.version = QStringLiteral("0.1.2");
             c.online = true;
+            c.connected = true;
         } else if (kind == QLatin1String("404-release")) {
-            QVERIFY(
-                setFaults(m_sandbox, {fault(QStringLiteral("timbal:status=404"),
-                                            QStringLiteral("GET"), QStringLiteral("releases"))}));
-            version = QStringLiteral("0.9.9");
+            version = QStringLiteral("0.9.9"); // no release list: only the server can tell
             c = onVersion("0.1.2");
         } else if (kind == QLatin1String("422-offline")) {
-            c = find(m_all, [](const Connector& x) { return !isOnline(x); });
-            c.online = true;
+            c = find(m_all, [](const Connector& x) {
+                return isOffline(x) && x.version != QLatin1String("0.0.9");
+            });
+            c.connected = true; // it went away after the list was loaded
         } else if (kind == QLatin1String("422-old")) {
             c = onVersion("0.0.9");
         }
@@ -169,7 +168,7 @@ private slots:
         QTest::mouseClick(confirm, Qt::LeftButton);
         QTRY_COMPARE_WITH_TIMEOUT(countShown(qPrintable(countLabel)), 1, 60000);
         QTRY_VERIFY_WITH_TIMEOUT(!m_dialog->isRunning(), 60000);
-        QVERIFY2(resultText(0).endsWith(message), qPrintable(resultText(0)));
+        QVERIFY2(resultText(0).contains(message), qPrintable(resultText(0)));
         QCOMPARE(child<QProgressBar>("progressBar")->value(), 1);
         QCOMPARE(countsShownSum(), 1);
         QCOMPARE(m_audit->records().size(), 1);
@@ -185,8 +184,8 @@ private slots:
                                    << "expected MAJOR.MINOR.PATCH";
         QTest::newRow("letters") << "x.y.z"
                                  << "major version 'x' is not a number";
-        QTest::newRow("unknown release") << "0.9.9"
-                                         << "release 0.9.9 is not in the release list";
+        QTest::newRow("any semver: Timbal has no release list") << "0.9.9"
+                                                                << "";
         QTest::newRow("v prefix is fine") << "v0.1.3"
                                           << "";
         QTest::newRow("latest is fine") << "latest"
@@ -205,6 +204,89 @@ private slots:
         QCOMPARE(button("confirmButton")->isEnabled(), error.isEmpty());
     }
 
+    void latestIsChosenByTimbalAndShownAfterDispatch()
+    {
+        // No release list (timbal openapi.json): the preview names latest as Timbal's choice
+        // and the fleet's newest version as a hint; the answer's target_version is shown.
+        const Connector c = find(m_all, [](const Connector& x) {
+            return isLive(x) && x.version == QLatin1String("0.1.2");
+        });
+        open({c});
+        m_dialog->setFleetNewestVersion(QStringLiteral("0.1.4")); // as the list knows it
+        auto* combo = child<QComboBox>("versionCombo");
+        QCOMPARE(combo->currentText(), QStringLiteral("latest (chosen by Timbal)"));
+        QCOMPARE(combo->count(), 1); // nothing to list
+        const QString summary = child<QLabel>("summaryLabel")->text();
+        QVERIFY2(summary.contains(QStringLiteral("latest release (chosen by Timbal)")),
+                 qPrintable(summary));
+        QVERIFY2(summary.contains(QStringLiteral("0.1.4 is the newest version in this fleet")),
+                 qPrintable(summary));
+        QCOMPARE(child<QTableWidget>("rowsTable")->item(0, 1)->text(),
+                 QStringLiteral("0.1.2 → latest"));
+        QTest::mouseClick(button("confirmButton"), Qt::LeftButton);
+        QTRY_VERIFY_WITH_TIMEOUT(!m_dialog->isRunning(), 60000);
+        QCOMPARE(child<QTableWidget>("rowsTable")->item(0, 1)->text(),
+                 QStringLiteral("0.1.2 → 0.1.5"));
+        QCOMPARE(m_audit->records().last().after.value(QLatin1String("version")).toString(),
+                 QStringLiteral("0.1.5"));
+        QVERIFY(!updatePosts(m_sandbox).first().value(QLatin1String("path")).toString().isEmpty());
+        for (const QJsonValue& r : requestsSince(m_sandbox))
+            QVERIFY(!r.toObject().value(QLatin1String("path")).toString().contains("releases"));
+    }
+
+    void windowThenConnectorctlNeverDispatchTwice()
+    {
+        // The window and connectorctl share the audit log: what the window dispatched and the
+        // connector has not reported yet is skipped by connectorctl, with the reason; --force
+        // sends it.
+        QTemporaryDir home;
+        QVERIFY(home.isValid());
+        QVERIFY(setUpdateDelay(m_sandbox, -1)); // it never reports the new version
+        m_audit = std::make_unique<AuditLog>(home.filePath(QStringLiteral("data/ConnectorAdmin")));
+        const Connector c = find(m_all, [](const Connector& x) {
+            return isLive(x) && x.version == QLatin1String("0.1.2");
+        });
+        open({c});
+        m_dialog->setPollOptions(100, 300);
+        typeVersion(QStringLiteral("0.1.3"));
+        QTest::mouseClick(button("confirmButton"), Qt::LeftButton);
+        QTRY_VERIFY_WITH_TIMEOUT(!m_dialog->isRunning(), 60000);
+        QCOMPARE(updatePosts(m_sandbox).size(), 1);
+        QVERIFY(m_audit->flush());
+
+        auto ctl = [&](const QStringList& args) {
+            QProcess p;
+            QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+            env.insert(QStringLiteral("HOME"), home.path());
+            env.insert(QStringLiteral("XDG_CONFIG_HOME"), home.filePath(QStringLiteral("config")));
+            env.insert(QStringLiteral("XDG_DATA_HOME"), home.filePath(QStringLiteral("data")));
+            env.insert(QStringLiteral("DBUS_SESSION_BUS_ADDRESS"),
+                       QStringLiteral("unix:path=/nonexistent/bus"));
+            env.insert(QStringLiteral("CONNECTOR_ADMIN_API_KEY"), QStringLiteral("demo-key"));
+            p.setProcessEnvironment(env);
+            p.start(QStringLiteral(CA_CONNECTORCTL_BIN), args);
+            p.waitForFinished(120000);
+            return qMakePair(p.exitCode(), p.readAllStandardOutput() + p.readAllStandardError());
+        };
+        const auto added =
+            ctl({QStringLiteral("profile"), QStringLiteral("add"), m_service->profile().name,
+                 QStringLiteral("--vendor"), QStringLiteral("timbal"), QStringLiteral("--base-url"),
+                 m_service->profile().baseUrl.toString(), QStringLiteral("--org"),
+                 QStringLiteral("demo-org")});
+        QVERIFY2(added.first == 0, added.second.constData());
+        const QStringList update{QStringLiteral("update"), m_service->profile().name, c.id,
+                                 QStringLiteral("--version"), QStringLiteral("0.1.3")};
+        const auto skipped = ctl(update);
+        QVERIFY2(skipped.first == 0, skipped.second.constData());
+        QVERIFY2(skipped.second.contains("skipped: dispatched ") &&
+                     skipped.second.contains("waiting for it to report 0.1.3"),
+                 skipped.second.constData());
+        QCOMPARE(updatePosts(m_sandbox).size(), 1);
+        const auto forced = ctl(update + QStringList{QStringLiteral("--force")});
+        QVERIFY2(forced.first == 0, forced.second.constData());
+        QCOMPARE(updatePosts(m_sandbox).size(), 2);
+    }
+
     void previewListsEveryConnectorWithSkipReasons()
     {
         open(m_all);
@@ -215,13 +297,15 @@ private slots:
         for (int r = 0; r < 40; ++r) {
             const Connector& c = m_all.at(r);
             const QString reason = table->item(r, 3)->text();
-            if (!isOnline(c))
-                QCOMPARE(reason, QStringLiteral("offline"));
+            if (isOffline(c))
+                QCOMPARE(reason,
+                         QStringLiteral("offline: not connected and no live connection to Timbal"));
             else if (c.version == QLatin1String("0.1.3"))
                 QCOMPARE(reason, QStringLiteral("already on 0.1.3"));
             else
                 QVERIFY2(reason.isEmpty(), qPrintable(reason));
-            QCOMPARE(table->item(r, 1)->text(), c.version + QStringLiteral(" → 0.1.3"));
+            const QString from = c.version.isEmpty() ? QStringLiteral("unknown") : c.version;
+            QCOMPARE(table->item(r, 1)->text(), from + QStringLiteral(" → 0.1.3"));
             skipped += !reason.isEmpty();
         }
         QVERIFY(skipped > 0);
@@ -234,7 +318,7 @@ private slots:
     {
         QList<Connector> targets;
         for (const Connector& c : m_all) {
-            if (isOnline(c) && c.version != QLatin1String("0.1.4"))
+            if (isLive(c) && c.version != QLatin1String("0.1.4") && !c.version.isEmpty())
                 targets.append(c);
         }
         QVERIFY(targets.size() > 10);
@@ -290,13 +374,14 @@ private slots:
     {
         QList<Connector> targets;
         for (const Connector& c : m_all) {
-            if (isOnline(c) && c.version != QLatin1String("0.1.4") &&
-                c.version != QLatin1String("0.0.9"))
+            if (isLive(c) && c.version != QLatin1String("0.1.4") &&
+                c.version != QLatin1String("0.0.9") && !c.version.isEmpty())
                 targets.append(c);
         }
         QVERIFY(setFaults(m_sandbox,
                           {fault(QStringLiteral("timbal:latency=100"), QStringLiteral("POST"))}));
         open(targets);
+        typeVersion(QStringLiteral("0.1.4"));
         m_dialog->setAttribute(Qt::WA_DeleteOnClose);
         QSignalSpy finished(m_dialog.data(), &TimbalUpdateDialog::runFinished);
         QTest::mouseClick(button("confirmButton"), Qt::LeftButton);

@@ -49,16 +49,20 @@ class TestTimbalUpdateRun : public QObject
             sum += n;
         return sum == c.total;
     }
-    // Listed connectors a real update to `target` would reach (online, new enough, not on it).
+    // Listed connectors a real update to `target` would reach (live, new enough, not on it).
     QList<Connector> updatable(const QString& target)
     {
         QList<Connector> out;
         for (const Connector& c : m_all) {
-            if (isOnline(c) && c.version != target && c.version != QLatin1String("0.0.9") &&
-                c.pendingVersion.isEmpty())
+            if (isLive(c) && c.version != target && c.version != QLatin1String("0.0.9") &&
+                !c.version.isEmpty())
                 out.append(c);
         }
         return out;
+    }
+    Connector liveOn(const QString& version)
+    {
+        return find(m_all, [&](const Connector& x) { return isLive(x) && x.version == version; });
     }
 
 private slots:
@@ -97,18 +101,18 @@ private slots:
             << "403" << State::Failed << 403 << "this API key may not update connectors"
             << "failed";
         QTest::newRow("404 connector")
-            << "404-connector" << State::Failed << 404 << "connector or release 0.1.3 not found"
+            << "404-connector" << State::Failed << 404 << "connector not found (server: "
             << "failed";
+        // No release list (timbal openapi.json): an unknown release is learnt from the 404.
         QTest::newRow("404 release 0.9.9")
-            << "404-release" << State::Failed << 404 << "connector or release 0.9.9 not found"
+            << "404-release" << State::Failed << 404 << "release 0.9.9 not found at Timbal"
             << "failed";
-        QTest::newRow("422 offline")
-            << "422-offline" << State::Failed << 422
-            << "connector is offline or too old to update remotely — update it on the host"
-            << "failed";
+        QTest::newRow("422 offline") << "422-offline" << State::Failed << 422
+                                     << "offline: Timbal could not reach the connector (server: "
+                                     << "failed";
         QTest::newRow("422 too old")
             << "422-old" << State::Failed << 422
-            << "connector is offline or too old to update remotely — update it on the host"
+            << "too old to update remotely — update it on its machine (server: "
             << "failed";
     }
     void seedStatusEndsRowAsDocumented()
@@ -124,36 +128,27 @@ private slots:
         Connector c;
         if (kind == QLatin1String("200")) {
             // Listed before someone else updated it: the snapshot is stale.
-            c = find(m_all, [](const Connector& x) {
-                return isOnline(x) && x.version == QLatin1String("0.1.3");
-            });
+            c = liveOn(QStringLiteral("0.1.3"));
             c.version = QStringLiteral("0.1.2");
         } else if (kind == QLatin1String("202") || kind == QLatin1String("403")) {
-            c = find(m_all, [](const Connector& x) {
-                return isOnline(x) && x.version == QLatin1String("0.1.2");
-            });
+            c = liveOn(QStringLiteral("0.1.2"));
             if (kind == QLatin1String("403"))
                 service = m_readOnly.get();
         } else if (kind == QLatin1String("404-connector")) {
             c.id = QStringLiteral("con_999999"); // deleted since the list was loaded
             c.version = QStringLiteral("0.1.2");
             c.online = true;
+            c.connected = true;
         } else if (kind == QLatin1String("404-release")) {
-            // The release list could not be read, so 0.9.9 cannot be checked before sending.
-            QVERIFY(
-                setFaults(m_sandbox, {fault(QStringLiteral("timbal:status=404"),
-                                            QStringLiteral("GET"), QStringLiteral("releases"))}));
             target = QStringLiteral("0.9.9");
-            c = find(m_all, [](const Connector& x) {
-                return isOnline(x) && x.version == QLatin1String("0.1.2");
-            });
+            c = liveOn(QStringLiteral("0.1.2"));
         } else if (kind == QLatin1String("422-offline")) {
-            c = find(m_all, [](const Connector& x) { return !isOnline(x); });
-            c.online = true; // it went offline after the list was loaded
-        } else if (kind == QLatin1String("422-old")) {
             c = find(m_all, [](const Connector& x) {
-                return isOnline(x) && x.version == QLatin1String("0.0.9");
+                return isOffline(x) && x.version != QLatin1String("0.0.9");
             });
+            c.connected = true; // it went offline after the list was loaded
+        } else if (kind == QLatin1String("422-old")) {
+            c = liveOn(QStringLiteral("0.0.9"));
         }
         QVERIFY2(!c.id.isEmpty(), "no suitable connector in the seeded sandbox");
 
@@ -162,7 +157,7 @@ private slots:
         const TimbalUpdateRun::Row& row = run->rows().first();
         QCOMPARE(row.state, state);
         QCOMPARE(row.httpStatus, status);
-        QCOMPARE(row.message, message);
+        QVERIFY2(row.message.startsWith(message), qPrintable(row.message));
 
         const QList<QJsonObject> posts = updatePosts(m_sandbox);
         QCOMPARE(posts.size(), 1);
@@ -194,21 +189,16 @@ private slots:
         QTest::addColumn<QString>("kind");
         QTest::addColumn<QString>("target");
         QTest::addColumn<QString>("reason");
-        QTest::newRow("offline") << "offline"
-                                 << "0.1.3"
-                                 << "offline";
+        QTest::newRow("offline: neither connected nor online")
+            << "offline"
+            << "0.1.3"
+            << "offline: not connected and no live connection to Timbal";
         QTest::newRow("already on target") << "current"
                                            << "0.1.3"
                                            << "already on 0.1.3";
         QTest::newRow("already on target, v prefix") << "current"
                                                      << "v0.1.3"
                                                      << "already on 0.1.3";
-        QTest::newRow("update pending") << "pending"
-                                        << "0.1.3"
-                                        << "already being updated (to 0.1.4)";
-        QTest::newRow("unknown release") << "plain"
-                                         << "0.9.9"
-                                         << "release 0.9.9 is not in the release list";
         QTest::newRow("not a version") << "plain"
                                        << "0.1"
                                        << "is not a version";
@@ -222,19 +212,11 @@ private slots:
         QFETCH(QString, target);
         QFETCH(QString, reason);
         QList<Connector> list;
-        const Connector plain = find(m_all, [](const Connector& x) {
-            return isOnline(x) && x.version == QLatin1String("0.1.2");
-        });
+        const Connector plain = liveOn(QStringLiteral("0.1.2"));
         if (kind == QLatin1String("offline")) {
-            list = {find(m_all, [](const Connector& x) { return !isOnline(x); })};
+            list = {find(m_all, isOffline)};
         } else if (kind == QLatin1String("current")) {
-            list = {find(m_all, [](const Connector& x) {
-                return isOnline(x) && x.version == QLatin1String("0.1.3");
-            })};
-        } else if (kind == QLatin1String("pending")) {
-            Connector c = plain;
-            c.pendingVersion = QStringLiteral("0.1.4");
-            list = {c};
+            list = {liveOn(QStringLiteral("0.1.3"))};
         } else if (kind == QLatin1String("twice")) {
             list = {plain, plain};
         } else {
@@ -254,31 +236,140 @@ private slots:
         QCOMPARE(updatePosts(m_sandbox, before).size(), expectedPosts);
     }
 
-    void latestIsResolvedFromReleaseList()
+    void connectedButNotOnlineIsSentAndTheServerDecides()
     {
-        const Connector c = find(m_all, [](const Connector& x) {
-            return isOnline(x) && x.version == QLatin1String("0.1.2");
-        });
+        // online is "a live socket on this instance" only (timbal openapi.json): such a connector
+        // is sent, and the server's answer is reported per connector.
+        const QHash<QString, QJsonObject> state = stateById(m_sandbox);
+        QList<Connector> list;
+        int reachable = 0;
+        for (const Connector& c : m_all) {
+            if (c.connected.value_or(false) && !c.online.value_or(true) &&
+                c.version != QLatin1String("0.0.9") && !c.version.isEmpty()) {
+                list.append(c);
+                reachable += sandboxFacts(state, c.id).value(QLatin1String("reachable")).toBool();
+            }
+        }
+        QVERIFY2(reachable > 0 && reachable < list.size(),
+                 "the sandbox seeds both kinds of connected-but-not-online connectors");
+        TimbalUpdateRun* run = makeRun(list, QStringLiteral("0.1.4"));
+        run->setPollingEnabled(false);
+        QSignalSpy ready(run, &TimbalUpdateRun::previewReady);
+        run->preview();
+        QCOMPARE(run->plannedCount(), list.size());
+        QVERIFY(runToEnd(run));
+        QCOMPARE(updatePosts(m_sandbox).size(), list.size());
+        for (const TimbalUpdateRun::Row& r : run->rows()) {
+            const bool ok = sandboxFacts(state, r.connector.id).value("reachable").toBool();
+            QCOMPARE(r.state, ok ? State::Dispatched : State::Failed);
+            if (!ok) {
+                QCOMPARE(r.httpStatus, 422);
+                QVERIFY2(r.message.startsWith(QStringLiteral("offline: Timbal could not reach")),
+                         qPrintable(r.message));
+            }
+        }
+    }
+
+    void latestIsChosenByTheServer()
+    {
+        // No release list (timbal openapi.json): the preview says "latest", the POST carries
+        // null, the answer's target_version is shown and recorded; the fleet's newest is a hint.
+        const Connector c = liveOn(QStringLiteral("0.1.2"));
         TimbalUpdateRun* run = makeRun({c}, QString());
         run->setPollingEnabled(false);
+        run->preview();
+        QCOMPARE(run->resolvedTarget(), QString());
+        QCOMPARE(run->rows().first().toVersion, QString());
+        QVERIFY2(run->planWarning().contains(QStringLiteral("Timbal chooses the latest release")),
+                 qPrintable(run->planWarning()));
+        QVERIFY2(run->planWarning().contains(QStringLiteral("0.1.2 is the newest version in this "
+                                                            "fleet")),
+                 qPrintable(run->planWarning()));
         QVERIFY(runToEnd(run));
-        QCOMPARE(run->resolvedTarget(), QStringLiteral("0.1.4"));
         QCOMPARE(run->rows().first().state, State::Dispatched);
+        QCOMPARE(run->rows().first().toVersion, QStringLiteral("0.1.5"));
         const QList<QJsonObject> posts = updatePosts(m_sandbox);
         QCOMPARE(posts.size(), 1);
-        QCOMPARE(posts.first()
-                     .value(QLatin1String("json"))
-                     .toObject()
-                     .value(QLatin1String("version"))
-                     .toString(),
-                 QStringLiteral("0.1.4"));
+        QCOMPARE(
+            posts.first().value(QLatin1String("json")).toObject().value(QLatin1String("version")),
+            QJsonValue(QJsonValue::Null));
+        for (const QJsonValue& r : requestsSince(m_sandbox))
+            QVERIFY(!r.toObject().value(QLatin1String("path")).toString().contains("releases"));
+        QCOMPARE(m_audit->records().first().after.value(QLatin1String("version")).toString(),
+                 QStringLiteral("0.1.5"));
+    }
+
+    void dispatchedRecentlyIsNotSentAgainUnlessForced()
+    {
+        // Timbal keeps no pending state (timbal openapi.json): the app's own record of the
+        // dispatch keeps a second run from sending the same update while it is not reported.
+        QVERIFY(setUpdateDelay(m_sandbox, -1)); // never reports
+        const Connector c = liveOn(QStringLiteral("0.1.2"));
+        TimbalUpdateRun* first = makeRun({c}, QStringLiteral("0.1.3"));
+        first->setPollingEnabled(false);
+        QVERIFY(runToEnd(first));
+        QCOMPARE(first->rows().first().state, State::Dispatched);
+
+        TimbalUpdateRun* again = makeRun({c}, QStringLiteral("0.1.3"));
+        again->preview();
+        QCOMPARE(again->rows().first().state, State::Skipped);
+        QVERIFY2(again->rows().first().skipReason.startsWith(QStringLiteral("dispatched ")),
+                 qPrintable(again->rows().first().skipReason));
+        QVERIFY2(again->rows().first().skipReason.endsWith(
+                     QStringLiteral("ago, waiting for it to report 0.1.3")),
+                 qPrintable(again->rows().first().skipReason));
+        // "latest" is the same request as far as anyone can tell: skipped too.
+        TimbalUpdateRun* latest = makeRun({c}, QString());
+        latest->preview();
+        QCOMPARE(latest->rows().first().state, State::Skipped);
+        QVERIFY(runToEnd(again));
+        QCOMPARE(updatePosts(m_sandbox).size(), 1);
+
+        // Another target, a window of 0, or --force: sent.
+        TimbalUpdateRun* other = makeRun({c}, QStringLiteral("0.1.4"));
+        other->preview();
+        QCOMPARE(other->rows().first().state, State::Pending);
+        TimbalUpdateRun* noWindow = makeRun({c}, QStringLiteral("0.1.3"));
+        noWindow->setDispatchWindowMs(0);
+        noWindow->preview();
+        QCOMPARE(noWindow->rows().first().state, State::Pending);
+        TimbalUpdateRun* forced = makeRun({c}, QStringLiteral("0.1.3"));
+        forced->setForce(true);
+        forced->setPollingEnabled(false);
+        QVERIFY(runToEnd(forced));
+        QCOMPARE(forced->rows().first().state, State::Dispatched);
+        QCOMPARE(updatePosts(m_sandbox).size(), 2);
+    }
+
+    void dispatchRecordedAfterThePreviewStillStopsTheRun()
+    {
+        // Planned, then someone else (another window, connectorctl) dispatched meanwhile.
+        QVERIFY(setUpdateDelay(m_sandbox, -1));
+        const Connector c = liveOn(QStringLiteral("0.1.2"));
+        TimbalUpdateRun* planned = makeRun({c}, QStringLiteral("0.1.3"));
+        planned->preview();
+        QCOMPARE(planned->rows().first().state, State::Pending);
+        AuditLog other(m_audit->directory());
+        AuditRecord r;
+        r.tool = AuditTool::Gui;
+        r.profile = m_service->profile().name;
+        r.vendor = Vendor::Timbal;
+        r.connectorId = c.id;
+        r.action = AuditAction::SoftwareUpdate;
+        r.outcome = AuditOutcome::Dispatched;
+        r.httpStatus = 202;
+        r.before = QJsonObject{{QStringLiteral("version"), c.version}};
+        r.after = QJsonObject{{QStringLiteral("version"), QStringLiteral("0.1.3")}};
+        QVERIFY(other.append(r));
+        QVERIFY(other.flush());
+        QVERIFY(runToEnd(planned));
+        QCOMPARE(planned->rows().first().state, State::Skipped);
+        QCOMPARE(updatePosts(m_sandbox).size(), 0);
     }
 
     void connectorInFlightInAnotherRunIsSkipped()
     {
-        const Connector c = find(m_all, [](const Connector& x) {
-            return isOnline(x) && x.version == QLatin1String("0.1.2");
-        });
+        const Connector c = liveOn(QStringLiteral("0.1.2"));
         QVERIFY(setFaults(m_sandbox, {fault(QStringLiteral("timbal:latency=800"),
                                             QStringLiteral("POST"), c.id)}));
         TimbalUpdateRun* first = makeRun({c}, QStringLiteral("0.1.3"));
@@ -299,7 +390,7 @@ private slots:
 
     void bulkRunEndsWithCorrectCounts()
     {
-        const QList<Connector> targets = updatable(QStringLiteral("0.1.4"));
+        const QList<Connector> targets = updatable(QStringLiteral("0.1.5"));
         QVERIFY(targets.size() > 20);
         const QString notFound = targets.at(3).id;
         const QString flaky = targets.at(7).id;
@@ -309,16 +400,9 @@ private slots:
                        fault(QStringLiteral("timbal:status=503#1"), QStringLiteral("POST"), flaky),
                        fault(QStringLiteral("timbal:latency=30"), QStringLiteral("POST"))}));
 
-        // What the sandbox will answer, from the listed state.
-        int offline = 0, current = 0, tooOld = 0;
-        for (const Connector& c : m_all) {
-            if (!isOnline(c))
-                ++offline;
-            else if (c.version == QLatin1String("0.1.4"))
-                ++current;
-            else if (c.version == QLatin1String("0.0.9"))
-                ++tooOld;
-        }
+        // What the sandbox will answer, from its state: offline ones are skipped, too old and
+        // unreachable ones refused (422), the others updated to the server's latest.
+        const QHash<QString, QJsonObject> state = stateById(m_sandbox);
         TimbalUpdateRun* run = makeRun(m_all, QString());
         QList<TimbalUpdateRun::Counts> seen;
         connect(run, &TimbalUpdateRun::countsChanged, this,
@@ -327,23 +411,38 @@ private slots:
 
         const TimbalUpdateRun::Counts c = run->counts();
         QCOMPARE(c.total, 200);
-        QCOMPARE(c.of(State::Skipped), offline + current);
-        QCOMPARE(c.of(State::Failed), tooOld + 2);
-        QCOMPARE(c.of(State::Updated), 200 - offline - current - tooOld - 2);
         QCOMPARE(c.of(State::Pending) + c.of(State::Dispatching) + c.of(State::Polling) +
                      c.of(State::Cancelled) + c.of(State::TimedOut),
                  0);
         QCOMPARE(c.finished, 200);
         for (const TimbalUpdateRun::Counts& s : seen)
             QVERIFY(sumIsTotal(s));
+        int skipped = 0, refused = 0;
         for (const TimbalUpdateRun::Row& r : run->rows()) {
-            if (r.connector.id == notFound)
-                QCOMPARE(r.message, QStringLiteral("connector or release 0.1.4 not found"));
-            if (r.connector.id == flaky) {
+            const Connector& listed =
+                find(m_all, [&](const Connector& x) { return x.id == r.connector.id; });
+            const bool reachable =
+                sandboxFacts(state, r.connector.id).value(QLatin1String("reachable")).toBool();
+            if (isOffline(listed)) {
+                ++skipped;
+                QCOMPARE(r.state, State::Skipped);
+            } else if (r.connector.id == notFound) {
+                QVERIFY2(r.message.startsWith(QStringLiteral("connector not found")),
+                         qPrintable(r.message));
+            } else if (r.connector.id == flaky) {
                 QCOMPARE(r.state, State::Failed);
                 QCOMPARE(r.httpStatus, 503);
+            } else if (listed.version == QLatin1String("0.0.9") || !reachable) {
+                ++refused;
+                QCOMPARE(r.state, State::Failed);
+                QCOMPARE(r.httpStatus, 422);
+            } else if (!listed.version.isEmpty()) {
+                QCOMPARE(r.state, State::Updated);
+                QCOMPARE(r.toVersion, QStringLiteral("0.1.5"));
             }
         }
+        QCOMPARE(c.of(State::Skipped), skipped);
+        QVERIFY(skipped > 0 && refused > 0);
         // One audit record per POST.
         QCOMPARE(m_audit->records().size(), updatePosts(m_sandbox).size());
     }
@@ -418,9 +517,7 @@ private slots:
         const QString flaky = targets.at(5).id;
         const QString slow = targets.at(8).id;
         QList<Connector> list = targets;
-        list.append(find(m_all, [](const Connector& x) {
-            return isOnline(x) && x.version == QLatin1String("0.0.9");
-        }));
+        list.append(liveOn(QStringLiteral("0.0.9")));
         // `slow` never reports the new version in time: TimedOut is not retried.
         QVERIFY(
             setFaults(m_sandbox,
@@ -452,9 +549,7 @@ private slots:
     void pollingTimesOutWhenVersionNeverChanges()
     {
         QVERIFY(setUpdateDelay(m_sandbox, -1));
-        const Connector c = find(m_all, [](const Connector& x) {
-            return isOnline(x) && x.version == QLatin1String("0.1.2");
-        });
+        const Connector c = liveOn(QStringLiteral("0.1.2"));
         TimbalUpdateRun* run = makeRun({c}, QStringLiteral("0.1.3"));
         run->setPollIntervalMs(200);
         run->setPollTimeoutMs(1000);
@@ -491,17 +586,44 @@ private slots:
 
     void lostAnswerIsResolvedByReadingNotResending()
     {
-        const Connector c = find(m_all, [](const Connector& x) {
-            return isOnline(x) && x.version == QLatin1String("0.1.2");
-        });
+        // The POST's answer is lost; Timbal shows no pending state, so the run records the lost
+        // answer and watches the reported version instead of posting again.
+        const Connector c = liveOn(QStringLiteral("0.1.2"));
         QVERIFY(setFaults(m_sandbox,
                           {fault(QStringLiteral("timbal:reset#1"), QStringLiteral("POST"), c.id)}));
         TimbalUpdateRun* run = makeRun({c}, QStringLiteral("0.1.3"));
         QVERIFY(runToEnd(run));
         QCOMPARE(run->rows().first().state, State::Updated);
+        QCOMPARE(run->rows().first().message,
+                 QStringLiteral("the answer was lost, but the connector now reports 0.1.3"));
         QCOMPARE(updatePosts(m_sandbox).size(), 1);
         QCOMPARE(m_audit->records().size(), 1);
-        QCOMPARE(m_audit->records().first().outcome, AuditOutcome::Dispatched);
+        QCOMPARE(m_audit->records().first().outcome, AuditOutcome::AnswerLost);
+        // The record alone keeps the next run from sending it again meanwhile.
+        QVERIFY(setUpdateDelay(m_sandbox, -1));
+    }
+
+    void lostAnswerNeverReportedIsNotRetried()
+    {
+        QVERIFY(setUpdateDelay(m_sandbox, -1));
+        const Connector c = liveOn(QStringLiteral("0.1.2"));
+        QVERIFY(setFaults(m_sandbox,
+                          {fault(QStringLiteral("timbal:reset#1"), QStringLiteral("POST"), c.id)}));
+        TimbalUpdateRun* run = makeRun({c}, QStringLiteral("0.1.3"));
+        run->setPollTimeoutMs(800);
+        QVERIFY(runToEnd(run));
+        const TimbalUpdateRun::Row& r = run->rows().first();
+        QCOMPARE(r.state, State::Failed);
+        QVERIFY(r.mayHaveBeenDispatched);
+        QVERIFY2(r.message.contains(QStringLiteral("may still be on its way")),
+                 qPrintable(r.message));
+        QVERIFY(run->retryFailed(this) == nullptr);
+        TimbalUpdateRun* next = makeRun({c}, QStringLiteral("0.1.3"));
+        next->preview();
+        QCOMPARE(next->rows().first().state, State::Skipped);
+        QVERIFY2(next->rows().first().skipReason.contains(QStringLiteral("without an answer")),
+                 qPrintable(next->rows().first().skipReason));
+        QCOMPARE(updatePosts(m_sandbox).size(), 1);
     }
 };
 
