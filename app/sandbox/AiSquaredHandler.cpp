@@ -273,7 +273,7 @@ QString toQuery(const QMap<QString, QString>& params)
     QStringList parts;
     for (auto it = params.begin(); it != params.end(); ++it) {
         auto esc = [](const QString& s) {
-            return QString::fromLatin1(QUrl::toPercentEncoding(s, "*").replace("%20", "+"));
+            return QString::fromLatin1(QUrl::toPercentEncoding(s).replace("%20", "+"));
         };
         parts << esc(it.key()) + QLatin1Char('=') + esc(it.value());
     }
