@@ -4,9 +4,11 @@
 
 #include <QRandomGenerator>
 
-// B3OS. The PUT and the response envelope are the seed page; the X-Org-ID header, limit/offset
-// list, get, error messages and maskedData's rule are documented elsewhere or assumed
-// (docs/sandbox.md, "b3os") and live in this file only.
+// B3OS. The PUT and the response envelope are the seed page; the official client
+// (b3-fun/b3os packages/mcp/src/client.ts, types.ts) sends only "Authorization: Bearer b3sk_…"
+// with a runtime key, so X-Org-ID is optional; docs.b3os.org/api/introduction shows the
+// {"success": false, "error": {...}} error body. limit/offset list, get, maskedData's rule and
+// which error uses which shape are assumed (docs/sandbox.md, "b3os") and live in this file only.
 namespace sandbox {
 namespace {
 
@@ -96,6 +98,35 @@ public:
 
     SandboxReply handle(const SandboxRequest& request) override;
 
+    SandboxReply faultReply(int status, std::optional<qint64>, const SandboxRequest&) override
+    {
+        if (status == 401)
+            return error(401, QStringLiteral("unauthorized: invalid or missing API key"));
+        if (status == 403)
+            return error(403, QStringLiteral("forbidden"));
+        switch (status) {
+        case 400:
+            return failure(400, QStringLiteral("BAD_REQUEST"), QStringLiteral("bad request"), {});
+        case 404:
+            return failure(404, QStringLiteral("NOT_FOUND"), QStringLiteral("resource not found"),
+                           {});
+        case 409: // client.ts friendlyHint(409)
+            return failure(409, QStringLiteral("CONFLICT"),
+                           QStringLiteral("another update may have occurred; retry with the "
+                                          "latest version"),
+                           {});
+        case 429:
+            return failure(429, QStringLiteral("RATE_LIMITED"),
+                           QStringLiteral("rate limited; wait a moment and try again"), {});
+        default:
+            break;
+        }
+        const QString code = status >= 500 ? QStringLiteral("INTERNAL_ERROR")
+                                           : QStringLiteral("HTTP_%1").arg(status);
+        return failure(status, status == 503 ? QStringLiteral("SERVICE_UNAVAILABLE") : code,
+                       reasonPhrase(status).toLower(), {});
+    }
+
     QJsonArray state() const override { return m_store.all(); }
 
 private:
@@ -123,11 +154,27 @@ private:
         r.authorized = authorized;
         return r;
     }
+    // The envelope with `message` (used for 401 and 403).
     SandboxReply error(int status, const QString& message, std::optional<bool> authorized = {})
     {
         return reply(status,
                      {{QStringLiteral("code"), status}, {QStringLiteral("message"), message}},
                      authorized);
+    }
+    // {"success": false, "error": {"message", "code"}} (validation, not found, conflicts, ...).
+    SandboxReply failure(int status, const QString& code, const QString& message,
+                         std::optional<bool> authorized = true)
+    {
+        return reply(status,
+                     {{QStringLiteral("success"), false},
+                      {QStringLiteral("error"), QJsonObject{{QStringLiteral("message"), message},
+                                                            {QStringLiteral("code"), code}}}},
+                     authorized);
+    }
+    // {"error": "text"} (a body the server could not even parse).
+    SandboxReply plainError(int status, const QString& text)
+    {
+        return reply(status, {{QStringLiteral("error"), text}}, true);
     }
     SandboxReply success(const QJsonValue& data)
     {
@@ -240,29 +287,32 @@ SandboxReply B3osHandler::handle(const SandboxRequest& request)
     const QByteArray token = bearerToken(request);
     if (token.isEmpty() || (token != m_options.key && token != m_options.readOnlyKey))
         return error(401, QStringLiteral("unauthorized: invalid or missing API key"), false);
+    // The key alone identifies the org; X-Org-ID (sent with setup tokens) must match it if given.
     const QByteArray org = request.header("x-org-id").trimmed();
-    if (org.isEmpty())
-        return error(400, QStringLiteral("X-Org-ID header is required"), true);
-    if (org != kOrg.toUtf8())
+    if (!org.isEmpty() && org != kOrg.toUtf8())
         return error(403, QStringLiteral("forbidden: no access to this organization"), true);
 
     const QStringList& s = request.segments;
     const bool prefix =
         s.size() >= 2 && s[0] == QLatin1String("v1") && s[1] == QLatin1String("connectors");
     if (!prefix || s.size() > 3)
-        return error(404, QStringLiteral("route not found"), true);
+        return failure(404, QStringLiteral("NOT_FOUND"), QStringLiteral("route not found"));
     const bool get = request.method == "GET";
     const bool put = request.method == "PUT";
+    auto notAllowed = [&](bool item) {
+        return withAllow(failure(405, QStringLiteral("METHOD_NOT_ALLOWED"),
+                                 QStringLiteral("method not allowed")),
+                         item);
+    };
     if (s.size() == 2)
-        return get ? list(request)
-                   : withAllow(error(405, QStringLiteral("method not allowed"), true), false);
+        return get ? list(request) : notAllowed(false);
     if (!get && !put)
-        return withAllow(error(405, QStringLiteral("method not allowed"), true), true);
+        return notAllowed(true);
     if (put && token != m_options.key)
         return error(403, QStringLiteral("forbidden: API key is read-only"), true);
     const int index = indexOf(s[2]);
     if (index == 0)
-        return error(404, QStringLiteral("connector not found"), true);
+        return failure(404, QStringLiteral("NOT_FOUND"), QStringLiteral("connector not found"));
     if (put)
         return update(index, request);
     return success(connector(m_store.record(index)));
@@ -273,9 +323,11 @@ SandboxReply B3osHandler::list(const SandboxRequest& request)
     const std::optional<int> limitArg = queryInt(request, QStringLiteral("limit"), kDefaultLimit);
     const std::optional<int> offsetArg = queryInt(request, QStringLiteral("offset"), 0);
     if (!limitArg || *limitArg < 1)
-        return error(400, QStringLiteral("limit must be a positive integer"), true);
+        return failure(400, QStringLiteral("VALIDATION_ERROR"),
+                       QStringLiteral("limit must be a positive integer"));
     if (!offsetArg || *offsetArg < 0)
-        return error(400, QStringLiteral("offset must be a non-negative integer"), true);
+        return failure(400, QStringLiteral("VALIDATION_ERROR"),
+                       QStringLiteral("offset must be a non-negative integer"));
     const int limit = qMin(*limitArg, kMaxLimit);
     const int offset = *offsetArg;
     const int total = m_store.count();
@@ -295,14 +347,13 @@ SandboxReply B3osHandler::list(const SandboxRequest& request)
 SandboxReply B3osHandler::update(int index, const SandboxRequest& request)
 {
     const std::optional<QJsonValue> body = parseBody(request.body);
-    if (!body) {
-        // The other error shape: no envelope, but the request id header still goes out.
-        SandboxReply r = reply(400, {});
-        r.body = QByteArrayLiteral("{\"error\":\"invalid JSON body\"}");
-        return r;
-    }
+    if (!body)
+        return plainError(400, QStringLiteral("invalid JSON body"));
+    auto invalid = [this](const QString& message) {
+        return failure(400, QStringLiteral("VALIDATION_ERROR"), message);
+    };
     if (!body->isObject())
-        return error(400, QStringLiteral("request body must be a JSON object"));
+        return invalid(QStringLiteral("request body must be a JSON object"));
     const QJsonObject in = body->toObject();
     QJsonObject updated = m_store.record(index);
     for (const char* key : {"name", "description"}) {
@@ -311,15 +362,15 @@ SandboxReply B3osHandler::update(int index, const SandboxRequest& request)
         if (v.isUndefined() || v.isNull())
             continue;
         if (!v.isString())
-            return error(400, k + QStringLiteral(" must be a string"));
+            return invalid(k + QStringLiteral(" must be a string"));
         if (k == QLatin1String("name") && v.toString().trimmed().isEmpty())
-            return error(400, QStringLiteral("name must not be empty"));
+            return invalid(QStringLiteral("name must not be empty"));
         updated.insert(k, v);
     }
     const QJsonValue data = in.value(QLatin1String("data"));
     if (!data.isUndefined() && !data.isNull()) {
         if (!data.isObject())
-            return error(400, QStringLiteral("data must be an object"));
+            return invalid(QStringLiteral("data must be an object"));
         updated.insert(QStringLiteral("data"), data);
     }
     if (updated != m_store.record(index)) {

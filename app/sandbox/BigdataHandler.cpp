@@ -2,11 +2,15 @@
 #include "Handlers.h"
 #include "SeedData.h"
 
+#include <QRandomGenerator>
 #include <QRegularExpression>
 
 // Bigdata.com Content API. The PUT (ConnectorUpdatePayload, PUT semantics) and the Connector
-// schema are the seed page; list, get, error messages and the 401 for the read-only key are
-// documented elsewhere or assumed (docs/sandbox.md, "bigdata") and live in this file only.
+// schema are the seed page; docs.bigdata.com adds the sharepoint type (config {}), the
+// {statusCode, message, errorCode, requestId} error body of the same API, the API gateway's
+// {"message": "Missing Authentication Token"} for unknown routes and a web firewall that answers
+// with an HTML page (shared/vendor-apis/VERIFIED.md). Error codes, the firewall's rule and the
+// 401 for the read-only key are assumed (docs/sandbox.md, "bigdata") and live in this file only.
 namespace sandbox {
 namespace {
 
@@ -15,14 +19,9 @@ using namespace support;
 constexpr const char* kVendor = "bigdata";
 const QString kEmail = QStringLiteral("email");
 const QString kResearch = QStringLiteral("investment_research");
+const QString kSharepoint = QStringLiteral("sharepoint");
 const QString kOrg = QStringLiteral("org_demo");
 constexpr int kIndexBits = 24; // the uuid's last 6 hex digits encode the index
-
-SandboxReply detail(int status, const QString& message, bool authorized = true)
-{
-    return withAuth(SandboxReply::json(status, QJsonObject{{QStringLiteral("detail"), message}}),
-                    authorized);
-}
 
 bool isEmail(const QString& s)
 {
@@ -36,6 +35,16 @@ bool isUuid(const QString& s)
     static const QRegularExpression re(QStringLiteral(
         "^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$"));
     return re.match(s).hasMatch();
+}
+
+// What the web application firewall in front of the API blocks: markup that looks like script
+// injection, in the body or the (decoded) query.
+bool firewallBlocks(const SandboxRequest& request)
+{
+    static const QByteArray needle = "<script";
+    if (request.body.toLower().contains(needle))
+        return true;
+    return request.query.toString(QUrl::FullyDecoded).toLower().toUtf8().contains(needle);
 }
 
 enum Field
@@ -64,6 +73,8 @@ enum Field
 class BigdataHandler final : public VendorHandler
 {
 public:
+    BigdataHandler() : m_requestNonce(QRandomGenerator::global()->generate64()) {}
+
     QString vendorId() const override { return QString::fromLatin1(kVendor); }
 
     void reset(const SandboxOptions& options) override
@@ -74,6 +85,57 @@ public:
     }
 
     SandboxReply handle(const SandboxRequest& request) override;
+
+    // The API's own body for most statuses; the API gateway's {"message"} where the gateway
+    // itself answers (throttling 429, 403, 502, 504).
+    SandboxReply faultReply(int status, std::optional<qint64>, const SandboxRequest&) override
+    {
+        SandboxReply r;
+        switch (status) {
+        case 403:
+            r = gateway(403, QStringLiteral("Forbidden"), "AccessDeniedException");
+            break;
+        case 429:
+            r = gateway(429, QStringLiteral("Too Many Requests"), "ThrottlingException");
+            break;
+        case 502:
+            r = gateway(502, QStringLiteral("Internal server error"),
+                        "InternalServerErrorException");
+            break;
+        case 504:
+            r = gateway(504, QStringLiteral("Endpoint request timed out"),
+                        "IntegrationTimeoutException");
+            break;
+        default: {
+            QString code;
+            switch (status) {
+            case 400:
+                code = QStringLiteral("BAD_REQUEST");
+                break;
+            case 401:
+                code = QStringLiteral("UNAUTHORIZED");
+                break;
+            case 404:
+                code = QStringLiteral("NOT_FOUND");
+                break;
+            case 409:
+                code = QStringLiteral("CONFLICT");
+                break;
+            case 500:
+                code = QStringLiteral("INTERNAL_SERVER_ERROR");
+                break;
+            case 503:
+                code = QStringLiteral("SERVICE_UNAVAILABLE");
+                break;
+            default:
+                code = QStringLiteral("HTTP_%1").arg(status);
+            }
+            r = error(status, code, reasonPhrase(status));
+        }
+        }
+        r.authorized.reset();
+        return r;
+    }
 
     QJsonArray state() const override { return m_store.all(); }
 
@@ -97,9 +159,58 @@ private:
     static QJsonObject answered(QJsonObject stored);
     SandboxReply update(int index, const SandboxRequest& request);
 
+    // A fresh request id per answer, uuid-shaped, also sent as x-amzn-RequestId.
+    QString nextRequestId()
+    {
+        const quint64 a = seed::mix(m_requestNonce + ++m_requests);
+        const quint64 b = seed::mix(a ^ 0x5eedull);
+        const QString h = hex(a, 16) + hex(b, 16);
+        return h.left(8) + QLatin1Char('-') + h.mid(8, 4) + QStringLiteral("-4") + h.mid(13, 3) +
+               QLatin1Char('-') + hex(0x8000 | (b & 0x3fff), 4) + QLatin1Char('-') + h.right(12);
+    }
+    SandboxReply withRequestId(SandboxReply r, const QString& requestId) const
+    {
+        r.headers.append({QByteArrayLiteral("x-amzn-RequestId"), requestId.toLatin1()});
+        return r;
+    }
+    SandboxReply ok(const QJsonValue& body)
+    {
+        return withRequestId(SandboxReply::json(200, body), nextRequestId());
+    }
+    // {"statusCode", "message", "errorCode", "requestId"}: the API's error body.
+    SandboxReply error(int status, const QString& errorCode, const QString& message,
+                       bool authorized = true)
+    {
+        const QString id = nextRequestId();
+        return withRequestId(
+            withAuth(
+                SandboxReply::json(status, QJsonObject{{QStringLiteral("statusCode"), status},
+                                                       {QStringLiteral("message"), message},
+                                                       {QStringLiteral("errorCode"), errorCode},
+                                                       {QStringLiteral("requestId"), id}}),
+                authorized),
+            id);
+    }
+    // The API gateway's own answer: {"message"} only, x-amzn-ErrorType naming the cause.
+    SandboxReply gateway(int status, const QString& message, const QByteArray& errorType)
+    {
+        SandboxReply r = withRequestId(
+            SandboxReply::json(status, QJsonObject{{QStringLiteral("message"), message}}),
+            nextRequestId());
+        r.headers.append({QByteArrayLiteral("x-amzn-ErrorType"), errorType});
+        return r;
+    }
+    SandboxReply invalid(const QString& message,
+                         const QString& code = QStringLiteral("VALIDATION_ERROR"))
+    {
+        return error(400, code, message);
+    }
+
     SandboxOptions m_options;
     quint64 m_idKey = 0;
     SeededStore m_store;
+    const quint64 m_requestNonce;
+    quint64 m_requests = 0; // never reset: request ids stay unique across /_sandbox/reset
 };
 
 // Version-7 layout: 48-bit creation time in ms, version 7, RFC 4122 variant; the last 24 bits
@@ -137,7 +248,11 @@ QJsonObject BigdataHandler::generate(int index) const
                                         QStringLiteral("northbridge-securities.example")};
     static const QStringList brokers = {QStringLiteral("ravenpack"), QStringLiteral("northbridge"),
                                         QStringLiteral("meridian-equity")};
-    const bool email = seed::chance(m_options.seed, kVendor, index, FType, 70);
+    // 70% email (the draw email had before sharepoint existed), 20% investment_research, 10%
+    // sharepoint.
+    const int typeDraw = pick(index, FType, 100);
+    const QString type = typeDraw < 70 ? kEmail : typeDraw < 90 ? kResearch : kSharepoint;
+    const bool email = type == kEmail;
     const QDateTime created = createdOf(index);
     const QDateTime updated = qMax(seed::timestamp(m_options.seed, kVendor, index, FCreated),
                                    seed::timestamp(m_options.seed, kVendor, index, FUpdated));
@@ -156,17 +271,21 @@ QJsonObject BigdataHandler::generate(int index) const
                   {QStringLiteral("email_hash"), hash},
                   {QStringLiteral("email"), hash + QStringLiteral("@inbox.bigdata.com")}};
     } else {
-        const QString broker = brokers[pick(index, FBroker, int(brokers.size()))];
-        config = {
-            {QStringLiteral("user_id"),
-             QStringLiteral("API%1@%2.com").arg(pick(index, FBroker + 100, 900) + 100).arg(broker)},
-            {QStringLiteral("user_password"),
-             QStringLiteral("pw-") + hex(draw(index, FPassword), 16)}};
+        if (type == kResearch) {
+            const QString broker = brokers[pick(index, FBroker, int(brokers.size()))];
+            config = {{QStringLiteral("user_id"), QStringLiteral("API%1@%2.com")
+                                                      .arg(pick(index, FBroker + 100, 900) + 100)
+                                                      .arg(broker)},
+                      {QStringLiteral("user_password"),
+                       QStringLiteral("pw-") + hex(draw(index, FPassword), 16)}};
+        } // sharepoint: config {} (docs.bigdata.com)
         const bool failed = seed::chance(m_options.seed, kVendor, index, FSyncStatus, 15);
         syncAt = seed::iso(qMax(updated, seed::timestamp(m_options.seed, kVendor, index, FSyncAt)));
         syncStatus = failed ? QStringLiteral("FAILED") : QStringLiteral("SUCCESS");
-        syncError = failed ? QJsonValue(QStringLiteral("Authentication failed for broker portal"))
-                           : QJsonValue();
+        syncError = !failed ? QJsonValue()
+                    : type == kResearch
+                        ? QJsonValue(QStringLiteral("Authentication failed for broker portal"))
+                        : QJsonValue(QStringLiteral("Access to the SharePoint site was denied"));
         syncCount = failed ? 0 : pick(index, FSyncCount, 4000) + 1;
     }
     return {{QStringLiteral("connector_id"), uuidOf(index, created)},
@@ -175,10 +294,11 @@ QJsonObject BigdataHandler::generate(int index) const
             {QStringLiteral("share_with_org"),
              seed::chance(m_options.seed, kVendor, index, FShare, 50)},
             {QStringLiteral("label"), seed::displayName(m_options.seed, kVendor, index)},
-            {QStringLiteral("type"), email ? kEmail : kResearch},
+            {QStringLiteral("type"), type},
             {QStringLiteral("description"),
-             seed::chance(m_options.seed, kVendor, index, FDescription, 25)
-                 ? QString()
+             seed::chance(m_options.seed, kVendor, index, FDescription, 25) ? QString()
+             : type == kSharepoint
+                 ? QStringLiteral("Syncs the %1 team's SharePoint site").arg(word)
                  : QStringLiteral("Collects %1 reports from the %2 desk")
                        .arg(email ? QStringLiteral("emailed") : QStringLiteral("broker"), word)},
             {QStringLiteral("config"), config},
@@ -206,40 +326,49 @@ QJsonObject BigdataHandler::answered(QJsonObject stored)
 
 SandboxReply BigdataHandler::handle(const SandboxRequest& request)
 {
-    const QByteArray key = request.header("x-api-key");
-    if (key.isEmpty())
-        return detail(401, QStringLiteral("Missing API key"), false);
-    if (key != m_options.key && key != m_options.readOnlyKey)
-        return detail(401, QStringLiteral("Invalid API key"), false);
-
+    // The web application firewall looks at every request first; it answers with its own page.
+    if (firewallBlocks(request)) {
+        const QString id = nextRequestId();
+        return withRequestId(htmlErrorPage(403, id), id);
+    }
+    // The API gateway routes next: an unknown resource or method never reaches the API.
     const QStringList& s = request.segments;
     const bool prefix = s.size() >= 3 && s[0] == QLatin1String("contents") &&
                         s[1] == QLatin1String("v1") && s[2] == QLatin1String("connectors");
-    if (!prefix || s.size() > 4)
-        return detail(404, QStringLiteral("Not Found"));
+    const bool collection = prefix && s.size() == 3;
+    const bool item = prefix && s.size() == 4 && !s[3].isEmpty();
     const bool get = request.method == "GET";
     const bool put = request.method == "PUT";
-    if (s.size() == 3) {
-        if (!get)
-            return withAllow(detail(405, QStringLiteral("Method Not Allowed")), false);
+    if (!(collection && get) && !(item && (get || put)))
+        return gateway(403, QStringLiteral("Missing Authentication Token"),
+                       "MissingAuthenticationTokenException");
+
+    const QByteArray key = request.header("x-api-key");
+    if (key.isEmpty())
+        return error(401, QStringLiteral("UNAUTHORIZED"), QStringLiteral("Missing API key"), false);
+    if (key != m_options.key && key != m_options.readOnlyKey)
+        return error(401, QStringLiteral("UNAUTHORIZED"), QStringLiteral("Invalid API key"), false);
+
+    if (collection) {
         QJsonArray results;
         for (int i = 1; i <= m_store.count(); ++i)
             results.append(answered(m_store.record(i)));
-        return SandboxReply::json(200, QJsonObject{{QStringLiteral("results"), results}});
+        return ok(QJsonObject{{QStringLiteral("results"), results}});
     }
-    if (!get && !put)
-        return withAllow(detail(405, QStringLiteral("Method Not Allowed")), true);
     // The seed lists no 403: a key that may not write is a 401 here.
     if (put && key != m_options.key)
-        return detail(401, QStringLiteral("API key not allowed to modify connectors"));
+        return error(401, QStringLiteral("UNAUTHORIZED"),
+                     QStringLiteral("API key not allowed to modify connectors"));
     if (!isUuid(s[3]))
-        return detail(400, QStringLiteral("Invalid connector_id: not a valid UUID"));
+        return invalid(QStringLiteral("Invalid connector_id: not a valid UUID"),
+                       QStringLiteral("INVALID_CONNECTOR_ID"));
     const int index = indexOf(s[3]);
     if (index == 0)
-        return detail(404, QStringLiteral("Connector not found"));
+        return error(404, QStringLiteral("CONNECTOR_NOT_FOUND"),
+                     QStringLiteral("Connector not found"));
     if (put)
         return update(index, request);
-    return SandboxReply::json(200, answered(m_store.record(index)));
+    return ok(answered(m_store.record(index)));
 }
 
 // Seed PUT with PUT semantics: every omitted field is cleared or defaulted.
@@ -247,34 +376,38 @@ SandboxReply BigdataHandler::update(int index, const SandboxRequest& request)
 {
     const std::optional<QJsonValue> parsed = parseBody(request.body);
     if (!parsed || !parsed->isObject())
-        return detail(400, QStringLiteral("Invalid request body: expected a JSON object"));
+        return invalid(QStringLiteral("Invalid request body: expected a JSON object"),
+                       QStringLiteral("INVALID_REQUEST_BODY"));
     const QJsonObject in = parsed->toObject();
     const QJsonObject old = m_store.record(index);
     const QString type = old.value(QLatin1String("type")).toString();
 
     const QJsonValue label = in.value(QLatin1String("label"));
     if (label.isUndefined() || label.isNull())
-        return detail(400, QStringLiteral("label is required"));
+        return invalid(QStringLiteral("label is required"));
     if (!label.isString() || label.toString().trimmed().isEmpty())
-        return detail(400, QStringLiteral("label must be a non-empty string"));
+        return invalid(QStringLiteral("label must be a non-empty string"));
     const QJsonValue description = in.value(QLatin1String("description"));
     if (!description.isUndefined() && !description.isString())
-        return detail(400, QStringLiteral("description must be a string"));
+        return invalid(QStringLiteral("description must be a string"));
     const QJsonValue share = in.value(QLatin1String("share_with_org"));
     if (!share.isUndefined() && !share.isBool())
-        return detail(400, QStringLiteral("share_with_org must be a boolean"));
+        return invalid(QStringLiteral("share_with_org must be a boolean"));
     const QJsonValue newType = in.value(QLatin1String("type"));
     if (!newType.isUndefined() && newType != QJsonValue(type))
-        return detail(400, QStringLiteral("The connector type cannot be changed"));
+        return invalid(QStringLiteral("The connector type cannot be changed"),
+                       QStringLiteral("CONNECTOR_TYPE_IMMUTABLE"));
 
     QJsonObject config = old.value(QLatin1String("config")).toObject();
     const QJsonValue configIn = in.value(QLatin1String("config"));
     if (!configIn.isUndefined() && !configIn.isNull() && !configIn.isObject())
-        return detail(400, QStringLiteral("config must be an object or null"));
-    if (type == kResearch) {
+        return invalid(QStringLiteral("config must be an object or null"));
+    if (type != kEmail) {
+        // Only email connectors have an updatable config (investment_research: broker
+        // credentials are fixed at creation; sharepoint: config is {}).
         if (configIn.isObject())
-            return detail(
-                400, QStringLiteral("config cannot be updated for investment_research connectors"));
+            return invalid(QStringLiteral("config cannot be updated for %1 connectors").arg(type),
+                           QStringLiteral("CONFIG_NOT_UPDATABLE"));
     } else if (!configIn.isObject()) {
         config.insert(QStringLiteral("allowed_emails"),
                       QJsonArray()); // omitted/null config clears them
@@ -282,19 +415,19 @@ SandboxReply BigdataHandler::update(int index, const SandboxRequest& request)
         const QJsonObject c = configIn.toObject();
         const QJsonValue hash = c.value(QLatin1String("email_hash"));
         if (hash.isUndefined() || hash.isNull())
-            return detail(400, QStringLiteral("config.email_hash is required"));
+            return invalid(QStringLiteral("config.email_hash is required"));
         if (hash != config.value(QLatin1String("email_hash")))
-            return detail(400, QStringLiteral("config.email_hash does not match this connector"));
+            return invalid(QStringLiteral("config.email_hash does not match this connector"));
         const QJsonValue allowedIn = c.value(QLatin1String("allowed_emails"));
         if (!allowedIn.isUndefined() && !allowedIn.isNull() && !allowedIn.isArray())
-            return detail(
-                400, QStringLiteral("config.allowed_emails must be a list of email addresses"));
+            return invalid(
+                QStringLiteral("config.allowed_emails must be a list of email addresses"));
         QJsonArray allowed;
         for (const QJsonValue& e : allowedIn.toArray()) {
             if (!e.isString() || !isEmail(e.toString()))
-                return detail(
-                    400, QStringLiteral("Invalid email in config.allowed_emails: %1")
-                             .arg(e.isString() ? e.toString() : QStringLiteral("(not a string)")));
+                return invalid(
+                    QStringLiteral("Invalid email in config.allowed_emails: %1")
+                        .arg(e.isString() ? e.toString() : QStringLiteral("(not a string)")));
             allowed.append(e);
         }
         config.insert(QStringLiteral("allowed_emails"), allowed);
@@ -310,7 +443,7 @@ SandboxReply BigdataHandler::update(int index, const SandboxRequest& request)
         updated.insert(QStringLiteral("updated_at"), nowIso());
         m_store.store(index, updated);
     }
-    return SandboxReply::json(200, answered(m_store.record(index)));
+    return ok(answered(m_store.record(index)));
 }
 
 } // namespace

@@ -4,8 +4,10 @@
 
 #include <cmath>
 
-// Databar.ai (FastAPI + pydantic v2). The PUT (ConnectorCreate) is the seed page; the list, get,
-// 406, plan caps and error details are documented elsewhere or assumed (docs/sandbox.md,
+// Databar.ai (FastAPI + pydantic v2). The PUT (ConnectorCreate) is the seed page; the official
+// SDK (databar-ai/databar-python src/databar/client.py, models.py) lists at "/connectors/" with
+// the trailing slash and maps 401/403/404/406/422/429; FastAPI's redirect_slashes answers the
+// other spelling with a 307. Plan caps and error details are assumed (docs/sandbox.md,
 // "databar") and live in this file only.
 namespace sandbox {
 namespace {
@@ -242,9 +244,38 @@ public:
 
     SandboxReply handle(const SandboxRequest& request) override;
 
+    // HTTPException(detail="...") for every status; a 422 is a validation error list.
+    SandboxReply faultReply(int status, std::optional<qint64>, const SandboxRequest&) override
+    {
+        SandboxReply r =
+            status == 422
+                ? unprocessable(
+                      {issue(QStringLiteral("value_error"), {QStringLiteral("body")},
+                             QStringLiteral("Value error, request rejected"), QJsonValue())})
+            : status == 406 ? detail(406, QStringLiteral("Insufficient credits"))
+            : status == 429 ? detail(429, QStringLiteral("Rate limit exceeded"))
+                            : detail(status, reasonPhrase(status));
+        r.authorized.reset();
+        return r;
+    }
+
     QJsonArray state() const override { return m_store.all(); }
 
 private:
+    // Starlette's redirect_slashes: the path with its trailing slash added or removed, as an
+    // absolute URL on the origin the client used, query kept; 307, empty body. It happens in
+    // the router, before any dependency (the API key) is looked at.
+    static SandboxReply redirect(const SandboxRequest& request, const QString& path)
+    {
+        QString location = origin(request) + QStringLiteral("/databar/") + path;
+        const QString query = request.query.toString(QUrl::FullyEncoded);
+        if (!query.isEmpty())
+            location += QLatin1Char('?') + query;
+        SandboxReply r = SandboxReply::empty(307);
+        r.headers.append({QByteArrayLiteral("Location"), location.toUtf8()});
+        return r;
+    }
+
     int pick(int index, int field, int n) const
     {
         return seed::pick(m_options.seed, kVendor, index, field, n);
@@ -331,6 +362,17 @@ QJsonObject DatabarHandler::generate(int index) const
 
 SandboxReply DatabarHandler::handle(const SandboxRequest& request)
 {
+    // Routes: GET /v1/connectors/ (list) and /v1/connectors/{connector_id} (get, put).
+    const QStringList& s = request.segments;
+    const bool prefix =
+        s.size() >= 2 && s[0] == QLatin1String("v1") && s[1] == QLatin1String("connectors");
+    if (prefix && s.size() == 2)
+        return redirect(request, QStringLiteral("v1/connectors/"));
+    if (prefix && s.size() == 4 && !s[2].isEmpty() && s[3].isEmpty())
+        return redirect(request, QStringLiteral("v1/connectors/") +
+                                     QString::fromLatin1(QUrl::toPercentEncoding(s[2])));
+    const bool isList = prefix && s.size() == 3 && s[2].isEmpty();
+
     if (!request.headers.contains("x-apikey"))
         return unprocessable({issue(QStringLiteral("missing"),
                                     {QStringLiteral("header"), QStringLiteral("x-apikey")},
@@ -340,14 +382,11 @@ SandboxReply DatabarHandler::handle(const SandboxRequest& request)
     if (key != m_options.key && key != m_options.readOnlyKey)
         return detail(401, QStringLiteral("Invalid API key"), false);
 
-    const QStringList& s = request.segments;
-    const bool prefix =
-        s.size() >= 2 && s[0] == QLatin1String("v1") && s[1] == QLatin1String("connectors");
-    if (!prefix || s.size() > 3)
+    if (!prefix || s.size() != 3)
         return detail(404, QStringLiteral("Not Found"));
     const bool get = request.method == "GET";
     const bool put = request.method == "PUT";
-    if (s.size() == 2) {
+    if (isList) {
         if (!get)
             return withAllow(detail(405, QStringLiteral("Method Not Allowed")), false);
         return SandboxReply::json(200, m_store.all());

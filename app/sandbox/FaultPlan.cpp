@@ -27,6 +27,7 @@ constexpr KindInfo kKinds[] = {
     {"truncated", FaultKind::Truncated, false, 0, 0},
     {"oversized", FaultKind::Oversized, true, 1, 1LL << 40},
     {"drip", FaultKind::Drip, true, 1, 1LL << 30},
+    {"html", FaultKind::Html, true, 100, 599},
 };
 
 bool fail(QString* error, const QString& spec, const QString& why)

@@ -22,7 +22,8 @@ enum class FaultKind
     Malformed,
     Truncated,
     Oversized,
-    Drip
+    Drip,
+    Html
 };
 
 // One parsed fault: `VENDOR:KIND[=ARG][@RATE][#COUNT]` plus the optional method/path filters of
@@ -38,7 +39,13 @@ struct FaultSpec
     QString method;     // upper-case method filter, empty = any
     QString path;       // substring of the path below the vendor prefix, empty = any
 
-    bool handlerRuns() const { return kind != FaultKind::Status && kind != FaultKind::RetryAfter; }
+    // status, retry-after and html answer in place of the handler; every other kind bends the
+    // handler's real answer.
+    bool handlerRuns() const
+    {
+        return kind != FaultKind::Status && kind != FaultKind::RetryAfter &&
+               kind != FaultKind::Html;
+    }
     QJsonValue toJson() const;
 
     // Parses the string form; on failure returns nullopt and sets *error to a message naming it.

@@ -1,5 +1,6 @@
 #include "HandlerSupport.h"
 
+#include "ResponseDelivery.h"
 #include "SeedData.h"
 
 #include <QJsonDocument>
@@ -134,6 +135,56 @@ SandboxReply withAllow(SandboxReply reply, bool itemPath)
     reply.headers.append({QByteArrayLiteral("Allow"),
                           itemPath ? QByteArrayLiteral("GET, PUT") : QByteArrayLiteral("GET")});
     return reply;
+}
+
+QString origin(const SandboxRequest& request)
+{
+    QByteArray host = request.header("host").trimmed();
+    if (host.isEmpty())
+        host = "127.0.0.1";
+    return QStringLiteral("http://") + QString::fromLatin1(host);
+}
+
+bool hasJsonContentType(const SandboxRequest& request)
+{
+    const QByteArray type = request.header("content-type").split(';').value(0).trimmed().toLower();
+    return type == "application/json" ||
+           (type.startsWith("application/") && type.endsWith("+json"));
+}
+
+QString reasonPhrase(int status)
+{
+    return QString::fromLatin1(delivery::reasonPhrase(status));
+}
+
+SandboxReply htmlErrorPage(int status, const QString& reference)
+{
+    const QString title = QString::number(status) + QLatin1Char(' ') + reasonPhrase(status);
+    const QString page =
+        QStringLiteral("<!DOCTYPE html>\n"
+                       "<html lang=\"en\">\n"
+                       "<head>\n"
+                       "<meta charset=\"utf-8\">\n"
+                       "<title>%1</title>\n"
+                       "<style>body{font-family:Arial,sans-serif;margin:3em;color:#333}"
+                       "h1{font-size:1.6em}small{color:#777}</style>\n"
+                       "</head>\n"
+                       "<body>\n"
+                       "<h1>%1</h1>\n"
+                       "<p>Request blocked. The web application firewall in front of this service "
+                       "did not let the request through.</p>\n"
+                       "<p>If you believe this is an error, contact the site owner and quote the "
+                       "reference below.</p>\n"
+                       "<hr>\n"
+                       "<p><small>Reference: %2</small></p>\n"
+                       "</body>\n"
+                       "</html>\n")
+            .arg(title, reference);
+    SandboxReply r;
+    r.status = status;
+    r.body = page.toUtf8();
+    r.contentType = "text/html; charset=utf-8";
+    return r;
 }
 
 } // namespace sandbox::support

@@ -63,4 +63,19 @@ SandboxReply withAuth(SandboxReply reply, bool authorized);
 // A 405 reply with the Allow header naming the path's methods.
 SandboxReply withAllow(SandboxReply reply, bool itemPath);
 
+// "http://<Host header>" (the sandbox's own origin as the client addressed it), for absolute
+// links and redirects; "http://127.0.0.1" when the request has no Host header.
+QString origin(const SandboxRequest& request);
+
+// Whether the request says its body is JSON (Content-Type application/json or +json).
+bool hasJsonContentType(const SandboxRequest& request);
+
+// A web-firewall / gateway error page: `status` as text/html, a few hundred bytes with <html>, a
+// <title>, "Request blocked" and `reference` (what such pages print for support). The `html=CODE`
+// fault and bigdata's web application firewall send it.
+SandboxReply htmlErrorPage(int status, const QString& reference);
+
+// The reason phrase of an HTTP status ("Not Found"), "Status N" for unusual ones.
+QString reasonPhrase(int status);
+
 } // namespace sandbox::support

@@ -1,5 +1,6 @@
 #include "SandboxServer.h"
 
+#include "HandlerSupport.h"
 #include "Handlers.h"
 #include "ResponseDelivery.h"
 
@@ -10,6 +11,8 @@
 #include <QTcpServer>
 #include <QTcpSocket>
 #include <QTimer>
+
+#include <algorithm>
 
 namespace sandbox {
 
@@ -171,11 +174,14 @@ void SandboxServer::reset()
 
 bool SandboxServer::configure(const QJsonObject& settings, QString* error)
 {
-    const QJsonValue delay = settings.value(QStringLiteral("timbalUpdateDelayMs"));
-    if (!delay.isUndefined() && !delay.isDouble()) {
-        if (error)
-            *error = QStringLiteral("timbalUpdateDelayMs must be a number");
-        return false;
+    // All or nothing: every handler vets the knobs before any of them is applied.
+    for (const auto& [id, handler] : m_handlers) {
+        const QString why = handler->configError(settings);
+        if (!why.isEmpty()) {
+            if (error)
+                *error = why;
+            return false;
+        }
     }
     for (auto it = settings.begin(); it != settings.end(); ++it)
         m_config.insert(it.key(), it.value());
@@ -243,21 +249,29 @@ void SandboxServer::serveVendor(VendorHandler& handler, const Incoming& in, QTcp
         entry.fault = fault->text;
     const qint64 seq = m_log.append(std::move(entry));
 
+    SandboxRequest request;
+    request.method = in.method;
+    request.segments = in.segments.mid(1);
+    request.query = in.query;
+    request.headers = in.lowerHeaders;
+    request.body = in.body;
     SandboxReply reply;
     if (!fault || fault->handlerRuns()) {
-        SandboxRequest request;
-        request.method = in.method;
-        request.segments = in.segments.mid(1);
-        request.query = in.query;
-        request.headers = in.lowerHeaders;
-        request.body = in.body;
         reply = handler.handle(request);
     } else if (fault->kind == FaultKind::Status) {
-        reply = error(int(fault->arg), QStringLiteral("injected fault"));
-    } else { // RetryAfter
-        reply = error(429, QStringLiteral("injected fault"));
-        reply.headers.append(
-            qMakePair(QByteArray("Retry-After"), QByteArray(QByteArray::number(fault->arg))));
+        reply = handler.faultReply(int(fault->arg), std::nullopt, request);
+    } else if (fault->kind == FaultKind::RetryAfter) {
+        reply = handler.faultReply(429, fault->arg, request);
+        const bool hasRetryAfter =
+            std::any_of(reply.headers.cbegin(), reply.headers.cend(), [](const auto& h) {
+                return h.first.compare("Retry-After", Qt::CaseInsensitive) == 0;
+            });
+        if (!hasRetryAfter)
+            reply.headers.append(
+                qMakePair(QByteArray("Retry-After"), QByteArray(QByteArray::number(fault->arg))));
+    } else { // Html: a web firewall or gateway answered instead of the vendor
+        reply = support::htmlErrorPage(
+            int(fault->arg), QStringLiteral("sandbox-fault.%1").arg(QString::number(seq)));
     }
     m_log.setAuthorized(seq, reply.authorized.value_or(credentialsAccepted(vendor, in)));
     deliver(seq, fault ? &*fault : nullptr, reply, in.method == "HEAD", socket);
@@ -319,6 +333,7 @@ void SandboxServer::deliver(qint64 seq, const FaultSpec* fault, const SandboxRep
     }
     case FaultKind::Status:
     case FaultKind::RetryAfter:
+    case FaultKind::Html:
         break; // answered above
     }
 }

@@ -47,12 +47,20 @@ inline const auto& pickFrom(const List& list, quint32 seed, const char* vendor, 
     return list.at(pick(seed, vendor, index, field, int(list.size())));
 }
 
-// A timestamp within the year before 2026-11-01, fixed for (seed, vendor, index, field).
+// 2026-11-01T00:00:00Z in ms since the Unix epoch: every seeded timestamp lies before it.
+constexpr qint64 kEpochMs = 1793491200000LL;
+
+// A timestamp within the year before 2026-11-01 in ms since the Unix epoch, fixed for
+// (seed, vendor, index, field); cheap enough to compute for every record of a large seed.
+inline qint64 timestampMs(quint32 seed, const char* vendor, int index, int field)
+{
+    return kEpochMs - qint64(hash(seed, vendor, index, field) % (365ull * 24 * 3600 * 1000));
+}
+
+// The same timestamp as a QDateTime (UTC).
 inline QDateTime timestamp(quint32 seed, const char* vendor, int index, int field)
 {
-    static const QDateTime epoch(QDate(2026, 11, 1), QTime(0, 0), Qt::UTC);
-    const qint64 back = qint64(hash(seed, vendor, index, field) % (365ull * 24 * 3600 * 1000));
-    return epoch.addMSecs(-back);
+    return QDateTime::fromMSecsSinceEpoch(timestampMs(seed, vendor, index, field), Qt::UTC);
 }
 
 // ISO 8601 with microseconds and "Z", as the seed pages show ("2026-02-11T11:01:09.574095Z").

@@ -1,37 +1,58 @@
+#include "HandlerSupport.h"
 #include "Handlers.h"
 #include "SeedData.h"
 
-#include <QByteArrayView>
 #include <QElapsedTimer>
 #include <QJsonDocument>
 #include <QRegularExpression>
 
-// Timbal Platform. Only POST .../update is in the seed page; listing, reading, releases, the org
-// and the record shape are assumed (docs/sandbox.md, "timbal") and live in this file only.
+// Timbal Platform, as its published OpenAPI describes it (timbal-ai/timbal
+// docs/api-reference/openapi.json, pagination.mdx, errors.mdx; shared/vendor-apis/VERIFIED.md):
+// ConnectorView records, server-chosen pages continued by an opaque page_token, no release list,
+// no pending state, ErrorMessage {code, message} errors. What the spec leaves open (the list's
+// wrapper key, page size, release set, the codes of 422s) is chosen here and documented in
+// docs/sandbox.md, "timbal".
 namespace sandbox {
 namespace {
 
+using namespace support;
+
 constexpr const char* kVendor = "timbal";
 const QString kOrg = QStringLiteral("demo-org");
+// Oldest first. The server resolves "latest" to the last one; seeded connectors run the first
+// six only, so the fleet's newest version (0.1.4) is older than the server's latest (0.1.5).
 const QStringList kReleases = {QStringLiteral("0.0.9"), QStringLiteral("0.1.0"),
                                QStringLiteral("0.1.1"), QStringLiteral("0.1.2"),
-                               QStringLiteral("0.1.3"), QStringLiteral("0.1.4")}; // oldest first
+                               QStringLiteral("0.1.3"), QStringLiteral("0.1.4"),
+                               QStringLiteral("0.1.5")};
+constexpr int kSeededReleases = 6;
 const QString kMinRemoteVersion = QStringLiteral("0.1.0");
-const QStringList kPlatforms = {QStringLiteral("linux-x86_64"), QStringLiteral("linux-arm64"),
-                                QStringLiteral("darwin-arm64"), QStringLiteral("windows-x86_64")};
-constexpr int kDefaultLimit = 50;
-constexpr int kMaxLimit = 500;
+struct Platform
+{
+    const char* os;
+    const char* arch;
+};
+constexpr Platform kPlatforms[] = {
+    {"linux", "x86_64"}, {"linux", "arm64"}, {"darwin", "arm64"}, {"windows", "x86_64"}};
+const QStringList kListShapes = {QStringLiteral("connectors"), QStringLiteral("data"),
+                                 QStringLiteral("items"), QStringLiteral("results"),
+                                 QStringLiteral("array")};
+constexpr int kDefaultPageSize = 100;
+// RateLimit-* on 2xx answers: a fixed window per key, large enough never to bind in tests (the
+// retry-after fault is how a test gets a 429).
+constexpr int kRateLimit = 100000;
+constexpr qint64 kRateWindowMs = 60000;
 
 QString latest()
 {
     return kReleases.last();
 }
 
-QString artifact(const QString& version, const QString& platform)
+QString artifact(const QString& version, const QString& os, const QString& arch)
 {
-    const QString ext = platform.startsWith(QLatin1String("windows")) ? QStringLiteral("zip")
-                                                                      : QStringLiteral("tar.gz");
-    return QStringLiteral("timbal-connector-%1-%2.%3").arg(version, platform, ext);
+    const QString ext =
+        os == QLatin1String("windows") ? QStringLiteral("zip") : QStringLiteral("tar.gz");
+    return QStringLiteral("timbal-connector-%1-%2-%3.%4").arg(version, os, arch, ext);
 }
 
 // Releases are ordered oldest first, so their index orders them.
@@ -40,22 +61,77 @@ bool olderThan(const QString& a, const QString& b)
     return kReleases.indexOf(a) < kReleases.indexOf(b);
 }
 
-SandboxReply error(int status, const QString& message, std::optional<bool> authorized = true)
+// ErrorMessage {code, message} (openapi.json components.schemas.ErrorMessage).
+SandboxReply error(int status, const QString& code, const QString& message,
+                   std::optional<bool> authorized = true)
 {
-    SandboxReply r = SandboxReply::json(status, QJsonObject{{QStringLiteral("error"), message}});
+    SandboxReply r = SandboxReply::json(
+        status, QJsonObject{{QStringLiteral("code"), code}, {QStringLiteral("message"), message}});
     r.authorized = authorized;
     return r;
 }
 
+// The platform's code for a status (errors.mdx lists the statuses; codes are upper snake case
+// like the spec's BAD_REQUEST / ALREADY_EXISTS examples).
+QString codeFor(int status)
+{
+    switch (status) {
+    case 400:
+        return QStringLiteral("BAD_REQUEST");
+    case 401:
+        return QStringLiteral("UNAUTHORIZED");
+    case 402:
+        return QStringLiteral("REQUEST_FAILED");
+    case 403:
+        return QStringLiteral("FORBIDDEN");
+    case 404:
+        return QStringLiteral("NOT_FOUND");
+    case 405:
+        return QStringLiteral("METHOD_NOT_ALLOWED");
+    case 409:
+        return QStringLiteral("ALREADY_EXISTS");
+    case 422:
+        return QStringLiteral("UNPROCESSABLE_ENTITY");
+    case 429:
+        return QStringLiteral("TOO_MANY_REQUESTS");
+    case 500:
+        return QStringLiteral("INTERNAL_ERROR");
+    case 502:
+        return QStringLiteral("BAD_GATEWAY");
+    case 503:
+        return QStringLiteral("SERVICE_UNAVAILABLE");
+    case 504:
+        return QStringLiteral("GATEWAY_TIMEOUT");
+    default:
+        return QStringLiteral("HTTP_%1").arg(status);
+    }
+}
+
+QString messageFor(int status)
+{
+    switch (status) {
+    case 402:
+        return QStringLiteral("request failed");
+    case 429:
+        return QStringLiteral("rate limit exceeded");
+    default:
+        return reasonPhrase(status).toLower();
+    }
+}
+
 struct Record
 {
-    QString name;
-    QString version;
+    QJsonValue name;    // string or null
+    QJsonValue version; // string or null (enrolled, never reported)
     bool online = true;
-    QString platform;
-    QString createdAt;
-    QString updatedAt;
-    QString lastSeenAt;
+    bool connected = true;
+    bool reachable = true; // sandbox only: whether an update would reach the box
+    QStringList capabilities;
+    QString enrolledAt;
+    QJsonValue lastSeenAt; // string or null
+    QJsonValue hostname;
+    QJsonValue os;
+    QJsonValue arch;
 };
 
 // A dispatched update the connector has not reported yet.
@@ -63,7 +139,28 @@ struct Pending
 {
     QString target;
     qint64 dueMs = -1; // handler clock; <0 = never
-    QDateTime dueAt;   // wall clock, becomes updated_at
+    QDateTime dueAt;   // wall clock: when the connector reports (becomes last_seen_at)
+};
+
+enum Field
+{
+    FState = 1, // kept from the earlier seeding: states stay where "offline" used to be
+    FOldVersion = 2,
+    FVersion = 3,
+    FPlatform = 4,
+    FEnrolledA = 5,
+    FEnrolledB = 6,
+    FSeenRecent = 7,
+    FSeenOld = 8,
+    FNameNull = 9,
+    FFilesystem = 10,
+    FSync = 11,
+    FHostStyle = 12,
+    FHostA = 13,
+    FHostB = 14,
+    FHostWord = 15,
+    FHostNumber = 16,
+    FHostHex = 17,
 };
 
 class TimbalHandler final : public VendorHandler
@@ -75,32 +172,107 @@ public:
     {
         m_options = options;
         m_delayMs = options.timbalUpdateDelayMs;
+        m_pageSize = kDefaultPageSize;
+        m_listShape = kListShapes.first();
         m_changed.clear();
         m_pending.clear();
+        m_dispatches.clear();
         m_clock.start();
+        m_windowStartMs = 0;
+        m_windowCount = 0;
+    }
+
+    QString configError(const QJsonObject& settings) const override
+    {
+        const QJsonValue delay = settings.value(QLatin1String("timbalUpdateDelayMs"));
+        if (!delay.isUndefined() && !delay.isDouble())
+            return QStringLiteral("timbalUpdateDelayMs must be a number");
+        const QJsonValue size = settings.value(QLatin1String("timbalPageSize"));
+        if (!size.isUndefined() &&
+            (!size.isDouble() || size.toDouble() != double(size.toInteger()) ||
+             size.toInteger() < 1 || size.toInteger() > 1000000))
+            return QStringLiteral("timbalPageSize must be an integer from 1 to 1000000");
+        const QJsonValue shape = settings.value(QLatin1String("timbalListShape"));
+        if (!shape.isUndefined() && !kListShapes.contains(shape.toString()))
+            return QStringLiteral("timbalListShape must be one of ") +
+                   kListShapes.join(QStringLiteral(", "));
+        return {};
     }
 
     void configure(const QJsonObject& settings) override
     {
-        const QJsonValue delay = settings.value(QStringLiteral("timbalUpdateDelayMs"));
+        const QJsonValue delay = settings.value(QLatin1String("timbalUpdateDelayMs"));
         if (delay.isDouble())
             m_delayMs = delay.toInt();
+        const QJsonValue size = settings.value(QLatin1String("timbalPageSize"));
+        if (size.isDouble())
+            m_pageSize = int(size.toInteger());
+        const QJsonValue shape = settings.value(QLatin1String("timbalListShape"));
+        if (shape.isString())
+            m_listShape = shape.toString();
     }
 
-    SandboxReply handle(const SandboxRequest& request) override;
+    SandboxReply handle(const SandboxRequest& request) override
+    {
+        SandboxReply r = route(request);
+        if (r.status >= 200 && r.status < 300)
+            addRateLimitHeaders(r, countRequest(), secondsToWindowEnd());
+        return r;
+    }
 
+    SandboxReply faultReply(int status, std::optional<qint64> retryAfterSeconds,
+                            const SandboxRequest&) override
+    {
+        SandboxReply r = error(status, codeFor(status), messageFor(status), std::nullopt);
+        if (retryAfterSeconds) {
+            r.headers.append(
+                {QByteArrayLiteral("Retry-After"), QByteArray::number(*retryAfterSeconds)});
+            addRateLimitHeaders(r, kRateLimit, *retryAfterSeconds);
+        }
+        return r;
+    }
+
+    // The stored truth: the API's ConnectorView plus a sandbox-only "_sandbox" member.
     QJsonArray state() const override
     {
         QJsonArray all;
         for (int i = 1; i <= m_options.connectors; ++i)
-            all.append(toJson(i));
+            all.append(toJson(i, true));
         return all;
     }
 
 private:
+    SandboxReply route(const SandboxRequest& request);
     SandboxReply list(const SandboxRequest& request) const;
-    SandboxReply releases() const;
-    SandboxReply update(int index, const SandboxRequest& request);
+    SandboxReply update(int index, const QString& id, const SandboxRequest& request);
+
+    // RateLimit-* (and the legacy X-RateLimit-* aliases, errors.mdx "Rate limiting").
+    static void addRateLimitHeaders(SandboxReply& r, int used, qint64 resetSeconds)
+    {
+        const QByteArray limit = QByteArray::number(kRateLimit);
+        const QByteArray remaining = QByteArray::number(qMax(0, kRateLimit - used));
+        const QByteArray reset = QByteArray::number(resetSeconds);
+        for (const char* prefix : {"", "X-"}) {
+            const QByteArray p(prefix);
+            r.headers.append({p + "RateLimit-Limit", limit});
+            r.headers.append({p + "RateLimit-Remaining", remaining});
+            r.headers.append({p + "RateLimit-Reset", reset});
+        }
+    }
+    int countRequest()
+    {
+        const qint64 now = m_clock.elapsed();
+        if (now - m_windowStartMs >= kRateWindowMs) {
+            m_windowStartMs = now - (now - m_windowStartMs) % kRateWindowMs;
+            m_windowCount = 0;
+        }
+        return ++m_windowCount;
+    }
+    qint64 secondsToWindowEnd() const
+    {
+        const qint64 left = kRateWindowMs - (m_clock.elapsed() - m_windowStartMs);
+        return qMax<qint64>(1, (left + 999) / 1000);
+    }
 
     QString idOf(int index) const
     {
@@ -119,44 +291,113 @@ private:
         return index;
     }
 
+    // Opaque page tokens (pagination.mdx: "never parse or modify them"): base64url of the last
+    // index served plus a check, so that a made-up or edited token is refused.
+    QString tokenFor(int after) const
+    {
+        const QByteArray plain =
+            "p1:" + QByteArray::number(after) + ':' +
+            hex(seed::hash(m_options.seed, kVendor, after, 0x70C3) & 0xffffffffull, 8).toLatin1();
+        return QString::fromLatin1(
+            plain.toBase64(QByteArray::Base64UrlEncoding | QByteArray::OmitTrailingEquals));
+    }
+    std::optional<int> afterOf(const QString& token) const
+    {
+        const auto decoded = QByteArray::fromBase64Encoding(
+            token.toLatin1(),
+            QByteArray::Base64UrlEncoding | QByteArray::AbortOnBase64DecodingErrors);
+        if (!decoded)
+            return std::nullopt;
+        const QList<QByteArray> parts = decoded.decoded.split(':');
+        if (parts.size() != 3 || parts[0] != "p1")
+            return std::nullopt;
+        bool ok = false;
+        const int after = parts[1].toInt(&ok);
+        if (!ok || after < 1 || after >= m_options.connectors || tokenFor(after) != token)
+            return std::nullopt;
+        return after;
+    }
+
     Record seeded(int index) const
     {
         const quint32 s = m_options.seed;
         Record r;
-        r.name = seed::displayName(s, kVendor, index);
-        r.online = !seed::chance(s, kVendor, index, 1, 15);
-        r.version =
-            seed::chance(s, kVendor, index, 2, 10)
+        // ~2% enrolled but never reported, ~10% offline, ~3% stale "connected" flag (gone),
+        // ~8% connected to another monolith instance, the rest connected here.
+        const int state = seed::pick(s, kVendor, index, FState, 100);
+        const bool neverReported = state < 2;
+        const bool offline = state < 12;
+        const bool stale = state >= 12 && state < 15;
+        const bool otherInstance = state >= 15 && state < 23;
+        r.connected = !offline;
+        r.online = !offline && !stale && !otherInstance;
+        r.reachable = !offline && !stale;
+
+        r.name = seed::chance(s, kVendor, index, FNameNull, 3)
+                     ? QJsonValue()
+                     : QJsonValue(seed::displayName(s, kVendor, index));
+        const QString version =
+            seed::chance(s, kVendor, index, FOldVersion, 10)
                 ? kReleases.first()
-                : kReleases.at(1 + seed::pick(s, kVendor, index, 3, int(kReleases.size()) - 1));
-        r.platform = seed::pickFrom(kPlatforms, s, kVendor, index, 4);
-        QDateTime created = seed::timestamp(s, kVendor, index, 5);
-        QDateTime updated = seed::timestamp(s, kVendor, index, 6);
-        if (updated < created)
-            std::swap(created, updated);
-        QDateTime seen = r.online ? QDateTime(QDate(2026, 11, 1), QTime(0, 0), Qt::UTC)
-                                        .addMSecs(-seed::pick(s, kVendor, index, 7, 600000))
-                                  : seed::timestamp(s, kVendor, index, 8);
-        if (seen < updated)
-            seen = updated;
-        r.createdAt = seed::iso(created);
-        r.updatedAt = seed::iso(updated);
+                : kReleases.at(1 + seed::pick(s, kVendor, index, FVersion, kSeededReleases - 1));
+        const QDateTime a = seed::timestamp(s, kVendor, index, FEnrolledA);
+        const QDateTime b = seed::timestamp(s, kVendor, index, FEnrolledB);
+        const QDateTime enrolled = qMin(a, b);
+        r.enrolledAt = seed::iso(enrolled);
+        if (neverReported) {
+            r.version = QJsonValue();
+            r.lastSeenAt = QJsonValue();
+            r.hostname = QJsonValue();
+            r.os = QJsonValue();
+            r.arch = QJsonValue();
+            return r;
+        }
+        r.version = version;
+        const Platform& p = kPlatforms[seed::pick(s, kVendor, index, FPlatform, 4)];
+        r.os = QString::fromLatin1(p.os);
+        r.arch = QString::fromLatin1(p.arch);
+        r.hostname = hostname(index, QString::fromLatin1(p.os));
+        r.capabilities = {QStringLiteral("query")};
+        if (seed::chance(s, kVendor, index, FFilesystem, 70))
+            r.capabilities << QStringLiteral("filesystem");
+        if (!olderThan(version, QStringLiteral("0.1.2")) &&
+            seed::chance(s, kVendor, index, FSync, 60))
+            r.capabilities << QStringLiteral("sync");
+        QDateTime seen = r.online || otherInstance
+                             ? QDateTime(QDate(2026, 11, 1), QTime(0, 0), Qt::UTC)
+                                   .addMSecs(-seed::pick(s, kVendor, index, FSeenRecent, 600000))
+                             : seed::timestamp(s, kVendor, index, FSeenOld);
+        if (seen < qMax(a, b))
+            seen = qMax(a, b);
         r.lastSeenAt = seed::iso(seen);
         return r;
     }
 
-    // The record as the connector reports it now: a due pending update counts as done.
-    Record current(int index, const Pending** pendingOut = nullptr) const
+    QString hostname(int index, const QString& os) const
+    {
+        const quint32 s = m_options.seed;
+        const QString word = seed::pickFrom(seed::words(), s, kVendor, index, FHostWord);
+        if (os == QLatin1String("windows"))
+            return QStringLiteral("WIN-") +
+                   hex(seed::hash(s, kVendor, index, FHostHex), 7).toUpper();
+        if (os == QLatin1String("darwin"))
+            return word + QStringLiteral("s-MacBook-Pro.local");
+        if (seed::pick(s, kVendor, index, FHostStyle, 2) == 0)
+            return QStringLiteral("ip-10-0-%1-%2.ec2.internal")
+                .arg(seed::pick(s, kVendor, index, FHostA, 256))
+                .arg(seed::pick(s, kVendor, index, FHostB, 254) + 1);
+        return word.toLower() + QLatin1Char('-') +
+               QString::number(seed::pick(s, kVendor, index, FHostNumber, 20) + 1)
+                   .rightJustified(2, QLatin1Char('0'));
+    }
+
+    // The record as the connector reports it now: a due update counts as reported.
+    Record current(int index) const
     {
         Record r = m_changed.contains(index) ? m_changed.value(index) : seeded(index);
         const auto p = m_pending.constFind(index);
-        const Pending* pending = p == m_pending.cend() ? nullptr : &p.value();
-        if (pending && isDue(*pending)) {
-            applyUpdate(r, *pending);
-            pending = nullptr;
-        }
-        if (pendingOut)
-            *pendingOut = pending;
+        if (p != m_pending.cend() && isDue(*p))
+            applyUpdate(r, *p);
         return r;
     }
 
@@ -172,157 +413,133 @@ private:
 
     bool isDue(const Pending& p) const { return p.dueMs >= 0 && m_clock.elapsed() >= p.dueMs; }
 
+    // The connector restarted on the target: it reports the version (and so was seen).
     static void applyUpdate(Record& r, const Pending& p)
     {
-        if (r.version == p.target)
+        if (r.version == QJsonValue(p.target))
             return;
         r.version = p.target;
-        r.updatedAt = seed::iso(p.dueAt);
+        r.lastSeenAt = seed::iso(p.dueAt);
     }
 
-    QJsonObject toJson(int index) const
+    QJsonObject toJson(int index, bool withSandbox = false) const
     {
-        const Pending* pending = nullptr;
-        const Record r = current(index, &pending);
+        const Record r = current(index);
         QJsonObject o{
             {QStringLiteral("id"), idOf(index)},
             {QStringLiteral("name"), r.name},
             {QStringLiteral("version"), r.version},
             {QStringLiteral("online"), r.online},
-            {QStringLiteral("platform"), r.platform},
-            {QStringLiteral("created_at"), r.createdAt},
-            {QStringLiteral("updated_at"), r.updatedAt},
+            {QStringLiteral("connected"), r.connected},
+            {QStringLiteral("capabilities"), QJsonArray::fromStringList(r.capabilities)},
+            {QStringLiteral("enrolled_at"), r.enrolledAt},
             {QStringLiteral("last_seen_at"), r.lastSeenAt},
+            {QStringLiteral("hostname"), r.hostname},
+            {QStringLiteral("os"), r.os},
+            {QStringLiteral("arch"), r.arch},
         };
-        if (pending)
-            o.insert(QStringLiteral("pending_version"), pending->target);
+        if (withSandbox)
+            o.insert(QStringLiteral("_sandbox"),
+                     QJsonObject{{QStringLiteral("reachable"), r.reachable},
+                                 {QStringLiteral("dispatches"), m_dispatches.value(index)}});
         return o;
     }
 
     SandboxOptions m_options;
     int m_delayMs = 2000;
+    int m_pageSize = kDefaultPageSize;
+    QString m_listShape = kListShapes.first();
     QElapsedTimer m_clock;
     QHash<int, Record> m_changed; // only records that differ from their seed
     QHash<int, Pending> m_pending;
+    QHash<int, int> m_dispatches; // 202s per connector
+    qint64 m_windowStartMs = 0;
+    int m_windowCount = 0;
 };
 
-SandboxReply TimbalHandler::handle(const SandboxRequest& request)
+SandboxReply TimbalHandler::route(const SandboxRequest& request)
 {
-    const QByteArray auth = request.header("authorization");
-    const QByteArray key = auth.startsWith("Bearer ") ? auth.mid(7).trimmed() : QByteArray();
+    const QByteArray key = bearerToken(request);
     const bool readOnly = !key.isEmpty() && key == m_options.readOnlyKey;
     if (key.isEmpty() || (key != m_options.key && !readOnly))
-        return error(401, QStringLiteral("unauthorized"), false);
+        return error(401, codeFor(401), QStringLiteral("missing or invalid API key"), false);
 
     const QStringList& seg = request.segments;
     if (seg.size() < 3 || seg.at(0) != QLatin1String("orgs") ||
         seg.at(2) != QLatin1String("connectors"))
-        return error(404, QStringLiteral("not found"));
+        return error(404, codeFor(404), QStringLiteral("route not found"));
     if (seg.at(1) != kOrg)
-        return error(403, QStringLiteral("forbidden"));
+        return error(403, codeFor(403),
+                     QStringLiteral("no access to organization %1").arg(seg.at(1)));
 
     const QByteArray& method = request.method;
-    auto onlyGet = [&](auto&& answer) -> SandboxReply {
-        if (method != "GET") {
-            SandboxReply r = error(405, QStringLiteral("method not allowed"));
-            r.headers.append(qMakePair(QByteArray("Allow"), QByteArray("GET")));
-            return r;
-        }
-        return answer();
+    auto allow = [](SandboxReply r, const QByteArray& methods) {
+        r.headers.append({QByteArrayLiteral("Allow"), methods});
+        return r;
+    };
+    auto notAllowed = [&](const QByteArray& methods) {
+        return allow(error(405, codeFor(405), QStringLiteral("method not allowed")), methods);
     };
 
     if (seg.size() == 3)
-        return onlyGet([&] { return list(request); });
-    // "releases" is routed before {id}: it would otherwise be looked up as a connector id.
-    if (seg.size() == 4 && seg.at(3) == QLatin1String("releases"))
-        return onlyGet([&] { return releases(); });
+        return method == "GET" ? list(request) : notAllowed("GET");
+    // No release list exists: ".../connectors/releases" is the connector "releases".
     if (seg.size() == 4) {
-        return onlyGet([&] {
-            const int index = indexOf(seg.at(3));
-            if (index == 0)
-                return error(404, QStringLiteral("connector not found"));
-            return SandboxReply::json(200, toJson(index));
-        });
+        if (method != "GET")
+            return notAllowed("GET");
+        const int index = indexOf(seg.at(3));
+        if (index == 0)
+            return error(404, codeFor(404),
+                         QStringLiteral("connector %1 not found").arg(seg.at(3)));
+        return SandboxReply::json(200, toJson(index));
     }
     if (seg.size() == 5 && seg.at(4) == QLatin1String("update")) {
-        if (method != "POST") {
-            SandboxReply r = error(405, QStringLiteral("method not allowed"));
-            r.headers.append(qMakePair(QByteArray("Allow"), QByteArray("POST")));
-            return r;
-        }
+        if (method != "POST")
+            return notAllowed("POST");
         if (readOnly)
-            return error(403, QStringLiteral("forbidden"));
-        const int index = indexOf(seg.at(3));
-        return update(index, request);
+            return error(403, codeFor(403),
+                         QStringLiteral("this API key may not update connectors"));
+        return update(indexOf(seg.at(3)), seg.at(3), request);
     }
-    return error(404, QStringLiteral("not found"));
+    return error(404, codeFor(404), QStringLiteral("route not found"));
 }
 
+// The spec documents no parameters: the page size is the server's (knob timbalPageSize), unknown
+// parameters are ignored, and a page that is not the last carries next_page_token.
 SandboxReply TimbalHandler::list(const SandboxRequest& request) const
 {
-    int limit = kDefaultLimit;
-    const QString limitText =
-        request.query.queryItemValue(QStringLiteral("limit"), QUrl::FullyDecoded);
-    if (request.query.hasQueryItem(QStringLiteral("limit"))) {
-        bool ok = false;
-        limit = limitText.toInt(&ok);
-        if (!ok || limit < 1)
-            return error(400, QStringLiteral("limit must be a positive integer"));
-        limit = qMin(limit, kMaxLimit);
+    const int total = m_options.connectors;
+    if (m_listShape == QLatin1String("array")) {
+        QJsonArray all;
+        for (int i = 1; i <= total; ++i)
+            all.append(toJson(i));
+        return SandboxReply::json(200, all);
     }
-    // The cursor is opaque to clients: base64url of "after:<index>".
     int after = 0;
-    const QString cursor =
-        request.query.queryItemValue(QStringLiteral("cursor"), QUrl::FullyDecoded);
-    if (!cursor.isEmpty()) {
-        const auto decoded = QByteArray::fromBase64Encoding(
-            cursor.toLatin1(),
-            QByteArray::Base64UrlEncoding | QByteArray::AbortOnBase64DecodingErrors);
-        bool ok = decoded && decoded.decoded.startsWith("after:");
-        if (ok)
-            after = decoded.decoded.mid(6).toInt(&ok);
-        if (!ok || after < 0)
-            return error(400, QStringLiteral("invalid cursor"));
+    const QString token =
+        request.query.queryItemValue(QStringLiteral("page_token"), QUrl::FullyDecoded);
+    if (!token.isEmpty()) {
+        const std::optional<int> decoded = afterOf(token);
+        if (!decoded)
+            return error(400, codeFor(400), QStringLiteral("invalid page_token"));
+        after = *decoded;
     }
     QJsonArray connectors;
-    const int last = int(qMin<qint64>(qint64(after) + limit, m_options.connectors));
+    const int last = int(qMin<qint64>(qint64(after) + m_pageSize, total));
     for (int i = after + 1; i <= last; ++i)
         connectors.append(toJson(i));
-    QJsonValue next;
-    if (last < m_options.connectors) {
-        next = QString::fromLatin1(
-            ("after:" + QByteArray::number(last))
-                .toBase64(QByteArray::Base64UrlEncoding | QByteArray::OmitTrailingEquals));
-    }
-    return SandboxReply::json(200, QJsonObject{{QStringLiteral("connectors"), connectors},
-                                               {QStringLiteral("next_cursor"), next}});
-}
-
-SandboxReply TimbalHandler::releases() const
-{
-    QJsonArray list;
-    for (qsizetype i = kReleases.size() - 1; i >= 0; --i) {
-        const QString v = kReleases.at(i);
-        QJsonObject artifacts;
-        for (const QString& p : kPlatforms)
-            artifacts.insert(p, artifact(v, p));
-        // Fixed dates, a month apart, newest last published.
-        const QDateTime published =
-            QDateTime(QDate(2026, 1, 15), QTime(12, 0), Qt::UTC).addMonths(int(i));
-        list.append(QJsonObject{{QStringLiteral("version"), v},
-                                {QStringLiteral("published_at"), seed::iso(published)},
-                                {QStringLiteral("artifacts"), artifacts}});
-    }
     return SandboxReply::json(
-        200, QJsonObject{{QStringLiteral("latest"), latest()}, {QStringLiteral("releases"), list}});
+        200, QJsonObject{{m_listShape, connectors},
+                         {QStringLiteral("next_page_token"),
+                          last < total ? QJsonValue(tokenFor(last)) : QJsonValue()}});
 }
 
-SandboxReply TimbalHandler::update(int index, const SandboxRequest& request)
+SandboxReply TimbalHandler::update(int index, const QString& id, const SandboxRequest& request)
 {
     QJsonParseError parseError;
     const QJsonDocument doc = QJsonDocument::fromJson(request.body, &parseError);
     if (parseError.error != QJsonParseError::NoError || !doc.isObject())
-        return error(400, QStringLiteral("body must be a JSON object"));
+        return error(400, codeFor(400), QStringLiteral("request body must be a JSON object"));
     const QJsonValue versionValue = doc.object().value(QStringLiteral("version"));
     QString target;
     if (versionValue.isUndefined() || versionValue.isNull()) {
@@ -331,33 +548,38 @@ SandboxReply TimbalHandler::update(int index, const SandboxRequest& request)
         static const QRegularExpression semver(QStringLiteral("^v?(\\d+\\.\\d+\\.\\d+)$"));
         const auto m = semver.match(versionValue.toString());
         if (!m.hasMatch())
-            return error(400, QStringLiteral("version must be semver such as 0.1.3 or v0.1.3"));
+            return error(400, codeFor(400),
+                         QStringLiteral("version must be semver such as 0.1.3 or v0.1.3"));
         target = m.captured(1);
     } else {
-        return error(400, QStringLiteral("version must be a string or null"));
+        return error(400, codeFor(400), QStringLiteral("version must be a string or null"));
     }
 
     if (index == 0)
-        return error(404, QStringLiteral("connector not found"));
+        return error(404, codeFor(404), QStringLiteral("connector %1 not found").arg(id));
     if (!kReleases.contains(target))
-        return error(404, QStringLiteral("release %1 not found").arg(target));
+        return error(404, codeFor(404), QStringLiteral("release %1 not found").arg(target));
 
     settle(index);
-    const Pending* pending = nullptr;
-    const Record r = current(index, &pending);
-    if (!r.online)
-        return error(422, QStringLiteral("connector is offline"));
-    if (olderThan(r.version, kMinRemoteVersion)) {
-        return error(
-            422,
-            QStringLiteral("connector version %1 is too old to update remotely").arg(r.version));
+    const Record r = current(index);
+    // `online` is only this instance's socket: what decides is whether the box can be reached.
+    if (!r.reachable || r.version.isNull())
+        return error(422, QStringLiteral("connector_offline"),
+                     QStringLiteral("connector is offline"));
+    const QString version = r.version.toString();
+    if (olderThan(version, kMinRemoteVersion)) {
+        return error(422, QStringLiteral("connector_too_old"),
+                     QStringLiteral("connector version %1 is too old to update remotely (needs %2)")
+                         .arg(version, kMinRemoteVersion));
     }
-    const QJsonObject body{{QStringLiteral("target_version"), target},
-                           {QStringLiteral("artifact"), artifact(target, r.platform)},
-                           {QStringLiteral("dispatched"), r.version != target}};
-    if (r.version == target)
+    const QJsonObject body{
+        {QStringLiteral("target_version"), target},
+        {QStringLiteral("artifact"), artifact(target, r.os.toString(), r.arch.toString())},
+        {QStringLiteral("dispatched"), version != target}};
+    if (version == target)
         return SandboxReply::json(200, body); // a no-op: the stored state stays byte-identical
 
+    // Dispatched again if an earlier one is not reported yet: the server keeps no pending state.
     Pending p;
     p.target = target;
     if (m_delayMs >= 0) {
@@ -365,6 +587,7 @@ SandboxReply TimbalHandler::update(int index, const SandboxRequest& request)
         p.dueAt = QDateTime::currentDateTimeUtc().addMSecs(m_delayMs);
     }
     m_pending.insert(index, p);
+    m_dispatches[index] += 1;
     return SandboxReply::json(202, body);
 }
 

@@ -68,6 +68,18 @@ public:
     virtual QJsonArray state() const = 0;
     // Runtime settings from POST /_sandbox/config (keys a handler does not know are ignored).
     virtual void configure(const QJsonObject& settings) { Q_UNUSED(settings); }
+    // Why `settings` cannot be applied (a known key with a bad value), or empty. Asked of every
+    // handler before any of them is configured, so that a bad knob changes nothing.
+    virtual QString configError(const QJsonObject& settings) const
+    {
+        Q_UNUSED(settings);
+        return {};
+    }
+    // The vendor's own error answer for `status`, as a `status=CODE` fault sends it (the handler
+    // did not run). retryAfterSeconds is set for a `retry-after=S` fault (status 429); the HTTP
+    // layer adds `Retry-After: S` unless the reply already carries it.
+    virtual SandboxReply faultReply(int status, std::optional<qint64> retryAfterSeconds,
+                                    const SandboxRequest& request) = 0;
 };
 
 } // namespace sandbox

@@ -5,6 +5,9 @@
 //   "errors/0/status=\"404\""   the value at that path equals the compact JSON after '='
 //   "requestId:string"          the value at that path has that type
 //   (string,int,bool,array,object,null) "detail/0/loc=[\"body\",\"name\"]"
+//   "errors/0/source:missing"   that path is absent (type "missing")
+//   "~Request blocked"          the raw body contains the text after '~' ("!~text": it does not)
+//   "nojson"                    the body is not JSON at all; "empty": the body is empty
 // Expectations are separated by " ; ". Paths use '/' between object keys and array indices.
 
 #include <QJsonArray>
@@ -60,11 +63,32 @@ inline QString expectationError(const QByteArray& body, const QString& expectati
 {
     QJsonParseError err{};
     const QJsonDocument doc = QJsonDocument::fromJson(body, &err);
-    if (err.error != QJsonParseError::NoError)
-        return QStringLiteral("body is not JSON: ") + QString::fromUtf8(body.left(300));
+    const bool isJson = err.error == QJsonParseError::NoError;
     const QJsonValue root = doc.isArray() ? QJsonValue(doc.array()) : QJsonValue(doc.object());
+    const QString shown = QString::fromUtf8(body.left(400));
     for (const QString& raw : expectations.split(QStringLiteral(" ; "), Qt::SkipEmptyParts)) {
         const QString e = raw.trimmed();
+        if (e.startsWith(QLatin1Char('~')) || e.startsWith(QLatin1String("!~"))) {
+            const bool negated = e.startsWith(QLatin1Char('!'));
+            const QByteArray text = e.mid(negated ? 2 : 1).toUtf8();
+            if (body.contains(text) == negated)
+                return QStringLiteral("body %1 '%2': %3")
+                    .arg(negated ? QStringLiteral("contains") : QStringLiteral("lacks"),
+                         QString::fromUtf8(text), shown);
+            continue;
+        }
+        if (e == QLatin1String("nojson")) {
+            if (isJson)
+                return QStringLiteral("body is JSON: ") + shown;
+            continue;
+        }
+        if (e == QLatin1String("empty")) {
+            if (!body.isEmpty())
+                return QStringLiteral("body is not empty: ") + shown;
+            continue;
+        }
+        if (!isJson)
+            return QStringLiteral("body is not JSON: ") + QString::fromUtf8(body.left(300));
         const int eq = e.indexOf(QLatin1Char('='));
         const int colon = e.lastIndexOf(QLatin1Char(':'));
         if (eq > 0) {
@@ -83,14 +107,13 @@ inline QString expectationError(const QByteArray& body, const QString& expectati
                              ? QStringLiteral("(missing)")
                              : QString::fromUtf8(
                                    QJsonDocument(QJsonArray{got}).toJson(QJsonDocument::Compact)),
-                         QString::fromUtf8(body.left(400)));
+                         shown);
         } else if (colon > 0) {
             const QString path = e.left(colon);
             const QString want = e.mid(colon + 1);
             const QString got = typeName(valueAt(root, path));
             if (got != want && !(want == QLatin1String("number") && got == QLatin1String("int")))
-                return QStringLiteral("%1: want type %2, got %3 in %4")
-                    .arg(path, want, got, QString::fromUtf8(body.left(400)));
+                return QStringLiteral("%1: want type %2, got %3 in %4").arg(path, want, got, shown);
         } else {
             return QStringLiteral("bad expectation: ") + e;
         }

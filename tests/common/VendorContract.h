@@ -2,7 +2,8 @@
 
 // What a contract test needs to know about each vendor to talk to the sandbox: auth headers,
 // paths, where the connectors sit in a list answer, and each vendor's documented response shapes
-// (shared/vendor-apis + docs/sandbox.md). Written from the docs only, never from app/sandbox.
+// (shared/vendor-apis/VERIFIED.md, the seed pages and docs/sandbox.md). Written from the docs
+// only, never from app/sandbox.
 // Header-only so that it needs no change to ca_testsupport.
 
 #include "SandboxProcess.h"
@@ -13,6 +14,9 @@
 #include <QJsonObject>
 #include <QJsonValue>
 #include <QStringList>
+#include <QUrl>
+
+#include <algorithm>
 
 namespace contract {
 
@@ -35,8 +39,9 @@ inline Headers authHeaders(const QString& vendor, const QByteArray& key = kKey)
         return {{"Authorization", "Bearer " + key}};
     if (vendor == QLatin1String("aisquared"))
         return {{"Authorization", "Bearer " + key}, {"Workspace-Id", "1"}};
+    // b3os: a runtime key alone, as the official client sends it (no X-Org-ID).
     if (vendor == QLatin1String("b3os"))
-        return {{"Authorization", "Bearer " + key}, {"X-Org-ID", "demo-org"}};
+        return {{"Authorization", "Bearer " + key}};
     if (vendor == QLatin1String("databar"))
         return {{"x-apikey", key}};
     return {{"X-API-KEY", key}};
@@ -56,8 +61,9 @@ inline QByteArray credentialValue(const QString& vendor, const QByteArray& key)
     return credentialHeader(vendor) == "Authorization" ? "Bearer " + key : key;
 }
 
-// Path (with vendor prefix) of the connector collection.
-inline QString listPath(const QString& vendor)
+// Path (with vendor prefix) of the connector collection, without a trailing slash: the base of
+// item paths.
+inline QString collectionPath(const QString& vendor)
 {
     if (vendor == QLatin1String("timbal"))
         return QStringLiteral("/timbal/orgs/demo-org/connectors");
@@ -70,9 +76,16 @@ inline QString listPath(const QString& vendor)
     return QStringLiteral("/bigdata/contents/v1/connectors");
 }
 
+// Path of the list call: databar's list is "/v1/connectors/" with the trailing slash.
+inline QString listPath(const QString& vendor)
+{
+    return collectionPath(vendor) +
+           (vendor == QLatin1String("databar") ? QStringLiteral("/") : QString());
+}
+
 inline QString itemPath(const QString& vendor, const QString& id)
 {
-    return listPath(vendor) + QLatin1Char('/') + id;
+    return collectionPath(vendor) + QLatin1Char('/') + id;
 }
 
 // The write endpoint of a connector: timbal's seed is a POST .../update, the others a PUT.
@@ -86,11 +99,25 @@ inline QString writePath(const QString& vendor, const QString& id)
                                              : itemPath(vendor, id);
 }
 
+// The keys a Timbal list may hold its array under (the spec does not pin it down).
+inline QStringList timbalListKeys()
+{
+    return {QStringLiteral("connectors"), QStringLiteral("data"), QStringLiteral("items"),
+            QStringLiteral("results")};
+}
+
 // The connectors of one list answer.
 inline QJsonArray listItems(const QString& vendor, const QJsonDocument& doc)
 {
-    if (vendor == QLatin1String("timbal"))
-        return doc.object().value(QLatin1String("connectors")).toArray();
+    if (vendor == QLatin1String("timbal")) {
+        if (doc.isArray())
+            return doc.array();
+        for (const QString& key : timbalListKeys()) {
+            if (doc.object().value(key).isArray())
+                return doc.object().value(key).toArray();
+        }
+        return {};
+    }
     if (vendor == QLatin1String("aisquared"))
         return doc.object().value(QLatin1String("data")).toArray();
     if (vendor == QLatin1String("b3os"))
@@ -200,23 +227,42 @@ inline QString shapeError(const QJsonObject& o, const QList<Field>& fields,
 // The vendor's connector as documented (seed response schema, or the assumed shape in sandbox.md).
 inline QString connectorShapeError(const QString& vendor, const QJsonObject& c)
 {
-    if (vendor == QLatin1String("timbal"))
-        return shapeError(c,
-                          {{"id", String},
-                           {"name", String},
-                           {"version", String},
-                           {"online", Bool},
-                           {"platform", String},
-                           {"created_at", String},
-                           {"updated_at", String},
-                           {"last_seen_at", String | Null}},
-                          vendor);
+    if (vendor == QLatin1String("timbal")) {
+        // Exactly ConnectorView (openapi.json): required id, capabilities, connected, online,
+        // enrolled_at; nothing else (no platform, pending_version, created_at, updated_at).
+        static const QList<Field> view{{"id", String},
+                                       {"name", String | Null, false},
+                                       {"version", String | Null, false},
+                                       {"online", Bool},
+                                       {"connected", Bool},
+                                       {"capabilities", Array},
+                                       {"enrolled_at", String},
+                                       {"last_seen_at", String | Null, false},
+                                       {"hostname", String | Null, false},
+                                       {"os", String | Null, false},
+                                       {"arch", String | Null, false}};
+        QString e = shapeError(c, view, vendor);
+        for (auto it = c.begin(); e.isEmpty() && it != c.end(); ++it) {
+            const bool known = std::any_of(view.begin(), view.end(), [&](const Field& f) {
+                return it.key() == QLatin1String(f.name);
+            });
+            if (!known)
+                e = vendor + QStringLiteral(": member '") + it.key() +
+                    QStringLiteral("' is not in ConnectorView");
+        }
+        for (const QJsonValue& cap : c.value(QLatin1String("capabilities")).toArray()) {
+            if (e.isEmpty() && !cap.isString())
+                e = vendor + QStringLiteral(": capabilities holds a non-string");
+        }
+        return e;
+    }
     if (vendor == QLatin1String("aisquared")) {
         QString e =
             shapeError(c, {{"id", String}, {"type", String}, {"attributes", Object}}, vendor);
         if (e.isEmpty())
             e = shapeError(c.value(QLatin1String("attributes")).toObject(),
                            {{"name", String},
+                            {"description", String | Null},
                             {"connector_type", String},
                             {"workspace_id", Int},
                             {"created_at", String},
@@ -285,8 +331,8 @@ inline QString connectorShapeError(const QString& vendor, const QJsonObject& c)
                            vendor);
     const QString type = c.value(QLatin1String("type")).toString();
     if (e.isEmpty() && type != QLatin1String("email") &&
-        type != QLatin1String("investment_research"))
-        e = vendor + QStringLiteral(": type outside the enum: ") + type;
+        type != QLatin1String("investment_research") && type != QLatin1String("sharepoint"))
+        e = vendor + QStringLiteral(": type outside email/investment_research/sharepoint: ") + type;
     return e;
 }
 
@@ -304,18 +350,33 @@ inline TestResponse call(const SandboxProcess& sb, const QString& vendor, const 
     return TestHttp::sendJson(method, sb.url(path), h, body, timeoutMs);
 }
 
-// Every connector of the vendor from one unpaged list call (enough for the default 25 connectors).
+// Every connector of the vendor: one list call, following Timbal's next_page_token (the other
+// vendors' lists hold the default 25 connectors on one page with the parameters below).
 inline QJsonArray listAll(const SandboxProcess& sb, const QString& vendor,
                           const QByteArray& key = kKey)
 {
     QString path = listPath(vendor);
-    if (vendor == QLatin1String("timbal"))
-        path += QStringLiteral("?limit=500");
-    else if (vendor == QLatin1String("aisquared"))
-        path += QStringLiteral("?per_page=100");
+    if (vendor == QLatin1String("aisquared"))
+        path += QStringLiteral("?per_page=1000");
     else if (vendor == QLatin1String("b3os"))
         path += QStringLiteral("?limit=100");
-    return listItems(vendor, call(sb, vendor, "GET", path, QJsonValue::Undefined, key).json());
+    if (vendor != QLatin1String("timbal"))
+        return listItems(vendor, call(sb, vendor, "GET", path, QJsonValue::Undefined, key).json());
+    QJsonArray all;
+    QString token;
+    for (int page = 0; page < 10000; ++page) {
+        const QString p = token.isEmpty() ? path
+                                          : path + QStringLiteral("?page_token=") +
+                                                QString::fromLatin1(QUrl::toPercentEncoding(token));
+        const QJsonDocument doc = call(sb, vendor, "GET", p, QJsonValue::Undefined, key).json();
+        for (const QJsonValue& v : listItems(vendor, doc))
+            all.append(v);
+        token = doc.isObject() ? doc.object().value(QLatin1String("next_page_token")).toString()
+                               : QString();
+        if (token.isEmpty())
+            break;
+    }
+    return all;
 }
 
 inline QByteArray stateBytes(const SandboxProcess& sb)

@@ -64,6 +64,11 @@ private slots:
                               << "databar" << FaultKind::Drip << qint64(100) << 1.0 << 2;
         QTest::newRow("rate zero") << "timbal:hang@0"
                                    << "timbal" << FaultKind::Hang << qint64(0) << 0.0 << -1;
+        QTest::newRow("html") << "bigdata:html=403"
+                              << "bigdata" << FaultKind::Html << qint64(403) << 1.0 << -1;
+        QTest::newRow("html gateway page once")
+            << "*:html=502#1"
+            << "*" << FaultKind::Html << qint64(502) << 1.0 << 1;
     }
     void parsesValidSpec()
     {
@@ -123,6 +128,12 @@ private slots:
         QTest::newRow("drip zero")
             << "timbal:drip=0"
             << "invalid fault 'timbal:drip=0': drip needs =ARG, an integer from 1 to 1073741824";
+        QTest::newRow("html without code")
+            << "timbal:html"
+            << "invalid fault 'timbal:html': html needs =ARG, an integer from 100 to 599";
+        QTest::newRow("html code out of range")
+            << "timbal:html=600"
+            << "invalid fault 'timbal:html=600': html needs =ARG, an integer from 100 to 599";
     }
     void rejectsInvalidSpec()
     {
@@ -130,6 +141,32 @@ private slots:
         QString error;
         QVERIFY(!FaultSpec::parse(spec, &error));
         QTEST(error, "message");
+    }
+
+    // status, retry-after and html answer instead of the vendor handler; the others bend the
+    // handler's own answer (docs/sandbox.md, "handler runs?").
+    void handlerRunsOnlyForBendingKinds_data()
+    {
+        QTest::addColumn<QString>("spec");
+        QTest::addColumn<bool>("runs");
+        QTest::newRow("latency") << "timbal:latency=5" << true;
+        QTest::newRow("status") << "timbal:status=503" << false;
+        QTest::newRow("retry-after") << "timbal:retry-after=1" << false;
+        QTest::newRow("html") << "timbal:html=403" << false;
+        QTest::newRow("hang") << "timbal:hang" << true;
+        QTest::newRow("reset") << "timbal:reset" << true;
+        QTest::newRow("malformed") << "timbal:malformed" << true;
+        QTest::newRow("truncated") << "timbal:truncated" << true;
+        QTest::newRow("oversized") << "timbal:oversized=10" << true;
+        QTest::newRow("drip") << "timbal:drip=10" << true;
+    }
+    void handlerRunsOnlyForBendingKinds()
+    {
+        QFETCH(QString, spec);
+        QString error;
+        const auto f = FaultSpec::parse(spec, &error);
+        QVERIFY2(f, qPrintable(error));
+        QTEST(f->handlerRuns(), "runs");
     }
 
     void rejectsWholeSetOnOneBadSpec()

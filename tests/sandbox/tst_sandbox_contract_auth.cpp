@@ -6,45 +6,52 @@
 
 using namespace contract;
 
-// Auth per vendor, from NOTES.md and docs/sandbox.md: who is let in, who is turned away, and with
-// which status and body shape. A refused write must also leave the stored state untouched.
+// Auth per vendor, from VERIFIED.md and docs/sandbox.md: who is let in, who is turned away, and
+// with which status and body shape. A refused write must also leave the stored state untouched.
 class TestSandboxContractAuth : public QObject
 {
     Q_OBJECT
 
     SandboxProcess m_sandbox;
 
-    // The vendor's error body for `status`, as documented; empty when it matches.
+    // The vendor's error body for `status`, as VERIFIED.md records it; empty when it matches.
     static QString errorBodyError(const QString& vendor, int status, const TestResponse& r)
     {
         const QJsonObject o = r.object();
         if (!r.json().isObject())
             return QStringLiteral("error body is not a JSON object: ") + QString::fromUtf8(r.body);
         if (vendor == QLatin1String("timbal")) {
+            // ErrorMessage {code, message} (timbal openapi.json).
             const QString want =
-                status == 401 ? QStringLiteral("unauthorized") : QStringLiteral("forbidden");
-            return o.value(QLatin1String("error")).toString() == want
-                       ? QString()
-                       : QStringLiteral("timbal: want {\"error\":\"%1\"}, got %2")
-                             .arg(want, QString::fromUtf8(r.body));
+                status == 401 ? QStringLiteral("UNAUTHORIZED") : QStringLiteral("FORBIDDEN");
+            if (o.value(QLatin1String("code")).toString() != want ||
+                !o.value(QLatin1String("message")).isString())
+                return QStringLiteral("timbal: want {\"code\":\"%1\",\"message\":…}, got %2")
+                    .arg(want, QString::fromUtf8(r.body));
+            return {};
         }
         if (vendor == QLatin1String("aisquared")) {
+            // render_error / render_bad_request_error: errors[0].status is the integer status.
             const QJsonArray errors = o.value(QLatin1String("errors")).toArray();
             if (errors.isEmpty())
-                return QStringLiteral("aisquared: no JSON:API errors array: ") +
-                       QString::fromUtf8(r.body);
+                return QStringLiteral("aisquared: no errors array: ") + QString::fromUtf8(r.body);
+            const QJsonObject e0 = errors.first().toObject();
             const QString e =
-                shapeError(errors.first().toObject(),
-                           {{"status", String}, {"title", String}, {"detail", String}}, vendor);
+                shapeError(e0, {{"status", Int}, {"title", String}, {"detail", String}}, vendor);
             if (!e.isEmpty())
                 return e;
-            return errors.first().toObject().value(QLatin1String("status")).toString() ==
-                           QString::number(status)
-                       ? QString()
-                       : QStringLiteral("aisquared: errors[0].status differs from HTTP status: ") +
-                             QString::fromUtf8(r.body);
+            if (e0.value(QLatin1String("status")).toInt() != status)
+                return QStringLiteral("aisquared: errors[0].status differs from HTTP status: ") +
+                       QString::fromUtf8(r.body);
+            if (status == 400 && !e0.value(QLatin1String("detail"))
+                                      .toString()
+                                      .endsWith(QLatin1String("Workspace not found")))
+                return QStringLiteral("aisquared: 400 is not Workspace not found: ") +
+                       QString::fromUtf8(r.body);
+            return {};
         }
         if (vendor == QLatin1String("b3os")) {
+            // The envelope with message, for 401 and 403.
             const QString e =
                 shapeError(o, {{"code", Int}, {"message", String}, {"requestId", String}}, vendor);
             if (!e.isEmpty())
@@ -68,11 +75,23 @@ class TestSandboxContractAuth : public QObject
             return QStringLiteral("databar: no detail with loc [header, x-apikey]: ") +
                    QString::fromUtf8(r.body);
         }
-        // databar (401/403) and bigdata: {"detail": "…"}
-        return o.value(QLatin1String("detail")).isString()
+        if (vendor == QLatin1String("databar"))
+            return o.value(QLatin1String("detail")).isString()
+                       ? QString()
+                       : vendor + QStringLiteral(": want {\"detail\":\"…\"}, got ") +
+                             QString::fromUtf8(r.body);
+        // bigdata: {statusCode, message, errorCode, requestId}
+        const QString e = shapeError(o,
+                                     {{"statusCode", Int},
+                                      {"message", String},
+                                      {"errorCode", String},
+                                      {"requestId", String}},
+                                     vendor);
+        if (!e.isEmpty())
+            return e;
+        return o.value(QLatin1String("statusCode")).toInt() == status
                    ? QString()
-                   : vendor + QStringLiteral(": want {\"detail\":\"…\"}, got ") +
-                         QString::fromUtf8(r.body);
+                   : QStringLiteral("bigdata: statusCode differs: ") + QString::fromUtf8(r.body);
     }
 
     QString firstId(const QString& vendor) const
@@ -133,8 +152,9 @@ private slots:
         }
         QTest::newRow("aisquared:no-workspace")
             << QStringLiteral("aisquared") << QStringLiteral("no-workspace") << 400;
+        // multiwoven application_controller.rb current_workspace: "Workspace not found" is 400.
         QTest::newRow("aisquared:other-workspace")
-            << QStringLiteral("aisquared") << QStringLiteral("other-workspace") << 403;
+            << QStringLiteral("aisquared") << QStringLiteral("other-workspace") << 400;
         QTest::newRow("b3os:other-org")
             << QStringLiteral("b3os") << QStringLiteral("other-org") << 403;
         QTest::newRow("timbal:other-org")
@@ -180,7 +200,7 @@ private slots:
             replaceHeader("Workspace-Id", "2");
         } else if (kind == QLatin1String("other-org")) {
             if (vendor == QLatin1String("b3os"))
-                replaceHeader("X-Org-ID", "other-org");
+                headers.append({QByteArrayLiteral("X-Org-ID"), QByteArrayLiteral("other-org")});
             else
                 path = QStringLiteral("/timbal/orgs/other-org/connectors");
         }
@@ -223,7 +243,9 @@ private slots:
             const QJsonObject c = v.toObject();
             if (vendor == QLatin1String("timbal") &&
                 (!c.value(QLatin1String("online")).toBool() ||
-                 c.value(QLatin1String("version")).toString() == QLatin1String("0.0.9")))
+                 !c.value(QLatin1String("connected")).toBool() ||
+                 c.value(QLatin1String("version")).toString() == QLatin1String("0.0.9") ||
+                 c.value(QLatin1String("version")).isNull()))
                 continue;
             id = idOf(vendor, c);
             break;

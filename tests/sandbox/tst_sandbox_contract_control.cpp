@@ -134,7 +134,8 @@ private slots:
             QJsonDocument::fromJson(put.value(QLatin1String("body")).toString().toUtf8()).object(),
             body);
         QCOMPARE(put.value(QLatin1String("json")).toObject(), body);
-        QCOMPARE(loggedHeader(put, "X-Org-ID"), QStringLiteral("demo-org")); // non-credentials kept
+        QCOMPARE(loggedHeader(put, "Content-Type"),
+                 QStringLiteral("application/json")); // non-credentials kept
 
         QCOMPARE(refused.value(QLatin1String("status")).toInt(), 401);
         QCOMPARE(refused.value(QLatin1String("authorized")).toBool(true), false);

@@ -1,3 +1,4 @@
+#include "ContractFacts.h"
 #include "SandboxProcess.h"
 #include "TestHttp.h"
 #include "VendorContract.h"
@@ -83,8 +84,7 @@ private slots:
         const TestResponse first =
             call(sb, QStringLiteral("bigdata"), "GET", listPath(QStringLiteral("bigdata")));
         QCOMPARE(first.status, 503);
-        QCOMPARE(first.object().value(QLatin1String("error")).toString(),
-                 QStringLiteral("injected fault"));
+        QCOMPARE(first.object().value(QLatin1String("statusCode")).toInt(), 503); // bigdata's body
         QCOMPARE(
             call(sb, QStringLiteral("bigdata"), "GET", listPath(QStringLiteral("bigdata"))).status,
             200);
@@ -117,10 +117,138 @@ private slots:
             call(m_sandbox, v, "PUT", itemPath(v, id),
                  QJsonObject{{QStringLiteral("name"), QStringLiteral("never stored")}});
         QCOMPARE(r.status, 503);
-        QCOMPARE(r.object(),
-                 (QJsonObject{{QStringLiteral("error"), QStringLiteral("injected fault")}}));
+        QCOMPARE(r.object().value(QLatin1String("success")).toBool(true), false); // b3os's body
         QVERIFY(r.header("Content-Type").startsWith("application/json"));
         QVERIFY2(stateBytes(m_sandbox) == before, "status fault ran the handler");
+    }
+
+    // status=CODE, retry-after=S and html=CODE answer in place of the handler: in the vendor's
+    // own error shape (html: a firewall's page), and nothing is written.
+    void injectedAnswerIsVendorShaped_data()
+    {
+        QTest::addColumn<QString>("spec");
+        QTest::addColumn<QString>("vendor");
+        QTest::addColumn<bool>("write");
+        QTest::addColumn<int>("status");
+        QTest::addColumn<QString>("expect");
+        QTest::addColumn<QString>("headers");
+        auto row = [](const char* name, const char* spec, const char* vendor, bool write,
+                      int status, const QString& expect, const QString& headers = {}) {
+            QTest::newRow(name) << QString::fromLatin1(spec) << QString::fromLatin1(vendor) << write
+                                << status << expect << headers;
+        };
+        const QString json = QStringLiteral("Content-Type~application/json");
+        row("timbal status=402 is ErrorMessage REQUEST_FAILED (timbal errors.mdx 402; "
+            "openapi.json ErrorMessage)",
+            "timbal:status=402", "timbal", true, 402, "code=\"REQUEST_FAILED\" ; message:string",
+            json);
+        row("timbal status=503 is ErrorMessage (timbal openapi.json ErrorMessage)",
+            "timbal:status=503", "timbal", false, 503,
+            "code=\"SERVICE_UNAVAILABLE\" ; message:string", json);
+        row("timbal retry-after=2 is 429 with Retry-After, RateLimit-* and X-RateLimit-* (timbal "
+            "errors.mdx Rate limiting)",
+            "timbal:retry-after=2", "timbal", true, 429,
+            "code=\"TOO_MANY_REQUESTS\" ; message:string",
+            "Retry-After=2 ; RateLimit-Remaining=0 ; RateLimit-Reset=2 ; RateLimit-Limit? ; "
+            "X-RateLimit-Remaining=0 ; X-RateLimit-Reset=2 ; X-RateLimit-Limit?");
+        row("aisquared status=404 is render_error (multiwoven application_controller.rb "
+            "render_error)",
+            "aisquared:status=404", "aisquared", false, 404,
+            "errors/0/status=404 ; errors/0/title=\"Error\" ; errors/0/detail:string", json);
+        row("aisquared status=400 is render_bad_request_error (multiwoven exception_handler.rb)",
+            "aisquared:status=400", "aisquared", true, 400,
+            "errors/0/status=400 ; errors/0/title=\"Bad Request\" ; "
+            "errors/0/source/pointer=\"/request/payload\"");
+        row("aisquared status=500 is Rails' public error JSON (docs/sandbox.md aisquared)",
+            "aisquared:status=500", "aisquared", false, 500, "status=500 ; error:string");
+        row("aisquared retry-after=3 is rack-attack's {error} (multiwoven rack_attack.rb "
+            "throttled_response)",
+            "aisquared:retry-after=3", "aisquared", true, 429,
+            "error=\"Too many requests. Please try again later.\"", "Retry-After=3");
+        row("b3os status=409 is a conflict in b3os's error body (b3os client.ts friendlyHint "
+            "409)",
+            "b3os:status=409", "b3os", true, 409,
+            "success=false ; error/code=\"CONFLICT\" ; error/message=\"another update may "
+            "have occurred; retry with the latest version\" ; requestId:string",
+            "X-Request-Id?");
+        row("b3os status=401 is the envelope with message (docs.b3os.org; docs/sandbox.md b3os)",
+            "b3os:status=401", "b3os", false, 401, "code=401 ; message:string ; requestId:string",
+            "X-Request-Id?");
+        row("b3os retry-after=1 is 429 in b3os's error body (b3os client.ts friendlyHint 429)",
+            "b3os:retry-after=1", "b3os", false, 429,
+            "success=false ; error/code=\"RATE_LIMITED\" ; requestId:string", "Retry-After=1");
+        row("databar status=503 is a plain-string detail (FastAPI HTTPException; databar-python "
+            "client.py)",
+            "databar:status=503", "databar", true, 503, "detail:string", json);
+        row("databar status=422 is a detail list with loc/msg/type (databar seed "
+            "HTTPValidationError)",
+            "databar:status=422", "databar", true, 422,
+            "detail/0/loc:array ; detail/0/msg:string ; detail/0/type:string");
+        row("databar retry-after=4 is 429 with Retry-After (databar-python client.py 429)",
+            "databar:retry-after=4", "databar", false, 429, "detail:string", "Retry-After=4");
+        row("bigdata status=503 is {statusCode, message, errorCode, requestId} (VERIFIED.md "
+            "bigdata)",
+            "bigdata:status=503", "bigdata", true, 503,
+            "statusCode=503 ; message:string ; errorCode:string ; requestId:string",
+            "x-amzn-RequestId?");
+        row("bigdata status=502 is the gateway's {message} (docs/sandbox.md bigdata)",
+            "bigdata:status=502", "bigdata", false, 502,
+            "message=\"Internal server error\" ; statusCode:missing");
+        row("bigdata retry-after=5 is the gateway's 429 Too Many Requests (docs/sandbox.md "
+            "bigdata)",
+            "bigdata:retry-after=5", "bigdata", false, 429, "message=\"Too Many Requests\"",
+            "Retry-After=5");
+        for (const char* v : {"timbal", "aisquared", "b3os", "databar", "bigdata"}) {
+            const QByteArray name = QByteArray(v) +
+                                    " html=403 is a text/html firewall page, the handler does "
+                                    "not run (docs/sandbox.md html fault)";
+            const QByteArray spec = QByteArray(v) + ":html=403";
+            row(name.constData(), spec.constData(), v, true, 403,
+                "nojson ; ~<html ; ~<title>403 Forbidden</title> ; ~Request blocked",
+                "Content-Type~text/html");
+        }
+        row("html=502 is a gateway page with that status (docs/sandbox.md html fault)",
+            "databar:html=502", "databar", false, 502,
+            "nojson ; ~<title>502 Bad Gateway</title> ; ~Request blocked",
+            "Content-Type~text/html");
+    }
+    void injectedAnswerIsVendorShaped()
+    {
+        QFETCH(QString, spec);
+        QFETCH(QString, vendor);
+        QFETCH(bool, write);
+        QFETCH(int, status);
+        QFETCH(QString, expect);
+        QFETCH(QString, headers);
+        const QString id = stateId(m_sandbox, vendor, [vendor](const QJsonObject& c) {
+            // timbal: one the update would really dispatch to, so that "nothing ran" means it.
+            return vendor != QLatin1String("timbal") ||
+                   (c.value(QLatin1String("_sandbox"))
+                        .toObject()
+                        .value(QLatin1String("reachable"))
+                        .toBool() &&
+                    c.value(QLatin1String("version")).toString() > QLatin1String("0.1.0"));
+        });
+        QVERIFY(!id.isEmpty());
+        setFault(spec);
+        const QByteArray before = stateBytes(m_sandbox);
+        const TestResponse r = write ? call(m_sandbox, vendor, writeMethod(vendor),
+                                            writePath(vendor, id), minimalWriteBody(vendor))
+                                     : call(m_sandbox, vendor, "GET", itemPath(vendor, id));
+        QCOMPARE(r.status, status);
+        const QString e = expectationError(r.body, expect);
+        QVERIFY2(e.isEmpty(), qPrintable(e));
+        const QString he = headerError(r, headers);
+        QVERIFY2(he.isEmpty(), qPrintable(he));
+        QVERIFY2(stateBytes(m_sandbox) == before, "the handler ran under an answering fault");
+        // Without the fault the same request is answered by the handler.
+        QVERIFY(setFaults({}).status < 300);
+        const TestResponse normal = write ? call(m_sandbox, vendor, writeMethod(vendor),
+                                                 writePath(vendor, id), minimalWriteBody(vendor))
+                                          : call(m_sandbox, vendor, "GET", itemPath(vendor, id));
+        QVERIFY2(normal.status == 200 || normal.status == 202, normal.body.constData());
+        if (write)
+            QVERIFY(stateBytes(m_sandbox) != before);
     }
 
     void retryAfterIs429WithHeader()
@@ -333,6 +461,8 @@ private slots:
         QTest::newRow("rate above 1") << QStringLiteral("databar:status=503@2");
         QTest::newRow("count not a number") << QStringLiteral("databar:status=503#x");
         QTest::newRow("no kind") << QStringLiteral("databar");
+        QTest::newRow("html without a code") << QStringLiteral("databar:html");
+        QTest::newRow("html code out of range") << QStringLiteral("databar:html=99");
     }
     void badGrammarIs400()
     {
