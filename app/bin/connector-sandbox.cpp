@@ -28,15 +28,16 @@ Fault grammar (--fault, repeatable; also POST /_sandbox/faults):
           (drawn from a generator seeded by --seed, so runs repeat)
   COUNT   apply to at most COUNT requests, then expire (default: no limit)
   KIND    latency=MS       answer normally after MS ms
-          status=CODE      answer CODE with {"error":"injected fault"} (handler does not run)
+          status=CODE      answer CODE in the vendor's own error shape (handler does not run)
           retry-after=S    429 with Retry-After: S (handler does not run)
+          html=CODE        CODE with a web firewall's HTML page (handler does not run)
           hang             never answer; the connection stays open
           reset            status line and part of the body, then a TCP reset
           malformed        200 with a body that is not JSON
           truncated        Content-Length larger than the body sent, then close
           oversized=BYTES  200 announcing and streaming BYTES bytes of padding
           drip=BYTES_PER_S the real answer, its body sent at BYTES_PER_S
-  Except for status and retry-after the vendor handler runs (its state may change
+  Except for status, retry-after and html the vendor handler runs (its state may change
   although the client never sees a proper answer). The first matching fault, in
   the order given, that wins its RATE draw is used. Faults never apply to /_sandbox/.
   Example: --fault 'databar:status=503#1' (503 once, then normal).

@@ -18,6 +18,8 @@ namespace ca {
 int exitCodeFor(const ApiError& error)
 {
     using K = ApiError::Kind;
+    if (error.webPage)
+        return ExitNetwork; // a firewall or proxy answered, whatever its status says
     switch (error.kind) {
     case K::None:
         return ExitOk;

@@ -264,7 +264,10 @@ void ReviewChangesDialog::showConflict(const ApplyOperation::Outcome& outcome)
     const ConnectorDiff serverChanges(m_base.editable, m_fresh.editable, m_options);
     m_ui->pages->setCurrentWidget(m_ui->conflictPage);
     m_ui->summaryLabel->setText(
-        tr("<b>Changed on the server since you began — nothing was sent.</b>"));
+        outcome.sent
+            ? tr("<b>The server refused the change: someone else changed it meanwhile — nothing "
+                 "was stored.</b>")
+            : tr("<b>Changed on the server since you began — nothing was sent.</b>"));
     m_ui->conflictLabel->setText(
         merge.isClean()
             ? tr("%1 The server's changes do not touch yours: they have been merged into your "

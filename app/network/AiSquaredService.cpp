@@ -115,6 +115,14 @@ QString AiSquaredService::profileRefusal() const
     return ConnectorService::profileRefusal();
 }
 
+QString AiSquaredService::idRefusal(const QString& id) const
+{
+    static const QRegularExpression digits(QStringLiteral("^[0-9]{1,18}$"));
+    if (!id.isEmpty() && !digits.match(id).hasMatch())
+        return QStringLiteral("AI Squared connector ids are integers, '%1' is not").arg(id);
+    return ConnectorService::idRefusal(id);
+}
+
 QUrl AiSquaredService::pageUrl(const QVariant& cursor) const
 {
     const int page = cursor.isValid() ? cursor.toInt() : 1;

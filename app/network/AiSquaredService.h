@@ -6,6 +6,7 @@ namespace ca {
 
 // AI Squared connectors. Its server is the open-source Multiwoven (Multiwoven/multiwoven, commit
 // 8c78a572, server/app/…); what that code shows is marked verified:
+// - verified: connector ids are integers (connector_contracts.rb: id filled(:integer)).
 // - verified: Bearer JWT + Workspace-Id header; a workspace the key's user is not in is a 400
 //   "Workspace not found" (application_controller.rb current_workspace + exception_handler.rb).
 // - verified: list ?page=&per_page= (default 10, no maximum), JSON:API {data, links{next…}},
@@ -36,6 +37,7 @@ public:
                                 QString* refusal) const override;
     QStringList secretPaths(const QJsonObject& editableDocument) const override;
     QString profileRefusal() const override;
+    QString idRefusal(const QString& id) const override;
 
 protected:
     const QLoggingCategory& logCategory() const override;

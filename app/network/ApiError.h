@@ -61,6 +61,7 @@ struct ApiError
                            // `errorCode`, B3OS `error.code`), when it sent one
     QString requestId;     // vendor request id (B3OS, Bigdata), for support
     Remedy remedy = Remedy::None;
+    bool webPage = false; // the answer was a web page (a firewall, a proxy), not the vendor's
     QList<FieldError> fieldErrors;
     QByteArray method;
     QString url;        // without credentials (none are ever in URLs here)

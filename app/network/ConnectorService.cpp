@@ -232,6 +232,7 @@ ApiError ConnectorService::malformedError(const QString& why, const HttpResponse
                         .arg(label(), operationText(context))
                         .arg(response.status);
         e.serverMessage = webPageTitle(response.body);
+        e.webPage = true;
         e.hint = QStringLiteral("The base URL may point at a web site or a proxy's login page "
                                 "rather than the vendor's API.");
         e.rawBody = redactBody(response.body.left(kWebPageDetailBytes), m_profile.apiKey);
@@ -279,6 +280,7 @@ ApiError ConnectorService::httpError(const HttpResponse& response,
         // HTML never reaches a dialog, only its first bytes the details pane.
         e.rawBody = redactBody(response.body.left(kWebPageDetailBytes), m_profile.apiKey);
         e.serverMessage = webPageTitle(response.body);
+        e.webPage = true;
         e.message = QStringLiteral("%1, %2: the server answered with a web page instead of JSON "
                                    "(status %3)")
                         .arg(label(), operationText(context))

@@ -391,6 +391,9 @@ QString TimbalUpdateRun::failureMessage(const SoftwareUpdateResult& result,
                                         const QString& target) const
 {
     const ApiError& e = result.error;
+    if (e.webPage) // a firewall or proxy answered: its status says nothing about Timbal's rules
+        return tr("the server answered with a web page instead of JSON (status %1)")
+            .arg(e.httpStatus);
     const QString server =
         e.serverMessage.isEmpty() ? QString() : tr(" (server: %1)").arg(e.serverMessage);
     const QString said = (e.serverMessage + QLatin1Char(' ') + e.serverCode).toLower();
