@@ -58,10 +58,20 @@ const QList<FaultRow>& faultRows()
          resentByQt(error(QStringLiteral("cut off"), QStringLiteral("cut off"), 3)),
          error(QStringLiteral("cut off"), QStringLiteral("cut off"), 3),
          ok(1, QStringLiteral("answer was lost"))},
+        // The sandbox's malformed body is a broken proxy's HTML: said in words, never shown.
         {QStringLiteral("malformed JSON"), QStringLiteral("malformed"),
-         error(QStringLiteral("malformed JSON"), QStringLiteral("invalid JSON"), 1),
-         error(QStringLiteral("malformed JSON"), QStringLiteral("invalid JSON"), 1),
+         error(QStringLiteral("a web page instead of JSON"), QStringLiteral("web page"), 1),
+         error(QStringLiteral("a web page instead of JSON"), QStringLiteral("web page"), 1),
          ok(1, QStringLiteral("answer was lost"))},
+        // A web application firewall's block page (docs.bigdata.com; any vendor may have one).
+        {QStringLiteral("firewall page 403"), QStringLiteral("html=403"),
+         error(QStringLiteral("a web page instead of JSON (status 403)"),
+               QStringLiteral("web page"), 1),
+         error(QStringLiteral("a web page instead of JSON (status 403)"),
+               QStringLiteral("web page"), 1),
+         error(QStringLiteral("a web page instead of JSON (status 403)"),
+               QStringLiteral("web page"), 1),
+         false},
         {QStringLiteral("truncated"), QStringLiteral("truncated"),
          error(QStringLiteral("cut off"), QStringLiteral("cut off"), 3),
          error(QStringLiteral("cut off"), QStringLiteral("cut off"), 3),
@@ -103,7 +113,9 @@ QString listPath(const QString& vendor)
         return QStringLiteral("/api/v1/connectors");
     if (vendor == QLatin1String("bigdata"))
         return QStringLiteral("/contents/v1/connectors");
-    return QStringLiteral("/v1/connectors"); // b3os, databar
+    if (vendor == QLatin1String("databar"))
+        return QStringLiteral("/v1/connectors/"); // with the slash (databar-python client.py)
+    return QStringLiteral("/v1/connectors");      // b3os
 }
 
 bool SandboxControl::reset() const

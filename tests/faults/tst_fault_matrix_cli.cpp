@@ -137,7 +137,15 @@ private slots:
         }
     }
 
-    void init() { QVERIFY(m_control.reset()); }
+    void init()
+    {
+        QVERIFY(m_control.reset());
+        // The sandbox forgot the last cell's dispatches; the audit log must too, or its records
+        // (rightly) keep this cell from sending the same update again.
+        for (const char* f : {"audit.jsonl", "audit.jsonl.1"})
+            QFile::remove(
+                m_home.filePath(QStringLiteral("data/ConnectorAdmin/") + QLatin1String(f)));
+    }
 
     void cleanupTestCase()
     {
@@ -240,7 +248,8 @@ private slots:
                  .array()) {
             const QJsonObject c = v.toObject();
             const QString version = c.value(QLatin1String("version")).toString();
-            if (c.value(QLatin1String("online")).toBool() && version != QLatin1String("0.1.4") &&
+            if (c.value(QLatin1String("online")).toBool() &&
+                c.value(QLatin1String("connected")).toBool() && !version.isEmpty() &&
                 version != QLatin1String("0.0.9")) {
                 id = c.value(QLatin1String("id")).toString();
                 break;
@@ -251,19 +260,29 @@ private slots:
         const Run r =
             ctl({QStringLiteral("update"), profileOf(vendor), id, QStringLiteral("--json")});
         QVERIFY2(!r.crashed, qPrintable(r.describe()));
-        QVERIFY2(r.code == (expect.succeeds ? kExitOk : kExitPartial), qPrintable(r.describe()));
+        // Without --wait a lost answer cannot be resolved: Timbal shows no pending state, so
+        // the row fails as "may have gone out" (recorded, never re-sent) where the window, which
+        // watches the version, ends it as updated.
+        const bool lost = expect.succeeds && expect.text == QLatin1String("answer was lost");
+        const bool ok = expect.succeeds && !lost;
+        QVERIFY2(r.code == (ok ? kExitOk : kExitPartial), qPrintable(r.describe()));
         const QJsonObject result = r.json().array().first().toObject();
         const QString state = result.value(QLatin1String("state")).toString();
         const QString message = result.value(QLatin1String("message")).toString();
-        if (expect.succeeds)
-            QVERIFY2(state == QLatin1String("dispatched"), qPrintable(r.describe()));
-        else
-            QVERIFY2(state == QLatin1String("failed"), qPrintable(r.describe()));
+        QVERIFY2(state == (ok ? QLatin1String("dispatched") : QLatin1String("failed")),
+                 qPrintable(r.describe()));
         QVERIFY2(message.contains(expect.text), qPrintable(r.describe()));
+        if (lost) {
+            QVERIFY2(message.contains(QLatin1String("the update may have gone out")),
+                     qPrintable(r.describe()));
+            QVERIFY(result.value(QLatin1String("mayHaveBeenDispatched")).toBool());
+        }
         // Never re-POSTed, whatever happened to the answer.
         const qsizetype posts = m_control.requests(vendor, QStringLiteral("POST")).size();
         QCOMPARE(posts, qsizetype(expect.requests));
-        m_update.set(row, vendor, cellFor(expect, posts));
+        m_update.set(row, vendor,
+                     lost ? QStringLiteral("unknown(lost answer, recorded, not re-sent)")
+                          : cellFor(expect, posts));
     }
 };
 

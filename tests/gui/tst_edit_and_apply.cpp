@@ -13,6 +13,7 @@
 #include <QLineEdit>
 #include <QListWidget>
 #include <QMessageBox>
+#include <QPlainTextEdit>
 #include <QPushButton>
 #include <QSpinBox>
 #include <QStackedWidget>
@@ -376,6 +377,69 @@ private slots:
         QCOMPARE(inForm<QLineEdit>("nameEdit")->text(), QStringLiteral("Kept after failure"));
         QVERIFY(TestHttp::postJson(m_sandbox.url(QStringLiteral("/_sandbox/faults")),
                                    {{QStringLiteral("faults"), QJsonArray()}}));
+    }
+
+    void aisquaredContractErrorIsShownAtTheField()
+    {
+        // Multiwoven's contract answers an empty configuration with a 400 hash
+        // {"errors": {"connector": {"configuration": ["must be filled"]}}}: the words appear at
+        // the field, and the edit stays.
+        const Connector c =
+            select(Vendor::AiSquared, [](const Connector& x) { return x.secretPaths.isEmpty(); });
+        QVERIFY2(!c.id.isEmpty(), "the sandbox seeds a kind without secrets");
+        QTRY_VERIFY(inForm<QPlainTextEdit>("configurationEdit"));
+        inForm<QPlainTextEdit>("configurationEdit")->setPlainText(QStringLiteral("{}"));
+        QTRY_VERIFY(reviewButton()->isEnabled());
+        ReviewChangesDialog* review = openReview();
+        QTest::mouseClick(button(review, "applyButton"), Qt::LeftButton);
+        QTRY_VERIFY_WITH_TIMEOUT(review->lastOutcome().has_value(), 20000);
+        QCOMPARE(int(review->lastOutcome()->kind), int(ApplyOperation::Outcome::Kind::Failed));
+        QCOMPARE(review->lastOutcome()->error.httpStatus, 400);
+        QTest::mouseClick(button(review, "closeButton"), Qt::LeftButton);
+        QTRY_VERIFY(inForm<QLabel>("configurationProblem")
+                        ->text()
+                        .contains(QStringLiteral("must be filled (server)"), Qt::CaseInsensitive));
+        QCOMPARE(inForm<QPlainTextEdit>("configurationEdit")->toPlainText().trimmed(),
+                 QStringLiteral("{}"));
+        QVERIFY(m_window->isWindowModified());
+    }
+
+    void b3os409OffersTheMerge()
+    {
+        // B3OS answers 409 when another update happened meanwhile (b3os client.ts): the
+        // connector is read again and the three-way view offered, as for a stale preview.
+        select(Vendor::B3os);
+        QTRY_VERIFY(inForm<QLineEdit>("nameEdit"));
+        retype(inForm<QLineEdit>("nameEdit"), QStringLiteral("After a conflict"));
+        QTRY_VERIFY(reviewButton()->isEnabled());
+        QVERIFY(TestHttp::postJson(
+            m_sandbox.url(QStringLiteral("/_sandbox/faults")),
+            {{QStringLiteral("faults"),
+              QJsonArray{QJsonObject{{QStringLiteral("spec"), QStringLiteral("b3os:status=409#1")},
+                                     {QStringLiteral("method"), QStringLiteral("PUT")}}}}}));
+        ReviewChangesDialog* review = openReview();
+        const qint64 seq = lastSeq();
+        QTest::mouseClick(button(review, "applyButton"), Qt::LeftButton);
+        QTRY_VERIFY_WITH_TIMEOUT(review->lastOutcome().has_value(), 20000);
+        QCOMPARE(int(review->lastOutcome()->kind), int(ApplyOperation::Outcome::Kind::Conflict));
+        QVERIFY(review->lastOutcome()->sent);
+        QVERIFY(review->findChild<QLabel*>(QStringLiteral("summaryLabel"))
+                    ->text()
+                    .contains(QStringLiteral("nothing was stored")));
+        QVERIFY(button(review, "reviewAgainButton")->isVisible());
+        // Read again after the 409: GET, PUT (refused), GET.
+        QStringList methods;
+        for (const QJsonValue& r : requestsSince(seq))
+            methods << r.toObject().value(QStringLiteral("method")).toString();
+        QCOMPARE(methods, (QStringList{"GET", "PUT", "GET"}));
+        QTest::mouseClick(button(review, "reviewAgainButton"), Qt::LeftButton);
+        ReviewChangesDialog* again = nullptr;
+        QTRY_VERIFY((again = m_window->findChild<ReviewChangesDialog*>()) && again != review &&
+                    again->isVisible());
+        QTest::mouseClick(button(again, "applyButton"), Qt::LeftButton);
+        QTRY_VERIFY_WITH_TIMEOUT(again->lastOutcome().has_value(), 20000);
+        QCOMPARE(int(again->lastOutcome()->kind), int(ApplyOperation::Outcome::Kind::Applied));
+        QTest::mouseClick(button(again, "closeButton"), Qt::LeftButton);
     }
 
     void leavingAnEditAsksFirst()

@@ -67,6 +67,9 @@ private slots:
     void listsEveryConnectorAcrossPages()
     {
         QFETCH(ca::Vendor, vendor);
+        // Timbal's pages are the server's choice (its list documents no parameters).
+        QVERIFY(TestHttp::postJson(m_sandbox.url(QStringLiteral("/_sandbox/config")),
+                                   {{QStringLiteral("timbalPageSize"), 25}}));
         ca::ConnectorListJob* job = service(vendor)->list();
         QSignalSpy pages(job, &ca::ConnectorListJob::pageLoaded);
         CA_AWAIT(job, ca::ConnectorListResult, result);
@@ -199,8 +202,11 @@ private slots:
         CA_AWAIT(job, ca::ConnectorListResult, result);
         QCOMPARE(result.error.kind, ca::ApiError::Kind::Unauthorized);
         QCOMPARE(result.error.httpStatus, 401);
-        QVERIFY2(result.error.message.contains(QStringLiteral("API key rejected")),
-                 qPrintable(result.error.message));
+        // AI Squared keys are JWTs that expire (Multiwoven: 30 minutes by default).
+        const QString words = vendor == ca::Vendor::AiSquared
+                                  ? QStringLiteral("token rejected: it is wrong or has expired")
+                                  : QStringLiteral("API key rejected");
+        QVERIFY2(result.error.message.contains(words), qPrintable(result.error.message));
         QVERIFY2(!result.error.rawBody.contains("wrong-key-123"), result.error.rawBody.constData());
     }
 
@@ -216,9 +222,10 @@ private slots:
         QTest::newRow("aisquared") << ca::Vendor::AiSquared << "authorization"
                                    << QByteArray("Bearer demo-key") << "workspace-id"
                                    << "1";
-        QTest::newRow("b3os") << ca::Vendor::B3os << "authorization"
-                              << QByteArray("Bearer demo-key") << "x-org-id"
-                              << "demo-org";
+        // The official client sends no X-Org-ID with a key (b3os client.ts buildHeaders).
+        QTest::newRow("b3os, no X-Org-ID")
+            << ca::Vendor::B3os << "authorization" << QByteArray("Bearer demo-key") << "x-org-id"
+            << "";
         QTest::newRow("databar") << ca::Vendor::Databar << "x-apikey" << QByteArray("demo-key")
                                  << QString() << QString();
         QTest::newRow("bigdata") << ca::Vendor::Bigdata << "x-api-key" << QByteArray("demo-key")
@@ -253,6 +260,103 @@ private slots:
                          QLatin1String("identity"),
                      pooled);
         }
+    }
+
+    void b3osSendsTheOrgIdOnlyWhenTheProfileSetsIt()
+    {
+        ca::ConnectorProfile p = nettest::profileFor(m_sandbox, ca::Vendor::B3os);
+        p.orgId = QStringLiteral("demo-org");
+        auto* s = ca::createConnectorService(p, m_http, this);
+        ca::ConnectorListJob* job = s->list();
+        CA_AWAIT(job, ca::ConnectorListResult, result);
+        QVERIFY2(result.ok(), qPrintable(result.error.toString()));
+        for (const QJsonObject& r : nettest::requestsTo(m_sandbox, QStringLiteral("b3os")))
+            QCOMPARE(nettest::loggedHeader(r, QStringLiteral("x-org-id")),
+                     QStringLiteral("demo-org"));
+    }
+
+    void databarListsWithTheTrailingSlash()
+    {
+        // databar-python client.py list_connectors: GET /connectors/; the slashless path is a
+        // FastAPI 307, never needed.
+        ca::ConnectorListJob* job = service(ca::Vendor::Databar)->list();
+        CA_AWAIT(job, ca::ConnectorListResult, result);
+        QVERIFY2(result.ok(), qPrintable(result.error.toString()));
+        const QList<QJsonObject> gets = nettest::requestsTo(m_sandbox, "databar", "GET");
+        QCOMPARE(gets.size(), 1);
+        QCOMPARE(gets.first().value(QLatin1String("path")).toString(),
+                 QStringLiteral("/v1/connectors/"));
+        QCOMPARE(gets.first().value(QLatin1String("status")).toInt(), 200);
+    }
+
+    void timbalListAcceptsEveryWrapper_data()
+    {
+        // The spec's 200 schema does not pin the wrapper (timbal openapi.json).
+        QTest::addColumn<QString>("shape");
+        for (const char* shape : {"connectors", "data", "items", "results", "array"})
+            QTest::newRow(shape) << QString::fromLatin1(shape);
+    }
+    void timbalListAcceptsEveryWrapper()
+    {
+        QFETCH(QString, shape);
+        QVERIFY(TestHttp::postJson(
+            m_sandbox.url(QStringLiteral("/_sandbox/config")),
+            {{QStringLiteral("timbalListShape"), shape}, {QStringLiteral("timbalPageSize"), 25}}));
+        ca::ConnectorListJob* job = service(ca::Vendor::Timbal)->list();
+        CA_AWAIT(job, ca::ConnectorListResult, result);
+        QVERIFY2(result.ok(), qPrintable(result.error.toString()));
+        QCOMPARE(result.connectors.size(), 60);
+        QCOMPARE(result.pages, shape == QLatin1String("array") ? 1 : 3);
+        for (const QJsonObject& r : nettest::requestsTo(m_sandbox, "timbal", "GET")) {
+            const QString query = r.value(QLatin1String("query")).toString();
+            QVERIFY2(query.isEmpty() || query.startsWith(QLatin1String("page_token=")),
+                     qPrintable(query));
+        }
+    }
+
+    void aisquaredWalkWhileConnectorsChangeListsEachOnce()
+    {
+        // Ordered by updated_at descending (Multiwoven Connector default_scope): connectors
+        // edited during the walk jump to the first page. The walk deduplicates, notices, and
+        // walks once more for the ones it skipped.
+        QVERIFY(TestHttp::postJson(m_sandbox.url(QStringLiteral("/_sandbox/config")),
+                                   {{QStringLiteral("aisquaredChurnPerPage"), 3}}));
+        auto* s = service(ca::Vendor::AiSquared);
+        s->setPageSize(10);
+        ca::ConnectorListJob* job = s->list();
+        QSignalSpy pages(job, &ca::ConnectorListJob::pageLoaded);
+        CA_AWAIT(job, ca::ConnectorListResult, result);
+        QVERIFY2(result.ok(), qPrintable(result.error.toString()));
+        QSet<QString> ids;
+        for (const ca::Connector& c : result.connectors) {
+            QVERIFY2(!ids.contains(c.id), qPrintable(c.id));
+            ids.insert(c.id);
+        }
+        QCOMPARE(ids.size(), 60);
+        QCOMPARE(result.count, 60);
+        // What pageLoaded delivered, counted once per id, is the same set.
+        QSet<QString> delivered;
+        for (const QList<QVariant>& page : std::as_const(pages))
+            for (const ca::Connector& c : page.first().value<QList<ca::Connector>>())
+                delivered.insert(c.id);
+        QCOMPARE(delivered, ids);
+        QCOMPARE(pages.last().at(1).toInt(), 60);
+        // Two walks: page 1 was asked for twice.
+        int firstPages = 0;
+        for (const QJsonObject& r : nettest::requestsTo(m_sandbox, "aisquared", "GET"))
+            firstPages += r.value(QLatin1String("query")).toString().startsWith("page=1&");
+        QCOMPARE(firstPages, 2);
+    }
+
+    void aisquaredStillListIsWalkedOnce()
+    {
+        auto* s = service(ca::Vendor::AiSquared);
+        s->setPageSize(10);
+        ca::ConnectorListJob* job = s->list();
+        CA_AWAIT(job, ca::ConnectorListResult, result);
+        QVERIFY2(result.ok(), qPrintable(result.error.toString()));
+        QCOMPARE(result.connectors.size(), 60);
+        QCOMPARE(nettest::requestsTo(m_sandbox, "aisquared", "GET").size(), 6);
     }
 
     void idIsOneEncodedPathSegment_data()
@@ -290,6 +394,8 @@ private slots:
         QTest::newRow("bigdata not uuid") << ca::Vendor::Bigdata << "not-a-uuid";
         QTest::newRow("timbal dot-dot") << ca::Vendor::Timbal << "..";
         QTest::newRow("aisquared empty") << ca::Vendor::AiSquared << "";
+        // Multiwoven's contracts: id filled(:integer).
+        QTest::newRow("aisquared not integer") << ca::Vendor::AiSquared << "../12";
     }
     void malformedIdRefusedBeforeSending()
     {

@@ -62,7 +62,8 @@ private slots:
                               << "timed out after 1 s";
         QTest::newRow("reset") << "databar:reset" << ca::ApiError::Kind::Truncated << "cut off";
         QTest::newRow("malformed")
-            << "databar:malformed" << ca::ApiError::Kind::Malformed << "malformed JSON";
+            << "databar:malformed" << ca::ApiError::Kind::Malformed
+            << "the server answered with a web page instead of JSON (status 200)";
         QTest::newRow("truncated")
             << "databar:truncated" << ca::ApiError::Kind::Truncated << "cut off";
         QTest::newRow("oversized") << "databar:oversized=200000000" << ca::ApiError::Kind::TooLarge

@@ -132,12 +132,6 @@ private slots:
                                             << ""
                                             << ""
                                             << "organization";
-        QTest::newRow("b3os without org") << "x"
-                                          << "b3os"
-                                          << ""
-                                          << ""
-                                          << ""
-                                          << "organization";
         QTest::newRow("aisquared without workspace") << "x"
                                                      << "aisquared"
                                                      << ""
@@ -164,6 +158,19 @@ private slots:
         QVERIFY2(error.contains(reason), qPrintable(error));
         ProfileStore store(iniPath());
         QVERIFY(store.profiles().isEmpty());
+    }
+
+    void b3osNeedsNoOrgId()
+    {
+        // The official client sends only the key (b3os client.ts): X-Org-ID is optional.
+        QJsonObject o{{QStringLiteral("name"), QStringLiteral("b")},
+                      {QStringLiteral("vendor"), QStringLiteral("b3os")}};
+        Profile p;
+        QString error;
+        QVERIFY2(Profile::fromJson(o, &p, &error), qPrintable(error));
+        QVERIFY(p.orgId.isEmpty());
+        QVERIFY(!vendorNeedsOrg(Vendor::B3os));
+        QVERIFY(vendorTakesOrg(Vendor::B3os));
     }
 
     void loopbackHttpIsAllowed_data()
