@@ -2,12 +2,15 @@
 
 #include "ConnectorCatalog.h"
 #include "ConnectorFilterModel.h"
+#include "ConnectorForm.h"
 #include "ConnectorTableModel.h"
 #include "MainWindow.h"
 #include "ReviewChangesDialog.h"
+#include "TimbalUpdateDialog.h"
 
 #include <QApplication>
 #include <QLineEdit>
+#include <QPlainTextEdit>
 #include <QPushButton>
 #include <QScreen>
 #include <QTableView>
@@ -29,9 +32,15 @@ void ScreenshotTour::start()
 
 bool ScreenshotTour::selectVendor(const QString& vendorId)
 {
+    return selectConnector(
+        [&vendorId](const Connector& c) { return ca::vendorId(c.vendor) == vendorId; });
+}
+
+bool ScreenshotTour::selectConnector(const std::function<bool(const Connector&)>& accept)
+{
     ConnectorTableModel* model = m_window->connectorModel();
     for (int r = 0; r < model->rowCount(); ++r) {
-        if (model->index(r, 0).data(ConnectorTableModel::VendorIdRole).toString() != vendorId)
+        if (!accept(model->connector(r)))
             continue;
         auto* view = m_window->findChild<QTableView*>(QStringLiteral("connectorView"));
         const QModelIndex index = m_window->filterModel()->mapFromSource(model->index(r, 0));
@@ -103,6 +112,7 @@ void ScreenshotTour::step()
         ++m_step;
         QTimer::singleShot(ms, this, &ScreenshotTour::step);
     };
+    const int afterForms = int(vendors.size()) + 1;
     if (m_step == 0) {
         if (!loaded() && ++m_waits < 100) {
             QTimer::singleShot(100, this, &ScreenshotTour::step);
@@ -112,15 +122,66 @@ void ScreenshotTour::step()
         next();
         return;
     }
-    if (m_step <= vendors.size()) {
-        selectVendor(vendors.at(m_step - 1));
+    if (m_step < afterForms) {
+        // Timbal: a connector that is connected but not online here, the case both flags exist
+        // for (its tooltips say what each means).
+        if (vendors.at(m_step - 1) != QLatin1String("timbal") ||
+            !selectConnector([](const Connector& c) {
+                return c.vendor == Vendor::Timbal && c.connected.value_or(false) &&
+                       !c.online.value_or(true);
+            }))
+            selectVendor(vendors.at(m_step - 1));
         QTimer::singleShot(400, this, [this, next] {
             save(m_window, QStringLiteral("form-") + vendors.at(m_step - 1));
             next(0);
         });
         return;
     }
-    if (m_step == vendors.size() + 1) {
+    if (m_step == afterForms) {
+        // The whole Timbal fleet's update dialog: latest as Timbal chooses it, who is skipped.
+        m_window->updateTimbalConnectors();
+        next(600);
+        return;
+    }
+    if (m_step == afterForms + 1) {
+        if (auto* dialog = m_window->findChild<TimbalUpdateDialog*>()) {
+            save(dialog, QStringLiteral("timbal-update-dialog"));
+            dialog->close();
+        }
+        // An AI Squared edit the vendor refuses with its 400 contract hash: an empty
+        // configuration, on a kind without secrets (so the form itself lets it through).
+        selectConnector([](const Connector& c) {
+            return c.vendor == Vendor::AiSquared && c.secretPaths.isEmpty();
+        });
+        QTimer::singleShot(300, this, [this, next] {
+            if (auto* config =
+                    m_window->findChild<QPlainTextEdit*>(QStringLiteral("configurationEdit")))
+                config->setPlainText(QStringLiteral("{}"));
+            m_window->reviewAndApply();
+            next(600);
+        });
+        return;
+    }
+    if (m_step == afterForms + 2) {
+        if (auto* review = m_window->findChild<ReviewChangesDialog*>())
+            if (auto* apply = review->findChild<QPushButton*>(QStringLiteral("applyButton")))
+                apply->click();
+        next(1000);
+        return;
+    }
+    if (m_step == afterForms + 3) {
+        if (auto* review = m_window->findChild<ReviewChangesDialog*>())
+            review->reject();
+        QTimer::singleShot(400, this, [this, next] {
+            save(m_window, QStringLiteral("aisquared-field-error"));
+            // Drop that edit, so moving on asks nothing.
+            if (auto* form = m_window->findChild<ConnectorForm*>(QStringLiteral("connectorForm")))
+                form->setConnector(form->connector());
+            next(300);
+        });
+        return;
+    }
+    if (m_step == afterForms + 4) {
         // An edit and its review, on a Databar connector.
         selectVendor(QStringLiteral("databar"));
         QTimer::singleShot(300, this, [this, next] {

@@ -3,13 +3,17 @@
 #include <QDir>
 #include <QObject>
 #include <QStringList>
+#include <functional>
+
+#include "Connector.h"
 
 namespace ca {
 
 class MainWindow;
 
 // `connector-admin --demo --screenshot-tour DIR`: drives the real window through what the README
-// shows (the list, each vendor's form, the review dialog), saves a PNG of each, then quits.
+// shows (the list, each vendor's form, the Timbal update dialog, an AI Squared field error from
+// the vendor's 400, the review dialog), saves a PNG of each, then quits.
 // Used by scripts/screenshots so the README's pictures always match the app.
 class ScreenshotTour : public QObject
 {
@@ -24,6 +28,7 @@ public:
 private:
     void step();
     bool selectVendor(const QString& vendorId);
+    bool selectConnector(const std::function<bool(const Connector&)>& accept);
     bool loaded() const;
     void editFirstDatabarName();
     void save(QWidget* widget, const QString& name);
