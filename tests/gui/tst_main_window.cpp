@@ -223,6 +223,40 @@ private slots:
         QVERIFY(!result->text().contains(QStringLiteral("wrong-key")));
     }
 
+    void unknownWorkspaceOffersToFixTheProfile()
+    {
+        // Multiwoven answers a workspace the key's user is not in with 400 "Workspace not found"
+        // (application_controller.rb): the row says so and offers the profile, on that profile.
+        Profile p;
+        p.name = QStringLiteral("sb-aisquared");
+        p.vendor = Vendor::AiSquared;
+        p.baseUrl = m_sandbox.vendorUrl(QStringLiteral("aisquared"));
+        p.workspaceId = QStringLiteral("999");
+        QString error;
+        QVERIFY2(m_profiles->save(p, &error), qPrintable(error));
+        m_backing->store(p.name, SecretBytes("demo-key"));
+        MainWindow w(*m_profiles, *m_keys);
+        w.show();
+        QTRY_VERIFY_WITH_TIMEOUT(allSettled(w), 20000);
+        const auto status = w.catalog()->status(p.name);
+        QCOMPARE(status.state, ConnectorCatalog::LoadState::Failed);
+        QVERIFY2(status.message.contains(
+                     QStringLiteral("workspace 999 is not one of this key's workspaces")),
+                 qPrintable(status.message));
+        QWidget* row = w.findChild<QWidget*>(QStringLiteral("profileStatus-sb-aisquared"));
+        QVERIFY(row);
+        auto* remedy = row->findChild<QPushButton*>(QStringLiteral("remedyButton"));
+        QVERIFY(remedy && remedy->isVisibleTo(&w));
+        QCOMPARE(remedy->text(), QStringLiteral("&Edit profile…"));
+        QTest::mouseClick(remedy, Qt::LeftButton);
+        QDialog* dialog = nullptr;
+        QTRY_VERIFY((dialog = w.findChild<QDialog*>(QStringLiteral("profilesDialog"))));
+        QCOMPARE(dialog->findChild<QLineEdit*>(QStringLiteral("workspaceEdit"))->text(),
+                 QStringLiteral("999"));
+        QCOMPARE(dialog->findChild<QLineEdit*>(QStringLiteral("nameEdit"))->text(), p.name);
+        dialog->reject();
+    }
+
     void timbalConnectorsShowUpdatesAndOpenTheUpdateDialog()
     {
         addProfile(Vendor::Timbal, "demo-key");

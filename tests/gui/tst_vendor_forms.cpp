@@ -1276,6 +1276,23 @@ private slots:
         QVERIFY(!form->editedDocument().contains("config"));
     }
 
+    void bigdataSharepointConfigIsReadOnly()
+    {
+        // docs.bigdata.com: a sharepoint connector's config is {} and cannot be updated.
+        Connector c = bigdataConnector(false);
+        c.type = QStringLiteral("sharepoint");
+        c.readOnly.insert(QStringLiteral("type"), QStringLiteral("sharepoint"));
+        c.readOnly.insert(QStringLiteral("config"), QJsonObject());
+        auto form = makeForm(c);
+        auto* note = child<QLabel>(form.get(), "configNote");
+        QVERIFY(note->isVisible());
+        QVERIFY2(note->text().contains("sharepoint connector cannot be changed here"),
+                 qPrintable(note->text()));
+        QVERIFY(!note->text().contains("broker"));
+        QTest::keyClicks(child<QLineEdit>(form.get(), "labelEdit"), "!");
+        QVERIFY(!form->editedDocument().contains("config"));
+    }
+
     // ---------------------------------------------------------------- Timbal
     void timbalShowsStatusAndNothingToEdit()
     {

@@ -45,13 +45,29 @@ class TestVendorUpdateRules : public QObject
                                   : requests.last().value(QLatin1String("json")).toObject();
     }
 
+    // The paths below /configuration holding the mask, at any depth.
+    static QStringList maskedPaths(const QJsonValue& v, const QString& pointer = {})
+    {
+        QStringList out;
+        if (v.isObject()) {
+            const QJsonObject o = v.toObject();
+            for (auto it = o.begin(); it != o.end(); ++it)
+                out += maskedPaths(it.value(), pointer + QLatin1Char('/') + it.key());
+        } else if (v.toString() == ca::AiSquaredService::maskedPlaceholder()) {
+            out << pointer;
+        }
+        return out;
+    }
     static bool hasMaskedSecret(const ca::Connector& c)
     {
-        const QJsonObject config = c.editable.value(QLatin1String("configuration")).toObject();
-        for (auto it = config.begin(); it != config.end(); ++it) {
-            if (it.value().toString() == ca::AiSquaredService::maskedPlaceholder())
+        return !maskedPaths(c.editable.value(QLatin1String("configuration"))).isEmpty();
+    }
+    // A nested secret such as credentials.password (Multiwoven masks at any depth).
+    static bool hasNestedMaskedSecret(const ca::Connector& c)
+    {
+        for (const QString& p : maskedPaths(c.editable.value(QLatin1String("configuration"))))
+            if (p.count(QLatin1Char('/')) > 1)
                 return true;
-        }
         return false;
     }
 
@@ -62,6 +78,54 @@ private slots:
         m_http = nettest::newHttpClient(this);
     }
     void init() { QVERIFY(nettest::resetSandbox(m_sandbox)); }
+
+    void aisquaredNestedMaskIsNeverSentBack()
+    {
+        // Multiwoven masks secret keys at any depth (connector.rb mask_secret_values): a nested
+        // one is a secret path, and a configuration change that still holds it is refused.
+        const ca::Connector c = fresh(ca::Vendor::AiSquared, hasNestedMaskedSecret);
+        QVERIFY2(!c.id.isEmpty(), "the sandbox seeds kinds with nested secrets (credentials)");
+        const QStringList nested = maskedPaths(c.editable.value(QLatin1String("configuration")));
+        for (const QString& p : nested)
+            QVERIFY2(c.secretPaths.contains(QStringLiteral("/configuration") + p), qPrintable(p));
+        QJsonObject edited = c.editable;
+        QJsonObject config = edited.value(QLatin1String("configuration")).toObject();
+        config.insert(QStringLiteral("added_setting"), 1);
+        edited.insert(QStringLiteral("configuration"), config);
+        nettest::clearRequestLog(m_sandbox);
+        ca::ConnectorUpdateJob* job = service(ca::Vendor::AiSquared)->update(c, edited);
+        CA_AWAIT(job, ca::UpdateResult, result);
+        QCOMPARE(result.error.kind, ca::ApiError::Kind::Refused);
+        QVERIFY2(result.error.message.contains(QStringLiteral("masked placeholder")),
+                 qPrintable(result.error.message));
+        QVERIFY(nettest::requestsTo(m_sandbox, QStringLiteral("aisquared"), "PUT").isEmpty());
+    }
+
+    void aisquaredDescriptionIsSentOnlyWhenChanged()
+    {
+        const ca::Connector c = fresh(ca::Vendor::AiSquared);
+        QVERIFY(c.editable.contains(QLatin1String("description")));
+        QJsonObject edited = c.editable;
+        edited.insert(QStringLiteral("name"), QStringLiteral("renamed"));
+        QString refusal;
+        auto* s = service(ca::Vendor::AiSquared);
+        QVERIFY(!s->buildUpdateBody(c, edited, &refusal)
+                     .value(QLatin1String("connector"))
+                     .toObject()
+                     .contains(QLatin1String("description")));
+        edited.insert(QStringLiteral("description"), QStringLiteral("nightly, EU"));
+        ca::ConnectorUpdateJob* job = s->update(c, edited);
+        CA_AWAIT(job, ca::UpdateResult, result);
+        QVERIFY2(result.ok(), qPrintable(result.error.toString()));
+        QCOMPARE(lastBody(ca::Vendor::AiSquared, QStringLiteral("PUT"))
+                     .value(QLatin1String("connector"))
+                     .toObject()
+                     .value(QLatin1String("description"))
+                     .toString(),
+                 QStringLiteral("nightly, EU"));
+        QCOMPARE(result.connector.editable.value(QLatin1String("description")).toString(),
+                 QStringLiteral("nightly, EU"));
+    }
 
     void aisquaredRenameDoesNotSendConfiguration()
     {
@@ -113,11 +177,10 @@ private slots:
     void aisquaredConfigurationWithSecretsReenteredIsSent()
     {
         const ca::Connector c = fresh(ca::Vendor::AiSquared, hasMaskedSecret);
-        QJsonObject config = c.editable.value(QLatin1String("configuration")).toObject();
-        for (auto it = config.begin(); it != config.end(); ++it) {
-            if (it.value().toString() == ca::AiSquaredService::maskedPlaceholder())
-                it.value() = QStringLiteral("re-entered-secret");
-        }
+        QJsonValue config = c.editable.value(QLatin1String("configuration"));
+        // Every masked value, at any depth, re-entered.
+        for (const QString& p : maskedPaths(config))
+            config = ca::jsonValueSet(config, p, QStringLiteral("re-entered-secret"));
         QJsonObject edited = c.editable;
         edited.insert(QStringLiteral("configuration"), config);
         ca::ConnectorUpdateJob* job = service(ca::Vendor::AiSquared)->update(c, edited);
@@ -199,12 +262,21 @@ private slots:
                  c.editable.value(QLatin1String("config")));
     }
 
-    void bigdataInvestmentResearchSendsNullConfig()
+    void bigdataNonEmailTypesSendNullConfig_data()
     {
-        const ca::Connector c = fresh(ca::Vendor::Bigdata, [](const ca::Connector& x) {
-            return x.type == QLatin1String("investment_research");
-        });
-        QVERIFY(!c.id.isEmpty());
+        // docs.bigdata.com: only email has an updatable config; sharepoint's comes back as {}
+        // and must never be sent back as {} (or with invented fields).
+        QTest::addColumn<QString>("type");
+        QTest::newRow("investment_research (seed page)") << "investment_research";
+        QTest::newRow("sharepoint (docs.bigdata.com)") << "sharepoint";
+    }
+    void bigdataNonEmailTypesSendNullConfig()
+    {
+        QFETCH(QString, type);
+        const ca::Connector c =
+            fresh(ca::Vendor::Bigdata, [&type](const ca::Connector& x) { return x.type == type; });
+        QVERIFY2(!c.id.isEmpty(), qPrintable(type));
+        QVERIFY(!c.editable.contains(QLatin1String("config")));
         QJsonObject edited = c.editable;
         edited.insert(QStringLiteral("share_with_org"),
                       !c.editable.value(QLatin1String("share_with_org")).toBool());

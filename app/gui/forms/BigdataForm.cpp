@@ -2,10 +2,10 @@
 //
 // objectNames: labelEdit, descriptionEdit (QPlainTextEdit), shareWithOrgCheck,
 //   allowedEmailsList (QListWidget, items editable in place) + emailEdit + addEmailButton +
-//   removeEmailButton (email connectors only), configNote (investment_research: why config is
-//   read-only), problem labels labelProblem, descriptionProblem, shareWithOrgProblem,
-//   allowedEmailsProblem, problemSummary, factsLayout (fact_connector_id, fact_type,
-//   fact_config.email, fact_files_count, fact_last_sync_status, ...).
+//   removeEmailButton (email connectors only), configNote (other types, e.g. investment_research
+//   or sharepoint: why config is read-only), problem labels labelProblem, descriptionProblem,
+//   shareWithOrgProblem, allowedEmailsProblem, problemSummary, factsLayout (fact_connector_id,
+//   fact_type, fact_config.email, fact_files_count, fact_last_sync_status, ...).
 #include "BigdataForm.h"
 
 #include "Appearance.h"
@@ -81,6 +81,16 @@ void BigdataForm::fillWidgets(const Connector& connector)
     m_ui->removeEmailButton->setEnabled(false);
     m_ui->fieldsLayout->setRowVisible(m_ui->allowedEmailsBox, m_email);
     m_ui->fieldsLayout->setRowVisible(m_ui->configBox, !m_email);
+    // docs.bigdata.com: only email has an updatable config; every other type sends it as null.
+    if (!m_email)
+        m_ui->configNote->setText(
+            connector.type == QLatin1String("investment_research")
+                ? tr("The broker credentials of an investment research connector are fixed when "
+                     "it is created and cannot be updated. To use other credentials, create a new "
+                     "connector.")
+                : tr("The settings of a %1 connector cannot be changed here: Bigdata.com only "
+                     "updates an email connector's configuration. Saving keeps them as they are.")
+                      .arg(connector.type));
     showFacts(m_ui->factsLayout,
               {{QStringLiteral("/connector_id"), tr("Id")},
                {QStringLiteral("/type"), tr("Type (cannot change)")},
