@@ -67,6 +67,12 @@ QString ConnectorTableModel::timbalOnlineHelp()
               "unless the connector is neither connected nor online.");
 }
 
+QString ConnectorTableModel::flagText(const std::optional<bool>& flag, const QString& yes,
+                                      const QString& no)
+{
+    return !flag.has_value() ? tr("unknown") : *flag ? yes : no;
+}
+
 QString ConnectorTableModel::fleetHint(const QString& newest)
 {
     return tr("%1 is the newest version in this fleet (a hint: Timbal publishes no list of "

@@ -99,6 +99,8 @@ public:
     // What Timbal's connected and online flags mean (tooltips of the list and the form).
     static QString timbalConnectedHelp();
     static QString timbalOnlineHelp();
+    // `yes` / `no` for a flag the vendor sent, "unknown" when it sent none.
+    static QString flagText(const std::optional<bool>& flag, const QString& yes, const QString& no);
     // "0.1.4 is the newest version in this fleet …" for a connector below it.
     static QString fleetHint(const QString& newest);
 

@@ -265,13 +265,11 @@ void TimbalUpdateDialog::updateRow(int row)
     const QString from = r.fromVersion.isEmpty() ? tr("unknown") : r.fromVersion;
     const QString to = r.toVersion.isEmpty() ? tr("latest") : r.toVersion;
     t->item(row, VersionColumn)->setText(tr("%1 → %2").arg(from, to));
-    auto flag = [this](const std::optional<bool>& b, const QString& yes, const QString& no) {
-        return !b.has_value() ? tr("unknown") : *b ? yes : no;
-    };
     t->item(row, OnlineColumn)
         ->setText(QStringLiteral("%1 · %2").arg(
-            flag(r.connector.connected, tr("connected"), tr("not connected")),
-            flag(r.connector.online, tr("online"), tr("not online"))));
+            ConnectorTableModel::flagText(r.connector.connected, tr("connected"),
+                                          tr("not connected")),
+            ConnectorTableModel::flagText(r.connector.online, tr("online"), tr("not online"))));
     t->item(row, SkipColumn)->setText(r.skipReason);
     QString result;
     if (m_run->isStarted() && r.state != TimbalUpdateRun::RowState::Skipped)

@@ -31,12 +31,11 @@ void TimbalForm::fillWidgets(const Connector& connector)
     const QString none = QStringLiteral("—");
     m_ui->versionValue->setText(connector.version.isEmpty() ? tr("none reported")
                                                             : connector.version);
-    auto flag = [this](const std::optional<bool>& b, const QString& yes, const QString& no) {
-        return !b.has_value() ? tr("unknown") : *b ? yes : no;
-    };
-    m_ui->connectedValue->setText(flag(connector.connected, tr("yes"), tr("no")));
-    m_ui->onlineValue->setText(flag(connector.online, tr("yes, on the server that answered"),
-                                    tr("no live connection on the server that answered")));
+    m_ui->connectedValue->setText(
+        ConnectorTableModel::flagText(connector.connected, tr("yes"), tr("no")));
+    m_ui->onlineValue->setText(
+        ConnectorTableModel::flagText(connector.online, tr("yes, on the server that answered"),
+                                      tr("no live connection on the server that answered")));
     QStringList platform;
     for (const QString& part : {connector.os, connector.arch}) {
         if (!part.isEmpty())
