@@ -226,23 +226,44 @@ ApiError ConnectorService::malformedError(const QString& why, const HttpResponse
     ApiError e;
     e.kind = ApiError::Kind::Malformed;
     e.httpStatus = response.status;
-    if (isWebPage(response)) {
-        e.message = QStringLiteral("%1, %2: the server answered with a web page instead of JSON "
-                                   "(status %3)")
-                        .arg(label(), operationText(context))
-                        .arg(response.status);
-        e.serverMessage = webPageTitle(response.body);
-        e.webPage = true;
-        e.hint = QStringLiteral("The base URL may point at a web site or a proxy's login page "
-                                "rather than the vendor's API.");
-        e.rawBody = redactBody(response.body.left(kWebPageDetailBytes), m_profile.apiKey);
-        return e;
-    }
+    if (isWebPage(response))
+        return webPageError(response, context);
     e.message = QStringLiteral("%1, %2: the answer is not what the vendor documents (%3)")
                     .arg(label(), operationText(context), why);
     e.hint = QStringLiteral(
         "Try again; if it persists, the base URL may not point at the vendor's API.");
     e.rawBody = redactBody(response.body, m_profile.apiKey);
+    return e;
+}
+
+ApiError ConnectorService::webPageError(const HttpResponse& response,
+                                        const OperationContext& context) const
+{
+    // A web application firewall, a gateway, a proxy or a web site answered, not the vendor's
+    // API: its HTML never reaches a dialog, only its first bytes the details pane.
+    ApiError e;
+    e.httpStatus = response.status;
+    e.kind =
+        response.isSuccess() ? ApiError::Kind::Malformed : ApiError::kindForStatus(response.status);
+    e.webPage = true;
+    e.message = QStringLiteral("%1, %2: the server answered with a web page instead of JSON "
+                               "(status %3)")
+                    .arg(label(), operationText(context))
+                    .arg(response.status);
+    e.serverMessage = webPageTitle(response.body);
+    if (m_profile.apiKey.size() >= 4)
+        e.serverMessage.replace(QString::fromUtf8(m_profile.apiKey), QStringLiteral("[redacted]"));
+    e.rawBody = redactBody(response.body.left(kWebPageDetailBytes), m_profile.apiKey);
+    if (response.isSuccess())
+        e.hint = QStringLiteral("The base URL may point at a web site or a proxy's login page "
+                                "rather than the vendor's API.");
+    else if (response.status == 403)
+        e.hint = QStringLiteral("A firewall in front of the vendor may have blocked the request "
+                                "(for example text that looks like a script); change that value, "
+                                "or ask the vendor's support.");
+    else
+        e.hint = QStringLiteral("A proxy or gateway answered instead of the vendor's API; try "
+                                "again later, and check the base URL.");
     return e;
 }
 
@@ -275,27 +296,8 @@ ApiError ConnectorService::httpError(const HttpResponse& response,
     ApiError e;
     e.httpStatus = response.status;
     e.kind = ApiError::kindForStatus(response.status);
-    if (isWebPage(response)) {
-        // A web application firewall, a gateway or a proxy answered, not the vendor's API: its
-        // HTML never reaches a dialog, only its first bytes the details pane.
-        e.rawBody = redactBody(response.body.left(kWebPageDetailBytes), m_profile.apiKey);
-        e.serverMessage = webPageTitle(response.body);
-        e.webPage = true;
-        e.message = QStringLiteral("%1, %2: the server answered with a web page instead of JSON "
-                                   "(status %3)")
-                        .arg(label(), operationText(context))
-                        .arg(response.status);
-        e.hint = response.status == 403
-                     ? QStringLiteral("A firewall in front of the vendor may have blocked the "
-                                      "request (for example text that looks like a script); "
-                                      "change that value, or ask the vendor's support.")
-                     : QStringLiteral("A proxy or gateway answered instead of the vendor's API; "
-                                      "try again later, and check the base URL.");
-        if (m_profile.apiKey.size() >= 4)
-            e.serverMessage.replace(QString::fromUtf8(m_profile.apiKey),
-                                    QStringLiteral("[redacted]"));
-        return e;
-    }
+    if (isWebPage(response))
+        return webPageError(response, context);
     e.rawBody = redactBody(response.body, m_profile.apiKey);
     const QJsonDocument doc = QJsonDocument::fromJson(response.body);
     readErrorBody(doc, response, &e);

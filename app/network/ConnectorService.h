@@ -158,8 +158,10 @@ protected:
     // Whether this profile's key got a 2xx answer earlier in this process: a 401 then means the
     // key expired or was revoked, not that it was mistyped.
     bool keyWorkedBefore() const;
-    // A web page (a firewall's block page, a proxy's error page) where JSON was expected.
+    // A web page (a firewall's block page, a proxy's error page) where JSON was expected, and
+    // the error it makes, whatever its status.
     static bool isWebPage(const HttpResponse& response);
+    ApiError webPageError(const HttpResponse& response, const OperationContext& context) const;
     // A 2xx JSON answer: true with *doc set. Otherwise false with *error set: the transport
     // failure, the HTTP error status, or malformed JSON.
     bool readJsonAnswer(const HttpResponse& response, const OperationContext& context,

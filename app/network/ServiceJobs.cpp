@@ -58,10 +58,9 @@ void ConnectorListJob::addPage(const QList<Connector>& page, int expectedTotal)
     QList<Connector> deliver;
     deliver.reserve(page.size());
     for (const Connector& c : page) {
-        const auto seen = m_seen.constFind(c.id);
-        if (seen == m_seen.cend()) {
-            m_seen.insert(c.id, m_keep ? m_result.connectors.size() : -1);
-            m_seenStamp.insert(c.id, c.updatedAt);
+        const auto seen = m_seen.find(c.id);
+        if (seen == m_seen.end()) {
+            m_seen.insert(c.id, {m_keep ? m_result.connectors.size() : -1, c.updatedAt});
             if (m_keep)
                 m_result.connectors.append(c);
             ++m_result.count;
@@ -70,11 +69,11 @@ void ConnectorListJob::addPage(const QList<Connector>& page, int expectedTotal)
         }
         if (m_walk == 1)
             m_shifted = true;
-        if (m_seenStamp.value(c.id) == c.updatedAt)
+        if (seen->updatedAt == c.updatedAt)
             continue;
-        m_seenStamp.insert(c.id, c.updatedAt);
-        if (m_keep && *seen >= 0)
-            m_result.connectors[*seen] = c;
+        seen->updatedAt = c.updatedAt;
+        if (seen->index >= 0)
+            m_result.connectors[seen->index] = c;
         deliver.append(c);
     }
     if (!deliver.isEmpty() || m_result.pages == 1)

@@ -111,8 +111,12 @@ private:
     bool m_keep = true;
     bool m_dedupe = false;
     bool m_shifted = false;
-    QHash<QString, qsizetype> m_seen;    // id -> index in m_result.connectors (or -1 when not kept)
-    QHash<QString, QString> m_seenStamp; // id -> updatedAt as delivered
+    struct Seen
+    {
+        qsizetype index = -1; // in m_result.connectors; -1 when not kept
+        QString updatedAt;    // as delivered
+    };
+    QHash<QString, Seen> m_seen;
     int m_walk = 1;
     int m_walkPages = 0;
     QVariant m_walkShape;

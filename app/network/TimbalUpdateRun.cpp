@@ -537,9 +537,7 @@ void TimbalUpdateRun::onPollResult(int row, const ConnectorResult& result)
         r.connector = result.connector;
         if (r.connector.displayName.isEmpty())
             r.connector.displayName = name;
-        if (hasMoved(r, result.connector.version) ||
-            (!r.answerLost && !r.toVersion.isEmpty() &&
-             Semver::normalized(result.connector.version) == r.toVersion)) {
+        if (hasMoved(r, result.connector.version)) {
             if (r.toVersion.isEmpty())
                 r.toVersion = Semver::normalized(result.connector.version);
             r.mayHaveBeenDispatched = false;
