@@ -272,6 +272,21 @@ void TimbalService::readErrorBody(const QJsonDocument& doc, const HttpResponse& 
     e->serverCode = o.value(kCode).toString();
 }
 
+TimbalService::Refusal TimbalService::refusalOf(const ApiError& e, const QString& version)
+{
+    const QString said = (e.serverMessage + QLatin1Char(' ') + e.serverCode).toLower();
+    if (e.httpStatus == 404)
+        // A connector that was just listed points at the release, unless the server names it.
+        return !version.isEmpty() && !said.contains(QLatin1String("connector"))
+                   ? Refusal::ReleaseNotFound
+                   : Refusal::ConnectorNotFound;
+    if (e.httpStatus == 422)
+        return said.contains(QLatin1String("offline")) ? Refusal::Offline
+               : said.contains(QLatin1String("old"))   ? Refusal::TooOld
+                                                       : Refusal::OfflineOrTooOld;
+    return Refusal::Other;
+}
+
 void TimbalService::describeHttpError(const OperationContext& context, ApiError* e) const
 {
     ConnectorService::describeHttpError(context, e);
@@ -290,46 +305,44 @@ void TimbalService::describeHttpError(const OperationContext& context, ApiError*
     }
     if (context.operation != Operation::SoftwareUpdate)
         return;
-    const QString said = (e->serverMessage + QLatin1Char(' ') + e->serverCode).toLower();
+    if (e->httpStatus == 422)
+        e->kind = ApiError::Kind::Precondition;
+    switch (refusalOf(*e, context.version)) {
+    case Refusal::ReleaseNotFound:
+        e->message =
+            prefix + QStringLiteral("release %1 not found at Timbal").arg(context.version) + server;
+        e->hint = QStringLiteral("Check the version number (Timbal publishes no list of "
+                                 "releases); leave it out to get the latest.");
+        return;
+    case Refusal::ConnectorNotFound:
+        e->message = prefix + QStringLiteral("connector %1 not found").arg(context.id) + server;
+        e->hint = QStringLiteral("Refresh the list: it may have been removed or revoked.");
+        return;
+    case Refusal::Offline:
+        e->message =
+            prefix + QStringLiteral("the connector is offline: Timbal could not reach it") + server;
+        e->hint = QStringLiteral("Bring the connector's machine online, then update it again.");
+        return;
+    case Refusal::TooOld:
+        e->message =
+            prefix + QStringLiteral("the connector is too old to update remotely") + server;
+        e->hint =
+            QStringLiteral("Update it by hand on its machine; remote updates work from then on.");
+        return;
+    case Refusal::OfflineOrTooOld:
+        e->message =
+            prefix + QStringLiteral("connector is offline or too old to update remotely") + server;
+        e->hint = QStringLiteral(
+            "Bring the connector online; a connector older than the minimum remote-update "
+            "version must be updated by hand on its machine.");
+        return;
+    case Refusal::Other:
+        break;
+    }
     switch (e->httpStatus) {
     case 403:
         e->message = prefix + QStringLiteral("this API key may not update connectors") + server;
         e->hint = QStringLiteral("Use a Timbal key with permission to update connectors.");
-        break;
-    case 404:
-        // verified: 404 is "connector or release version not found"; the server's words tell
-        // which, and a connector that was just listed points at the release.
-        if (!context.version.isEmpty() && !said.contains(QLatin1String("connector"))) {
-            e->message = prefix +
-                         QStringLiteral("release %1 not found at Timbal").arg(context.version) +
-                         server;
-            e->hint = QStringLiteral("Check the version number (Timbal publishes no list of "
-                                     "releases); leave it out to get the latest.");
-        } else {
-            e->message = prefix + QStringLiteral("connector %1 not found").arg(context.id) + server;
-            e->hint = QStringLiteral("Refresh the list: it may have been removed or revoked.");
-        }
-        break;
-    case 422:
-        e->kind = ApiError::Kind::Precondition;
-        if (said.contains(QLatin1String("offline"))) {
-            e->message = prefix +
-                         QStringLiteral("the connector is offline: Timbal could not reach it") +
-                         server;
-            e->hint = QStringLiteral("Bring the connector's machine online, then update it again.");
-        } else if (said.contains(QLatin1String("old"))) {
-            e->message =
-                prefix + QStringLiteral("the connector is too old to update remotely") + server;
-            e->hint = QStringLiteral(
-                "Update it by hand on its machine; remote updates work from then on.");
-        } else {
-            e->message = prefix +
-                         QStringLiteral("connector is offline or too old to update remotely") +
-                         server;
-            e->hint = QStringLiteral(
-                "Bring the connector online; a connector older than the minimum remote-update "
-                "version must be updated by hand on its machine.");
-        }
         break;
     case 400:
         e->message = prefix + QStringLiteral("the server rejected the requested version") + server;

@@ -70,6 +70,20 @@ public:
     SoftwareUpdateResult parseSoftwareUpdateAnswer(const HttpResponse& response, const QString& id,
                                                    const QString& version) const;
 
+    // Why Timbal refused a software update, from the status and its words (verified: 404 is
+    // "connector or release not found", 422 "offline or too old"). One reading, for the
+    // service's messages and an update run's row text alike.
+    enum class Refusal
+    {
+        Other,
+        ReleaseNotFound, // 404 to an explicit version, not naming the connector
+        ConnectorNotFound,
+        Offline,        // 422 connector_offline
+        TooOld,         // 422, too old to update remotely
+        OfflineOrTooOld // 422 that says neither
+    };
+    static Refusal refusalOf(const ApiError& error, const QString& version);
+
     // The list's wrapper keys accepted around the array of connectors (assumed, see above).
     static QStringList listWrapperKeys();
 

@@ -396,7 +396,21 @@ QString TimbalUpdateRun::failureMessage(const SoftwareUpdateResult& result,
             .arg(e.httpStatus);
     const QString server =
         e.serverMessage.isEmpty() ? QString() : tr(" (server: %1)").arg(e.serverMessage);
-    const QString said = (e.serverMessage + QLatin1Char(' ') + e.serverCode).toLower();
+    using Refusal = TimbalService::Refusal;
+    switch (TimbalService::refusalOf(e, target)) {
+    case Refusal::ReleaseNotFound:
+        return tr("release %1 not found at Timbal").arg(target) + server;
+    case Refusal::ConnectorNotFound:
+        return tr("connector not found") + server;
+    case Refusal::Offline:
+        return tr("offline: Timbal could not reach the connector") + server;
+    case Refusal::TooOld:
+        return tr("too old to update remotely — update it on its machine") + server;
+    case Refusal::OfflineOrTooOld:
+        return tr("connector is offline or too old to update remotely") + server;
+    case Refusal::Other:
+        break;
+    }
     switch (e.httpStatus) {
     case 401:
         return tr("the API key was rejected");
@@ -404,17 +418,6 @@ QString TimbalUpdateRun::failureMessage(const SoftwareUpdateResult& result,
         return tr("the request was valid, but it failed at Timbal (HTTP 402)") + server;
     case 403:
         return tr("this API key may not update connectors");
-    case 404:
-        // The connector was just listed: unless the server names it, the release is missing.
-        if (!target.isEmpty() && !said.contains(QLatin1String("connector")))
-            return tr("release %1 not found at Timbal").arg(target) + server;
-        return tr("connector not found") + server;
-    case 422:
-        if (said.contains(QLatin1String("offline")))
-            return tr("offline: Timbal could not reach the connector") + server;
-        if (said.contains(QLatin1String("old")))
-            return tr("too old to update remotely — update it on its machine") + server;
-        return tr("connector is offline or too old to update remotely") + server;
     default:
         break;
     }
