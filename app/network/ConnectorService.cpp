@@ -5,6 +5,7 @@
 #include "BigdataService.h"
 #include "DatabarService.h"
 #include "HttpJob.h"
+#include "ProcessWideSet.h"
 
 #include "TimbalService.h"
 #include <QFutureWatcher>
@@ -12,9 +13,7 @@
 
 #include <QCryptographicHash>
 #include <QJsonArray>
-#include <QMutex>
 #include <QRegularExpression>
-#include <QSet>
 #include <QTimer>
 
 namespace ca {
@@ -22,14 +21,9 @@ namespace ca {
 namespace {
 
 // Fingerprints of (base URL, key) that got a 2xx answer in this process, in memory only.
-QMutex& workedMutex()
+ProcessWideSet<QByteArray>& workedKeys()
 {
-    static QMutex m;
-    return m;
-}
-QSet<QByteArray>& workedKeys()
-{
-    static QSet<QByteArray> s;
+    static ProcessWideSet<QByteArray> s;
     return s;
 }
 
@@ -59,13 +53,11 @@ ConnectorService::ConnectorService(ConnectorProfile profile, HttpClient* http, Q
 
 bool ConnectorService::keyWorkedBefore() const
 {
-    QMutexLocker lock(&workedMutex());
     return workedKeys().contains(m_keyFingerprint);
 }
 
 void ConnectorService::noteKeyWorked() const
 {
-    QMutexLocker lock(&workedMutex());
     workedKeys().insert(m_keyFingerprint);
 }
 

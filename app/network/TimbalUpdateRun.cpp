@@ -4,7 +4,8 @@
 #include "NetworkLog.h"
 #include "Semver.h"
 
-#include <QMutex>
+#include "ProcessWideSet.h"
+
 #include <QSet>
 #include <QTimer>
 
@@ -14,14 +15,9 @@ namespace {
 
 // Connectors in flight in any run of this process (GUI dialog, several dialogs, CLI), keyed by
 // base URL + org + id, so two runs never dispatch to the same connector at once.
-QMutex& registryMutex()
+ProcessWideSet<QString>& registry()
 {
-    static QMutex m;
-    return m;
-}
-QSet<QString>& registry()
-{
-    static QSet<QString> s;
+    static ProcessWideSet<QString> s;
     return s;
 }
 
@@ -105,7 +101,6 @@ TimbalUpdateRun::TimbalUpdateRun(TimbalService* service, const QList<Connector>&
 
 TimbalUpdateRun::~TimbalUpdateRun()
 {
-    QMutexLocker lock(&registryMutex());
     for (const QString& key : std::as_const(m_registered))
         registry().remove(key);
 }
@@ -140,9 +135,7 @@ QString TimbalUpdateRun::keyPrefix(const TimbalService* service)
 
 bool TimbalUpdateRun::isInFlightAnywhere(const TimbalService* service, const QString& id)
 {
-    const QString key = keyPrefix(service) + id;
-    QMutexLocker lock(&registryMutex());
-    return registry().contains(key);
+    return registry().contains(keyPrefix(service) + id);
 }
 
 int TimbalUpdateRun::plannedCount() const
@@ -350,15 +343,10 @@ void TimbalUpdateRun::dispatch(int row)
 {
     Row& r = m_rows[row];
     const QString key = registryKey(r.connector.id);
-    {
-        QMutexLocker lock(&registryMutex());
-        if (registry().contains(key)) {
-            lock.unlock();
-            r.skipReason = tr("already being updated by another run");
-            setState(row, RowState::Skipped, r.skipReason);
-            return;
-        }
-        registry().insert(key);
+    if (!registry().insert(key)) {
+        r.skipReason = tr("already being updated by another run");
+        setState(row, RowState::Skipped, r.skipReason);
+        return;
     }
     m_registered.insert(key);
     if (!m_service) {
@@ -599,10 +587,8 @@ void TimbalUpdateRun::audit(int row, AuditOutcome outcome)
 void TimbalUpdateRun::release(int row)
 {
     const QString key = registryKey(m_rows.at(row).connector.id);
-    if (m_registered.remove(key)) {
-        QMutexLocker lock(&registryMutex());
+    if (m_registered.remove(key))
         registry().remove(key);
-    }
 }
 
 void TimbalUpdateRun::cancelRemaining()
