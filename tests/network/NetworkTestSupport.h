@@ -105,6 +105,17 @@ inline QJsonArray stateOf(const SandboxProcess& sandbox, const QString& vendor)
     return QJsonDocument::fromJson(stateBytes(sandbox, vendor)).object().value(vendor).toArray();
 }
 
+// The sandbox-only facts of one connector's state entry ("_sandbox": reachable, dispatches).
+inline QJsonObject sandboxFacts(const SandboxProcess& sandbox, const QString& vendor,
+                                const QString& id)
+{
+    for (const QJsonValue& v : stateOf(sandbox, vendor)) {
+        if (v.toObject().value(QLatin1String("id")).toString() == id)
+            return v.toObject().value(QLatin1String("_sandbox")).toObject();
+    }
+    return {};
+}
+
 // Header value from a logged request (names compared case-insensitively).
 inline QString loggedHeader(const QJsonObject& request, const QString& name)
 {

@@ -200,16 +200,10 @@ private slots:
             // version can tell, and the hint says so.
             QVERIFY(result.stateAfter.has_value());
             QCOMPARE(result.stateAfter->id, id);
-            int dispatches = -1;
-            for (const QJsonValue& v : nettest::stateOf(m_sandbox, QStringLiteral("timbal"))) {
-                if (v.toObject().value(QLatin1String("id")).toString() == id)
-                    dispatches = v.toObject()
-                                     .value(QLatin1String("_sandbox"))
-                                     .toObject()
-                                     .value(QLatin1String("dispatches"))
-                                     .toInt(-1);
-            }
-            QCOMPARE(dispatches, 1);
+            QCOMPARE(nettest::sandboxFacts(m_sandbox, QStringLiteral("timbal"), id)
+                         .value(QLatin1String("dispatches"))
+                         .toInt(-1),
+                     1);
             QVERIFY2(result.error.hint.contains(QStringLiteral("only a change of that version")),
                      qPrintable(result.error.hint));
         }

@@ -376,20 +376,9 @@ private slots:
 
     // --- Timbal: software updates ---
 
-    // The sandbox's view of a Timbal connector, with its sandbox-only facts (_sandbox.reachable).
-    QJsonObject timbalState(const QString& id)
-    {
-        for (const QJsonValue& v : nettest::stateOf(m_sandbox, QStringLiteral("timbal"))) {
-            if (v.toObject().value(QLatin1String("id")).toString() == id)
-                return v.toObject();
-        }
-        return {};
-    }
     bool reachable(const ca::Connector& c)
     {
-        return timbalState(c.id)
-            .value(QLatin1String("_sandbox"))
-            .toObject()
+        return nettest::sandboxFacts(m_sandbox, QStringLiteral("timbal"), c.id)
             .value(QLatin1String("reachable"))
             .toBool();
     }

@@ -31,6 +31,15 @@ class TestSandboxContractTimbal : public QObject
             .value(QLatin1String("reachable"))
             .toBool();
     }
+    // How many updates the sandbox dispatched to `id` (its sandbox-only state).
+    int dispatches(const QString& id) const
+    {
+        return stateEntry(m_sandbox, kVendor, id)
+            .value(QLatin1String("_sandbox"))
+            .toObject()
+            .value(QLatin1String("dispatches"))
+            .toInt(-1);
+    }
     // Reachable and remotely updatable, below the server's latest.
     static bool updatable(const QJsonObject& c)
     {
@@ -503,24 +512,14 @@ private slots:
         QCOMPARE(right.keys(), before.keys());
         const QString shape = connectorShapeError(kVendor, right);
         QVERIFY2(shape.isEmpty(), qPrintable(shape));
-        QCOMPARE(stateEntry(m_sandbox, kVendor, id)
-                     .value(QLatin1String("_sandbox"))
-                     .toObject()
-                     .value(QLatin1String("dispatches"))
-                     .toInt(),
-                 1);
+        QCOMPARE(dispatches(id), 1);
         QVERIFY2(waitForVersion(id, QStringLiteral("0.1.5")),
                  "reported version never became the target");
         const TestResponse again =
             update(id, {{QStringLiteral("version"), QStringLiteral("0.1.5")}});
         QCOMPARE(again.status, 200);
         QCOMPARE(again.object().value(QLatin1String("dispatched")).toBool(true), false);
-        QCOMPARE(stateEntry(m_sandbox, kVendor, id)
-                     .value(QLatin1String("_sandbox"))
-                     .toObject()
-                     .value(QLatin1String("dispatches"))
-                     .toInt(),
-                 1);
+        QCOMPARE(dispatches(id), 1);
     }
 
     void secondPostBeforeReportIsDispatchedAgain()
@@ -532,12 +531,7 @@ private slots:
         QCOMPARE(update(id).status, 202);
         QCOMPARE(update(id).status, 202);
         QCOMPARE(versionOf(getConnector(id)), old);
-        QCOMPARE(stateEntry(m_sandbox, kVendor, id)
-                     .value(QLatin1String("_sandbox"))
-                     .toObject()
-                     .value(QLatin1String("dispatches"))
-                     .toInt(),
-                 2);
+        QCOMPARE(dispatches(id), 2);
     }
 
     void negativeDelayNeverMovesVersion()
