@@ -117,10 +117,8 @@ QString AiSquaredService::profileRefusal() const
 
 QString AiSquaredService::idRefusal(const QString& id) const
 {
-    static const QRegularExpression digits(QStringLiteral("^[0-9]{1,18}$"));
-    if (!id.isEmpty() && !digits.match(id).hasMatch())
-        return QStringLiteral("AI Squared connector ids are integers, '%1' is not").arg(id);
-    return ConnectorService::idRefusal(id);
+    const QString notInteger = id.isEmpty() ? QString() : integerIdRefusal(id);
+    return notInteger.isEmpty() ? ConnectorService::idRefusal(id) : notInteger;
 }
 
 QUrl AiSquaredService::pageUrl(const QVariant& cursor) const

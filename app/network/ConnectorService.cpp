@@ -107,6 +107,15 @@ QString ConnectorService::idRefusal(const QString& id) const
     return {};
 }
 
+QString ConnectorService::integerIdRefusal(const QString& id) const
+{
+    static const QRegularExpression digits(QStringLiteral("^[0-9]{1,18}$"));
+    if (digits.match(id).hasMatch())
+        return {};
+    return QStringLiteral("%1 connector ids are integers, '%2' is not")
+        .arg(vendorDisplayName(vendor()), id);
+}
+
 QString ConnectorService::profileRefusal() const
 {
     if (m_profile.apiKey.isEmpty())

@@ -149,6 +149,8 @@ protected:
                   const QJsonValue& body = QJsonValue::Undefined);
     QUrl urlFor(const QString& encodedPath, const QString& encodedQuery = {}) const;
     static QString segment(const QString& raw); // one percent-encoded path segment
+    // For vendors whose ids are integers: why `id` is not one, or empty.
+    QString integerIdRefusal(const QString& id) const;
     ApiError httpError(const HttpResponse& response, const OperationContext& context) const;
     ApiError transportError(const HttpResponse& response, const OperationContext& context) const;
     ApiError refusedError(const QString& why, const OperationContext& context) const;

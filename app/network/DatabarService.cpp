@@ -3,7 +3,6 @@
 #include "NetworkLog.h"
 
 #include <QJsonArray>
-#include <QRegularExpression>
 
 namespace ca {
 
@@ -37,10 +36,7 @@ RawHeaders DatabarService::authHeaders() const
 
 QString DatabarService::idRefusal(const QString& id) const
 {
-    static const QRegularExpression digits(QStringLiteral("^[0-9]{1,18}$"));
-    if (!digits.match(id).hasMatch())
-        return QStringLiteral("Databar connector ids are integers, '%1' is not").arg(id);
-    return {};
+    return integerIdRefusal(id);
 }
 
 QUrl DatabarService::pageUrl(const QVariant& cursor) const
