@@ -1,5 +1,6 @@
 // The table of connectorctl's commands and the bash completion generated from it.
 #include "Commands.h"
+#include "Secrets.h"
 
 #include <QObject>
 
@@ -89,7 +90,8 @@ const QList<CommandSpec>& commandTable()
         t.append({QStringLiteral("get"),
                   QStringLiteral("NAME ID [--json]"),
                   QObject::tr("Show a connector. --json prints its editable document (secrets as "
-                              "\"<secret>\"), the input of diff and apply."),
+                              "\"%1\"), the input of diff and apply.")
+                      .arg(SecretMarker::placeholder),
                   {profile, id},
                   {jsonOption(QObject::tr("Print the editable document."))},
                   runGet});
@@ -99,26 +101,26 @@ const QList<CommandSpec>& commandTable()
                   {profile, id, file},
                   {jsonOption(QObject::tr("Print the diff as JSON."))},
                   runDiff});
-        t.append(
-            {QStringLiteral("apply"),
-             QStringLiteral("NAME ID FILE [--yes] [--dry-run] [--base FILE]"),
-             QObject::tr("Review the diff, then send it after confirmation. \"<secret>\" keeps "
-                         "the stored value. Nothing is sent if the connector changed on the "
-                         "server meanwhile (exit 7)."),
-             {profile, id, file},
-             {QCommandLineOption(
-                  {QStringLiteral("y"), QStringLiteral("yes")},
-                  QObject::tr("Do not ask (required when stdin is not a terminal).")),
-              QCommandLineOption(
-                  QStringLiteral("base"),
-                  QObject::tr("The document as `get --json` printed it when the edit began: "
-                              "refuse (exit 7) if the connector changed on the server since."),
-                  QStringLiteral("FILE")),
-              QCommandLineOption(
-                  QStringLiteral("dry-run"),
-                  QObject::tr(
-                      "Print the body that would be sent (secrets masked); send nothing."))},
-             runApply});
+        t.append({QStringLiteral("apply"),
+                  QStringLiteral("NAME ID FILE [--yes] [--dry-run] [--base FILE]"),
+                  QObject::tr("Review the diff, then send it after confirmation. \"%1\" keeps "
+                              "the stored value. Nothing is sent if the connector changed on the "
+                              "server meanwhile (exit 7).")
+                      .arg(SecretMarker::placeholder),
+                  {profile, id, file},
+                  {QCommandLineOption(
+                       {QStringLiteral("y"), QStringLiteral("yes")},
+                       QObject::tr("Do not ask (required when stdin is not a terminal).")),
+                   QCommandLineOption(
+                       QStringLiteral("base"),
+                       QObject::tr("The document as `get --json` printed it when the edit began: "
+                                   "refuse (exit 7) if the connector changed on the server since."),
+                       QStringLiteral("FILE")),
+                   QCommandLineOption(
+                       QStringLiteral("dry-run"),
+                       QObject::tr(
+                           "Print the body that would be sent (secrets masked); send nothing."))},
+                  runApply});
         t.append(
             {QStringLiteral("update"),
              QStringLiteral("NAME ID... [--all-outdated] [--version V] [--parallel N] [--wait "

@@ -6,7 +6,7 @@
 #include "CommandContext.h"
 #include "Commands.h"
 #include "ConnectorDiff.h"
-#include "DocumentSecrets.h"
+#include "EditReview.h"
 #include "ExitCode.h"
 #include "SchemaValidator.h"
 
@@ -113,122 +113,43 @@ std::optional<QJsonObject> readDocument(CommandContext& ctx, const QString& file
     return doc.object();
 }
 
-// What the admin reviews before an apply: the diff of the edit, the body that would be sent, and
-// the vendor's refusal if any. Secrets are masked in everything that is printed.
-struct Review
+// The review of an edit read from a file: placeholders restored first, so that the service builds
+// the body from the stored secrets. Fails the command (exit 5) when a placeholder has no stored
+// value to keep.
+std::optional<EditReview> prepareReview(CommandContext& ctx, ConnectorService* service,
+                                        const Connector& base, QJsonObject edited)
 {
-    QJsonObject edited; // placeholders restored: what the service builds the body from
-    DiffOptions options;
-    QStringList secretValues;
-    ConnectorDiff diff;
-    QJsonObject body;
-    QString refusal;
-    QStringList resets; // fields the PUT clears or resets by omission, in words
-
-    QJsonValue masked(const QJsonValue& v) const
-    {
-        return DocumentSecrets::masked(v, options, secretValues);
-    }
-    QString maskedText(const QJsonValue& v) const { return ConnectorDiff::valueText(masked(v)); }
-};
-
-std::optional<Review> prepareReview(CommandContext& ctx, ConnectorService* service,
-                                    const Connector& base, QJsonObject edited)
-{
-    Review r;
-    r.options = diffOptionsFor(base.vendor);
-    r.options.secretPaths += base.secretPaths;
     QString where;
-    if (!DocumentSecrets::restorePlaceholders(&edited, base.editable, r.options, &where)) {
+    if (!EditReview::restorePlaceholders(&edited, base.editable, diffOptionsFor(base.vendor),
+                                         &where)) {
         ctx.fail(ExitInvalid,
                  QObject::tr("%1 holds the %2 placeholder, but the connector has no stored value "
                              "there to keep")
-                     .arg(where, DocumentSecrets::kPlaceholder),
+                     .arg(where, SecretMarker::placeholder),
                  tr("enter the real value; nothing was sent"));
         return std::nullopt;
     }
-    r.edited = edited;
-    r.options.secretPaths += service->secretPaths(edited);
-    r.options.secretPaths.removeDuplicates();
-    r.secretValues = DocumentSecrets::valuesAt(base.editable, r.options.secretPaths) +
-                     DocumentSecrets::valuesAt(edited, r.options.secretPaths);
-    r.secretValues.removeDuplicates();
-    r.diff = ConnectorDiff(base.editable, edited, r.options);
-    r.body = service->buildUpdateBody(base, edited, &r.refusal);
-    if (r.refusal.isEmpty()) {
-        for (const auto& effect : service->omissionEffects(base, r.body))
-            r.resets.append(
-                QObject::tr("%1 will be reset from %2 to %3")
-                    .arg(effect.path, r.maskedText(effect.current), r.maskedText(effect.after)));
-    }
-    return r;
+    return EditReview(service, base, edited);
 }
 
-void printReview(const Review& r)
+void printReview(const EditReview& r)
 {
-    QString text = DocumentSecrets::maskText(r.diff.toText(), r.secretValues);
+    QString text = r.diffText();
     if (!text.isEmpty() && !text.endsWith(QLatin1Char('\n')))
         text += QLatin1Char('\n');
     CliOutput::data(text);
-    for (const QString& reset : r.resets)
+    for (const QString& reset : r.resets())
         CliOutput::dataLine(QStringLiteral("! ") + reset);
-    CliOutput::dataLine(r.diff.summaryLine());
+    CliOutput::dataLine(r.diff().summaryLine());
 }
 
-QJsonObject reviewJson(const Review& r)
+void appendAudit(const EditReview& review, const ApplyOperation::Outcome& o)
 {
-    QJsonObject out = r.diff.toJson();
-    out.insert(QStringLiteral("resets"), QJsonArray::fromStringList(r.resets));
-    if (!r.refusal.isEmpty())
-        out.insert(QStringLiteral("refusal"), r.refusal);
-    QJsonDocument masked(r.masked(out).toObject());
-    return QJsonDocument::fromJson(
-               DocumentSecrets::maskText(QString::fromUtf8(masked.toJson()), r.secretValues)
-                   .toUtf8())
-        .object();
-}
-
-void appendAudit(const Connector& base, const Review& review, const ApplyOperation::Outcome& o,
-                 AuditOutcome outcome)
-{
-    AuditRecord rec;
-    rec.tool = AuditTool::Cli;
-    rec.action = AuditAction::Apply;
-    rec.profile = base.profileName;
-    rec.vendor = base.vendor;
-    rec.connectorId = base.id;
-    rec.connectorName = base.displayName;
-    rec.diff = reviewJson(review);
-    rec.httpStatus = o.update.httpStatus ? o.update.httpStatus : o.error.httpStatus;
-    rec.requestId = o.error.requestId;
-    rec.outcome = outcome;
-    rec.message = o.kind == ApplyOperation::Outcome::Kind::Applied ? review.diff.summaryLine()
-                  : o.message.isEmpty()                            ? o.error.message
-                                                                   : o.message;
-    rec.before = base.editable;
-    rec.after = review.edited;
-    rec.serverDifferences = o.update.differences;
-    rec.secretPaths = review.options.secretPaths;
     // Durable before the command reports: the log writes on its own thread and fsyncs per batch.
     QString error;
     AuditLog log;
-    if (!log.append(rec, &error) || !log.flush(&error))
+    if (!log.append(review.auditRecord(AuditTool::Cli, o), &error) || !log.flush(&error))
         CliOutput::error(QObject::tr("the audit record could not be written: %1").arg(error));
-}
-
-// The editable document as `get --json` prints it: secrets as placeholders.
-QJsonObject printedDocument(ConnectorService* service, const Connector& c,
-                            DiffOptions* used = nullptr, QStringList* secretValues = nullptr)
-{
-    DiffOptions options = diffOptionsFor(c.vendor);
-    options.secretPaths += c.secretPaths;
-    options.secretPaths += service->secretPaths(c.editable);
-    const QStringList values = DocumentSecrets::valuesAt(c.editable, options.secretPaths);
-    if (used)
-        *used = options;
-    if (secretValues)
-        *secretValues = values;
-    return DocumentSecrets::masked(c.editable, options, values).toObject();
 }
 
 QJsonObject connectorSummary(const Connector& c)
@@ -321,9 +242,7 @@ void runGet(CommandContext& ctx)
     withConnector(
         ctx, *profile, ctx.positional().at(1),
         [&ctx](ConnectorService* service, const Connector& c) {
-            DiffOptions options;
-            QStringList values;
-            const QJsonObject editable = printedDocument(service, c, &options, &values);
+            const QJsonObject editable = EditReview::printable(*service, c);
             if (ctx.wantsJson()) {
                 CliOutput::json(editable);
                 ctx.finish(ExitOk);
@@ -339,18 +258,13 @@ void runGet(CommandContext& ctx)
                                  v.isString() ? v.toString() : ConnectorDiff::valueText(v)});
             }
             CliOutput::data(CliOutput::table(rows));
-            // Read-only fields: masked by key name as well (a vendor's masked view, tokens).
-            DiffOptions readOnlyOptions = options;
-            readOnlyOptions.isSecret = [](const QString& pointer) {
-                return isSecretKeyName(pointer.mid(pointer.lastIndexOf(QLatin1Char('/')) + 1));
-            };
             if (c.isEditable()) {
                 CliOutput::dataLine(QObject::tr("editable (connectorctl get %1 %2 --json):")
                                         .arg(c.profileName, c.id));
                 CliOutput::json(editable);
             }
             CliOutput::dataLine(QObject::tr("read-only:"));
-            CliOutput::json(DocumentSecrets::masked(c.readOnly, readOnlyOptions, values));
+            CliOutput::json(EditReview::printableReadOnly(*service, c));
             ctx.finish(ExitOk);
         });
 }
@@ -372,13 +286,13 @@ void runDiff(CommandContext& ctx)
             if (!review)
                 return;
             if (ctx.wantsJson())
-                CliOutput::json(reviewJson(*review));
+                CliOutput::json(review->toJson());
             else
                 printReview(*review);
-            if (!review->refusal.isEmpty())
+            if (!review->refusal().isEmpty())
                 CliOutput::error(
-                    QObject::tr("this edit cannot be applied as it is: %1").arg(review->refusal));
-            ctx.finish(review->diff.isEmpty() ? ExitOk : ExitDifferences);
+                    QObject::tr("this edit cannot be applied as it is: %1").arg(review->refusal()));
+            ctx.finish(review->diff().isEmpty() ? ExitOk : ExitDifferences);
         });
 }
 
@@ -418,19 +332,16 @@ void runApply(CommandContext& ctx)
     withConnector(
         ctx, *profile, ctx.positional().at(1),
         [&ctx, edited, began, yes, dryRun](ConnectorService* service, const Connector& base) {
-            if (began && printedDocument(service, base) != *began) {
-                Review review; // nothing reviewed yet: the record keeps the edit as given
-                review.options = diffOptionsFor(base.vendor);
-                review.options.secretPaths += base.secretPaths;
-                review.edited = *edited;
-                // The stale-preview rule against the document the edit started from.
+            if (began && EditReview::printable(*service, base) != *began) {
+                // The stale-preview rule against the document the edit started from: nothing
+                // reviewed yet, the record keeps the edit as given.
                 ApplyOperation::Outcome conflict;
                 conflict.kind = ApplyOperation::Outcome::Kind::Conflict;
                 conflict.message =
                     QObject::tr("%1 (%2) was changed on the server since %3 was read; "
                                 "nothing was sent")
                         .arg(base.displayName, base.id, ctx.value(QStringLiteral("base")));
-                appendAudit(base, review, conflict, AuditOutcome::Conflict);
+                appendAudit(EditReview(service, base, *edited), conflict);
                 ctx.fail(ExitConflict, conflict.message,
                          tr("get the connector again, redo the edit and apply it"));
                 return;
@@ -438,8 +349,8 @@ void runApply(CommandContext& ctx)
             const auto prepared = prepareReview(ctx, service, base, *edited);
             if (!prepared)
                 return;
-            const Review review = *prepared;
-            if (review.diff.isEmpty()) {
+            const EditReview review = *prepared;
+            if (review.diff().isEmpty()) {
                 CliOutput::message(
                     QObject::tr("no changes: %1 (%2) already matches %3; nothing sent")
                         .arg(base.displayName, base.id, ctx.positional().at(2)));
@@ -447,19 +358,19 @@ void runApply(CommandContext& ctx)
                 return;
             }
             printReview(review);
-            if (!review.refusal.isEmpty()) {
+            if (!review.refusal().isEmpty()) {
                 ApplyOperation::Outcome refused;
                 refused.kind = ApplyOperation::Outcome::Kind::Refused;
-                refused.message = review.refusal;
+                refused.message = review.refusal();
                 if (!dryRun)
-                    appendAudit(base, review, refused, AuditOutcome::Refused);
-                ctx.fail(ExitInvalid, QObject::tr("not sent: %1").arg(review.refusal));
+                    appendAudit(review, refused);
+                ctx.fail(ExitInvalid, QObject::tr("not sent: %1").arg(review.refusal()));
                 return;
             }
             if (dryRun) {
                 CliOutput::dataLine(
                     QObject::tr("body that would be sent (--dry-run, nothing sent):"));
-                CliOutput::json(review.masked(review.body));
+                CliOutput::json(review.masked(review.body()));
                 ctx.finish(ExitOk);
                 return;
             }
@@ -469,38 +380,35 @@ void runApply(CommandContext& ctx)
                 ctx.finish(ExitOk);
                 return;
             }
-            auto* op = new ApplyOperation(service, base, review.edited, review.body, &ctx);
+            auto* op = new ApplyOperation(service, base, review.edited(), review.body(), &ctx);
             QObject::connect(
                 op, &ApplyOperation::finished, &ctx,
                 [&ctx, base, review](const ApplyOperation::Outcome& o) {
                     using Kind = ApplyOperation::Outcome::Kind;
+                    appendAudit(review, o);
                     switch (o.kind) {
                     case Kind::Applied:
-                        appendAudit(base, review, o, AuditOutcome::Applied);
                         for (const ValueDifference& d : o.update.differences)
                             CliOutput::dataLine(QObject::tr("the server stored %1 as %2 (sent %3)")
                                                     .arg(d.path, review.maskedText(d.received),
                                                          review.maskedText(d.sent)));
                         CliOutput::message(
                             QObject::tr("applied to %1 (%2): %3")
-                                .arg(base.displayName, base.id, review.diff.summaryLine()));
+                                .arg(base.displayName, base.id, review.diff().summaryLine()));
                         ctx.finish(ExitOk);
                         return;
                     case Kind::Conflict:
-                        appendAudit(base, review, o, AuditOutcome::Conflict);
                         ctx.fail(
                             ExitConflict, o.message,
                             QObject::tr("get the connector again, redo the edit and apply it"));
                         return;
                     case Kind::Refused:
-                        appendAudit(base, review, o, AuditOutcome::Refused);
                         if (o.error.isError())
                             ctx.fail(o.error);
                         else
                             ctx.fail(ExitInvalid, QObject::tr("not sent: %1").arg(o.message));
                         return;
                     case Kind::Failed:
-                        appendAudit(base, review, o, AuditOutcome::Failed);
                         if (o.error.isError())
                             ctx.fail(o.error);
                         else

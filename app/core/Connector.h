@@ -1,5 +1,6 @@
 #pragma once
 
+#include "JsonPointer.h"
 #include "Vendor.h"
 
 #include <QByteArray>
@@ -68,7 +69,6 @@ struct Connector
     QStringList secretPaths;
 
     bool isEditable() const { return !editable.isEmpty(); }
-    bool isSecretPath(const QString& pointer) const;
 };
 
 // A value the server stored differently from what was sent (e.g. a plan cap: 60 sent, 10 back).
@@ -78,15 +78,6 @@ struct ValueDifference
     QJsonValue sent;
     QJsonValue received; // Undefined when the answer lacks the field
 };
-
-// JSON-pointer helpers (RFC 6901: "/a/0/b", "~1" = "/", "~0" = "~").
-QString jsonPointerAppend(const QString& pointer, const QString& token);
-QJsonValue jsonValueAt(const QJsonValue& root, const QString& pointer);
-// `root` with the value at `pointer` replaced (parents must exist; an array index must be in
-// range). An Undefined `value` removes the member or item. Returns `root` unchanged otherwise.
-// Appends every non-empty string anywhere inside `value` (the values a secret subtree holds).
-void collectJsonStrings(const QJsonValue& value, QStringList* out);
-QJsonValue jsonValueSet(const QJsonValue& root, const QString& pointer, const QJsonValue& value);
 
 // Paths present in `sent` whose value differs in `received`, leaf by leaf (objects are walked,
 // arrays of different length differ as a whole). `ignore` may skip a path (e.g. masked secrets).

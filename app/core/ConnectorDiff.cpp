@@ -2,12 +2,8 @@
 
 #include "Connector.h"
 
-#include <QCryptographicHash>
 #include <QJsonArray>
 #include <QJsonDocument>
-#include <QMessageAuthenticationCode>
-#include <QRandomGenerator>
-#include <QRegularExpression>
 
 #include <algorithm>
 #include <tuple>
@@ -15,47 +11,6 @@
 namespace ca {
 
 namespace {
-
-// Lives only in this process: markers cannot be matched against guesses outside it.
-const QByteArray& fingerprintKey()
-{
-    static const QByteArray key = [] {
-        quint32 words[8];
-        QRandomGenerator::system()->fillRange(words);
-        return QByteArray(reinterpret_cast<const char*>(words), sizeof words);
-    }();
-    return key;
-}
-
-void wipe(QByteArray& bytes)
-{
-    volatile char* p = bytes.data();
-    for (qsizetype i = 0; i < bytes.size(); ++i)
-        p[i] = 0;
-}
-
-bool isMarker(const QString& text)
-{
-    static const QRegularExpression re(QStringLiteral("^<secret:[0-9a-f]{8}>$"));
-    return re.match(text).hasMatch();
-}
-
-QString unescapeToken(QString token)
-{
-    return token.replace(QLatin1String("~1"), QLatin1String("/"))
-        .replace(QLatin1String("~0"), QLatin1String("~"));
-}
-
-QList<JsonPathToken> tokensOf(const QString& pointer)
-{
-    QList<JsonPathToken> path;
-    if (pointer.isEmpty())
-        return path;
-    const QStringList parts = pointer.mid(1).split(QLatin1Char('/'));
-    for (const QString& part : parts)
-        path.append({unescapeToken(part), -1});
-    return path;
-}
 
 // Identity of an array item for matching; typed so that 1 and "1" stay different. Strings stand
 // for themselves (no copy: most keys are strings); other scalars start with a NUL character.
@@ -120,55 +75,30 @@ DiffOptions diffOptionsFor(Vendor vendor)
     switch (vendor) {
     case Vendor::Timbal:
         break; // no editable settings, only a version
-    case Vendor::AiSquared: {
+    case Vendor::AiSquared:
         // Source/destination configurations hold lists of names (tables, scopes): a set, not a
-        // sequence. Secret keys as the server masks them (AiSquaredService::secretPaths).
+        // sequence.
         o.arrayKeys.insert(QStringLiteral("/configuration/**"), QString());
-        o.isSecret = [](const QString& pointer) {
-            static const QRegularExpression re(
-                QStringLiteral("password|secret|token|api_key|private_key|credential"),
-                QRegularExpression::CaseInsensitiveOption);
-            if (!pointer.startsWith(QLatin1String("/configuration/")))
-                return false;
-            const QStringList parts = pointer.mid(15).split(QLatin1Char('/'));
-            return std::any_of(parts.begin(), parts.end(),
-                               [](const QString& p) { return re.match(p).hasMatch(); });
-        };
         break;
-    }
     case Vendor::B3os:
-        o.secretPaths << QStringLiteral("/data"); // credentials, all of it
         break;
     case Vendor::Databar:
         for (const char* list : {"/headers", "/parameters", "/body"})
             o.arrayKeys.insert(QLatin1String(list), QStringLiteral("name"));
-        o.secretPaths << QStringLiteral("/headers/*/value"); // third-party API keys, unmasked
         break;
     case Vendor::Bigdata:
         o.arrayKeys.insert(QStringLiteral("/config/allowed_emails"), QString());
-        o.secretPaths << QStringLiteral("/config/user_password");
         break;
     }
     return o;
 }
 
-QString jsonPointerFrom(std::span<const JsonPathToken> path)
+DiffRules::DiffRules(const DiffOptions& options) : m_secrets(options.secrets)
 {
-    QString pointer;
-    for (const JsonPathToken& t : path)
-        pointer = jsonPointerAppend(pointer, t.index >= 0 ? QString::number(t.index) : t.key);
-    return pointer;
-}
-
-DiffRules::DiffRules(const DiffOptions& options) : m_isSecret(options.isSecret)
-{
-    QList<std::tuple<int, qsizetype, QString, Pattern, QString>> keys;
+    QList<std::tuple<int, qsizetype, QString, QString>> keys;
     for (auto it = options.arrayKeys.begin(); it != options.arrayKeys.end(); ++it) {
-        const Pattern p = compile(it.key());
-        const int wildcards = int(std::count_if(p.begin(), p.end(), [](const PatternToken& t) {
-            return t.kind != PatternToken::Literal;
-        }));
-        keys.append({wildcards, -p.size(), it.key(), p, it.value()});
+        const JsonPointerPattern p(it.key());
+        keys.append({p.wildcards(), -p.size(), it.key(), it.value()});
     }
     // Most specific rule first; ties by text so that the choice never depends on hash order.
     std::sort(keys.begin(), keys.end(), [](const auto& l, const auto& r) {
@@ -176,130 +106,16 @@ DiffRules::DiffRules(const DiffOptions& options) : m_isSecret(options.isSecret)
                std::tie(std::get<0>(r), std::get<1>(r), std::get<2>(r));
     });
     for (const auto& k : keys)
-        m_arrayKeys.append({std::get<3>(k), std::get<4>(k)});
-    for (const QString& s : options.secretPaths)
-        m_secrets.append(compile(s));
-}
-
-DiffRules::Pattern DiffRules::compile(const QString& pointer)
-{
-    Pattern pattern;
-    for (const JsonPathToken& t : tokensOf(pointer)) {
-        PatternToken p;
-        if (t.key == QLatin1String("*")) {
-            p.kind = PatternToken::AnyOne;
-        } else if (t.key == QLatin1String("**")) {
-            p.kind = PatternToken::AnyDepth;
-        } else {
-            p.text = t.key;
-            bool ok = false;
-            const int index = t.key.toInt(&ok);
-            p.index = ok && index >= 0 ? index : -1;
-        }
-        pattern.append(p);
-    }
-    return pattern;
-}
-
-bool DiffRules::matches(const Pattern& pattern, std::span<const JsonPathToken> path, bool prefix)
-{
-    qsizetype i = 0;
-    for (; i < pattern.size(); ++i) {
-        const PatternToken& t = pattern.at(i);
-        if (t.kind == PatternToken::AnyDepth)
-            return true;
-        if (i >= qsizetype(path.size()))
-            return false;
-        if (t.kind == PatternToken::AnyOne)
-            continue;
-        const JsonPathToken& p = path[size_t(i)];
-        if (p.index >= 0 ? t.index != p.index : t.text != p.key)
-            return false;
-    }
-    return prefix || i == qsizetype(path.size());
+        m_arrayKeys.append({JsonPointerPattern(std::get<2>(k)), std::get<3>(k)});
 }
 
 std::optional<QString> DiffRules::arrayKeyFor(std::span<const JsonPathToken> path) const
 {
     for (const auto& [pattern, key] : m_arrayKeys) {
-        if (matches(pattern, path, false))
+        if (pattern.matches(path, false))
             return key;
     }
     return std::nullopt;
-}
-
-bool DiffRules::isSecret(std::span<const JsonPathToken> path) const
-{
-    for (const Pattern& p : m_secrets) {
-        if (matches(p, path, true))
-            return true;
-    }
-    return m_isSecret && m_isSecret(jsonPointerFrom(path));
-}
-
-bool DiffRules::isSecretPointer(const QString& pointer) const
-{
-    return isSecret(tokensOf(pointer));
-}
-
-QJsonValue DiffRules::masked(const QJsonValue& value, std::span<const JsonPathToken> path,
-                             bool* replaced) const
-{
-    bool any = false;
-    QJsonValue out = value;
-    if (!m_secrets.isEmpty() || m_isSecret) {
-        QList<JsonPathToken> walk(path.begin(), path.end());
-        out = maskWalk(value, walk, &any);
-    }
-    if (replaced)
-        *replaced = any;
-    return out;
-}
-
-QJsonValue DiffRules::masked(const QJsonValue& value, const QString& pointer, bool* replaced) const
-{
-    return masked(value, tokensOf(pointer), replaced);
-}
-
-QJsonValue DiffRules::maskWalk(const QJsonValue& value, QList<JsonPathToken>& path,
-                               bool* replaced) const
-{
-    if (value.isUndefined())
-        return value;
-    if (isSecret(path)) {
-        *replaced = true;
-        return secretMarker(value);
-    }
-    if (value.isObject()) {
-        const QJsonObject o = value.toObject();
-        QJsonObject out;
-        for (auto it = o.begin(); it != o.end(); ++it) {
-            path.append({it.key(), -1});
-            out.insert(it.key(), maskWalk(it.value(), path, replaced));
-            path.removeLast();
-        }
-        return out;
-    }
-    if (value.isArray()) {
-        const QJsonArray a = value.toArray();
-        QJsonArray out;
-        for (int i = 0; i < a.size(); ++i) {
-            path.append({QString(), i});
-            out.append(maskWalk(a.at(i), path, replaced));
-            path.removeLast();
-        }
-        return out;
-    }
-    return value;
-}
-
-QString DiffRules::secretMarker(const QJsonValue& value)
-{
-    QByteArray bytes = QJsonDocument(QJsonArray{value}).toJson(QJsonDocument::Compact);
-    const QByteArray mac =
-        QMessageAuthenticationCode::hash(bytes, fingerprintKey(), QCryptographicHash::Sha256);
-    wipe(bytes);
-    return QStringLiteral("<secret:%1>").arg(QString::fromLatin1(mac.toHex().left(8)));
 }
 
 bool DiffRules::itemIdentities(const QJsonArray& array, const QString& key, QStringList* ids,
@@ -445,12 +261,26 @@ private:
         return e;
     }
 
+    // Inside a member the key-name rule makes secret (the value of a secret name/value pair), or
+    // at or below a secret path.
+    bool secretHere() const
+    {
+        return m_secretMembers > 0 || m_rules.isSecret(m_before) || m_rules.isSecret(m_after);
+    }
+    QJsonValue maskedHere(const QJsonValue& v, const QList<JsonPathToken>& path, bool* secret)
+    {
+        if (m_secretMembers == 0)
+            return m_rules.masked(v, path, secret);
+        *secret = true;
+        return DiffRules::secretMarker(v);
+    }
+
     void emitChanged(const QJsonValue& b, const QJsonValue& a)
     {
         DiffEntry e = entry(DiffEntry::Kind::Changed);
         e.beforePointer = jsonPointerFrom(m_before);
         e.afterPointer = jsonPointerFrom(m_after);
-        if (m_rules.isSecret(m_before) || m_rules.isSecret(m_after)) {
+        if (secretHere()) {
             e.before = DiffRules::secretMarker(b);
             e.after = DiffRules::secretMarker(a);
             e.secret = true;
@@ -468,7 +298,7 @@ private:
     {
         DiffEntry e = entry(DiffEntry::Kind::Added);
         e.afterPointer = jsonPointerFrom(m_after);
-        e.after = m_rules.masked(a, m_after, &e.secret);
+        e.after = maskedHere(a, m_after, &e.secret);
         e.byValue = byValue;
         m_out.append(e);
     }
@@ -477,7 +307,7 @@ private:
     {
         DiffEntry e = entry(DiffEntry::Kind::Removed);
         e.beforePointer = jsonPointerFrom(m_before);
-        e.before = m_rules.masked(b, m_before, &e.secret);
+        e.before = maskedHere(b, m_before, &e.secret);
         e.byValue = byValue;
         m_out.append(e);
     }
@@ -535,6 +365,9 @@ private:
             const auto bi = inStep ? b.constBegin() + k : b.constFind(key);
             const auto ai = inStep ? a.constBegin() + k : a.constFind(key);
             push({key, -1}, {key, -1});
+            const bool secretMember = m_rules.secrets().isSecretMember(b, key) ||
+                                      m_rules.secrets().isSecretMember(a, key);
+            m_secretMembers += secretMember ? 1 : 0;
             const qsizetype at = m_out.size();
             bool changed = true;
             if (bi == b.constEnd())
@@ -543,6 +376,7 @@ private:
                 emitRemoved(*bi);
             else
                 changed = diffValue(*bi, *ai);
+            m_secretMembers -= secretMember ? 1 : 0;
             pop();
             afterChild(runs, changed, at, false);
         }
@@ -696,6 +530,7 @@ private:
     QList<JsonPathToken> m_after;
     QList<ItemName> m_names;
     int m_positionalDepth = 0;
+    int m_secretMembers = 0;
 };
 
 } // namespace
@@ -764,7 +599,7 @@ QString ConnectorDiff::valueText(const QJsonValue& value)
 {
     if (value.isUndefined())
         return {};
-    if (value.isString() && isMarker(value.toString()))
+    if (value.isString() && SecretRules::isFingerprint(value.toString()))
         return value.toString();
     if (value.isObject())
         return QString::fromUtf8(QJsonDocument(value.toObject()).toJson(QJsonDocument::Compact));

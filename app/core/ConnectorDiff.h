@@ -1,5 +1,7 @@
 #pragma once
 
+#include "JsonPointer.h"
+#include "Secrets.h"
 #include "Vendor.h"
 
 #include <QHash>
@@ -25,24 +27,14 @@ struct DiffOptions
     // no rule are compared position by position. Duplicate or missing keys fall back to
     // positions for that array (see ConnectorDiff::positionalFallbacks()).
     QHash<QString, QString> arrayKeys;
-    // Secret subtrees ("/headers/*/value", "/configuration/password", "/data"). A value at or
-    // below one of them never leaves the diff: it is replaced by a marker.
-    QStringList secretPaths;
-    // Extra secret rule, called with a positional pointer ("/configuration/db/password").
-    std::function<bool(const QString& pointer)> isSecret;
+    // Which values are secret (the vendor's service supplies them: ConnectorService::
+    // secretRules()). A secret value never leaves the diff: it is replaced by its fingerprint.
+    SecretRules secrets;
 };
 
-// The rules each vendor's editable document needs (keyed arrays, secret fields).
+// How each vendor's editable document is matched (keyed arrays). Secrets are not declared here:
+// they come from the vendor's service.
 DiffOptions diffOptionsFor(Vendor vendor);
-
-// One step of a path while walking a document: an object key, or an array position.
-struct JsonPathToken
-{
-    QString key;
-    int index = -1; // >= 0: an array position (key unused)
-};
-
-QString jsonPointerFrom(std::span<const JsonPathToken> path);
 
 // DiffOptions prepared for lookups during a walk. Shared by ConnectorDiff and ThreeWayMerge.
 class DiffRules
@@ -52,18 +44,25 @@ public:
 
     // The key field of the array at `path` (empty: match scalars by value); nullopt: positional.
     std::optional<QString> arrayKeyFor(std::span<const JsonPathToken> path) const;
-    bool isSecret(std::span<const JsonPathToken> path) const;
-    bool isSecretPointer(const QString& pointer) const;
-    // `value` (found at `path`) with every secret at or below `path` replaced by its marker.
+    const SecretRules& secrets() const { return m_secrets; }
+    bool isSecret(std::span<const JsonPathToken> path) const { return m_secrets.isSecret(path); }
+    bool isSecretPointer(const QString& pointer) const
+    {
+        return m_secrets.isSecretPointer(pointer);
+    }
+    // `value` (found at `path`) with every secret at or below `path` replaced by its fingerprint.
     // `replaced` (optional) tells whether anything was replaced.
     QJsonValue masked(const QJsonValue& value, std::span<const JsonPathToken> path,
-                      bool* replaced = nullptr) const;
+                      bool* replaced = nullptr) const
+    {
+        return m_secrets.masked(value, SecretRules::Mask::Fingerprint, path, replaced);
+    }
     QJsonValue masked(const QJsonValue& value, const QString& pointer,
-                      bool* replaced = nullptr) const;
-
-    // "<secret:1a2b3c4d>": an HMAC-SHA256 fingerprint under a key that lives only in this
-    // process, so equal values show equal markers within a run and cannot be guessed offline.
-    static QString secretMarker(const QJsonValue& value);
+                      bool* replaced = nullptr) const
+    {
+        return m_secrets.masked(value, SecretRules::Mask::Fingerprint, pointer, replaced);
+    }
+    static QString secretMarker(const QJsonValue& value) { return SecretRules::fingerprint(value); }
 
     // Identity of each item of an array matched under `key` (empty key: scalar items by value),
     // typed so that 1 and "1" differ. False when the array cannot be matched that way; `reason`
@@ -76,25 +75,8 @@ public:
     static QString itemSelector(const QJsonValue& item, const QString& key, bool secret);
 
 private:
-    struct PatternToken
-    {
-        enum Kind
-        {
-            Literal,
-            AnyOne,
-            AnyDepth
-        } kind = Literal;
-        QString text;
-        int index = -1; // the literal read as an array position, or -1
-    };
-    using Pattern = QList<PatternToken>;
-    static Pattern compile(const QString& pointer);
-    static bool matches(const Pattern& pattern, std::span<const JsonPathToken> path, bool prefix);
-    QJsonValue maskWalk(const QJsonValue& value, QList<JsonPathToken>& path, bool* replaced) const;
-
-    QList<std::pair<Pattern, QString>> m_arrayKeys; // most specific first
-    QList<Pattern> m_secrets;
-    std::function<bool(const QString&)> m_isSecret;
+    QList<std::pair<JsonPointerPattern, QString>> m_arrayKeys; // most specific first
+    SecretRules m_secrets;
 };
 
 struct DiffEntry
@@ -119,7 +101,7 @@ struct DiffEntry
     QString beforePointer;
     QString afterPointer;
     // Undefined where absent (Added: before, Removed: after, Moved and Unchanged: both).
-    // Secrets are already replaced by DiffRules::secretMarker() here: raw values never get in.
+    // Secrets are already replaced by their fingerprints here: raw values never get in.
     QJsonValue before{QJsonValue::Undefined};
     QJsonValue after{QJsonValue::Undefined};
     int depth = 0;                // nesting level of `path` (top-level fields: 0), for indentation

@@ -2,6 +2,7 @@
 
 #include "AuditLog.h" // isAtOrBelowSecretPath, ensurePrivateDirectory
 #include "Connector.h"
+#include "Secrets.h"
 
 #include <QCryptographicHash>
 #include <QDir>
@@ -19,44 +20,29 @@ Q_LOGGING_CATEGORY(lcDrafts, "ca.drafts")
 
 namespace ca {
 
-const QString DraftStore::kSecretStored = QStringLiteral("<secret-stored>");
-const QString DraftStore::kSecretNotSaved = QStringLiteral("<secret-not-saved>");
+const QString DraftStore::kSecretStored = SecretMarker::draftStored;
+const QString DraftStore::kSecretNotSaved = SecretMarker::draftNotSaved;
 
 namespace {
 
 constexpr qint64 kMaxDraftBytes = 16 * 1024 * 1024; // a bigger "draft" is not one of ours
 
-// `edited` (at `pointer`) with every secret value replaced by the marker unless it equals the
-// base document's value at the same place.
-QJsonValue withoutTypedSecrets(const QJsonValue& edited, const QString& pointer,
-                               const QJsonObject& base, const QStringList& secretPaths)
+// `edited` with every secret value (SecretRules::byKeyNames(secretPaths)) replaced by a marker:
+// "stored" when it equals the base document's value at the same place (what the server already
+// holds is refilled from the server on restore, never written: some vendors return secrets in
+// clear, Databar header values), "not saved" when the admin typed it.
+QJsonValue withoutTypedSecrets(const QJsonObject& edited, const QJsonObject& base,
+                               const QStringList& secretPaths)
 {
-    if (isAtOrBelowSecretPath(secretPaths, pointer)) {
-        // Nothing to hide in an absent or cleared value.
-        if (edited.isNull() || edited.isUndefined() ||
-            (edited.isString() && edited.toString().isEmpty()))
-            return edited;
-        // What the server already holds is refilled from the server on restore, never written:
-        // some vendors return secrets in clear (Databar header values).
-        if (edited == jsonValueAt(base, pointer))
-            return DraftStore::kSecretStored;
-        return DraftStore::kSecretNotSaved;
-    }
-    if (edited.isObject()) {
-        QJsonObject o = edited.toObject();
-        for (auto it = o.begin(); it != o.end(); ++it)
-            it.value() = withoutTypedSecrets(it.value(), jsonPointerAppend(pointer, it.key()), base,
-                                             secretPaths);
-        return o;
-    }
-    if (edited.isArray()) {
-        QJsonArray a = edited.toArray();
-        for (qsizetype i = 0; i < a.size(); ++i)
-            a[i] = withoutTypedSecrets(a.at(i), jsonPointerAppend(pointer, QString::number(i)),
-                                       base, secretPaths);
-        return a;
-    }
-    return edited;
+    const SecretRules rules = SecretRules::byKeyNames(secretPaths);
+    return rules.maskedWith(
+        edited,
+        [&base](const QJsonValue& value, std::span<const JsonPathToken> path) -> QJsonValue {
+            if (value.isString() && value.toString().isEmpty())
+                return value; // nothing to hide in a cleared value
+            return value == jsonValueAt(base, jsonPointerFrom(path)) ? SecretMarker::draftStored
+                                                                     : SecretMarker::draftNotSaved;
+        });
 }
 
 void collectMarkers(const QJsonValue& value, const QString& pointer, QStringList* out)
@@ -188,12 +174,10 @@ ConnectorDraft DraftStore::sanitized(const ConnectorDraft& draft)
 {
     ConnectorDraft d = draft;
     d.editedDocument =
-        withoutTypedSecrets(draft.editedDocument, QString(), draft.baseDocument, draft.secretPaths)
-            .toObject();
+        withoutTypedSecrets(draft.editedDocument, draft.baseDocument, draft.secretPaths).toObject();
     // The base's own secrets: compared with themselves they all become "stored" markers.
     d.baseDocument =
-        withoutTypedSecrets(draft.baseDocument, QString(), draft.baseDocument, draft.secretPaths)
-            .toObject();
+        withoutTypedSecrets(draft.baseDocument, draft.baseDocument, draft.secretPaths).toObject();
     return d;
 }
 

@@ -56,8 +56,8 @@ struct ConnectorDraft
 class DraftStore
 {
 public:
-    static const QString kSecretNotSaved; // "<secret-not-saved>": typed, must be re-entered
-    static const QString kSecretStored;   // "<secret-stored>": as on the server, refilled from it
+    static const QString kSecretNotSaved; // SecretMarker::draftNotSaved: typed, must be re-entered
+    static const QString kSecretStored;   // SecretMarker::draftStored: as on the server, refilled
 
     static QString defaultDirectory(); // <GenericDataLocation>/ConnectorAdmin/drafts
     explicit DraftStore(const QString& directory = defaultDirectory());

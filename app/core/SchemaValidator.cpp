@@ -61,10 +61,8 @@ QList<QJsonObject> subschemasAt(const QJsonObject& root, const QString& pointer)
     expand(root, root, &current);
     if (pointer.isEmpty())
         return current;
-    const QStringList tokens = pointer.mid(1).split(QLatin1Char('/'));
-    for (QString token : tokens) {
-        token.replace(QLatin1String("~1"), QLatin1String("/"))
-            .replace(QLatin1String("~0"), QLatin1String("~"));
+    const QStringList tokens = jsonPointerTokens(pointer);
+    for (const QString& token : tokens) {
         QList<QJsonObject> next;
         for (const QJsonObject& s : current) {
             const QJsonObject properties = s.value(QLatin1String("properties")).toObject();

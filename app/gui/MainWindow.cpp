@@ -556,37 +556,14 @@ void MainWindow::reviewAndApply()
 void MainWindow::openReview(const Connector& base, const QJsonObject& edited, bool isRevert)
 {
     ConnectorService* service = m_catalog->service(base.profileName);
-    auto* dialog = new ReviewChangesDialog(service, base, edited, this);
+    auto* dialog = new ReviewChangesDialog(service, base, edited, this,
+                                           isRevert ? AuditAction::Revert : AuditAction::Apply);
     dialog->setAttribute(Qt::WA_DeleteOnClose);
     connect(dialog, &ReviewChangesDialog::applyFinished, this,
-            [this, dialog, isRevert](const Connector& b, const QJsonObject& e,
-                                     const ApplyOperation::Outcome& o) {
-                if (!m_audit)
-                    return;
-                using K = ApplyOperation::Outcome::Kind;
-                AuditRecord r;
-                r.tool = AuditTool::Gui;
-                r.profile = b.profileName;
-                r.vendor = b.vendor;
-                r.connectorId = b.id;
-                r.connectorName = b.displayName;
-                r.action = isRevert ? AuditAction::Revert : AuditAction::Apply;
-                r.diff = dialog->diff().toJson();
-                r.outcome = o.kind == K::Applied    ? AuditOutcome::Applied
-                            : o.kind == K::Conflict ? AuditOutcome::Conflict
-                            : o.kind == K::Refused  ? AuditOutcome::Refused
-                                                    : AuditOutcome::Failed;
-                r.httpStatus = o.kind == K::Applied ? o.update.httpStatus : o.error.httpStatus;
-                r.requestId = o.error.requestId;
-                r.message = o.kind == K::Applied
-                                ? dialog->diff().summaryLine()
-                                : (o.message.isEmpty() ? o.error.toString() : o.message);
-                r.before = b.editable;
-                r.after = o.kind == K::Applied ? o.update.connector.editable : e;
-                r.serverDifferences = o.update.differences;
-                r.secretPaths = dialog->secretPaths();
+            [this, dialog](const Connector&, const QJsonObject&, const ApplyOperation::Outcome& o) {
                 QString error;
-                if (!m_audit->append(r, &error))
+                if (m_audit &&
+                    !m_audit->append(dialog->review().auditRecord(AuditTool::Gui, o), &error))
                     statusBar()->showMessage(tr("Could not write the audit log: %1").arg(error),
                                              10000);
             });
@@ -792,9 +769,10 @@ void MainWindow::scheduleDraftSave()
     d.baseDocument = m_editBase.editable;
     d.baseUpdatedAt = m_editBase.updatedAt;
     d.editedDocument = m_form->editedDocument();
-    d.secretPaths = diffOptionsFor(m_editBase.vendor).secretPaths + m_editBase.secretPaths;
+    SecretRules secrets = vendorSecretRules(m_editBase.vendor);
     if (ConnectorService* service = m_catalog->service(d.profile))
-        d.secretPaths += service->secretPaths(d.editedDocument);
+        secrets = service->secretRules(d.editedDocument, m_editBase.secretPaths);
+    d.secretPaths = secrets.paths();
     m_autosaver->scheduleSave(d);
 }
 

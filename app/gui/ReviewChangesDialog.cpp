@@ -25,23 +25,13 @@ QString pretty(const QJsonValue& v)
 } // namespace
 
 ReviewChangesDialog::ReviewChangesDialog(ConnectorService* service, const Connector& base,
-                                         const QJsonObject& edited, QWidget* parent)
+                                         const QJsonObject& edited, QWidget* parent,
+                                         AuditAction action)
     : QDialog(parent), m_ui(std::make_unique<Ui::ReviewChangesDialog>()), m_service(service),
-      m_base(base), m_edited(edited)
+      m_review(service, base, edited, action)
 {
     m_ui->setupUi(this);
     setObjectName(QStringLiteral("reviewDialog"));
-    m_options = diffOptionsFor(base.vendor);
-    m_options.secretPaths += base.secretPaths;
-    if (service)
-        m_options.secretPaths += service->secretPaths(edited);
-    // Secret values are masked wherever they show up, whatever shape the body has.
-    for (const QString& path : std::as_const(m_options.secretPaths)) {
-        if (path.contains(QLatin1Char('*')))
-            continue;
-        collectJsonStrings(jsonValueAt(base.editable, path), &m_secretValues);
-        collectJsonStrings(jsonValueAt(edited, path), &m_secretValues);
-    }
     connect(m_ui->applyButton, &QPushButton::clicked, this, &ReviewChangesDialog::apply);
     connect(m_ui->cancelButton, &QPushButton::clicked, this, &QDialog::reject);
     connect(m_ui->closeButton, &QPushButton::clicked, this, &QDialog::accept);
@@ -60,51 +50,30 @@ ReviewChangesDialog::ReviewChangesDialog(ConnectorService* service, const Connec
 
 ReviewChangesDialog::~ReviewChangesDialog() = default;
 
-QJsonValue ReviewChangesDialog::masked(const QJsonValue& value) const
-{
-    if (value.isString())
-        return m_secretValues.contains(value.toString()) ? QJsonValue(QStringLiteral("<secret>"))
-                                                         : value;
-    if (value.isObject()) {
-        QJsonObject o = value.toObject();
-        for (auto it = o.begin(); it != o.end(); ++it)
-            it.value() = masked(it.value());
-        return o;
-    }
-    if (value.isArray()) {
-        QJsonArray a = value.toArray();
-        for (int i = 0; i < a.size(); ++i)
-            a.replace(i, masked(a.at(i)));
-        return a;
-    }
-    return value;
-}
-
 QString ReviewChangesDialog::text(const QJsonValue& value) const
 {
-    return ConnectorDiff::valueText(masked(value));
+    return m_review.maskedText(value);
 }
 
 bool ReviewChangesDialog::canApply() const
 {
-    return m_service && m_refusal.isEmpty() && !m_diff.isEmpty();
+    return m_service && m_review.canApply();
 }
 
 void ReviewChangesDialog::fillReview()
 {
     m_ui->pages->setCurrentWidget(m_ui->reviewPage);
-    setWindowTitle(tr("Review changes to %1").arg(m_base.displayName));
-    m_ui->titleLabel->setText(
-        tr("<b>%1</b> · %2 · profile %3 · id %4")
-            .arg(m_base.displayName.toHtmlEscaped(), vendorDisplayName(m_base.vendor),
-                 m_base.profileName.toHtmlEscaped(), m_base.id.toHtmlEscaped()));
-    m_diff = ConnectorDiff(m_base.editable, m_edited, m_options);
-    m_body = m_service ? m_service->buildUpdateBody(m_base, m_edited, &m_refusal) : QJsonObject();
+    setWindowTitle(tr("Review changes to %1").arg(m_review.base().displayName));
+    m_ui->titleLabel->setText(tr("<b>%1</b> · %2 · profile %3 · id %4")
+                                  .arg(m_review.base().displayName.toHtmlEscaped(),
+                                       vendorDisplayName(m_review.base().vendor),
+                                       m_review.base().profileName.toHtmlEscaped(),
+                                       m_review.base().id.toHtmlEscaped()));
     m_ui->summaryLabel->setText(
-        QStringLiteral("<b>%1</b>").arg(m_diff.summaryLine().toHtmlEscaped()));
+        QStringLiteral("<b>%1</b>").arg(m_review.diff().summaryLine().toHtmlEscaped()));
 
     m_ui->changeTree->clear();
-    for (const DiffEntry& e : m_diff.entries()) {
+    for (const DiffEntry& e : m_review.diff().entries()) {
         auto* item = new QTreeWidgetItem(m_ui->changeTree);
         const QString kind = diffKindName(e.kind);
         item->setText(0, kind);
@@ -130,17 +99,11 @@ void ReviewChangesDialog::fillReview()
         item->setData(0, Qt::AccessibleTextRole, tr("%1: %2").arg(kind, e.path));
     }
 
-    m_ui->beforeText->setPlainText(pretty(masked(m_base.editable)));
-    m_ui->afterText->setPlainText(m_refusal.isEmpty() ? pretty(masked(m_body))
-                                                      : tr("(nothing will be sent)"));
+    m_ui->beforeText->setPlainText(pretty(masked(m_review.base().editable)));
+    m_ui->afterText->setPlainText(m_review.refusal().isEmpty() ? pretty(masked(m_review.body()))
+                                                               : tr("(nothing will be sent)"));
 
-    QStringList omissions;
-    if (m_service && m_refusal.isEmpty()) {
-        const auto effects = m_service->omissionEffects(m_base, m_body);
-        for (const auto& effect : effects)
-            omissions.append(tr("%1 will be reset from %2 to %3")
-                                 .arg(effect.path, text(effect.current), text(effect.after)));
-    }
+    const QStringList& omissions = m_review.resets();
     m_ui->omissionLabel->setText(
         omissions.isEmpty() ? tr("Nothing is cleared or reset by omission.")
                             : tr("<b>The update also resets:</b> %1")
@@ -149,10 +112,11 @@ void ReviewChangesDialog::fillReview()
         m_service ? tr("Set by the server: %1.")
                         .arg(m_service->serverComputedNotes().join(QStringLiteral("; ")))
                   : QString());
-    m_ui->refusalLabel->setVisible(!m_refusal.isEmpty() || m_diff.isEmpty());
+    m_ui->refusalLabel->setVisible(!m_review.refusal().isEmpty() || m_review.diff().isEmpty());
     m_ui->refusalLabel->setText(
-        !m_refusal.isEmpty() ? tr("<b>This cannot be sent:</b> %1").arg(m_refusal.toHtmlEscaped())
-                             : tr("There is nothing to send: the edit changes nothing."));
+        !m_review.refusal().isEmpty()
+            ? tr("<b>This cannot be sent:</b> %1").arg(m_review.refusal().toHtmlEscaped())
+            : tr("There is nothing to send: the edit changes nothing."));
     m_ui->refusalLabel->setStyleSheet(tone::errorText());
     m_ui->applyButton->setEnabled(canApply());
     m_ui->applyButton->setVisible(true);
@@ -172,7 +136,8 @@ void ReviewChangesDialog::apply()
 {
     if (!canApply())
         return;
-    auto* op = new ApplyOperation(m_service, m_base, m_edited, m_body, this);
+    auto* op =
+        new ApplyOperation(m_service, m_review.base(), m_review.edited(), m_review.body(), this);
     connect(op, &ApplyOperation::stageChanged, this, [this](ApplyOperation::Stage stage) {
         setBusy(stage == ApplyOperation::Stage::Checking
                     ? tr("Checking the server for changes since you began…")
@@ -186,7 +151,7 @@ void ReviewChangesDialog::apply()
 void ReviewChangesDialog::showOutcome(const ApplyOperation::Outcome& outcome)
 {
     m_outcome = outcome;
-    emit applyFinished(m_base, m_edited, outcome);
+    emit applyFinished(m_review.base(), m_review.edited(), outcome);
     m_ui->progressLabel->clear();
     m_ui->cancelButton->setEnabled(true);
     if (outcome.kind == ApplyOperation::Outcome::Kind::Conflict) {
@@ -205,13 +170,13 @@ void ReviewChangesDialog::showOutcome(const ApplyOperation::Outcome& outcome)
         m_ui->resultLabel->setText(
             diffs.isEmpty()
                 ? tr("Applied to %1. The server stored exactly what was sent.")
-                      .arg(m_base.displayName)
+                      .arg(m_review.base().displayName)
                 : tr("Applied to %1, but the server changed %n value(s) you sent:", nullptr,
                      int(diffs.size()))
-                      .arg(m_base.displayName));
+                      .arg(m_review.base().displayName));
         for (const ValueDifference& d : diffs) {
             QString why;
-            if (m_base.vendor == Vendor::Databar &&
+            if (m_review.base().vendor == Vendor::Databar &&
                 (d.path.endsWith(QLatin1String("rate_limit")) ||
                  d.path.endsWith(QLatin1String("max_concurrency"))))
                 why = tr(" — plan limit");
@@ -221,7 +186,7 @@ void ReviewChangesDialog::showOutcome(const ApplyOperation::Outcome& outcome)
                          text(d.received), why));
         }
         m_ui->differencesList->setVisible(!diffs.isEmpty());
-        emit applied(m_base, m_edited, outcome);
+        emit applied(m_review.base(), m_review.edited(), outcome);
         return;
     }
     m_ui->differencesList->setVisible(!outcome.error.fieldErrors.isEmpty());
@@ -231,11 +196,7 @@ void ReviewChangesDialog::showOutcome(const ApplyOperation::Outcome& outcome)
                              ? tr("Not sent: %1").arg(outcome.message)
                              : outcome.error.toString();
     // A PUT whose answer was lost or unreadable may have landed: "not applied" would be wrong.
-    using K = ApiError::Kind;
-    const K kind = outcome.error.kind;
-    const bool answerLost = outcome.sent && (kind == K::Timeout || kind == K::ConnectionClosed ||
-                                             kind == K::Truncated || kind == K::TooLarge ||
-                                             kind == K::Malformed || kind == K::Network);
+    const bool answerLost = EditReview::answerMayHaveLanded(outcome);
     m_ui->resultLabel->setText(
         answerLost ? tr("<b>The answer was lost: the change may or may not have been applied.</b> "
                         "%1<br>Your edit is kept: refresh to see what the server has now before "
@@ -252,16 +213,18 @@ void ReviewChangesDialog::showOutcome(const ApplyOperation::Outcome& outcome)
                                             .arg(outcome.error.httpStatus)
                                             .arg(QString::fromUtf8(outcome.error.rawBody)));
     }
-    emit applyFailed(m_base, m_edited, outcome);
+    emit applyFailed(m_review.base(), m_review.edited(), outcome);
 }
 
 void ReviewChangesDialog::showConflict(const ApplyOperation::Outcome& outcome)
 {
     m_fresh = outcome.fresh;
-    m_fresh.profileName = m_base.profileName;
-    const ThreeWayMerge merge(m_base.editable, m_fresh.editable, m_edited, m_options);
+    m_fresh.profileName = m_review.base().profileName;
+    const ThreeWayMerge merge(m_review.base().editable, m_fresh.editable, m_review.edited(),
+                              m_review.options());
     m_merged = merge.merged();
-    const ConnectorDiff serverChanges(m_base.editable, m_fresh.editable, m_options);
+    const ConnectorDiff serverChanges(m_review.base().editable, m_fresh.editable,
+                                      m_review.options());
     m_ui->pages->setCurrentWidget(m_ui->conflictPage);
     m_ui->summaryLabel->setText(
         outcome.sent

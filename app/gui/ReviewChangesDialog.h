@@ -3,6 +3,7 @@
 #include "ApplyOperation.h"
 #include "ConnectorDiff.h"
 #include "ConnectorService.h"
+#include "EditReview.h"
 
 #include <QDialog>
 #include <QPointer>
@@ -24,20 +25,22 @@ class ReviewChangesDialog : public QDialog
     Q_OBJECT
 public:
     ReviewChangesDialog(ConnectorService* service, const Connector& base, const QJsonObject& edited,
-                        QWidget* parent = nullptr);
+                        QWidget* parent = nullptr, AuditAction action = AuditAction::Apply);
     ~ReviewChangesDialog() override;
 
-    const ConnectorDiff& diff() const { return m_diff; }
-    const QJsonObject& bodyToSend() const { return m_body; }
+    // What is shown: the review of the edit (also what the audit record is made from).
+    const EditReview& review() const { return m_review; }
+    const ConnectorDiff& diff() const { return m_review.diff(); }
+    const QJsonObject& bodyToSend() const { return m_review.body(); }
     bool canApply() const;
     // For tests and the audit log: how the last apply ended.
     std::optional<ApplyOperation::Outcome> lastOutcome() const { return m_outcome; }
 
     // The secret paths the diff masks (vendor rules + this connector's + the edit's).
-    QStringList secretPaths() const { return m_options.secretPaths; }
+    QStringList secretPaths() const { return m_review.secrets().paths(); }
 
-    // Display-safe copy of `value`: every secret of the edit (by path and by value) masked.
-    QJsonValue masked(const QJsonValue& value) const;
+    // Display-safe copy of `value`: every secret of the edit masked.
+    QJsonValue masked(const QJsonValue& value) const { return m_review.masked(value); }
 
 signals:
     void applied(const ca::Connector& base, const QJsonObject& edited,
@@ -61,14 +64,8 @@ private:
 
     std::unique_ptr<Ui::ReviewChangesDialog> m_ui;
     QPointer<ConnectorService> m_service;
-    Connector m_base;
-    QJsonObject m_edited;
-    QJsonObject m_body;
-    QString m_refusal;
-    DiffOptions m_options;
-    ConnectorDiff m_diff;
-    QStringList m_secretValues; // values at secret paths, masked wherever they appear
-    Connector m_fresh;          // after a conflict
+    EditReview m_review;
+    Connector m_fresh; // after a conflict
     QJsonObject m_merged;
     std::optional<ApplyOperation::Outcome> m_outcome;
 };

@@ -3,7 +3,6 @@
 #include "NetworkLog.h"
 
 #include <QJsonArray>
-#include <QRegularExpression>
 
 namespace ca {
 
@@ -36,14 +35,6 @@ void flattenErrorHash(const QJsonValue& v, const QStringList& path,
     }
 }
 
-bool looksSecret(const QString& key)
-{
-    static const QRegularExpression re(
-        QStringLiteral("password|secret|token|api_key|private_key|credential"),
-        QRegularExpression::CaseInsensitiveOption);
-    return re.match(key).hasMatch();
-}
-
 // Paths below `pointer` whose key looks secret or whose value is the mask.
 void collectSecrets(const QJsonValue& v, const QString& pointer, const QString& key,
                     QStringList* out)
@@ -56,7 +47,8 @@ void collectSecrets(const QJsonValue& v, const QString& pointer, const QString& 
         const QJsonArray a = v.toArray();
         for (int i = 0; i < a.size(); ++i)
             collectSecrets(a.at(i), jsonPointerAppend(pointer, QString::number(i)), key, out);
-    } else if (looksSecret(key) || v.toString() == AiSquaredService::maskedPlaceholder()) {
+    } else if (SecretRules::isSecretKeyName(key) ||
+               v.toString() == AiSquaredService::maskedPlaceholder()) {
         out->append(pointer);
     }
 }

@@ -1,6 +1,7 @@
 #pragma once
 
 #include "ConnectorService.h"
+#include "Secrets.h"
 
 namespace ca {
 
@@ -31,7 +32,7 @@ public:
     QStringList serverComputedNotes() const override;
     AiSquaredService(ConnectorProfile profile, HttpClient* http, QObject* parent = nullptr);
 
-    static QString maskedPlaceholder() { return QStringLiteral("*************"); }
+    static const QString& maskedPlaceholder() { return SecretMarker::vendorMask; }
 
     QJsonObject buildUpdateBody(const Connector& base, const QJsonObject& editedDocument,
                                 QString* refusal) const override;

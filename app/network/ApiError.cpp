@@ -1,9 +1,10 @@
 #include "ApiError.h"
 
+#include "Secrets.h"
+
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
-#include <QRegularExpression>
 
 namespace ca {
 
@@ -97,43 +98,6 @@ ApiError::Kind ApiError::kindForStatus(int status)
     return Kind::Http;
 }
 
-namespace {
-
-bool isSecretKeyName(const QString& key)
-{
-    static const QRegularExpression re(
-        QStringLiteral(
-            "pass|secret|token|api[_-]?key|apikey|private[_-]?key|authorization|credential"),
-        QRegularExpression::CaseInsensitiveOption);
-    return re.match(key).hasMatch();
-}
-
-QJsonValue redactValue(const QJsonValue& v, bool underHeaders)
-{
-    static const QString kRedacted = QStringLiteral("[redacted]");
-    if (v.isObject()) {
-        QJsonObject o = v.toObject();
-        for (auto it = o.begin(); it != o.end(); ++it) {
-            const bool secret =
-                isSecretKeyName(it.key()) || (underHeaders && it.key() == QLatin1String("value"));
-            if (secret && !it.value().isNull())
-                it.value() = kRedacted;
-            else
-                it.value() = redactValue(it.value(), it.key() == QLatin1String("headers"));
-        }
-        return o;
-    }
-    if (v.isArray()) {
-        QJsonArray a = v.toArray();
-        for (auto it = a.begin(); it != a.end(); ++it)
-            *it = redactValue(*it, underHeaders);
-        return a;
-    }
-    return v;
-}
-
-} // namespace
-
 QByteArray redactBody(const QByteArray& body, const QByteArray& secret)
 {
     constexpr qsizetype kCap = 64 * 1024;
@@ -141,14 +105,18 @@ QByteArray redactBody(const QByteArray& body, const QByteArray& secret)
     QJsonParseError pe;
     const QJsonDocument doc = QJsonDocument::fromJson(out, &pe);
     if (pe.error == QJsonParseError::NoError) {
+        // Header values echoed back (a request dump, a stored connector) are secret whatever
+        // their names.
+        const SecretRules rules = SecretRules::byKeyNames({QStringLiteral("/**/headers/*/value")});
         const QJsonValue redacted =
-            redactValue(doc.isObject() ? QJsonValue(doc.object()) : QJsonValue(doc.array()), false);
+            rules.masked(doc.isObject() ? QJsonValue(doc.object()) : QJsonValue(doc.array()),
+                         SecretRules::Mask::Redacted);
         out = redacted.isObject()
                   ? QJsonDocument(redacted.toObject()).toJson(QJsonDocument::Compact)
                   : QJsonDocument(redacted.toArray()).toJson(QJsonDocument::Compact);
     }
     if (secret.size() >= 4)
-        out.replace(secret, QByteArrayLiteral("[redacted]"));
+        out.replace(secret, SecretMarker::redacted.toUtf8());
     return out;
 }
 

@@ -76,9 +76,9 @@ struct ApiError
     static Kind kindForStatus(int status);
 };
 
-// A JSON body with secret-looking values (password, token, secret, api key, authorization,
-// private key, and name/value "value"s under headers) replaced, and `secret` itself blanked
-// wherever it occurs. Non-JSON bodies only get the literal replacement. Capped at 64 KiB.
+// A JSON body with its secrets redacted by the key-name rule (SecretRules::byKeyNames(), and
+// every header value), and `secret` itself replaced wherever it occurs. Non-JSON bodies only get
+// the literal replacement. Capped at 64 KiB.
 QByteArray redactBody(const QByteArray& body, const QByteArray& secret);
 
 } // namespace ca

@@ -26,6 +26,8 @@ public:
     QJsonObject buildUpdateBody(const Connector& base, const QJsonObject& editedDocument,
                                 QString* refusal) const override;
     QStringList secretPaths(const QJsonObject& editableDocument) const override;
+    // Everything in data is credentials.
+    static QStringList secretFields() { return {QStringLiteral("/data")}; }
 
 protected:
     const QLoggingCategory& logCategory() const override;

@@ -28,6 +28,7 @@ public:
     QJsonObject buildUpdateBody(const Connector& base, const QJsonObject& editedDocument,
                                 QString* refusal) const override;
     QString idRefusal(const QString& id) const override;
+    static QStringList secretFields() { return {QStringLiteral("/config/user_password")}; }
 
 protected:
     const QLoggingCategory& logCategory() const override;

@@ -1,5 +1,7 @@
 #include "ConnectorService.h"
 
+#include "Secrets.h"
+
 #include "AiSquaredService.h"
 #include "B3osService.h"
 #include "BigdataService.h"
@@ -253,7 +255,7 @@ ApiError ConnectorService::webPageError(const HttpResponse& response,
                     .arg(response.status);
     e.serverMessage = webPageTitle(response.body);
     if (m_profile.apiKey.size() >= 4)
-        e.serverMessage.replace(QString::fromUtf8(m_profile.apiKey), QStringLiteral("[redacted]"));
+        e.serverMessage.replace(QString::fromUtf8(m_profile.apiKey), SecretMarker::redacted);
     e.rawBody = redactBody(response.body.left(kWebPageDetailBytes), m_profile.apiKey);
     if (response.isSuccess())
         e.hint = QStringLiteral("The base URL may point at a web site or a proxy's login page "
@@ -305,7 +307,7 @@ ApiError ConnectorService::httpError(const HttpResponse& response,
     // The vendor's words may echo the key back ("unknown key …"): it must not reach any text.
     if (m_profile.apiKey.size() >= 4) {
         const QString key = QString::fromUtf8(m_profile.apiKey);
-        const QString mask = QStringLiteral("[redacted]");
+        const QString& mask = SecretMarker::redacted;
         e.serverMessage.replace(key, mask);
         e.requestId.replace(key, mask);
         for (ApiError::FieldError& f : e.fieldErrors) {
@@ -601,6 +603,48 @@ ConnectorService* createConnectorService(const ConnectorProfile& profile, HttpCl
         return new BigdataService(profile, http, parent);
     }
     return nullptr;
+}
+
+SecretRules vendorSecretRules(Vendor vendor)
+{
+    switch (vendor) {
+    case Vendor::Timbal:
+    case Vendor::AiSquared: // its secrets are named like secrets, or come back as the mask
+        return SecretRules::byKeyNames();
+    case Vendor::B3os:
+        return SecretRules::byKeyNames(B3osService::secretFields());
+    case Vendor::Databar:
+        return SecretRules::byKeyNames(DatabarService::secretFields());
+    case Vendor::Bigdata:
+        return SecretRules::byKeyNames(BigdataService::secretFields());
+    }
+    return SecretRules::byKeyNames();
+}
+
+DiffOptions vendorDiffOptions(Vendor vendor)
+{
+    DiffOptions o = diffOptionsFor(vendor);
+    o.secrets = vendorSecretRules(vendor);
+    return o;
+}
+
+SecretRules ConnectorService::secretRules(const QJsonObject& document,
+                                          const QStringList& known) const
+{
+    SecretRules rules = vendorSecretRules(vendor());
+    rules.addPaths(known);
+    rules.addPaths(secretPaths(document));
+    rules.addValues(rules.valuesAt(document));
+    return rules;
+}
+
+DiffOptions ConnectorService::diffOptions(const Connector& base, const QJsonObject& edited) const
+{
+    DiffOptions o = diffOptionsFor(vendor());
+    o.secrets = secretRules(base.editable, base.secretPaths);
+    SecretRules forEdit = secretRules(edited, base.secretPaths);
+    o.secrets.add(forEdit);
+    return o;
 }
 
 QList<ConnectorService::OmissionEffect> ConnectorService::omissionEffects(const Connector&,

@@ -4,7 +4,9 @@
 
 #include "ApiError.h"
 #include "Connector.h"
+#include "ConnectorDiff.h"
 #include "HttpClient.h"
+#include "Secrets.h"
 #include "ServiceJobs.h"
 
 #include <QFuture>
@@ -54,8 +56,15 @@ public:
     // review dialog can show exactly that. Empty object + *refusal set when it must not be sent.
     virtual QJsonObject buildUpdateBody(const Connector& base, const QJsonObject& editedDocument,
                                         QString* refusal) const = 0;
-    // Secret paths for an editable document (recompute after the user edits lists).
+    // Secret paths of one editable document (recompute after the user edits lists).
     virtual QStringList secretPaths(const QJsonObject& editableDocument) const;
+    // Which values of `document` are secret: the vendor's rules (vendorSecretRules()), the
+    // document's own secret paths, `known` (Connector::secretPaths of the connector it came from),
+    // and the strings found at them, so a secret is also masked where it is quoted elsewhere.
+    SecretRules secretRules(const QJsonObject& document, const QStringList& known = {}) const;
+    // How an edit of `base` into `edited` is compared and masked: the vendor's array keys and the
+    // secret rules of both documents.
+    DiffOptions diffOptions(const Connector& base, const QJsonObject& edited) const;
     // Empty when `id` is acceptable for this vendor, else why not (checked before sending).
     virtual QString idRefusal(const QString& id) const;
     // Empty when the profile has what this vendor needs (org id, workspace id, key).
@@ -201,5 +210,11 @@ private:
 // One service for a profile, by its vendor (owned by `parent`, or by the caller when null).
 ConnectorService* createConnectorService(const ConnectorProfile& profile, HttpClient* http,
                                          QObject* parent = nullptr);
+
+// A vendor's secret rules without a service: the key-name rule and the fields its service
+// declares secret (DatabarService::secretFields(), …).
+SecretRules vendorSecretRules(Vendor vendor);
+// diffOptionsFor(vendor) with vendorSecretRules(vendor).
+DiffOptions vendorDiffOptions(Vendor vendor);
 
 } // namespace ca

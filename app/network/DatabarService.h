@@ -26,6 +26,8 @@ public:
     QJsonObject buildUpdateBody(const Connector& base, const QJsonObject& editedDocument,
                                 QString* refusal) const override;
     QStringList secretPaths(const QJsonObject& editableDocument) const override;
+    // Header values: usually third-party API keys, returned unmasked.
+    static QStringList secretFields() { return {QStringLiteral("/headers/*/value")}; }
     QString idRefusal(const QString& id) const override;
 
     // The ConnectorCreate fields, in the order the seed lists them.

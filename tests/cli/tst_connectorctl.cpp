@@ -644,11 +644,15 @@ private slots:
              ctl({QStringLiteral("list"), QStringLiteral("t-aisquared"), QStringLiteral("--json")})
                  .json()
                  .array()) {
+            // A kind whose definition has secrets, which the server masks (Http has none: its
+            // Authorization header is a secret by its name only, returned in clear).
+            if (v.toObject().value(QLatin1String("type")).toString() == QLatin1String("Http"))
+                continue;
             id = v.toObject().value(QLatin1String("id")).toString();
             got = ctl({QStringLiteral("get"), QStringLiteral("t-aisquared"), id,
                        QStringLiteral("--json")});
             if (got.out.contains("<secret>"))
-                break; // a kind whose definition has secrets (not every kind has one)
+                break;
         }
         QVERIFY2(got.out.contains("<secret>"), got.out.constData());
         QJsonObject doc = got.json().object();

@@ -1,5 +1,6 @@
 // ConnectorDiff: the structural diff behind the review dialog, `connectorctl diff` and the audit.
 #include "ConnectorDiff.h"
+#include "ConnectorService.h" // vendorDiffOptions: the vendors' secret rules
 
 #include <QJsonArray>
 #include <QJsonDocument>
@@ -23,17 +24,17 @@ QJsonObject json(const char* text)
 DiffOptions options(const QString& name)
 {
     if (name == QLatin1String("databar"))
-        return diffOptionsFor(Vendor::Databar);
+        return vendorDiffOptions(Vendor::Databar);
     if (name == QLatin1String("bigdata"))
-        return diffOptionsFor(Vendor::Bigdata);
+        return vendorDiffOptions(Vendor::Bigdata);
     if (name == QLatin1String("aisquared"))
-        return diffOptionsFor(Vendor::AiSquared);
+        return vendorDiffOptions(Vendor::AiSquared);
     if (name == QLatin1String("b3os"))
-        return diffOptionsFor(Vendor::B3os);
+        return vendorDiffOptions(Vendor::B3os);
     if (name == QLatin1String("secretKey")) {
         DiffOptions o;
         o.arrayKeys.insert(QStringLiteral("/tokens"), QStringLiteral("id"));
-        o.secretPaths << QStringLiteral("/tokens/*/id");
+        o.secrets.addPaths({QStringLiteral("/tokens/*/id")});
         return o;
     }
     return {};
@@ -349,7 +350,7 @@ private slots:
                 R"({"parameters":[{"name":"A","value":"a"},{"name":"B","value":"b"},{"name":"C","value":"c"}]})"),
             json(
                 R"({"parameters":[{"name":"C","value":"c2"},{"name":"A","value":"a"},{"name":"B","value":"b"}]})"),
-            diffOptionsFor(Vendor::Databar));
+            vendorDiffOptions(Vendor::Databar));
         const DiffEntry& moved = diff.entries().at(0);
         QCOMPARE(moved.kind, DiffEntry::Kind::Moved);
         QCOMPARE(moved.beforePointer, QStringLiteral("/parameters/2"));
@@ -442,7 +443,7 @@ private slots:
 
     void secretMarkersCompareWithinRun()
     {
-        const DiffOptions o = diffOptionsFor(Vendor::B3os);
+        const DiffOptions o = vendorDiffOptions(Vendor::B3os);
         const ConnectorDiff first(json(R"({"data":"one"})"), json(R"({"data":"two"})"), o);
         const ConnectorDiff second(json(R"({"data":"one"})"), json(R"({"data":"three"})"), o);
         const DiffEntry& a = first.entries().first();
@@ -461,7 +462,7 @@ private slots:
         const ConnectorDiff diff(
             json(R"({"headers":[{"name":"Auth","value":"sk-UNCHANGED"}],"rate_limit":60})"),
             json(R"({"headers":[{"name":"Auth","value":"sk-UNCHANGED"}],"rate_limit":10})"),
-            diffOptionsFor(Vendor::Databar));
+            vendorDiffOptions(Vendor::Databar));
         QCOMPARE(lines(diff), (QStringList{"= 1 unchanged field", "~ /rate_limit: 60 → 10"}));
         QCOMPARE(diff.unchangedCount(), 1);
         QVERIFY(!everythingShown(diff).contains(QLatin1String("sk-UNCHANGED")));
@@ -680,7 +681,7 @@ private slots:
             json(R"({"parameters":[{"name":"A","value":"a"},{"name":"B","value":"b"}],"x":1})"),
             json(
                 R"({"parameters":[{"name":"B","value":"b"},{"name":"A","value":"a"}],"x":{"k":1}})"),
-            diffOptionsFor(Vendor::Databar));
+            vendorDiffOptions(Vendor::Databar));
         const QList<DiffRow> rows = diff.sideBySide();
         QCOMPARE(rows.size(), 3);
         QCOMPARE(rows.at(0).kind, DiffEntry::Kind::Moved);
@@ -729,7 +730,7 @@ private slots:
         QFETCH(bool, secret);
         DiffOptions o;
         o.arrayKeys.insert(pattern, QStringLiteral("id"));
-        o.secretPaths << pattern;
+        o.secrets.addPaths({pattern});
         const DiffRules rules(o);
         QList<JsonPathToken> path = tokens(pointer);
         for (JsonPathToken& t : path)
@@ -781,7 +782,7 @@ private slots:
         QFETCH(QString, pointer);
         QFETCH(QString, arrayKey);
         QFETCH(bool, secret);
-        const DiffRules rules(diffOptionsFor(Vendor(vendor)));
+        const DiffRules rules(vendorDiffOptions(Vendor(vendor)));
         const std::optional<QString> key = rules.arrayKeyFor(tokens(pointer));
         QCOMPARE(key.value_or(QStringLiteral("-")), arrayKey);
         QCOMPARE(rules.isSecretPointer(pointer), secret);
@@ -789,7 +790,7 @@ private slots:
 
     void maskedKeepsNonSecrets()
     {
-        const DiffRules rules(diffOptionsFor(Vendor::Databar));
+        const DiffRules rules(vendorDiffOptions(Vendor::Databar));
         bool replaced = false;
         const QJsonValue masked = rules.masked(
             QJsonValue(json(R"({"headers":[{"name":"A","value":"sk-XYZ"}],"url":"u"})")), QString(),

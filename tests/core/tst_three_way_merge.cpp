@@ -1,6 +1,8 @@
 // ThreeWayMerge: the stale-preview rule merges what the server changed meanwhile into the edit.
 #include "ThreeWayMerge.h"
 
+#include "ConnectorService.h" // vendorDiffOptions
+
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QTest>
@@ -21,9 +23,9 @@ QJsonObject json(const QByteArray& text)
 DiffOptions options(const QString& name)
 {
     if (name == QLatin1String("databar"))
-        return diffOptionsFor(Vendor::Databar);
+        return vendorDiffOptions(Vendor::Databar);
     if (name == QLatin1String("bigdata"))
-        return diffOptionsFor(Vendor::Bigdata);
+        return vendorDiffOptions(Vendor::Bigdata);
     return {};
 }
 
@@ -178,7 +180,8 @@ private slots:
         const ThreeWayMerge merge(
             json(R"({"parameters":[{"name":"A","value":"a"},{"name":"B","value":"b"}]})"),
             json(R"({"parameters":[{"name":"B","value":"b"},{"name":"A","value":"s"}]})"),
-            json(R"({"parameters":[{"name":"A","value":"m"}]})"), diffOptionsFor(Vendor::Databar));
+            json(R"({"parameters":[{"name":"A","value":"m"}]})"),
+            vendorDiffOptions(Vendor::Databar));
         QCOMPARE(merge.conflicts().size(), 1);
         const MergeConflict& c = merge.conflicts().first();
         QCOMPARE(c.path, QStringLiteral("/parameters[name=A]/value"));
@@ -224,7 +227,7 @@ private slots:
         QFETCH(QByteArray, mine);
         QFETCH(QStringList, secrets);
         const ThreeWayMerge merge(json(base), json(server), json(mine),
-                                  diffOptionsFor(Vendor::Databar));
+                                  vendorDiffOptions(Vendor::Databar));
         QCOMPARE(merge.conflicts().size(), 1);
         QVERIFY(merge.conflicts().first().secret);
         QStringList shown{merge.toText(),

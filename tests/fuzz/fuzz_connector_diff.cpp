@@ -6,6 +6,7 @@
 #include "FuzzSupport.h"
 
 #include "ConnectorDiff.h"
+#include "ConnectorService.h" // vendorDiffOptions: the vendors' secret rules
 #include "ThreeWayMerge.h"
 
 #include <QJsonDocument>
@@ -44,7 +45,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size)
     const QJsonValue before = toValue(parts.value(0));
     const QJsonValue after = toValue(parts.value(1));
     const QJsonValue mine = parts.size() > 2 ? toValue(parts.at(2)) : after;
-    const DiffOptions options = diffOptionsFor(vendor);
+    const DiffOptions options = vendorDiffOptions(vendor);
 
     const ConnectorDiff diff(before, after, options);
     render(diff);

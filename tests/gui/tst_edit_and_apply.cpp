@@ -384,9 +384,33 @@ private slots:
         // Multiwoven's contract answers an empty configuration with a 400 hash
         // {"errors": {"connector": {"configuration": ["must be filled"]}}}: the words appear at
         // the field, and the edit stays.
-        const Connector c =
-            select(Vendor::AiSquared, [](const Connector& x) { return x.secretPaths.isEmpty(); });
-        QVERIFY2(!c.id.isEmpty(), "the sandbox seeds a kind without secrets");
+        // An Http destination whose headers hold no Authorization (whose value is a secret by
+        // its name), written at the vendor as another admin would: nothing secret is left then.
+        Connector http;
+        for (int r = 0; r < m_window->connectorModel()->rowCount() && http.id.isEmpty(); ++r) {
+            const Connector& x = m_window->connectorModel()->connector(r);
+            if (x.vendor == Vendor::AiSquared && x.type == QLatin1String("Http"))
+                http = x;
+        }
+        QVERIFY2(!http.id.isEmpty(), "the sandbox seeds an Http destination");
+        QJsonObject configuration = http.editable.value(QStringLiteral("configuration")).toObject();
+        configuration.insert(
+            QStringLiteral("headers"),
+            QJsonObject{{QStringLiteral("Content-Type"), QStringLiteral("application/json")}});
+        const TestResponse put = TestHttp::sendJson(
+            "PUT",
+            QUrl(m_sandbox.vendorUrl(QStringLiteral("aisquared")).toString() +
+                 QStringLiteral("/api/v1/connectors/") + http.id),
+            {{"Authorization", "Bearer demo-key"}, {"Workspace-Id", "1"}},
+            QJsonObject{{QStringLiteral("connector"),
+                         QJsonObject{{QStringLiteral("configuration"), configuration}}}});
+        QCOMPARE(put.status, 200);
+        m_window->refreshAll();
+        QTRY_VERIFY_WITH_TIMEOUT(settled(), 20000);
+        const Connector c = select(Vendor::AiSquared, [&http](const Connector& x) {
+            return x.id == http.id && x.secretPaths.isEmpty();
+        });
+        QVERIFY2(!c.id.isEmpty(), "the rewritten Http destination has no secrets");
         QTRY_VERIFY(inForm<QPlainTextEdit>("configurationEdit"));
         inForm<QPlainTextEdit>("configurationEdit")->setPlainText(QStringLiteral("{}"));
         QTRY_VERIFY(reviewButton()->isEnabled());

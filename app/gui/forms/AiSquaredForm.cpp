@@ -29,15 +29,6 @@ const QString kConfiguration = QStringLiteral("configuration");
 const QString kConnectorName = QStringLiteral("connector_name");
 const QString kConfigurationPointer = QStringLiteral("/configuration");
 
-QStringList pointerTokens(const QString& pointer)
-{
-    QStringList tokens = pointer.mid(1).split(QLatin1Char('/'));
-    for (QString& t : tokens)
-        t.replace(QLatin1String("~1"), QLatin1String("/"))
-            .replace(QLatin1String("~0"), QLatin1String("~"));
-    return tokens;
-}
-
 // Sets (or with an undefined value removes) the value at `tokens` below `node`, creating objects
 // on the way. An array element is replaced, never removed, so other indexes stay valid.
 QJsonValue withValueAt(const QJsonValue& node, QStringList tokens, const QJsonValue& value)
@@ -84,7 +75,8 @@ void findMasks(const QJsonValue& v, const QString& pointer, QStringList* out)
 
 QString relativeName(const QString& secretPointer)
 {
-    return pointerTokens(secretPointer.mid(kConfigurationPointer.size())).join(QLatin1Char('.'));
+    return jsonPointerTokens(secretPointer.mid(kConfigurationPointer.size()))
+        .join(QLatin1Char('.'));
 }
 } // namespace
 
@@ -138,8 +130,9 @@ void AiSquaredForm::fillWidgets(const Connector& connector)
     QJsonValue visible = e.value(kConfiguration).toObject();
     for (const QString& path : connector.secretPaths) {
         if (path.startsWith(kConfigurationPointer + QLatin1Char('/')))
-            visible = withValueAt(visible, pointerTokens(path.mid(kConfigurationPointer.size())),
-                                  QJsonValue(QJsonValue::Undefined));
+            visible =
+                withValueAt(visible, jsonPointerTokens(path.mid(kConfigurationPointer.size())),
+                            QJsonValue(QJsonValue::Undefined));
     }
     m_visibleConfiguration = visible.toObject();
     m_ui->configurationEdit->setPlainText(
@@ -214,7 +207,7 @@ QJsonObject AiSquaredForm::assembledConfiguration() const
     QJsonValue config =
         parse.ok && parse.value.isObject() ? parse.value : QJsonValue(m_visibleConfiguration);
     for (auto it = m_secrets.begin(); it != m_secrets.end(); ++it)
-        config = withValueAt(config, pointerTokens(it.key().mid(kConfigurationPointer.size())),
+        config = withValueAt(config, jsonPointerTokens(it.key().mid(kConfigurationPointer.size())),
                              it.value()->value());
     return config.toObject();
 }

@@ -162,10 +162,7 @@ QString ConnectorForm::describeWithin(const Binding& binding, const FieldProblem
 {
     if (problem.path == binding.pointer)
         return problem.message;
-    QStringList tokens = problem.path.mid(binding.pointer.size() + 1).split(QLatin1Char('/'));
-    for (QString& t : tokens)
-        t.replace(QLatin1String("~1"), QLatin1String("/"))
-            .replace(QLatin1String("~0"), QLatin1String("~"));
+    QStringList tokens = jsonPointerTokens(problem.path.mid(binding.pointer.size()));
     QString where;
     bool ok = false;
     const int index = tokens.first().toInt(&ok);

@@ -1,9 +1,10 @@
 #include "SecretField.h"
 
+#include "Secrets.h"
+
 #include <QComboBox>
 #include <QHBoxLayout>
 #include <QLineEdit>
-#include <QRegularExpression>
 
 namespace ca {
 
@@ -86,8 +87,7 @@ void SecretField::showState()
     if (!m_hasStored)
         m_edit->setPlaceholderText(tr("value"));
     else if (s == State::Keep)
-        m_edit->setPlaceholderText(
-            QStringLiteral("*************")); // shown masked, never the value
+        m_edit->setPlaceholderText(SecretMarker::vendorMask); // shown masked, never the value
     else if (s == State::Clear)
         m_edit->setPlaceholderText(tr("(cleared when saved)"));
     else
@@ -96,8 +96,7 @@ void SecretField::showState()
 
 bool SecretField::looksMasked(const QString& text)
 {
-    static const QRegularExpression mask(QStringLiteral("^\\*{4,}.{0,4}$"));
-    return mask.match(text).hasMatch();
+    return SecretRules::looksLikeVendorMask(text);
 }
 
 QJsonValue SecretField::value() const

@@ -1,0 +1,70 @@
+#pragma once
+
+#include <QJsonValue>
+#include <QList>
+#include <QString>
+#include <QStringList>
+#include <span>
+
+namespace ca {
+
+// JSON pointers (RFC 6901: "/a/0/b", "~1" = "/", "~0" = "~"), the one parser and writer of them.
+
+// One step of a path while walking a document: an object key, or an array position.
+struct JsonPathToken
+{
+    QString key;
+    int index = -1; // >= 0: an array position (key unused)
+};
+
+// The unescaped tokens of `pointer` ("" is the root: no tokens).
+QStringList jsonPointerTokens(const QString& pointer);
+// The same tokens as a path (every token a key; a pattern compares "3" with position 3).
+QList<JsonPathToken> jsonPathOf(const QString& pointer);
+QString jsonPointerAppend(const QString& pointer, const QString& token);
+QString jsonPointerFrom(std::span<const JsonPathToken> path);
+
+// Undefined where `pointer` leads nowhere.
+QJsonValue jsonValueAt(const QJsonValue& root, const QString& pointer);
+// `root` with the value at `pointer` replaced (parents must exist; an array index must be in
+// range). An Undefined `value` removes the member or item. Returns `root` unchanged otherwise.
+QJsonValue jsonValueSet(const QJsonValue& root, const QString& pointer, const QJsonValue& value);
+// Appends every non-empty string anywhere inside `value` (the values a secret subtree holds).
+void collectJsonStrings(const QJsonValue& value, QStringList* out);
+
+// A pointer in which a "*" token matches any one token (an array index or an object key) and a
+// "**" token any number of tokens, including none: "/headers/*/value", "/configuration/**",
+// "/**/headers/*/value".
+class JsonPointerPattern
+{
+public:
+    explicit JsonPointerPattern(const QString& pattern);
+
+    // `prefix`: the pattern may stop above the end of `path` (a value below a secret subtree).
+    bool matches(std::span<const JsonPathToken> path, bool prefix) const;
+    bool matches(const QString& pointer, bool prefix) const;
+    int wildcards() const { return m_wildcards; }
+    qsizetype size() const { return m_tokens.size(); }
+    const QString& text() const { return m_text; }
+
+private:
+    bool matchFrom(qsizetype token, std::span<const JsonPathToken> path, size_t step,
+                   bool prefix) const;
+
+    struct Token
+    {
+        enum Kind
+        {
+            Literal,
+            AnyOne,
+            AnyDepth
+        } kind = Literal;
+        QString text;
+        int index = -1; // the literal read as an array position, or -1
+    };
+    QList<Token> m_tokens;
+    QString m_text;
+    int m_wildcards = 0;
+};
+
+} // namespace ca
