@@ -8,9 +8,10 @@
 #include <functional>
 #include <optional>
 
-// What the aisquared, b3os, databar and bigdata handlers share: a lazily seeded record store, a
-// reversible id scramble (so an id leads back to its index without a lookup table), body parsing
-// and small credential helpers. Vendor rules never live here.
+// What the vendor handlers share: a lazily seeded record store and the handler frame around it,
+// request ids, a reversible id scramble (so an id leads back to its index without a lookup
+// table), body parsing, error-code spelling and small credential helpers. Vendor rules (which
+// status gets which code, which field is secret) never live here.
 namespace sandbox::support {
 
 // Connectors 1..count: record i is generated on demand from (seed, vendor, i); only records a
@@ -54,7 +55,8 @@ public:
 
 protected:
     // `idSalt` tells this vendor's id scramble key apart from the other seed draws.
-    SeededHandler(const char* vendor, int idSalt = 0) : m_vendor(vendor), m_idSalt(idSalt) {}
+    explicit SeededHandler(const char* vendor, int idSalt = 0) : m_vendor(vendor), m_idSalt(idSalt)
+    {}
 
     // Connector `index` as the seed makes it, in its stored form.
     virtual QJsonObject generate(int index) const = 0;
