@@ -8,6 +8,7 @@
 
 #include <csignal>
 #include <cstdio>
+#include <iterator>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -58,16 +59,51 @@ void onSignal(int)
     std::exit(2);
 }
 
-qint64 integerOption(const QCommandLineParser& parser, const QCommandLineOption& option, qint64 min,
-                     qint64 max)
+// The options that take a value, in --help order; an Option indexes kValueOptions.
+enum Option
 {
+    Port,
+    Key,
+    ReadOnlyKey,
+    Connectors,
+    Seed,
+    UpdateDelay,
+    Fault,
+};
+struct ValueOption
+{
+    const char* name;
+    const char* valueName;
+    const char* defaultValue; // empty: none
+    const char* description;
+};
+constexpr ValueOption kValueOptions[] = {
+    {"port", "N", "0", "Port on 127.0.0.1; 0 picks a free one."},
+    {"key", "KEY", "demo-key", "The valid API key for every vendor."},
+    {"readonly-key", "KEY", "demo-readonly-key",
+     "A key that authenticates but gets the vendor's 403 on every write."},
+    {"connectors", "N", "25", "Connectors per vendor."},
+    {"seed", "N", "1", "Seed of the generated data and fault rates."},
+    {"update-delay", "MS", "2000",
+     "ms after a Timbal 202 before the new version is reported; <0 = never."},
+    {"fault", "SPEC", "", "A fault to inject (repeatable; grammar above)."},
+};
+static_assert(std::size(kValueOptions) == Fault + 1, "one row per Option");
+
+QString optionName(Option option)
+{
+    return QString::fromLatin1(kValueOptions[option].name);
+}
+
+qint64 integerOption(const QCommandLineParser& parser, Option option, qint64 min, qint64 max)
+{
+    const QString name = optionName(option);
     bool ok = false;
-    const QString text = parser.value(option);
+    const QString text = parser.value(name);
     const qint64 v = text.toLongLong(&ok);
     if (!ok || v < min || v > max) {
         usageError(QStringLiteral("invalid --%1 value '%2' (expected an integer from %3 to %4)")
-                       .arg(option.names().constFirst(), text, QString::number(min),
-                            QString::number(max)));
+                       .arg(name, text, QString::number(min), QString::number(max)));
     }
     return v;
 }
@@ -84,30 +120,10 @@ int main(int argc, char* argv[])
     parser.setApplicationDescription(QString::fromUtf8(kDescription));
     const QCommandLineOption help = parser.addHelpOption();
     const QCommandLineOption version = parser.addVersionOption();
-    const QCommandLineOption port(QStringLiteral("port"),
-                                  QStringLiteral("Port on 127.0.0.1; 0 picks a free one."),
-                                  QStringLiteral("N"), QStringLiteral("0"));
-    const QCommandLineOption key(QStringLiteral("key"),
-                                 QStringLiteral("The valid API key for every vendor."),
-                                 QStringLiteral("KEY"), QStringLiteral("demo-key"));
-    const QCommandLineOption readOnlyKey(
-        QStringLiteral("readonly-key"),
-        QStringLiteral("A key that authenticates but gets the vendor's 403 on every write."),
-        QStringLiteral("KEY"), QStringLiteral("demo-readonly-key"));
-    const QCommandLineOption connectors(QStringLiteral("connectors"),
-                                        QStringLiteral("Connectors per vendor."),
-                                        QStringLiteral("N"), QStringLiteral("25"));
-    const QCommandLineOption seed(QStringLiteral("seed"),
-                                  QStringLiteral("Seed of the generated data and fault rates."),
-                                  QStringLiteral("N"), QStringLiteral("1"));
-    const QCommandLineOption updateDelay(
-        QStringLiteral("update-delay"),
-        QStringLiteral("ms after a Timbal 202 before the new version is reported; <0 = never."),
-        QStringLiteral("MS"), QStringLiteral("2000"));
-    const QCommandLineOption fault(QStringLiteral("fault"),
-                                   QStringLiteral("A fault to inject (repeatable; grammar above)."),
-                                   QStringLiteral("SPEC"));
-    parser.addOptions({port, key, readOnlyKey, connectors, seed, updateDelay, fault});
+    for (const ValueOption& o : kValueOptions)
+        parser.addOption(QCommandLineOption(
+            QString::fromLatin1(o.name), QString::fromUtf8(o.description),
+            QString::fromLatin1(o.valueName), QString::fromLatin1(o.defaultValue)));
 
     if (!parser.parse(QCoreApplication::arguments()))
         usageError(parser.errorText());
@@ -120,20 +136,20 @@ int main(int argc, char* argv[])
                        .arg(parser.positionalArguments().constFirst()));
 
     sandbox::SandboxOptions options;
-    options.key = parser.value(key).toUtf8();
-    options.readOnlyKey = parser.value(readOnlyKey).toUtf8();
+    options.key = parser.value(optionName(Key)).toUtf8();
+    options.readOnlyKey = parser.value(optionName(ReadOnlyKey)).toUtf8();
     if (options.key.isEmpty() || options.readOnlyKey.isEmpty())
         usageError(QStringLiteral("--key and --readonly-key must not be empty"));
     if (options.key == options.readOnlyKey)
         usageError(QStringLiteral("--key and --readonly-key must differ"));
-    options.connectors = int(integerOption(parser, connectors, 0, 10'000'000));
-    options.seed = quint32(integerOption(parser, seed, 0, 0xFFFFFFFFLL));
+    options.connectors = int(integerOption(parser, Connectors, 0, 10'000'000));
+    options.seed = quint32(integerOption(parser, Seed, 0, 0xFFFFFFFFLL));
     options.timbalUpdateDelayMs =
-        int(integerOption(parser, updateDelay, -1'000'000'000, 1'000'000'000));
-    const auto listenPort = quint16(integerOption(parser, port, 0, 65535));
+        int(integerOption(parser, UpdateDelay, -1'000'000'000, 1'000'000'000));
+    const auto listenPort = quint16(integerOption(parser, Port, 0, 65535));
 
     QJsonArray faults;
-    for (const QString& spec : parser.values(fault)) {
+    for (const QString& spec : parser.values(optionName(Fault))) {
         // The JSON object form adds method/path filters; anything else is the plain grammar.
         const QJsonDocument doc = QJsonDocument::fromJson(spec.toUtf8());
         faults.append(spec.trimmed().startsWith(QLatin1Char('{')) && doc.isObject()

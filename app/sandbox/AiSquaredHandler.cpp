@@ -1,11 +1,12 @@
+#include "AiSquaredCatalog.h"
+#include "AiSquaredContracts.h"
+#include "AiSquaredErrors.h"
 #include "HandlerSupport.h"
 #include "Handlers.h"
 #include "SeedData.h"
 
-#include <QJsonDocument>
 #include <QMap>
 #include <QRegularExpression>
-#include <QSet>
 #include <QUrl>
 
 #include <algorithm>
@@ -16,315 +17,19 @@
 // concerns/exception_handler.rb, api/v1/connectors_controller.rb, contracts/connector_contracts.rb,
 // models/connector.rb (default scope, masked_configuration), serializers/connector_serializer.rb,
 // config/initializers/{kaminari_config,custom_pagination_links}.rb, and the integrations' real
-// config/spec.json files (connection_specification). Everything vendor-specific lives here.
+// config/spec.json files (connection_specification). Everything vendor-specific lives in the
+// AiSquared*.cpp files: this one has the seed data, the routes and the actions; the catalogue of
+// kinds and secret masking (AiSquaredCatalog), the params' contracts (AiSquaredContracts) and the
+// error shapes (AiSquaredErrors) have their own.
 namespace sandbox {
 namespace {
 
 using namespace support;
+using namespace aisquared;
 
 constexpr const char* kVendor = "aisquared";
 constexpr int kWorkspace = 1;
 constexpr int kDefaultPerPage = 10; // kaminari_config.rb; no max_per_page
-const QString kMask = QStringLiteral("*************");
-const QString kSource = QStringLiteral("source");
-const QString kDestination = QStringLiteral("destination");
-
-// integrations/lib/multiwoven/integrations.rb: ENABLED_SOURCES / ENABLED_DESTINATIONS.
-const QStringList& enabledSources()
-{
-    static const QStringList l =
-        QStringLiteral("Snowflake Redshift Bigquery Postgresql Databricks "
-                       "SalesforceConsumerGoodsCloud AwsAthena Clickhouse AmazonS3 "
-                       "MariaDB Oracle DatabricksModel AwsSagemakerModel VertexModel "
-                       "HttpModel OpenAI Sftp WatsonxAi WatsonxData Anthropic "
-                       "AwsBedrockModel GenericOpenAI IntuitQuickBooks PineconeDB "
-                       "Qdrant Firecrawl Odoo GoogleDrive Http")
-            .split(QLatin1Char(' '));
-    return l;
-}
-const QStringList& enabledDestinations()
-{
-    static const QStringList l =
-        QStringLiteral("Klaviyo SalesforceCrm FacebookCustomAudience Slack Hubspot GoogleSheets "
-                       "Airtable Stripe SalesforceConsumerGoodsCloud Sftp Postgresql Zendesk Http "
-                       "Iterable MariaDB DatabricksLakehouse Oracle MicrosoftExcel MicrosoftSql "
-                       "Mailchimp AISDataStore AmazonS3 MicrosoftDynamics Qdrant PineconeDB Odoo "
-                       "Weaviate")
-            .split(QLatin1Char(' '));
-    return l;
-}
-
-// The connection_specification of the seeded kinds, trimmed to what validation and masking read
-// (type, required, properties, oneOf/const, additionalProperties, multiwoven_secret); copied
-// from integrations/lib/multiwoven/integrations/<type>/<kind>/config/spec.json at 8c78a572.
-const char* const kPostgresqlSource = R"json({"type":"object",
- "required":["data_type","host","port","database","schema"],
- "properties":{
-  "data_type":{"type":"string","oneOf":[{"const":"structured"},{"const":"vector"}]},
-  "credentials":{"type":"object","required":["auth_type","username","password"],
-   "properties":{"auth_type":{"type":"string"},"username":{"type":"string"},
-    "password":{"type":"string","multiwoven_secret":true}}},
-  "host":{"type":"string"},"port":{"type":"string"},"database":{"type":"string"},
-  "schema":{"type":"string"}}})json";
-const char* const kPostgresqlDestination = R"json({"type":"object",
- "required":["host","port","database","schema"],
- "properties":{
-  "credentials":{"type":"object","required":["auth_type","username","password"],
-   "properties":{"auth_type":{"type":"string"},"username":{"type":"string"},
-    "password":{"type":"string","multiwoven_secret":true}}},
-  "host":{"type":"string"},"port":{"type":"string"},"database":{"type":"string"},
-  "schema":{"type":"string"}}})json";
-const char* const kSnowflakeSource = R"json({"type":"object",
- "required":["host","role","warehouse","database"],
- "properties":{
-  "credentials":{"type":"object","required":["auth_type","username","password"],
-   "properties":{"auth_type":{"type":"string"},"username":{"type":"string"},
-    "password":{"type":"string","multiwoven_secret":true}}},
-  "host":{"type":"string"},"role":{"type":"string"},"warehouse":{"type":"string"},
-  "database":{"type":"string"},"schema":{"type":"string"},"jdbc_url_params":{"type":"string"}}})json";
-const char* const kSalesforceCrmDestination = R"json({"type":"object",
- "required":["access_token","refresh_token","instance_url","client_id","client_secret"],
- "properties":{
-  "access_token":{"type":"string","multiwoven_secret":true},
-  "refresh_token":{"type":"string","multiwoven_secret":true},
-  "instance_url":{"type":"string"},"client_id":{"type":"string"},
-  "client_secret":{"type":"string","multiwoven_secret":true}}})json";
-const char* const kHttpDestination = R"json({"type":"object",
- "required":["destination_url"],
- "properties":{
-  "destination_url":{"type":"string"},
-  "headers":{"additionalProperties":{"type":"string"}}}})json";
-const char* const kSlackDestination = R"json({"type":"object",
- "required":["api_token","channel_id"],
- "properties":{
-  "api_token":{"type":"string","multiwoven_secret":true},
-  "channel_id":{"type":"string"}}})json";
-
-// One seeded connector kind: the definition's name (= connector_name), its folder under
-// integrations/, and its specification per connector_type (null: that type does not exist).
-struct Kind
-{
-    QString name;
-    QString folder;
-    const char* sourceSpec;
-    const char* destinationSpec;
-};
-
-// Five real kinds (their order keeps the seed's kind draw as before); Postgresql and Snowflake
-// keep their secret nested (credentials.password), Http has none.
-const QList<Kind>& kinds()
-{
-    static const QList<Kind> k{
-        {QStringLiteral("Postgresql"), QStringLiteral("postgresql"), kPostgresqlSource,
-         kPostgresqlDestination},
-        {QStringLiteral("Snowflake"), QStringLiteral("snowflake"), kSnowflakeSource, nullptr},
-        {QStringLiteral("SalesforceCrm"), QStringLiteral("salesforce_crm"), nullptr,
-         kSalesforceCrmDestination},
-        {QStringLiteral("Http"), QStringLiteral("http"), nullptr, kHttpDestination},
-        {QStringLiteral("Slack"), QStringLiteral("slack"), nullptr, kSlackDestination},
-    };
-    return k;
-}
-
-const Kind* kindNamed(const QString& name)
-{
-    for (const Kind& k : kinds()) {
-        if (k.name == name)
-            return &k;
-    }
-    return nullptr;
-}
-
-// The parsed specification of (type, connector_name), or nullptr when the sandbox has none.
-const QJsonObject* specFor(const QString& type, const QString& name)
-{
-    static const QHash<QString, QJsonObject> parsed = [] {
-        QHash<QString, QJsonObject> h;
-        for (const Kind& k : kinds()) {
-            if (k.sourceSpec)
-                h.insert(kSource + QLatin1Char('/') + k.name,
-                         QJsonDocument::fromJson(k.sourceSpec).object());
-            if (k.destinationSpec)
-                h.insert(kDestination + QLatin1Char('/') + k.name,
-                         QJsonDocument::fromJson(k.destinationSpec).object());
-        }
-        return h;
-    }();
-    const auto it = parsed.constFind(type + QLatin1Char('/') + name);
-    return it == parsed.cend() ? nullptr : &it.value();
-}
-
-// Connector#extract_secret_keys: every property name flagged multiwoven_secret, at any depth.
-void collectSecretKeys(const QJsonObject& schema, QSet<QString>* keys)
-{
-    const QJsonObject properties = schema.value(QLatin1String("properties")).toObject();
-    for (auto it = properties.begin(); it != properties.end(); ++it) {
-        const QJsonObject sub = it.value().toObject();
-        if (sub.value(QLatin1String("multiwoven_secret")).toBool())
-            keys->insert(it.key());
-        collectSecretKeys(sub, keys);
-    }
-}
-
-QSet<QString> secretKeys(const QString& type, const QString& name)
-{
-    QSet<QString> keys;
-    if (const QJsonObject* spec = specFor(type, name))
-        collectSecretKeys(*spec, &keys);
-    return keys;
-}
-
-// Connector#mask_secret_values: a key of a secret name answers the mask at any depth, whatever
-// its value; arrays are walked too.
-QJsonValue maskSecrets(const QJsonValue& value, const QSet<QString>& secrets)
-{
-    if (value.isObject()) {
-        QJsonObject o = value.toObject();
-        for (auto it = o.begin(); it != o.end(); ++it)
-            it.value() =
-                secrets.contains(it.key()) ? QJsonValue(kMask) : maskSecrets(it.value(), secrets);
-        return o;
-    }
-    if (value.isArray()) {
-        QJsonArray a = value.toArray();
-        for (auto it = a.begin(); it != a.end(); ++it)
-            *it = maskSecrets(*it, secrets);
-        return a;
-    }
-    return value;
-}
-
-// The draft-07 subset the trimmed specifications use: type, required, properties, oneOf of
-// consts, const, additionalProperties.
-bool matchesSchema(const QJsonValue& v, const QJsonObject& schema)
-{
-    const QString type = schema.value(QLatin1String("type")).toString();
-    if (type == QLatin1String("string") && !v.isString())
-        return false;
-    if (type == QLatin1String("integer") &&
-        !(v.isDouble() && v.toDouble() == double(v.toInteger())))
-        return false;
-    if (type == QLatin1String("number") && !v.isDouble())
-        return false;
-    if (type == QLatin1String("boolean") && !v.isBool())
-        return false;
-    if (type == QLatin1String("object") && !v.isObject())
-        return false;
-    if (type == QLatin1String("array") && !v.isArray())
-        return false;
-    if (schema.contains(QLatin1String("const")) && v != schema.value(QLatin1String("const")))
-        return false;
-    if (schema.contains(QLatin1String("oneOf"))) {
-        int matching = 0;
-        for (const QJsonValue& alt : schema.value(QLatin1String("oneOf")).toArray())
-            matching += matchesSchema(v, alt.toObject()) ? 1 : 0;
-        if (matching != 1)
-            return false;
-    }
-    if (!v.isObject())
-        return true;
-    const QJsonObject o = v.toObject();
-    for (const QJsonValue& r : schema.value(QLatin1String("required")).toArray()) {
-        if (!o.contains(r.toString()))
-            return false;
-    }
-    const QJsonObject properties = schema.value(QLatin1String("properties")).toObject();
-    const QJsonValue additional = schema.value(QLatin1String("additionalProperties"));
-    for (auto it = o.begin(); it != o.end(); ++it) {
-        if (properties.contains(it.key())) {
-            if (!matchesSchema(it.value(), properties.value(it.key()).toObject()))
-                return false;
-        } else if (additional.isObject() && !matchesSchema(it.value(), additional.toObject())) {
-            return false;
-        } else if (additional.isBool() && !additional.toBool()) {
-            return false;
-        }
-    }
-    return true;
-}
-
-// Ruby's String#to_i: optional leading blanks and sign, then digits; 0 when none.
-qint64 rubyToI(const QString& s)
-{
-    qsizetype i = 0;
-    while (i < s.size() && s.at(i).isSpace())
-        ++i;
-    bool negative = false;
-    if (i < s.size() && (s.at(i) == QLatin1Char('-') || s.at(i) == QLatin1Char('+')))
-        negative = s.at(i++) == QLatin1Char('-');
-    qint64 n = 0;
-    while (i < s.size() && s.at(i).isDigit() && n < (qint64(1) << 40))
-        n = n * 10 + s.at(i++).digitValue();
-    return negative ? -n : n;
-}
-
-// dry-types' params integer: what Integer(value, 10) accepts.
-std::optional<qint64> paramsInteger(const QString& s)
-{
-    static const QRegularExpression re(QStringLiteral("^\\s*[+-]?\\d+\\s*$"));
-    if (!re.match(s).hasMatch())
-        return std::nullopt;
-    return rubyToI(s);
-}
-
-// Rails' Hash#to_query: keys sorted, CGI-escaped.
-QString toQuery(const QMap<QString, QString>& params)
-{
-    QStringList parts;
-    for (auto it = params.begin(); it != params.end(); ++it) {
-        auto esc = [](const QString& s) {
-            return QString::fromLatin1(QUrl::toPercentEncoding(s).replace("%20", "+"));
-        };
-        parts << esc(it.key()) + QLatin1Char('=') + esc(it.value());
-    }
-    return parts.join(QLatin1Char('&'));
-}
-
-// render_error (application_controller.rb): errors[0].status is the integer status.
-SandboxReply renderError(int status, const QString& detail, const QJsonValue& source = {},
-                         std::optional<bool> authorized = true)
-{
-    QJsonObject e{{QStringLiteral("status"), status},
-                  {QStringLiteral("title"), QStringLiteral("Error")},
-                  {QStringLiteral("detail"), detail}};
-    if (source.isObject())
-        e.insert(QStringLiteral("source"), source);
-    SandboxReply r =
-        SandboxReply::json(status, QJsonObject{{QStringLiteral("errors"), QJsonArray{e}}});
-    r.authorized = authorized;
-    return r;
-}
-
-// render_bad_request_error (exception_handler.rb): whatever StandardError reached the handler.
-SandboxReply badRequest(const QString& message)
-{
-    const QJsonObject e{
-        {QStringLiteral("status"), 400},
-        {QStringLiteral("title"), QStringLiteral("Bad Request")},
-        {QStringLiteral("detail"),
-         QStringLiteral("There was a problem with the request format: ") + message},
-        {QStringLiteral("source"),
-         QJsonObject{{QStringLiteral("pointer"), QStringLiteral("/request/payload")}}}};
-    return withAuth(SandboxReply::json(400, QJsonObject{{QStringLiteral("errors"), QJsonArray{e}}}),
-                    true);
-}
-
-// validate_contract: the dry-validation errors hash, 400.
-SandboxReply contractFailure(const QJsonObject& errors)
-{
-    return withAuth(SandboxReply::json(400, QJsonObject{{QStringLiteral("errors"), errors}}), true);
-}
-
-// What Rails answers outside the controller (routing errors, exceptions raised before
-// handle_with_exception wraps the action): the public-exceptions JSON.
-SandboxReply railsPublic(int status, std::optional<bool> authorized = std::nullopt)
-{
-    SandboxReply r =
-        SandboxReply::json(status, QJsonObject{{QStringLiteral("status"), status},
-                                               {QStringLiteral("error"), reasonPhrase(status)}});
-    r.authorized = authorized;
-    return r;
-}
 
 // Field numbers of the seed draws, so that each value has its own stream.
 enum Field
@@ -356,15 +61,14 @@ bool before(const OrderKey& a, const OrderKey& b)
     return a.updatedMs != b.updatedMs ? a.updatedMs > b.updatedMs : a.index > b.index;
 }
 
-class AiSquaredHandler final : public VendorHandler
+class AiSquaredHandler final : public SeededHandler
 {
 public:
-    QString vendorId() const override { return QString::fromLatin1(kVendor); }
+    AiSquaredHandler() : SeededHandler(kVendor) {}
 
     void reset(const SandboxOptions& options) override
     {
-        m_options = options;
-        m_store.reset(options.connectors, [this](int i) { return generate(i); });
+        SeededHandler::reset(options);
         m_updatedMs.clear();
         m_order.clear();
         m_orderBuilt = false;
@@ -395,25 +99,8 @@ public:
     SandboxReply faultReply(int status, std::optional<qint64> retryAfterSeconds,
                             const SandboxRequest&) override
     {
-        SandboxReply r;
-        if (status == 429) // rack_attack.rb throttled_response
-            r = SandboxReply::json(429, QJsonObject{{QStringLiteral("error"),
-                                                     QStringLiteral("Too many requests. Please "
-                                                                    "try again later.")}});
-        else if (status == 400)
-            r = badRequest(QStringLiteral("request rejected"));
-        else if (status >= 500)
-            r = railsPublic(status);
-        else
-            r = renderError(status, reasonPhrase(status));
-        if (retryAfterSeconds)
-            r.headers.append(
-                {QByteArrayLiteral("Retry-After"), QByteArray::number(*retryAfterSeconds)});
-        r.authorized.reset();
-        return r;
+        return faultAnswer(status, retryAfterSeconds);
     }
-
-    QJsonArray state() const override { return m_store.all(); }
 
 private:
     const Kind& kindOf(int index) const
@@ -441,12 +128,8 @@ private:
         return qMax(seed::timestampMs(m_options.seed, kVendor, index, FCreated),
                     seed::timestampMs(m_options.seed, kVendor, index, FUpdated));
     }
-    quint64 draw(int index, int field) const
-    {
-        return seed::hash(m_options.seed, kVendor, index, field);
-    }
 
-    QJsonObject generate(int index) const;
+    QJsonObject generate(int index) const override;
     QJsonObject configurationFor(const Kind& kind, const QString& type, int index) const;
     QJsonObject resource(const QJsonObject& stored) const;
     void buildOrder() const;
@@ -457,8 +140,6 @@ private:
     SandboxReply update(int index, const QJsonObject& connector, bool readOnly);
     int indexOf(qint64 id) const;
 
-    SandboxOptions m_options;
-    SeededStore m_store;
     QHash<int, qint64> m_updatedMs;        // updated_at of edited records, ms since the epoch
     mutable std::vector<OrderKey> m_order; // built on the first list, kept sorted by before()
     mutable bool m_orderBuilt = false;
@@ -645,108 +326,19 @@ SandboxReply AiSquaredHandler::handle(const SandboxRequest& request)
     for (const auto& [k, v] : request.query.queryItems(QUrl::FullyDecoded))
         query.insert(k, v);
     QJsonObject body;
-    bool bodyHasConnectorKey = false;
-    if (write && hasJsonContentType(request) && !request.body.trimmed().isEmpty()) {
+    const bool jsonBody = hasJsonContentType(request);
+    if (write && jsonBody && !request.body.trimmed().isEmpty()) {
         const std::optional<QJsonValue> parsed = parseBody(request.body);
         if (!parsed)
             return withAuth(railsPublic(400), true);
         body = parsed->toObject(); // an array lands in params[:_json]: nothing to wrap
-        bodyHasConnectorKey = body.contains(QLatin1String("connector"));
     }
 
     // before_action :validate_contract (ConnectorContracts::Index / Show / Update).
-    if (collection) {
-        if (query.contains(QStringLiteral("type"))) {
-            const QString type = query.value(QStringLiteral("type"));
-            if (type.isEmpty())
-                return contractFailure(
-                    {{QStringLiteral("type"), QJsonArray{QStringLiteral("must be filled")}}});
-            if (type.toLower() != kSource && type.toLower() != kDestination)
-                return contractFailure(
-                    {{QStringLiteral("type"), QJsonArray{QStringLiteral("invalid type")}}});
-        }
-    }
-    QJsonObject errors;
-    const std::optional<qint64> id = item ? paramsInteger(s[3]) : std::nullopt;
-    if (item && !id)
-        errors.insert(QStringLiteral("id"), QJsonArray{QStringLiteral("must be an integer")});
-    QJsonObject connector;
-    if (write) {
-        // wrap_parameters (Rails 7.1 default): a JSON body without "connector" is wrapped under
-        // it, keeping only Connector's attribute names.
-        QJsonValue connectorValue(QJsonValue::Undefined);
-        if (bodyHasConnectorKey) {
-            connectorValue = body.value(QLatin1String("connector"));
-        } else if (hasJsonContentType(request)) {
-            static const QStringList attributes = {QStringLiteral("id"),
-                                                   QStringLiteral("workspace_id"),
-                                                   QStringLiteral("connector_type"),
-                                                   QStringLiteral("connector_definition_id"),
-                                                   QStringLiteral("configuration"),
-                                                   QStringLiteral("name"),
-                                                   QStringLiteral("created_at"),
-                                                   QStringLiteral("updated_at"),
-                                                   QStringLiteral("connector_name"),
-                                                   QStringLiteral("description"),
-                                                   QStringLiteral("connector_category"),
-                                                   QStringLiteral("connector_sub_category")};
-            QJsonObject wrapped;
-            for (const QString& a : attributes) {
-                if (body.contains(a))
-                    wrapped.insert(a, body.value(a));
-            }
-            connectorValue = wrapped;
-        }
-        QJsonObject fieldErrors;
-        if (connectorValue.isUndefined()) {
-            errors.insert(QStringLiteral("connector"), QJsonArray{QStringLiteral("is missing")});
-        } else if (!connectorValue.isObject()) {
-            errors.insert(QStringLiteral("connector"),
-                          QJsonArray{QStringLiteral("must be a hash")});
-        } else {
-            connector = connectorValue.toObject();
-            for (const char* key : {"name", "connector_name", "connector_type"}) {
-                const QJsonValue v = connector.value(QLatin1String(key));
-                if (v.isUndefined())
-                    continue;
-                if (v.isNull() || (v.isString() && v.toString().isEmpty()))
-                    fieldErrors.insert(QLatin1String(key),
-                                       QJsonArray{QStringLiteral("must be filled")});
-                else if (!v.isString())
-                    fieldErrors.insert(QLatin1String(key),
-                                       QJsonArray{QStringLiteral("must be a string")});
-            }
-            const QJsonValue configuration = connector.value(QLatin1String("configuration"));
-            if (!configuration.isUndefined()) {
-                if (configuration.isNull() ||
-                    (configuration.isObject() && configuration.toObject().isEmpty()))
-                    fieldErrors.insert(QStringLiteral("configuration"),
-                                       QJsonArray{QStringLiteral("must be filled")});
-                else if (!configuration.isObject())
-                    fieldErrors.insert(QStringLiteral("configuration"),
-                                       QJsonArray{QStringLiteral("must be a hash")});
-            }
-            // The rules run only on keys whose schema passed.
-            const QJsonValue type = connector.value(QLatin1String("connector_type"));
-            if (type.isString() && !fieldErrors.contains(QLatin1String("connector_type"))) {
-                const QString t = type.toString().toLower();
-                const QString name = connector.value(QLatin1String("connector_name")).toString();
-                QJsonArray messages;
-                if (t != kSource && t != kDestination)
-                    messages.append(QStringLiteral("invalid connector type"));
-                else if (t == kSource && !enabledSources().contains(name))
-                    messages.append(QStringLiteral("invalid connector source name"));
-                else if (t == kDestination && !enabledDestinations().contains(name))
-                    messages.append(QStringLiteral("invalid connector destination name"));
-                if (!messages.isEmpty())
-                    fieldErrors.insert(QStringLiteral("connector_type"), messages);
-            }
-        }
-        if (!fieldErrors.isEmpty())
-            errors.insert(QStringLiteral("connector"), fieldErrors);
-    }
-    if (!errors.isEmpty())
-        return contractFailure(errors);
+    const ContractResult params =
+        collection ? indexContract(query) : itemContract(s[3], write, body, jsonBody);
+    if (!params.errors.isEmpty())
+        return contractFailure(params.errors);
 
     // current_workspace: "Workspace not found" is a StandardError, answered 400.
     const QString workspace = QString::fromLatin1(request.header("workspace-id"));
@@ -757,13 +349,13 @@ SandboxReply AiSquaredHandler::handle(const SandboxRequest& request)
     if (collection)
         return list(request, query);
     // set_connector
-    const int index = indexOf(*id);
+    const int index = indexOf(*params.id);
     if (index == 0)
         return renderError(404, QStringLiteral("Connector not found"));
     if (!write)
         return SandboxReply::json(
             200, QJsonObject{{QStringLiteral("data"), resource(m_store.record(index))}});
-    return update(index, connector, readOnly);
+    return update(index, params.connector, readOnly);
 }
 
 // index: current_workspace.connectors (updated_at desc), optional type scope, Kaminari paging,

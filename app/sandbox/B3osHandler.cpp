@@ -2,8 +2,6 @@
 #include "Handlers.h"
 #include "SeedData.h"
 
-#include <QRandomGenerator>
-
 // B3OS. The PUT and the response envelope are the seed page; the official client
 // (b3-fun/b3os packages/mcp/src/client.ts, types.ts) sends only "Authorization: Bearer b3sk_…"
 // with a runtime key, so X-Org-ID is optional; docs.b3os.org/api/introduction shows the
@@ -82,19 +80,10 @@ enum Field
     FWord,
 };
 
-class B3osHandler final : public VendorHandler
+class B3osHandler final : public SeededHandler
 {
 public:
-    B3osHandler() : m_requestNonce(QRandomGenerator::global()->generate64()) {}
-
-    QString vendorId() const override { return QString::fromLatin1(kVendor); }
-
-    void reset(const SandboxOptions& options) override
-    {
-        m_options = options;
-        m_idKey = seed::hash(options.seed, kVendor, 0, 0xB305);
-        m_store.reset(options.connectors, [this](int i) { return generate(i); });
-    }
+    B3osHandler() : SeededHandler(kVendor, 0xB305) {}
 
     SandboxReply handle(const SandboxRequest& request) override;
 
@@ -127,27 +116,20 @@ public:
                        reasonPhrase(status).toLower(), {});
     }
 
-    QJsonArray state() const override { return m_store.all(); }
-
 private:
-    quint64 draw(int index, int field) const
-    {
-        return seed::hash(m_options.seed, kVendor, index, field);
-    }
     QString idOf(int index) const
     {
         return QStringLiteral("conn_") + hex(scramble(quint64(index), kIdBits, m_idKey), 12);
     }
     int indexOf(const QString& id) const;
-    QJsonObject generate(int index) const;
+    QJsonObject generate(int index) const override;
     QJsonObject dataFor(const QString& provider, int index) const;
     static QJsonObject connector(const QJsonObject& stored);
 
     // Every answer carries a fresh requestId, in the body and as X-Request-Id.
     SandboxReply reply(int status, QJsonObject body, std::optional<bool> authorized = {})
     {
-        const QString requestId =
-            QStringLiteral("req_") + hex(seed::mix(m_requestNonce + ++m_requests), 16);
+        const QString requestId = QStringLiteral("req_") + hex(m_requestIds.next(), 16);
         body.insert(QStringLiteral("requestId"), requestId);
         SandboxReply r = SandboxReply::json(status, body);
         r.headers.append({QByteArrayLiteral("X-Request-Id"), requestId.toLatin1()});
@@ -186,11 +168,7 @@ private:
     SandboxReply list(const SandboxRequest& request);
     SandboxReply update(int index, const SandboxRequest& request);
 
-    SandboxOptions m_options;
-    quint64 m_idKey = 0;
-    SeededStore m_store;
-    const quint64 m_requestNonce;
-    quint64 m_requests = 0; // never reset: requestIds stay unique across /_sandbox/reset
+    RequestIds m_requestIds;
 };
 
 int B3osHandler::indexOf(const QString& id) const
@@ -373,12 +351,9 @@ SandboxReply B3osHandler::update(int index, const SandboxRequest& request)
             return invalid(QStringLiteral("data must be an object"));
         updated.insert(QStringLiteral("data"), data);
     }
-    if (updated != m_store.record(index)) {
-        updated.insert(QStringLiteral("updatedAt"), nowIso());
-        updated.insert(QStringLiteral("updatedBy"), kKeyUser);
-        m_store.store(index, updated);
-    }
-    return success(connector(m_store.record(index)));
+    return success(connector(m_store.write(
+        index, updated,
+        {{QStringLiteral("updatedAt"), nowIso()}, {QStringLiteral("updatedBy"), kKeyUser}})));
 }
 
 } // namespace

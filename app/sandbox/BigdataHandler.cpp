@@ -2,8 +2,10 @@
 #include "Handlers.h"
 #include "SeedData.h"
 
-#include <QRandomGenerator>
 #include <QRegularExpression>
+
+#include <algorithm>
+#include <iterator>
 
 // Bigdata.com Content API. The PUT (ConnectorUpdatePayload, PUT semantics) and the Connector
 // schema are the seed page; docs.bigdata.com adds the sharepoint type (config {}), the
@@ -70,19 +72,10 @@ enum Field
     FUuidNode,
 };
 
-class BigdataHandler final : public VendorHandler
+class BigdataHandler final : public SeededHandler
 {
 public:
-    BigdataHandler() : m_requestNonce(QRandomGenerator::global()->generate64()) {}
-
-    QString vendorId() const override { return QString::fromLatin1(kVendor); }
-
-    void reset(const SandboxOptions& options) override
-    {
-        m_options = options;
-        m_idKey = seed::hash(options.seed, kVendor, 0, 0xB16D);
-        m_store.reset(options.connectors, [this](int i) { return generate(i); });
-    }
+    BigdataHandler() : SeededHandler(kVendor, 0xB16D) {}
 
     SandboxReply handle(const SandboxRequest& request) override;
 
@@ -90,64 +83,31 @@ public:
     // itself answers (throttling 429, 403, 502, 504).
     SandboxReply faultReply(int status, std::optional<qint64>, const SandboxRequest&) override
     {
-        SandboxReply r;
-        switch (status) {
-        case 403:
-            r = gateway(403, QStringLiteral("Forbidden"), "AccessDeniedException");
-            break;
-        case 429:
-            r = gateway(429, QStringLiteral("Too Many Requests"), "ThrottlingException");
-            break;
-        case 502:
-            r = gateway(502, QStringLiteral("Internal server error"),
-                        "InternalServerErrorException");
-            break;
-        case 504:
-            r = gateway(504, QStringLiteral("Endpoint request timed out"),
-                        "IntegrationTimeoutException");
-            break;
-        default: {
-            QString code;
-            switch (status) {
-            case 400:
-                code = QStringLiteral("BAD_REQUEST");
-                break;
-            case 401:
-                code = QStringLiteral("UNAUTHORIZED");
-                break;
-            case 404:
-                code = QStringLiteral("NOT_FOUND");
-                break;
-            case 409:
-                code = QStringLiteral("CONFLICT");
-                break;
-            case 500:
-                code = QStringLiteral("INTERNAL_SERVER_ERROR");
-                break;
-            case 503:
-                code = QStringLiteral("SERVICE_UNAVAILABLE");
-                break;
-            default:
-                code = QStringLiteral("HTTP_%1").arg(status);
-            }
-            r = error(status, code, reasonPhrase(status));
-        }
-        }
+        struct GatewayFault
+        {
+            int status;
+            const char* message;
+            const char* errorType;
+        };
+        static constexpr GatewayFault gatewayFaults[] = {
+            {403, "Forbidden", "AccessDeniedException"},
+            {429, "Too Many Requests", "ThrottlingException"},
+            {502, "Internal server error", "InternalServerErrorException"},
+            {504, "Endpoint request timed out", "IntegrationTimeoutException"},
+        };
+        const auto* g =
+            std::find_if(std::begin(gatewayFaults), std::end(gatewayFaults),
+                         [status](const GatewayFault& f) { return f.status == status; });
+        SandboxReply r =
+            g != std::end(gatewayFaults)
+                ? gateway(status, QString::fromLatin1(g->message), QByteArray(g->errorType))
+                : error(status, errorCode(status, {400, 401, 404, 409, 500, 503}),
+                        reasonPhrase(status));
         r.authorized.reset();
         return r;
     }
 
-    QJsonArray state() const override { return m_store.all(); }
-
 private:
-    quint64 draw(int index, int field) const
-    {
-        return seed::hash(m_options.seed, kVendor, index, field);
-    }
-    int pick(int index, int field, int n) const
-    {
-        return seed::pick(m_options.seed, kVendor, index, field, n);
-    }
     QString uuidOf(int index, const QDateTime& created) const;
     int indexOf(const QString& uuid) const;
     QDateTime createdOf(int index) const
@@ -155,14 +115,14 @@ private:
         return qMin(seed::timestamp(m_options.seed, kVendor, index, FCreated),
                     seed::timestamp(m_options.seed, kVendor, index, FUpdated));
     }
-    QJsonObject generate(int index) const;
+    QJsonObject generate(int index) const override;
     static QJsonObject answered(QJsonObject stored);
     SandboxReply update(int index, const SandboxRequest& request);
 
     // A fresh request id per answer, uuid-shaped, also sent as x-amzn-RequestId.
     QString nextRequestId()
     {
-        const quint64 a = seed::mix(m_requestNonce + ++m_requests);
+        const quint64 a = m_requestIds.next();
         const quint64 b = seed::mix(a ^ 0x5eedull);
         const QString h = hex(a, 16) + hex(b, 16);
         return h.left(8) + QLatin1Char('-') + h.mid(8, 4) + QStringLiteral("-4") + h.mid(13, 3) +
@@ -206,11 +166,7 @@ private:
         return error(400, code, message);
     }
 
-    SandboxOptions m_options;
-    quint64 m_idKey = 0;
-    SeededStore m_store;
-    const quint64 m_requestNonce;
-    quint64 m_requests = 0; // never reset: request ids stay unique across /_sandbox/reset
+    RequestIds m_requestIds;
 };
 
 // Version-7 layout: 48-bit creation time in ms, version 7, RFC 4122 variant; the last 24 bits
@@ -439,11 +395,7 @@ SandboxReply BigdataHandler::update(int index, const SandboxRequest& request)
                    description.isString() ? description : QJsonValue(QString()));
     updated.insert(QStringLiteral("share_with_org"), share.isBool() && share.toBool());
     updated.insert(QStringLiteral("config"), config);
-    if (updated != old) {
-        updated.insert(QStringLiteral("updated_at"), nowIso());
-        m_store.store(index, updated);
-    }
-    return ok(answered(m_store.record(index)));
+    return ok(answered(m_store.write(index, updated, {{QStringLiteral("updated_at"), nowIso()}})));
 }
 
 } // namespace

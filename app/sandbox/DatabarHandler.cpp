@@ -76,26 +76,18 @@ public:
 
     QString string(const QString& field, bool required, int maxLength, const QString& fallback = {})
     {
-        const QJsonValue v = m_body.value(field);
-        if (v.isUndefined()) {
-            if (required)
-                m_issues.append(issue(QStringLiteral("missing"), loc(field),
-                                      QStringLiteral("Field required"), m_body));
+        const QJsonValue v = given(field, required);
+        if (v.isUndefined())
             return fallback;
-        }
         return checkString(v, loc(field), maxLength);
     }
 
     QString literal(const QString& field, bool required, const QStringList& values,
                     const QString& fallback = {})
     {
-        const QJsonValue v = m_body.value(field);
-        if (v.isUndefined()) {
-            if (required)
-                m_issues.append(issue(QStringLiteral("missing"), loc(field),
-                                      QStringLiteral("Field required"), m_body));
+        const QJsonValue v = given(field, required);
+        if (v.isUndefined())
             return fallback;
-        }
         if (!v.isString() || !values.contains(v.toString())) {
             const QString e = expected(values);
             m_issues.append(issue(QStringLiteral("literal_error"), loc(field),
@@ -186,6 +178,16 @@ public:
 private:
     static QJsonArray loc(const QString& field) { return {QStringLiteral("body"), field}; }
 
+    // The field's value; undefined when absent, which is a "missing" issue when it is required.
+    QJsonValue given(const QString& field, bool required)
+    {
+        const QJsonValue v = m_body.value(field);
+        if (v.isUndefined() && required)
+            m_issues.append(issue(QStringLiteral("missing"), loc(field),
+                                  QStringLiteral("Field required"), m_body));
+        return v;
+    }
+
     QString checkString(const QJsonValue& v, const QJsonArray& at, int maxLength)
     {
         if (!v.isString()) {
@@ -222,16 +224,15 @@ enum Field
     FPath,
 };
 
-class DatabarHandler final : public VendorHandler
+class DatabarHandler final : public SeededHandler
 {
 public:
-    QString vendorId() const override { return QString::fromLatin1(kVendor); }
+    DatabarHandler() : SeededHandler(kVendor) {}
 
     void reset(const SandboxOptions& options) override
     {
-        m_options = options;
+        SeededHandler::reset(options);
         m_credits = -1;
-        m_store.reset(options.connectors, [this](int i) { return generate(i); });
     }
 
     // "databarCredits": N; 0 makes every PUT answer 406. A negative value means unlimited.
@@ -259,8 +260,6 @@ public:
         return r;
     }
 
-    QJsonArray state() const override { return m_store.all(); }
-
 private:
     // Starlette's redirect_slashes: the path with its trailing slash added or removed, as an
     // absolute URL on the origin the client used, query kept; 307, empty body. It happens in
@@ -276,16 +275,10 @@ private:
         return r;
     }
 
-    int pick(int index, int field, int n) const
-    {
-        return seed::pick(m_options.seed, kVendor, index, field, n);
-    }
-    QJsonObject generate(int index) const;
+    QJsonObject generate(int index) const override;
     SandboxReply update(int index, const SandboxRequest& request);
 
-    SandboxOptions m_options;
     int m_credits = -1;
-    SeededStore m_store;
 };
 
 // Stored form is the answered Connector (header values included: the vendor does not mask them).
@@ -306,8 +299,7 @@ QJsonObject DatabarHandler::generate(int index) const
                            : methodDraw < 85 ? kMethods[1]
                            : methodDraw < 95 ? kMethods[2]
                                              : kMethods[3];
-    const QString secret = hex(seed::hash(m_options.seed, kVendor, index, FSecret), 16) +
-                           hex(seed::hash(m_options.seed, kVendor, index, FSecret + 100), 8);
+    const QString secret = hex(draw(index, FSecret), 16) + hex(draw(index, FSecret + 100), 8);
 
     QJsonArray headers;
     switch (pick(index, FAuth, 3)) {

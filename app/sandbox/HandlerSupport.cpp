@@ -5,6 +5,7 @@
 
 #include <QJsonDocument>
 #include <QJsonParseError>
+#include <QRandomGenerator>
 
 namespace sandbox::support {
 
@@ -35,12 +36,51 @@ bool SeededStore::store(int index, const QJsonObject& updated)
     return true;
 }
 
+QJsonObject SeededStore::write(int index, QJsonObject updated, const QJsonObject& stamp)
+{
+    if (updated != record(index)) {
+        for (auto it = stamp.begin(); it != stamp.end(); ++it)
+            updated.insert(it.key(), it.value());
+        m_edited.insert(index, updated);
+    }
+    return record(index);
+}
+
 QJsonArray SeededStore::all() const
 {
     QJsonArray out;
     for (int i = 1; i <= m_count; ++i)
         out.append(record(i));
     return out;
+}
+
+QString SeededHandler::vendorId() const
+{
+    return QString::fromLatin1(m_vendor);
+}
+
+void SeededHandler::reset(const SandboxOptions& options)
+{
+    m_options = options;
+    m_idKey = seed::hash(options.seed, m_vendor, 0, m_idSalt);
+    m_store.reset(options.connectors, [this](int i) { return generate(i); });
+}
+
+quint64 SeededHandler::draw(int index, int field) const
+{
+    return seed::hash(m_options.seed, m_vendor, index, field);
+}
+
+int SeededHandler::pick(int index, int field, int n) const
+{
+    return seed::pick(m_options.seed, m_vendor, index, field, n);
+}
+
+RequestIds::RequestIds() : m_nonce(QRandomGenerator::global()->generate64()) {}
+
+quint64 RequestIds::next()
+{
+    return seed::mix(m_nonce + ++m_count);
 }
 
 namespace {
@@ -155,6 +195,15 @@ bool hasJsonContentType(const SandboxRequest& request)
 QString reasonPhrase(int status)
 {
     return QString::fromLatin1(delivery::reasonPhrase(status));
+}
+
+QString errorCode(int status, const QList<int>& named, const QHash<int, QString>& own)
+{
+    if (const auto it = own.constFind(status); it != own.cend())
+        return it.value();
+    if (named.contains(status))
+        return reasonPhrase(status).toUpper().replace(QLatin1Char(' '), QLatin1Char('_'));
+    return QStringLiteral("HTTP_%1").arg(status);
 }
 
 SandboxReply htmlErrorPage(int status, const QString& reference)

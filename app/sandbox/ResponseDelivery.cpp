@@ -21,15 +21,47 @@ bool connected(const QTcpSocket* socket)
     return socket && socket->state() == QAbstractSocket::ConnectedState;
 }
 
+// What both slow answers share: the socket they write to, and reporting the end exactly once
+// (fully sent, or the client left), after which the stream deletes itself.
+class SocketStream : public QObject
+{
+public:
+    SocketStream(QTcpSocket* socket, Finished finished)
+        : QObject(socket), m_socket(socket), m_finished(std::move(finished))
+    {
+        connect(socket, &QTcpSocket::disconnected, this, [this] { finish(); });
+    }
+
+protected:
+    // Stops whatever drives the stream (a timer); called once, before `finished`.
+    virtual void stop() {}
+
+    void finish()
+    {
+        if (!m_finished)
+            return;
+        stop();
+        const Finished f = std::move(m_finished);
+        m_finished = nullptr;
+        disconnect(m_socket, nullptr, this, nullptr);
+        f();
+        deleteLater();
+    }
+
+    QTcpSocket* const m_socket;
+
+private:
+    Finished m_finished;
+};
+
 // Streams `total` bytes of `{"padding":"xxxx…"}` without ever holding more than one chunk.
-class PaddingStream final : public QObject
+class PaddingStream final : public SocketStream
 {
 public:
     PaddingStream(QTcpSocket* socket, qint64 total, Finished finished)
-        : QObject(socket), m_socket(socket), m_total(total), m_finished(std::move(finished))
+        : SocketStream(socket, std::move(finished)), m_total(total)
     {
         connect(socket, &QTcpSocket::bytesWritten, this, [this] { pump(); });
-        connect(socket, &QTcpSocket::disconnected, this, [this] { finish(); });
         pump();
     }
 
@@ -60,30 +92,16 @@ private:
             finish();
     }
 
-    void finish()
-    {
-        if (!m_finished)
-            return;
-        const Finished f = std::move(m_finished);
-        m_finished = nullptr;
-        disconnect(m_socket, nullptr, this, nullptr);
-        f();
-        deleteLater();
-    }
-
-    QTcpSocket* m_socket;
     qint64 m_total;
     qint64 m_sent = 0;
-    Finished m_finished;
 };
 
 // Sends a prepared body in timed slices.
-class DripStream final : public QObject
+class DripStream final : public SocketStream
 {
 public:
     DripStream(QTcpSocket* socket, QByteArray body, qint64 bytesPerSecond, Finished finished)
-        : QObject(socket), m_socket(socket), m_body(std::move(body)),
-          m_finished(std::move(finished))
+        : SocketStream(socket, std::move(finished)), m_body(std::move(body))
     {
         // Slow rates send one byte per period; faster ones a slice every tick.
         int interval = kDripTickMs;
@@ -93,7 +111,6 @@ public:
         m_timer.setTimerType(Qt::PreciseTimer);
         m_timer.setInterval(interval);
         connect(&m_timer, &QTimer::timeout, this, [this] { tick(); });
-        connect(socket, &QTcpSocket::disconnected, this, [this] { finish(); });
         if (m_body.isEmpty())
             finish();
         else
@@ -101,6 +118,8 @@ public:
     }
 
 private:
+    void stop() override { m_timer.stop(); }
+
     void tick()
     {
         if (!connected(m_socket)) {
@@ -114,24 +133,10 @@ private:
             finish();
     }
 
-    void finish()
-    {
-        m_timer.stop();
-        if (!m_finished)
-            return;
-        const Finished f = std::move(m_finished);
-        m_finished = nullptr;
-        disconnect(m_socket, nullptr, this, nullptr);
-        f();
-        deleteLater();
-    }
-
-    QTcpSocket* m_socket;
     QByteArray m_body;
     qint64 m_sent = 0;
     qint64 m_slice = 1;
     QTimer m_timer;
-    Finished m_finished;
 };
 
 QByteArray headFor(const SandboxReply& reply, qint64 contentLength)

@@ -7,6 +7,7 @@
 #include <QAbstractHttpServer>
 #include <QHttpServerRequest>
 #include <QJsonDocument>
+#include <QMetaEnum>
 #include <QPointer>
 #include <QTcpServer>
 #include <QTcpSocket>
@@ -35,9 +36,10 @@ private:
     SandboxServer* m_owner;
 };
 
-// Accepted sockets get TCP_NODELAY: without it, Nagle's algorithm holds a write back while an
-// earlier segment of the keep-alive connection waits for the client's delayed ACK (~40 ms), and
-// timings of clients against the sandbox measured that timer instead of the client.
+// Accepted sockets get TCP_NODELAY: without it, Nagle's algorithm holds a write back until the
+// client acknowledges the previous segment of the keep-alive connection, and clients delay that
+// acknowledgement on purpose; a client timed against the sandbox would then measure the two
+// timers waiting on each other instead of its own work.
 class LowDelayTcpServer final : public QTcpServer
 {
 protected:
@@ -70,30 +72,12 @@ namespace {
 
 const QString kControlPrefix = QStringLiteral("_sandbox");
 
+// "GET" for Method::Get: the enum's key upper-cased; "UNKNOWN" for what QtHttpServer did not
+// recognise.
 QByteArray methodName(QHttpServerRequest::Method m)
 {
-    switch (m) {
-    case QHttpServerRequest::Method::Get:
-        return "GET";
-    case QHttpServerRequest::Method::Put:
-        return "PUT";
-    case QHttpServerRequest::Method::Delete:
-        return "DELETE";
-    case QHttpServerRequest::Method::Post:
-        return "POST";
-    case QHttpServerRequest::Method::Head:
-        return "HEAD";
-    case QHttpServerRequest::Method::Options:
-        return "OPTIONS";
-    case QHttpServerRequest::Method::Patch:
-        return "PATCH";
-    case QHttpServerRequest::Method::Connect:
-        return "CONNECT";
-    case QHttpServerRequest::Method::Trace:
-        return "TRACE";
-    default:
-        return "UNKNOWN";
-    }
+    const char* key = QMetaEnum::fromType<QHttpServerRequest::Method>().valueToKey(int(m));
+    return key ? QByteArray(key).toUpper() : QByteArrayLiteral("UNKNOWN");
 }
 
 SandboxReply error(int status, const QString& message)
@@ -362,15 +346,6 @@ SandboxReply SandboxServer::control(const Incoming& in)
     const QByteArray& method = in.method;
     const bool get = method == "GET" || method == "HEAD";
 
-    auto parseBody = [&in](QJsonValue* out) {
-        QJsonParseError e;
-        const QJsonDocument doc = QJsonDocument::fromJson(in.body, &e);
-        if (e.error != QJsonParseError::NoError)
-            return false;
-        *out = doc.isArray() ? QJsonValue(doc.array()) : QJsonValue(doc.object());
-        return true;
-    };
-
     if (what == QLatin1String("requests")) {
         if (get) {
             bool ok = true;
@@ -403,11 +378,11 @@ SandboxReply SandboxServer::control(const Incoming& in)
     }
     if (what == QLatin1String("faults")) {
         if (method == "POST") {
-            QJsonValue body;
-            if (!parseBody(&body))
+            const std::optional<QJsonValue> body = support::parseBody(in.body);
+            if (!body)
                 return error(400, QStringLiteral("body is not JSON"));
             const QJsonValue list =
-                body.isArray() ? body : body.toObject().value(QStringLiteral("faults"));
+                body->isArray() ? *body : body->toObject().value(QStringLiteral("faults"));
             if (!list.isArray())
                 return error(400, QStringLiteral("expected {\"faults\":[...]}"));
             QString message;
@@ -420,11 +395,11 @@ SandboxReply SandboxServer::control(const Incoming& in)
     }
     if (what == QLatin1String("config")) {
         if (method == "POST") {
-            QJsonValue body;
-            if (!parseBody(&body) || !body.isObject())
+            const std::optional<QJsonValue> body = support::parseBody(in.body);
+            if (!body || !body->isObject())
                 return error(400, QStringLiteral("expected a JSON object"));
             QString message;
-            if (!configure(body.toObject(), &message))
+            if (!configure(body->toObject(), &message))
                 return error(400, message);
         } else if (!get) {
             return methodNotAllowed("GET, POST");

@@ -75,48 +75,18 @@ SandboxReply error(int status, const QString& code, const QString& message,
 // like the spec's BAD_REQUEST / ALREADY_EXISTS examples).
 QString codeFor(int status)
 {
-    switch (status) {
-    case 400:
-        return QStringLiteral("BAD_REQUEST");
-    case 401:
-        return QStringLiteral("UNAUTHORIZED");
-    case 402:
-        return QStringLiteral("REQUEST_FAILED");
-    case 403:
-        return QStringLiteral("FORBIDDEN");
-    case 404:
-        return QStringLiteral("NOT_FOUND");
-    case 405:
-        return QStringLiteral("METHOD_NOT_ALLOWED");
-    case 409:
-        return QStringLiteral("ALREADY_EXISTS");
-    case 422:
-        return QStringLiteral("UNPROCESSABLE_ENTITY");
-    case 429:
-        return QStringLiteral("TOO_MANY_REQUESTS");
-    case 500:
-        return QStringLiteral("INTERNAL_ERROR");
-    case 502:
-        return QStringLiteral("BAD_GATEWAY");
-    case 503:
-        return QStringLiteral("SERVICE_UNAVAILABLE");
-    case 504:
-        return QStringLiteral("GATEWAY_TIMEOUT");
-    default:
-        return QStringLiteral("HTTP_%1").arg(status);
-    }
+    static const QList<int> named = {400, 401, 403, 404, 405, 422, 429, 502, 503, 504};
+    static const QHash<int, QString> own = {{402, QStringLiteral("REQUEST_FAILED")},
+                                            {409, QStringLiteral("ALREADY_EXISTS")},
+                                            {500, QStringLiteral("INTERNAL_ERROR")}};
+    return errorCode(status, named, own);
 }
 
 QString messageFor(int status)
 {
-    switch (status) {
-    case 402:
-        return QStringLiteral("request failed");
-    case 429:
-        return QStringLiteral("rate limit exceeded");
-    default:
-        return reasonPhrase(status).toLower();
-    }
+    static const QHash<int, QString> own = {{402, QStringLiteral("request failed")},
+                                            {429, QStringLiteral("rate limit exceeded")}};
+    return own.contains(status) ? own.value(status) : reasonPhrase(status).toLower();
 }
 
 struct Record
