@@ -72,9 +72,6 @@ struct AuditRecord
     // after, serverDifferences [{path, sent, received?}], secretPaths. Values as stored: call
     // AuditLog::redacted() first when the record comes from outside the log.
     QJsonObject toJson() const;
-    // The compact JSON text of toJson() and a '\n', byte for byte as QJsonDocument writes it,
-    // without building the object first (a bulk run writes a thousand of these a second).
-    QByteArray toJsonLine() const;
     // nullopt (with *error) when a required field is missing or has an unknown value.
     static std::optional<AuditRecord> fromJson(const QJsonObject& object, QString* error = nullptr);
 };
