@@ -10,6 +10,8 @@
 
 namespace ca {
 
+class AuditWriter;
+
 // The local audit log: JSON Lines, one record per line. The file is 0600 in a 0700 directory.
 // When it grows past rotateBytes it is renamed to audit.jsonl.1 (one generation is kept).
 //
@@ -90,12 +92,10 @@ public:
     static AuditRecord redacted(const AuditRecord& record);
 
 private:
-    struct Writer;
-
     QString m_directory;
     qint64 m_rotateBytes;
     mutable int m_skippedLines = 0;
-    std::unique_ptr<Writer> m_writer;
+    std::unique_ptr<AuditWriter> m_writer;
 };
 
 // Secret handling shared by AuditLog and DraftStore.
