@@ -1,16 +1,8 @@
 #include "AuditLog.h"
 #include "AuditWriter.h"
 
-#include <QDir>
-#include <QFile>
-#include <QFileInfo>
 #include <QLoggingCategory>
 #include <QStandardPaths>
-
-#include <cerrno>
-#include <cstring>
-
-#include <sys/stat.h>
 
 Q_LOGGING_CATEGORY(lcAudit, "ca.audit")
 
@@ -21,37 +13,6 @@ namespace {
 const QString kFileName = QStringLiteral("audit.jsonl");
 
 } // namespace
-
-bool ensurePrivateDirectory(const QString& path, QString* error)
-{
-    const QString absolute = QDir::cleanPath(QFileInfo(path).absoluteFilePath());
-    if (QFileInfo(absolute).isDir())
-        return true;
-    // Create from the first missing ancestor down, each 0700.
-    QStringList missing;
-    QString current = absolute;
-    while (!QFileInfo::exists(current)) {
-        missing.prepend(current);
-        const QString parent = QFileInfo(current).path();
-        if (parent == current)
-            break;
-        current = parent;
-    }
-    for (const QString& dir : std::as_const(missing)) {
-        if (::mkdir(QFile::encodeName(dir).constData(), 0700) != 0 && errno != EEXIST) {
-            if (error)
-                *error = QStringLiteral("cannot create directory %1: %2")
-                             .arg(dir, QString::fromLocal8Bit(strerror(errno)));
-            return false;
-        }
-    }
-    if (!QFileInfo(absolute).isDir()) {
-        if (error)
-            *error = QStringLiteral("%1 is not a directory").arg(absolute);
-        return false;
-    }
-    return true;
-}
 
 QString AuditLog::defaultDirectory()
 {

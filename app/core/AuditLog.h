@@ -1,6 +1,7 @@
 #pragma once
 
 #include "AuditRecord.h"
+#include "PrivateFile.h" // ensurePrivateDirectory
 
 #include <QDateTime>
 #include <QString>
@@ -109,8 +110,5 @@ bool isSecretKeyName(const QString& key);
 // Whether `pointer` is at or below one of `secretPaths` (RFC 6901 pointers in which "*" matches
 // any one token and a final "**" any depth).
 bool isAtOrBelowSecretPath(const QStringList& secretPaths, const QString& pointer);
-
-// Creates `path` and any missing parent with mode 0700 (existing directories are left alone).
-bool ensurePrivateDirectory(const QString& path, QString* error = nullptr);
 
 } // namespace ca

@@ -1,26 +1,18 @@
 #include "AuditWriter.h"
 
-#include "AuditLog.h" // kMaxQueuedBytes, redacted(), ensurePrivateDirectory()
+#include "AuditLog.h" // kMaxQueuedBytes, redacted()
 
-#include <QFile>
+#include "PrivateFile.h"
+
 #include <QJsonDocument>
 
 #include <algorithm>
-#include <cerrno>
-#include <cstring>
-
-#include <fcntl.h>
-#include <sys/file.h>
-#include <sys/resource.h>
-#include <sys/stat.h>
-#include <unistd.h>
 
 namespace ca {
 
 AuditWriter::AuditWriter(const QString& directory, const QString& path, const QString& rotatedPath,
                          qint64 rotateBytes)
-    : directory(directory), path(QFile::encodeName(path)),
-      rotatedPath(QFile::encodeName(rotatedPath)), rotateBytes(rotateBytes)
+    : directory(directory), path(path), rotatedPath(rotatedPath), rotateBytes(rotateBytes)
 {}
 
 AuditWriter::~AuditWriter()
@@ -146,20 +138,14 @@ void AuditWriter::run()
 {
     // Background work: below the threads that talk to the user and the network. On a busy
     // machine a bulk run's records wait a little longer in memory; flush() still waits for them.
-#ifdef Q_OS_LINUX
-    errno = 0;
-    int nice = ::getpriority(PRIO_PROCESS, 0);
-    if (errno != 0)
-        nice = 0;
-    ::setpriority(PRIO_PROCESS, ::gettid(), std::min(19, nice + kWriterNice));
-#endif
+    lowerCurrentThreadPriority(kWriterNice);
     std::unique_lock lock(mutex);
     for (;;) {
         work.wait(lock, [this] { return !queue.empty() || stopping; });
         if (queue.empty())
             return; // stopping, and everything is durable
         // Group commit: lines arriving within a short window share one write and one fsync
-        // (a bulk run appends hundreds a second; an fsync each would cost more than the run).
+        // (a bulk run appends records faster than the disk can sync them one by one).
         // flush(), stopping, an edit's record or a full queue end the window early.
         work.wait_for(lock, kCommitWindow, [this] {
             return stopping || flushWanted || queuedBytes >= AuditLog::kMaxQueuedBytes / 2;
@@ -178,7 +164,7 @@ void AuditWriter::run()
         for (const Line& l : inFlight)
             batch.push_back({l.seq, l.record ? serialise(*l.record) : l.bytes, {}, 0});
 
-        std::vector<int> written;
+        std::vector<PrivateFile> written;
         QString error;
         bool ok = true;
         {
@@ -188,13 +174,14 @@ void AuditWriter::run()
             inFlight.clear();
         }
         // One fsync for the whole batch, outside fileMutex: readers need not wait for the disk.
-        for (const int fd : written) {
-            if (::fsync(fd) != 0 && ok) {
+        for (PrivateFile& file : written) {
+            QString reason;
+            const bool synced = file.sync(&reason);
+            if (!synced && ok) {
                 ok = false;
-                error = QStringLiteral("cannot sync %1: %2")
-                            .arg(QFile::decodeName(path), QString::fromLocal8Bit(strerror(errno)));
+                error = QStringLiteral("cannot sync %1: %2").arg(path, reason);
             }
-            ::close(fd);
+            file.close();
         }
         if (!ok)
             qCWarning(lcAudit).noquote() << "audit records lost:" << error;
@@ -211,93 +198,69 @@ void AuditWriter::run()
 }
 
 // Renames a full log to audit.jsonl.1 under an exclusive lock, unless another writer already
-// did (the path then names a newer file than `fd`). True when the caller must reopen.
-bool AuditWriter::rotateIfFull(int fd, QString* error)
+// did (the path then names a newer file than `file`). True when the caller must reopen.
+bool AuditWriter::rotateIfFull(PrivateFile& file, QString* error)
 {
-    struct stat opened
-    {
-    };
-    if (::fstat(fd, &opened) != 0 || opened.st_size < rotateBytes)
+    if (file.size() < rotateBytes)
         return false;
-    if (::flock(fd, LOCK_EX) != 0)
+    if (!file.lockExclusive())
         return false;
-    struct stat current
-    {
-    };
     bool rotated = false;
-    if (::stat(path.constData(), &current) == 0 && current.st_ino == opened.st_ino &&
-        current.st_dev == opened.st_dev) {
-        if (::rename(path.constData(), rotatedPath.constData()) == 0) {
+    if (file.isStillAt(path)) {
+        QString reason;
+        if (renameReplacing(path, rotatedPath, &reason)) {
             rotated = true;
         } else if (error) {
-            *error = QStringLiteral("cannot rotate %1: %2")
-                         .arg(QFile::decodeName(path), QString::fromLocal8Bit(strerror(errno)));
+            *error = QStringLiteral("cannot rotate %1: %2").arg(path, reason);
         }
     } else {
         rotated = true; // someone else rotated: reopen to get the new file
     }
-    ::flock(fd, LOCK_UN);
+    file.unlock();
     return rotated;
 }
 
-// Appends `lines` in order, as few write()s as rotation allows (one per file): a line is
-// appended while the file is below rotateBytes, as if the lines came one by one. The
-// descriptors written to are left open in *written for the caller to fsync and close.
-bool AuditWriter::writeLines(const std::vector<Line>& lines, std::vector<int>* written,
+// Appends `lines` in order, as few appends as rotation allows (one per file): a line is
+// appended while the file is below rotateBytes, as if the lines came one by one. The files
+// written to are left open in *written for the caller to sync and close.
+bool AuditWriter::writeLines(const std::vector<Line>& lines, std::vector<PrivateFile>* written,
                              QString* error)
 {
     if (!ensurePrivateDirectory(directory, error))
         return false;
-    const QString name = QFile::decodeName(path);
     size_t next = 0;
     while (next < lines.size()) {
-        int fd = -1;
-        struct stat st
-        {
-        };
+        PrivateFile file;
+        qint64 size = 0;
         for (int attempt = 0; attempt < 3; ++attempt) {
-            // O_APPEND: each write() lands whole at the end, never interleaved with another
-            // process's line.
-            fd = ::open(path.constData(), O_RDWR | O_APPEND | O_CREAT | O_CLOEXEC, 0600);
-            if (fd < 0) {
-                *error = QStringLiteral("cannot open %1: %2")
-                             .arg(name, QString::fromLocal8Bit(strerror(errno)));
+            QString reason;
+            if (!file.open(path, &reason)) {
+                *error = QStringLiteral("cannot open %1: %2").arg(path, reason);
                 return false;
             }
-            if (::fstat(fd, &st) != 0)
-                st = {};
-            if ((st.st_mode & 0777) != 0600)
-                ::fchmod(fd, 0600);
-            if (attempt < 2 && rotateIfFull(fd, error)) {
-                ::close(fd);
-                fd = -1;
+            size = std::max<qint64>(file.size(), 0);
+            if (attempt < 2 && rotateIfFull(file, error)) {
+                file.close();
                 continue;
             }
             break;
         }
         QByteArray bytes;
         // A writer killed mid-line left a partial line: end it, so these records stay whole.
-        if (st.st_size > 0) {
-            char last = '\n';
-            if (::pread(fd, &last, 1, st.st_size - 1) == 1 && last != '\n')
+        if (size > 0) {
+            const std::optional<char> last = file.byteAt(size - 1);
+            if (last && *last != '\n')
                 bytes.append('\n');
         }
         do {
             bytes += lines[next++].bytes;
-        } while (next < lines.size() && st.st_size + bytes.size() < rotateBytes);
-        for (qsizetype done = 0; done < bytes.size();) {
-            const ssize_t n = ::write(fd, bytes.constData() + done, size_t(bytes.size() - done));
-            if (n < 0 && errno == EINTR)
-                continue;
-            if (n <= 0) {
-                *error = QStringLiteral("cannot write %1: %2")
-                             .arg(name, QString::fromLocal8Bit(strerror(n < 0 ? errno : EIO)));
-                ::close(fd);
-                return false;
-            }
-            done += n;
+        } while (next < lines.size() && size + bytes.size() < rotateBytes);
+        QString reason;
+        if (!file.append(bytes, &reason)) {
+            *error = QStringLiteral("cannot write %1: %2").arg(path, reason);
+            return false;
         }
-        written->push_back(fd);
+        written->push_back(std::move(file));
     }
     return true;
 }

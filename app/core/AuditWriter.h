@@ -20,6 +20,8 @@ Q_DECLARE_LOGGING_CATEGORY(lcAudit) // "ca.audit", defined in AuditLog.cpp
 
 namespace ca {
 
+class PrivateFile;
+
 // The queue between AuditLog::append() and the writer thread, and the thread itself: lines
 // queued within a commit window share one write and one fsync (AuditLog.h has the contract).
 class AuditWriter
@@ -55,12 +57,13 @@ private:
     static QByteArray serialise(const AuditRecord& record);
 
     void run();
-    bool writeLines(const std::vector<Line>& lines, std::vector<int>* written, QString* error);
-    bool rotateIfFull(int fd, QString* error);
+    bool writeLines(const std::vector<Line>& lines, std::vector<PrivateFile>* written,
+                    QString* error);
+    bool rotateIfFull(PrivateFile& file, QString* error);
 
     const QString directory;
-    const QByteArray path;
-    const QByteArray rotatedPath;
+    const QString path;
+    const QString rotatedPath;
     const qint64 rotateBytes;
 
     // Held while a batch goes into the file and while records() reads it together with the

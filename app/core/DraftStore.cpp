@@ -2,6 +2,7 @@
 
 #include "AuditLog.h" // isAtOrBelowSecretPath, ensurePrivateDirectory
 #include "Connector.h"
+#include "PrivateFile.h" // restrictToOwner
 
 #include <QCryptographicHash>
 #include <QDir>
@@ -12,8 +13,6 @@
 #include <QSaveFile>
 #include <QStandardPaths>
 #include <algorithm>
-
-#include <sys/stat.h>
 
 Q_LOGGING_CATEGORY(lcDrafts, "ca.drafts")
 
@@ -241,7 +240,7 @@ bool DraftStore::save(const ConnectorDraft& draft, QString* error)
         return false;
     }
     // The temporary file becomes the draft on commit: restrict it before any byte is written.
-    ::fchmod(file.handle(), 0600);
+    restrictToOwner(file);
     file.write(QJsonDocument(d.toJson()).toJson(QJsonDocument::Indented));
     if (!file.commit()) {
         if (error)
