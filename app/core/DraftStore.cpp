@@ -1,7 +1,8 @@
 #include "DraftStore.h"
 
-#include "AuditLog.h" // isAtOrBelowSecretPath, ensurePrivateDirectory
+#include "AuditLog.h" // ensurePrivateDirectory
 #include "Connector.h"
+#include "PrivateFile.h" // restrictToOwner
 #include "Secrets.h"
 
 #include <QCryptographicHash>
@@ -13,8 +14,6 @@
 #include <QSaveFile>
 #include <QStandardPaths>
 #include <algorithm>
-
-#include <sys/stat.h>
 
 Q_LOGGING_CATEGORY(lcDrafts, "ca.drafts")
 
@@ -225,7 +224,7 @@ bool DraftStore::save(const ConnectorDraft& draft, QString* error)
         return false;
     }
     // The temporary file becomes the draft on commit: restrict it before any byte is written.
-    ::fchmod(file.handle(), 0600);
+    restrictToOwner(file);
     file.write(QJsonDocument(d.toJson()).toJson(QJsonDocument::Indented));
     if (!file.commit()) {
         if (error)

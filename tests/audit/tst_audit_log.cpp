@@ -7,7 +7,6 @@
 #include <QSet>
 #include <QStandardPaths>
 #include <QTemporaryDir>
-#include <QTimeZone>
 #include <QtTest>
 
 #include <sys/stat.h>
@@ -140,82 +139,6 @@ private slots:
         // One line, ISO 8601 UTC with milliseconds.
         QCOMPARE(fileBytes().count('\n'), 1);
         QVERIFY(fileBytes().contains("\"time\":\"2024-05-01T12:34:56.789Z\""));
-    }
-
-    // The writer thread's fast serialiser must write exactly what QJsonDocument would.
-    void jsonLineIsWhatQJsonDocumentWrites_data()
-    {
-        QTest::addColumn<AuditRecord>("record");
-        QString every;
-        for (char16_t c = 0; c < 0x80; ++c)
-            every += QChar(c);
-        AuditRecord plain;
-        plain.time = QDateTime(QDate(2026, 11, 23), QTime(18, 20, 1, 7), QTimeZone::utc());
-        plain.tool = AuditTool::Cli;
-        plain.profile = QStringLiteral("prod");
-        plain.vendor = Vendor::Timbal;
-        plain.connectorId = QStringLiteral("con_000001");
-        plain.connectorName = QStringLiteral("Orders");
-        plain.action = AuditAction::SoftwareUpdate;
-        plain.httpStatus = 202;
-        plain.outcome = AuditOutcome::Applied;
-        plain.message = QStringLiteral("update to 0.1.4 dispatched");
-        plain.before = QJsonObject{{QStringLiteral("version"), QStringLiteral("0.1.2")}};
-        plain.after = QJsonObject{{QStringLiteral("version"), QStringLiteral("0.1.4")}};
-        QTest::newRow("software update") << plain;
-
-        AuditRecord text = plain;
-        text.message = every + QStringLiteral("caf\u00e9 \u2028 \U0001F600 ") + QChar(0xd800);
-        text.connectorName = QStringLiteral("\"quoted\" \\ back\tslash\n");
-        text.requestId = QStringLiteral("req/1");
-        text.time = QDateTime(QDate(2026, 1, 2), QTime(3, 4, 5), QTimeZone(3600));
-        QTest::newRow("every ASCII character, non-ASCII, a lone surrogate, an offset") << text;
-
-        AuditRecord edit = plain;
-        edit.action = AuditAction::Apply;
-        edit.vendor = Vendor::AiSquared;
-        edit.outcome = AuditOutcome::Failed;
-        edit.httpStatus = 0;
-        edit.before = QJsonObject{
-            {QStringLiteral("connector"),
-             QJsonObject{{QStringLiteral("name"), QStringLiteral("a")},
-                         {QStringLiteral("n"), 1.5},
-                         {QStringLiteral("big"), 12345678901234.0},
-                         {QStringLiteral("neg"), -0.000001},
-                         {QStringLiteral("int"), 42},
-                         {QStringLiteral("flags"), QJsonArray{true, false, QJsonValue()}},
-                         {QStringLiteral("empty"), QJsonObject()},
-                         {QStringLiteral("list"), QJsonArray()}}}};
-        edit.after = QJsonObject{{QStringLiteral("connector"),
-                                  QJsonObject{{QStringLiteral("name"), QStringLiteral("b")}}}};
-        edit.diff =
-            QJsonArray{QJsonObject{{QStringLiteral("op"), QStringLiteral("replace")},
-                                   {QStringLiteral("path"), QStringLiteral("/connector/name")}}};
-        edit.serverDifferences = {
-            {QStringLiteral("/connector/n"), 1.5, QJsonValue(QJsonValue::Undefined)},
-            {QStringLiteral("/connector/x"), QJsonValue(QJsonValue::Undefined),
-             QStringLiteral("y")},
-            {QStringLiteral("/connector/z"), QJsonValue(), QJsonArray{1, 2}}};
-        edit.secretPaths = {QStringLiteral("/connector/password"), QStringLiteral("/a\"b")};
-        QTest::newRow("edit with documents, numbers, diff and server differences") << edit;
-
-        QTest::newRow("empty record") << AuditRecord();
-    }
-    void jsonLineIsWhatQJsonDocumentWrites()
-    {
-        QFETCH(AuditRecord, record);
-        const QByteArray expected =
-            QJsonDocument(record.toJson()).toJson(QJsonDocument::Compact) + '\n';
-        const QByteArray actual = record.toJsonLine();
-        qsizetype at = 0;
-        while (at < actual.size() && at < expected.size() && actual.at(at) == expected.at(at))
-            ++at;
-        QVERIFY2(
-            actual == expected,
-            qPrintable(QStringLiteral("first difference at byte %1: ours '%2', Qt's '%3'")
-                           .arg(at)
-                           .arg(QString::fromLatin1(actual.mid(at, 24).toPercentEncoding()),
-                                QString::fromLatin1(expected.mid(at, 24).toPercentEncoding()))));
     }
 
     void appendStampsTheTimeWhenUnset()

@@ -1,0 +1,151 @@
+#include "AuditRecord.h"
+
+#include <QJsonArray>
+
+#include <utility>
+
+namespace ca {
+
+namespace {
+
+template <typename Enum, size_t N>
+std::optional<Enum> fromName(const QString& name, const std::pair<Enum, const char*> (&table)[N])
+{
+    for (const auto& [value, text] : table) {
+        if (name == QLatin1String(text))
+            return value;
+    }
+    return std::nullopt;
+}
+
+template <typename Enum, size_t N>
+QString toName(Enum value, const std::pair<Enum, const char*> (&table)[N])
+{
+    for (const auto& [v, text] : table) {
+        if (v == value)
+            return QLatin1String(text);
+    }
+    return {};
+}
+
+constexpr std::pair<AuditTool, const char*> kTools[] = {{AuditTool::Gui, "gui"},
+                                                        {AuditTool::Cli, "cli"}};
+constexpr std::pair<AuditAction, const char*> kActions[] = {
+    {AuditAction::Apply, "apply"},
+    {AuditAction::SoftwareUpdate, "software-update"},
+    {AuditAction::Revert, "revert"}};
+constexpr std::pair<AuditOutcome, const char*> kOutcomes[] = {
+    {AuditOutcome::Applied, "applied"},       {AuditOutcome::Refused, "refused"},
+    {AuditOutcome::Failed, "failed"},         {AuditOutcome::Conflict, "conflict"},
+    {AuditOutcome::Dispatched, "dispatched"}, {AuditOutcome::AlreadyCurrent, "already-current"},
+    {AuditOutcome::AnswerLost, "answer-lost"}};
+
+} // namespace
+
+QString auditToolName(AuditTool tool)
+{
+    return toName(tool, kTools);
+}
+QString auditActionName(AuditAction action)
+{
+    return toName(action, kActions);
+}
+QString auditOutcomeName(AuditOutcome outcome)
+{
+    return toName(outcome, kOutcomes);
+}
+std::optional<AuditTool> auditToolFromName(const QString& name)
+{
+    return fromName(name, kTools);
+}
+std::optional<AuditAction> auditActionFromName(const QString& name)
+{
+    return fromName(name, kActions);
+}
+std::optional<AuditOutcome> auditOutcomeFromName(const QString& name)
+{
+    return fromName(name, kOutcomes);
+}
+
+QJsonObject AuditRecord::toJson() const
+{
+    QJsonArray differences;
+    for (const ValueDifference& d : serverDifferences) {
+        QJsonObject o{{QStringLiteral("path"), d.path}};
+        if (!d.sent.isUndefined())
+            o.insert(QStringLiteral("sent"), d.sent);
+        if (!d.received.isUndefined())
+            o.insert(QStringLiteral("received"), d.received);
+        differences.append(o);
+    }
+    return QJsonObject{
+        {QStringLiteral("time"), time.toUTC().toString(Qt::ISODateWithMs)},
+        {QStringLiteral("tool"), auditToolName(tool)},
+        {QStringLiteral("profile"), profile},
+        {QStringLiteral("vendor"), vendorId(vendor)},
+        {QStringLiteral("connectorId"), connectorId},
+        {QStringLiteral("connectorName"), connectorName},
+        {QStringLiteral("action"), auditActionName(action)},
+        {QStringLiteral("diff"), diff.isUndefined() ? QJsonValue() : diff},
+        {QStringLiteral("httpStatus"), httpStatus},
+        {QStringLiteral("requestId"), requestId},
+        {QStringLiteral("outcome"), auditOutcomeName(outcome)},
+        {QStringLiteral("message"), message},
+        {QStringLiteral("before"), before},
+        {QStringLiteral("after"), after},
+        {QStringLiteral("serverDifferences"), differences},
+        {QStringLiteral("secretPaths"), QJsonArray::fromStringList(secretPaths)},
+    };
+}
+
+std::optional<AuditRecord> AuditRecord::fromJson(const QJsonObject& o, QString* error)
+{
+    const auto fail = [error](const QString& why) -> std::optional<AuditRecord> {
+        if (error)
+            *error = why;
+        return std::nullopt;
+    };
+    AuditRecord r;
+    r.time = QDateTime::fromString(o.value(QStringLiteral("time")).toString(), Qt::ISODateWithMs);
+    if (!r.time.isValid())
+        return fail(QStringLiteral("missing or invalid \"time\""));
+    r.time = r.time.toUTC();
+    const auto tool = auditToolFromName(o.value(QStringLiteral("tool")).toString());
+    const auto vendor = vendorFromId(o.value(QStringLiteral("vendor")).toString());
+    const auto action = auditActionFromName(o.value(QStringLiteral("action")).toString());
+    const auto outcome = auditOutcomeFromName(o.value(QStringLiteral("outcome")).toString());
+    if (!tool)
+        return fail(QStringLiteral("unknown \"tool\""));
+    if (!vendor)
+        return fail(QStringLiteral("unknown \"vendor\""));
+    if (!action)
+        return fail(QStringLiteral("unknown \"action\""));
+    if (!outcome)
+        return fail(QStringLiteral("unknown \"outcome\""));
+    r.tool = *tool;
+    r.vendor = *vendor;
+    r.action = *action;
+    r.outcome = *outcome;
+    r.profile = o.value(QStringLiteral("profile")).toString();
+    r.connectorId = o.value(QStringLiteral("connectorId")).toString();
+    r.connectorName = o.value(QStringLiteral("connectorName")).toString();
+    r.diff = o.value(QStringLiteral("diff"));
+    r.httpStatus = o.value(QStringLiteral("httpStatus")).toInt();
+    r.requestId = o.value(QStringLiteral("requestId")).toString();
+    r.message = o.value(QStringLiteral("message")).toString();
+    r.before = o.value(QStringLiteral("before")).toObject();
+    r.after = o.value(QStringLiteral("after")).toObject();
+    const QJsonArray differences = o.value(QStringLiteral("serverDifferences")).toArray();
+    for (const QJsonValue& v : differences) {
+        const QJsonObject d = v.toObject();
+        r.serverDifferences.append({d.value(QStringLiteral("path")).toString(),
+                                    d.value(QStringLiteral("sent")),
+                                    d.value(QStringLiteral("received"))});
+    }
+    const QJsonArray secrets = o.value(QStringLiteral("secretPaths")).toArray();
+    for (const QJsonValue& v : secrets)
+        r.secretPaths.append(v.toString());
+    return r;
+}
+
+} // namespace ca

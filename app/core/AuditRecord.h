@@ -1,0 +1,78 @@
+#pragma once
+
+#include "Connector.h"
+#include "Vendor.h"
+
+#include <QDateTime>
+#include <QJsonObject>
+#include <QJsonValue>
+#include <QList>
+#include <QString>
+#include <QStringList>
+#include <optional>
+
+namespace ca {
+
+enum class AuditTool
+{
+    Gui,
+    Cli
+};
+enum class AuditAction
+{
+    Apply,
+    SoftwareUpdate,
+    Revert
+};
+enum class AuditOutcome
+{
+    Applied,
+    Refused,
+    Failed,
+    Conflict,
+    Dispatched,
+    AlreadyCurrent,
+    AnswerLost // sent, but no answer came: whether it took effect is not known
+};
+
+QString auditToolName(AuditTool tool);          // "gui", "cli"
+QString auditActionName(AuditAction action);    // "apply", "software-update", "revert"
+QString auditOutcomeName(AuditOutcome outcome); // "applied", ..., "answer-lost"
+std::optional<AuditTool> auditToolFromName(const QString& name);
+std::optional<AuditAction> auditActionFromName(const QString& name);
+std::optional<AuditOutcome> auditOutcomeFromName(const QString& name);
+
+// One apply (PUT), revert or dispatched software update, as written to the audit log.
+// There is deliberately no field for the API key: the log cannot carry it.
+struct AuditRecord
+{
+    QDateTime time; // UTC; AuditLog::append() stamps "now" when invalid
+    AuditTool tool = AuditTool::Gui;
+    QString profile;
+    Vendor vendor = Vendor::Timbal;
+    QString connectorId;
+    QString connectorName;
+    AuditAction action = AuditAction::Apply;
+    QJsonValue diff;    // as given by the caller (already masked), e.g. ConnectorDiff::toJson()
+    int httpStatus = 0; // 0: no HTTP answer (network error, refused before sending)
+    QString requestId;
+    AuditOutcome outcome = AuditOutcome::Applied;
+    QString message;
+    QJsonObject before; // editable documents, secrets redacted: what a revert starts from
+    QJsonObject after;
+    QList<ValueDifference> serverDifferences;
+    // JSON pointers into before/after whose values are secret ("/configuration/password",
+    // "/headers/*/value"; "*" = any one token, a final "**" = any depth). Values at or below them
+    // are redacted on append; the list itself is kept so a revert knows what to ask for again.
+    QStringList secretPaths;
+
+    // Compact-JSON-ready object with keys: time (ISO 8601 UTC with ms), tool, profile, vendor,
+    // connectorId, connectorName, action, diff, httpStatus, requestId, outcome, message, before,
+    // after, serverDifferences [{path, sent, received?}], secretPaths. Values as stored: call
+    // AuditLog::redacted() first when the record comes from outside the log.
+    QJsonObject toJson() const;
+    // nullopt (with *error) when a required field is missing or has an unknown value.
+    static std::optional<AuditRecord> fromJson(const QJsonObject& object, QString* error = nullptr);
+};
+
+} // namespace ca

@@ -1,0 +1,91 @@
+#pragma once
+
+// Private to ca_core: the audit log's writer thread, used by AuditLog only.
+
+#include "AuditRecord.h"
+
+#include <QByteArray>
+#include <QList>
+#include <QLoggingCategory>
+#include <QString>
+
+#include <chrono>
+#include <condition_variable>
+#include <mutex>
+#include <optional>
+#include <thread>
+#include <vector>
+
+Q_DECLARE_LOGGING_CATEGORY(lcAudit) // "ca.audit", defined in AuditLog.cpp
+
+namespace ca {
+
+class PrivateFile;
+
+// The queue between AuditLog::append() and the writer thread, and the thread itself: lines
+// queued within a commit window share one write and one fsync (AuditLog.h has the contract).
+class AuditWriter
+{
+public:
+    AuditWriter(const QString& directory, const QString& path, const QString& rotatedPath,
+                qint64 rotateBytes);
+    // Drains the queue and fsyncs (blocks until every appended record is durable).
+    ~AuditWriter();
+    AuditWriter(const AuditWriter&) = delete;
+    AuditWriter& operator=(const AuditWriter&) = delete;
+
+    // AuditLog::append() and AuditLog::flush().
+    bool append(const AuditRecord& record, QString* error);
+    bool flush(QString* error);
+
+    // While the returned lock is held no batch moves into the file, so a reader of the file and
+    // of unwrittenLines() sees every record exactly once: in the file or here.
+    std::unique_lock<std::mutex> holdFile();
+    // Lines appended but not in the file yet, oldest first.
+    QList<QByteArray> unwrittenLines();
+
+private:
+    struct Line
+    {
+        quint64 seq = 0;
+        QByteArray bytes; // one compact JSON object and its '\n'; empty until serialised
+        std::optional<AuditRecord> record; // a small record still to redact and serialise
+        qint64 size = 0;                   // bytes, or the record's estimate (queue bound)
+
+        QByteArray text() const { return record ? serialise(*record) : bytes; }
+    };
+    static QByteArray serialise(const AuditRecord& record);
+
+    void run();
+    bool writeLines(const std::vector<Line>& lines, std::vector<PrivateFile>* written,
+                    QString* error);
+    bool rotateIfFull(PrivateFile& file, QString* error);
+
+    const QString directory;
+    const QString path;
+    const QString rotatedPath;
+    const qint64 rotateBytes;
+
+    // Held while a batch goes into the file and while records() reads it together with the
+    // lines still in memory (holdFile()).
+    std::mutex fileMutex;
+
+    std::mutex mutex;                 // guards everything below
+    std::condition_variable work;     // for the thread: lines queued, or stopping
+    std::condition_variable progress; // for appenders (room in the queue) and flush() (durable)
+    std::vector<Line> queue;          // appended, not taken by the thread yet
+    std::vector<Line> inFlight;       // taken by the thread, not in the file yet
+    qint64 queuedBytes = 0;
+    quint64 lastSeq = 0;    // of the newest append()
+    quint64 durableSeq = 0; // every line up to this one is fsynced (or its batch failed)
+    bool lastBatchFailed = false;
+    bool failedSinceFlush = false;
+    QString lastError;
+    bool stopping = false;
+    bool flushWanted = false; // flush() is waiting: no commit window
+    static constexpr std::chrono::milliseconds kCommitWindow{20};
+    static constexpr int kWriterNice = 10; // added to the process's nice value
+    std::thread thread;                    // started by the first append()
+};
+
+} // namespace ca
