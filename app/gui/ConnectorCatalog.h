@@ -99,7 +99,4 @@ private:
     QHash<QString, quint64> m_load; // profile -> number of its current load
 };
 
-// The network layer's view of a profile: the stored profile plus its key, in memory only.
-ConnectorProfile toConnectorProfile(const Profile& profile, const SecretBytes& key);
-
 } // namespace ca

@@ -585,6 +585,18 @@ ConnectorUpdateJob* ConnectorService::update(const Connector& base,
     return job;
 }
 
+ConnectorProfile toConnectorProfile(const Profile& profile, const QByteArray& key)
+{
+    ConnectorProfile p;
+    p.apiKey = key;
+    p.name = profile.name;
+    p.vendor = profile.vendor;
+    p.baseUrl = profile.baseUrl;
+    p.orgId = profile.orgId;
+    p.workspaceId = profile.workspaceId;
+    return p;
+}
+
 ConnectorService* createConnectorService(const ConnectorProfile& profile, HttpClient* http,
                                          QObject* parent)
 {

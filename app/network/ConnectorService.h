@@ -5,6 +5,7 @@
 #include "ApiError.h"
 #include "Connector.h"
 #include "HttpClient.h"
+#include "Profile.h"
 #include "ServiceJobs.h"
 
 #include <QFuture>
@@ -197,6 +198,9 @@ private:
     HttpOptions m_options;
     int m_pageSize = 100;
 };
+
+// The network layer's view of a stored profile: the profile plus its key, in memory only.
+ConnectorProfile toConnectorProfile(const Profile& profile, const QByteArray& key);
 
 // One service for a profile, by its vendor (owned by `parent`, or by the caller when null).
 ConnectorService* createConnectorService(const ConnectorProfile& profile, HttpClient* http,

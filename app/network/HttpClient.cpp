@@ -2,8 +2,8 @@
 
 #include "Http1Pool.h"
 #include "HttpJob.h"
+#include "Profile.h"
 
-#include <QHostAddress>
 #include <QLocale>
 #include <QNetworkAccessManager>
 #include <QTimeZone>
@@ -69,16 +69,6 @@ void HttpClient::startQueued()
         if (job)
             job->start();
     }
-}
-
-bool HttpClient::isLoopbackHost(const QString& host)
-{
-    if (host.compare(QLatin1String("localhost"), Qt::CaseInsensitive) == 0)
-        return true;
-    QHostAddress address;
-    if (!address.setAddress(host))
-        return false;
-    return address.isLoopback();
 }
 
 QString HttpClient::refusalForUrl(const QUrl& url)
