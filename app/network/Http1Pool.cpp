@@ -118,14 +118,6 @@ Http1Pool::~Http1Pool()
     }
 }
 
-int Http1Pool::openConnections() const
-{
-    int n = 0;
-    for (const Origin* origin : m_origins)
-        n += int(origin->connections.size());
-    return n;
-}
-
 quint64 Http1Pool::send(const QByteArray& method, const QUrl& url, const RawHeaders& headers,
                         const QByteArray& body, int transferTimeoutMs, qint64 maxResponseBytes,
                         Callback done)
@@ -260,7 +252,6 @@ void Http1Pool::dispatch(Origin& origin)
             connect(socket, &QTcpSocket::connected, socket,
                     [socket] { socket->setSocketOption(QAbstractSocket::LowDelayOption, 1); });
             origin.connections.push_back(idle);
-            m_peakConnections = qMax(m_peakConnections, openConnections());
             if (auto* ssl = qobject_cast<QSslSocket*>(socket))
                 ssl->connectToHostEncrypted(origin.host, origin.port);
             else
@@ -564,14 +555,9 @@ void Http1Pool::drop(Connection* c)
     c->socket->disconnect(this);
     c->socket->abort();
     c->socket->deleteLater(); // may be inside one of its signals
-    std::shared_ptr<Exchange> orphan = std::move(c->current);
+    // Never busy here: cancel() clears `current` before dropping, every other caller drops an
+    // idle connection or one whose exchange complete() has taken.
     delete c;
-    if (orphan && orphan->done) {
-        // Only cancel() drops a busy connection and it clears `current` first; kept for safety.
-        Http1Result r;
-        r.failure = Http1Result::Failure::Closed;
-        QTimer::singleShot(0, this, [orphan, r] { orphan->done(r); });
-    }
 }
 
 void Http1Pool::checkTimeouts()
