@@ -1,7 +1,5 @@
 #include "AiSquaredService.h"
 
-#include "NetworkLog.h"
-
 #include <QJsonArray>
 #include <QRegularExpression>
 
@@ -91,11 +89,6 @@ AiSquaredService::AiSquaredService(ConnectorProfile profile, HttpClient* http, Q
     setPageSize(100); // documented maximum per_page
 }
 
-const QLoggingCategory& AiSquaredService::logCategory() const
-{
-    return lcServiceAiSquared();
-}
-
 QString AiSquaredService::collectionPath() const
 {
     return QStringLiteral("/api/v1/connectors");
@@ -103,8 +96,9 @@ QString AiSquaredService::collectionPath() const
 
 RawHeaders AiSquaredService::authHeaders() const
 {
-    return {{QByteArrayLiteral("Authorization"), QByteArrayLiteral("Bearer ") + profile().apiKey},
-            {QByteArrayLiteral("Workspace-Id"), profile().workspaceId.toUtf8()}};
+    RawHeaders headers = ConnectorService::authHeaders();
+    headers.append({QByteArrayLiteral("Workspace-Id"), profile().workspaceId.toUtf8()});
+    return headers;
 }
 
 QString AiSquaredService::profileRefusal() const
@@ -131,14 +125,10 @@ QUrl AiSquaredService::pageUrl(const QVariant& cursor) const
 ConnectorService::Page AiSquaredService::parsePage(const QJsonDocument& doc,
                                                    const QVariant& cursor) const
 {
-    Page page;
-    const QJsonValue data = doc.object().value(QLatin1String("data"));
-    if (!data.isArray()) {
-        page.shapeError = QStringLiteral("expected {\"data\": [...]}");
+    Page page = arrayPage(doc.object().value(QLatin1String("data")),
+                          tr("expected {\"data\": [...]}"), NonObjectEntry::ReadAsEmpty);
+    if (!page.shapeError.isEmpty())
         return page;
-    }
-    for (const QJsonValue& v : data.toArray())
-        page.items.append(v.toObject());
     // links.next only says whether there is more: the next URL is built here, never followed
     // from the answer (an absolute link could point at another host).
     const QJsonObject links = doc.object().value(QLatin1String("links")).toObject();
@@ -152,19 +142,12 @@ ConnectorService::Page AiSquaredService::parsePage(const QJsonDocument& doc,
 
 QJsonObject AiSquaredService::unwrapConnector(const QJsonDocument& doc, QString* shapeError) const
 {
-    const QJsonValue data = doc.object().value(QLatin1String("data"));
-    if (!data.isObject()) {
-        *shapeError = QStringLiteral("expected {\"data\": {...}}");
-        return {};
-    }
-    return data.toObject();
+    return objectUnder(doc, QStringLiteral("data"), shapeError);
 }
 
 Connector AiSquaredService::toConnector(const QJsonObject& json) const
 {
     Connector c;
-    c.vendor = Vendor::AiSquared;
-    c.profileName = profile().name;
     const QJsonValue id = json.value(QLatin1String("id"));
     c.id = id.isString() ? id.toString() : QString::number(id.toInteger());
     const QJsonObject attributes = json.value(kAttributes).toObject();

@@ -28,7 +28,6 @@ public:
     QStringList secretPaths(const QJsonObject& editableDocument) const override;
 
 protected:
-    const QLoggingCategory& logCategory() const override;
     QString collectionPath() const override;
     RawHeaders authHeaders() const override;
     QUrl pageUrl(const QVariant& cursor) const override;

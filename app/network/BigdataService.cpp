@@ -1,7 +1,5 @@
 #include "BigdataService.h"
 
-#include "NetworkLog.h"
-
 #include <QJsonArray>
 #include <QRegularExpression>
 
@@ -12,15 +10,6 @@ const QString kEmail = QStringLiteral("email");
 const QString kConfig = QStringLiteral("config");
 const QString kAllowed = QStringLiteral("allowed_emails");
 } // namespace
-
-BigdataService::BigdataService(ConnectorProfile profile, HttpClient* http, QObject* parent)
-    : ConnectorService(std::move(profile), http, parent)
-{}
-
-const QLoggingCategory& BigdataService::logCategory() const
-{
-    return lcServiceBigdata();
-}
 
 QString BigdataService::collectionPath() const
 {
@@ -41,24 +30,12 @@ QString BigdataService::idRefusal(const QString& id) const
     return {};
 }
 
-QUrl BigdataService::pageUrl(const QVariant& cursor) const
-{
-    Q_UNUSED(cursor); // documented elsewhere: {results:[…]} without paging
-    return urlFor(collectionPath());
-}
-
 ConnectorService::Page BigdataService::parsePage(const QJsonDocument& doc,
                                                  const QVariant& cursor) const
 {
-    Q_UNUSED(cursor);
-    Page page;
-    const QJsonValue results = doc.object().value(QLatin1String("results"));
-    if (!results.isArray()) {
-        page.shapeError = QStringLiteral("expected {\"results\": [...]}");
-        return page;
-    }
-    for (const QJsonValue& v : results.toArray())
-        page.items.append(v.toObject());
+    Q_UNUSED(cursor); // documented elsewhere: {results:[…]} without paging
+    Page page = arrayPage(doc.object().value(QLatin1String("results")),
+                          tr("expected {\"results\": [...]}"), NonObjectEntry::ReadAsEmpty);
     page.expectedTotal = int(page.items.size());
     return page;
 }
@@ -66,8 +43,6 @@ ConnectorService::Page BigdataService::parsePage(const QJsonDocument& doc,
 Connector BigdataService::toConnector(const QJsonObject& json) const
 {
     Connector c;
-    c.vendor = Vendor::Bigdata;
-    c.profileName = profile().name;
     c.id = json.value(QLatin1String("connector_id")).toString();
     c.displayName = json.value(QLatin1String("label")).toString();
     c.type = json.value(QLatin1String("type")).toString();

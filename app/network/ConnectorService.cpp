@@ -5,6 +5,7 @@
 #include "BigdataService.h"
 #include "DatabarService.h"
 #include "HttpJob.h"
+#include "NetworkLog.h"
 #include "ProcessWideSet.h"
 
 #include "TimbalService.h"
@@ -146,6 +147,61 @@ QUrl ConnectorService::urlFor(const QString& encodedPath, const QString& encoded
 QUrl ConnectorService::connectorUrl(const QString& id) const
 {
     return urlFor(collectionPath() + QLatin1Char('/') + segment(id));
+}
+
+const QLoggingCategory& ConnectorService::logCategory() const
+{
+    return lcService(vendor());
+}
+
+RawHeaders ConnectorService::authHeaders() const
+{
+    return {{QByteArrayLiteral("Authorization"), QByteArrayLiteral("Bearer ") + m_profile.apiKey}};
+}
+
+QUrl ConnectorService::pageUrl(const QVariant& cursor) const
+{
+    Q_UNUSED(cursor);
+    return urlFor(collectionPath());
+}
+
+ConnectorService::Page ConnectorService::arrayPage(const QJsonValue& items,
+                                                   const QString& shapeError,
+                                                   NonObjectEntry nonObject)
+{
+    Page page;
+    if (!items.isArray()) {
+        page.shapeError = shapeError;
+        return page;
+    }
+    for (const QJsonValue& v : items.toArray()) {
+        if (!v.isObject() && nonObject == NonObjectEntry::ShapeError) {
+            page.items.clear();
+            page.shapeError = tr("a list entry is not an object");
+            return page;
+        }
+        page.items.append(v.toObject());
+    }
+    return page;
+}
+
+QJsonObject ConnectorService::objectUnder(const QJsonDocument& doc, const QString& key,
+                                          QString* shapeError)
+{
+    const QJsonValue value = doc.object().value(key);
+    if (!value.isObject()) {
+        *shapeError = tr("expected {\"%1\": {...}}").arg(key);
+        return {};
+    }
+    return value.toObject();
+}
+
+Connector ConnectorService::connectorFrom(const QJsonObject& vendorJson) const
+{
+    Connector c = toConnector(vendorJson);
+    c.vendor = vendor();
+    c.profileName = m_profile.name;
+    return c;
 }
 
 QJsonObject ConnectorService::unwrapConnector(const QJsonDocument& doc, QString* shapeError) const
@@ -439,7 +495,7 @@ ConnectorService::ParsedPage ConnectorService::parseListResponse(const HttpRespo
     }
     out.connectors.reserve(page.items.size());
     for (const QJsonObject& item : page.items)
-        out.connectors.append(toConnector(item));
+        out.connectors.append(connectorFrom(item));
     out.next = page.items.isEmpty() ? QVariant() : page.next;
     out.expectedTotal = page.expectedTotal;
     out.walkShape = page.walkShape;
@@ -508,7 +564,7 @@ ConnectorResult ConnectorService::parseConnectorAnswer(const HttpResponse& respo
         QString shapeError;
         const QJsonObject json = unwrapConnector(doc, &shapeError);
         if (shapeError.isEmpty())
-            result.connector = toConnector(json);
+            result.connector = connectorFrom(json);
         else
             result.error = malformedError(shapeError, response, context);
     }
@@ -558,7 +614,7 @@ ConnectorUpdateJob* ConnectorService::update(const Connector& base,
                     if (!shapeError.isEmpty()) {
                         result.error = malformedError(shapeError, response, context);
                     } else {
-                        result.connector = toConnector(json);
+                        result.connector = connectorFrom(json);
                         result.differences = compareSentWithReceived(
                             sentDocument(body), answerInSentShape(json), {},
                             [this](const QString& path, const QJsonValue& received) {

@@ -305,16 +305,27 @@ bool Http1Pool::parse(Connection* c)
         a.body.append(c->in.constData() + c->pos, n);
         c->pos += n;
     };
+    // Takes what has arrived of the body or chunk: true when all of it is there.
+    auto takeRemaining = [&] {
+        const qint64 n = qMin<qint64>(c->remaining, available());
+        takeBody(n);
+        c->remaining -= n;
+        return c->remaining == 0;
+    };
+    // A line (or the head) whose end has not arrived: wait for more, unless `limit` bytes came
+    // without it.
+    auto awaitLine = [&](qsizetype limit, const QString& tooLong) {
+        return available() > limit && fail(c, Http1Result::Failure::Protocol, tooLong);
+    };
+    auto badChunk = [this, c] {
+        return fail(c, Http1Result::Failure::Protocol, tr("invalid chunked answer"));
+    };
     for (;;) {
         switch (c->stage) {
         case Connection::Stage::Head: {
             const qsizetype end = c->in.indexOf("\r\n\r\n", c->pos);
-            if (end < 0) {
-                if (available() > kMaxHeadBytes)
-                    return fail(c, Http1Result::Failure::Protocol,
-                                QStringLiteral("the answer's headers are too long"));
-                return false;
-            }
+            if (end < 0)
+                return awaitLine(kMaxHeadBytes, tr("the answer's headers are too long"));
             const QList<QByteArray> lines =
                 QByteArray::fromRawData(c->in.constData() + c->pos, end - c->pos).split('\n');
             c->pos = end + 4;
@@ -386,22 +397,12 @@ bool Http1Pool::parse(Connection* c)
             }
             break;
         }
-        case Connection::Stage::Body: {
-            const qint64 n = qMin<qint64>(c->remaining, available());
-            takeBody(n);
-            c->remaining -= n;
-            if (c->remaining > 0)
-                return false;
-            return complete(c, a, c->keepAlive);
-        }
+        case Connection::Stage::Body:
+            return takeRemaining() && complete(c, a, c->keepAlive);
         case Connection::Stage::ChunkSize: {
             const qsizetype end = c->in.indexOf("\r\n", c->pos);
-            if (end < 0) {
-                if (available() > kMaxLineBytes)
-                    return fail(c, Http1Result::Failure::Protocol,
-                                QStringLiteral("invalid chunked answer"));
-                return false;
-            }
+            if (end < 0)
+                return awaitLine(kMaxLineBytes, tr("invalid chunked answer"));
             QByteArray line = c->in.mid(c->pos, end - c->pos);
             c->pos = end + 2;
             const qsizetype semicolon = line.indexOf(';');
@@ -410,8 +411,7 @@ bool Http1Pool::parse(Connection* c)
             bool ok = false;
             const qint64 size = line.trimmed().toLongLong(&ok, 16);
             if (!ok || size < 0)
-                return fail(c, Http1Result::Failure::Protocol,
-                            QStringLiteral("invalid chunked answer"));
+                return badChunk();
             if (size == 0) {
                 c->stage = Connection::Stage::Trailers;
                 break;
@@ -422,32 +422,23 @@ bool Http1Pool::parse(Connection* c)
             c->stage = Connection::Stage::ChunkData;
             break;
         }
-        case Connection::Stage::ChunkData: {
-            const qint64 n = qMin<qint64>(c->remaining, available());
-            takeBody(n);
-            c->remaining -= n;
-            if (c->remaining > 0)
+        case Connection::Stage::ChunkData:
+            if (!takeRemaining())
                 return false;
             c->stage = Connection::Stage::ChunkEnd;
             break;
-        }
         case Connection::Stage::ChunkEnd:
             if (available() < 2)
                 return false;
             if (c->in.at(c->pos) != '\r' || c->in.at(c->pos + 1) != '\n')
-                return fail(c, Http1Result::Failure::Protocol,
-                            QStringLiteral("invalid chunked answer"));
+                return badChunk();
             c->pos += 2;
             c->stage = Connection::Stage::ChunkSize;
             break;
         case Connection::Stage::Trailers: {
             const qsizetype end = c->in.indexOf("\r\n", c->pos);
-            if (end < 0) {
-                if (available() > kMaxHeadBytes)
-                    return fail(c, Http1Result::Failure::Protocol,
-                                QStringLiteral("invalid chunked answer"));
-                return false;
-            }
+            if (end < 0)
+                return awaitLine(kMaxHeadBytes, tr("invalid chunked answer"));
             const bool last = end == c->pos;
             c->pos = end + 2;
             if (last)

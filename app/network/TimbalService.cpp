@@ -10,12 +10,6 @@
 
 namespace ca {
 
-namespace {
-const QString kCode = QStringLiteral("code");
-const QString kMessage = QStringLiteral("message");
-const QString kNextPageToken = QStringLiteral("next_page_token");
-} // namespace
-
 void TimbalSoftwareUpdateJob::finish(const SoftwareUpdateResult& result)
 {
     if (markDone())
@@ -29,23 +23,9 @@ void TimbalSoftwareUpdateJob::finishCanceled(const ApiError& error)
     finish(r);
 }
 
-TimbalService::TimbalService(ConnectorProfile profile, HttpClient* http, QObject* parent)
-    : ConnectorService(std::move(profile), http, parent)
-{}
-
-const QLoggingCategory& TimbalService::logCategory() const
-{
-    return lcServiceTimbal();
-}
-
 QString TimbalService::collectionPath() const
 {
     return QStringLiteral("/orgs/%1/connectors").arg(segment(profile().orgId));
-}
-
-RawHeaders TimbalService::authHeaders() const
-{
-    return {{QByteArrayLiteral("Authorization"), QByteArrayLiteral("Bearer ") + profile().apiKey}};
 }
 
 QString TimbalService::profileRefusal() const
@@ -86,37 +66,28 @@ ConnectorService::Page TimbalService::parsePage(const QJsonDocument& doc,
                                                 const QVariant& cursor) const
 {
     Q_UNUSED(cursor);
-    Page page;
-    QJsonArray items;
+    QJsonValue items;
+    QVariant next;
     if (doc.isArray()) {
         items = doc.array();
     } else {
         const QJsonObject o = doc.object();
-        bool found = false;
         for (const QString& key : listWrapperKeys()) {
             if (o.value(key).isArray()) {
-                items = o.value(key).toArray();
-                found = true;
+                items = o.value(key);
                 break;
             }
         }
-        if (!found) {
-            page.shapeError = QStringLiteral(
-                "expected an array of connectors, bare or under connectors, data, items or "
-                "results");
-            return page;
-        }
-        const QJsonValue next = o.value(kNextPageToken);
-        if (next.isString() && !next.toString().isEmpty())
-            page.next = next.toString();
+        const QJsonValue token = o.value(QLatin1String("next_page_token"));
+        if (token.isString() && !token.toString().isEmpty())
+            next = token.toString();
     }
-    for (const QJsonValue& v : std::as_const(items)) {
-        if (!v.isObject()) {
-            page.shapeError = QStringLiteral("a list entry is not an object");
-            return page;
-        }
-        page.items.append(v.toObject());
-    }
+    Page page = arrayPage(items,
+                          tr("expected an array of connectors, bare or under "
+                             "connectors, data, items or results"),
+                          NonObjectEntry::ShapeError);
+    if (page.shapeError.isEmpty())
+        page.next = next;
     return page;
 }
 
@@ -133,8 +104,6 @@ std::optional<QVariant> TimbalService::peekNextCursor(const QByteArray& body) co
 Connector TimbalService::toConnector(const QJsonObject& json) const
 {
     Connector c;
-    c.vendor = Vendor::Timbal;
-    c.profileName = profile().name;
     c.id = json.value(QLatin1String("id")).toString();
     c.displayName = json.value(QLatin1String("name")).toString(); // may be null
     c.type = QStringLiteral("connector");
@@ -266,10 +235,10 @@ void TimbalService::readErrorBody(const QJsonDocument& doc, const HttpResponse& 
     Q_UNUSED(response);
     // verified: ErrorMessage {code, message}; {error: "…"} still read, as older answers had it.
     const QJsonObject o = doc.object();
-    e->serverMessage = o.value(kMessage).toString();
+    e->serverMessage = o.value(QLatin1String("message")).toString();
     if (e->serverMessage.isEmpty())
         e->serverMessage = o.value(QLatin1String("error")).toString();
-    e->serverCode = o.value(kCode).toString();
+    e->serverCode = o.value(QLatin1String("code")).toString();
 }
 
 TimbalService::Refusal TimbalService::refusalOf(const ApiError& e, const QString& version)
