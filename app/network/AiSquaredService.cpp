@@ -104,8 +104,7 @@ RawHeaders AiSquaredService::authHeaders() const
 QString AiSquaredService::profileRefusal() const
 {
     if (profile().workspaceId.isEmpty())
-        return QStringLiteral("profile '%1' has no workspace id (Workspace-Id)")
-            .arg(profile().name);
+        return tr("profile '%1' has no workspace id (Workspace-Id)").arg(profile().name);
     return ConnectorService::profileRefusal();
 }
 
@@ -200,10 +199,9 @@ QJsonObject AiSquaredService::buildUpdateBody(const Connector& base, const QJson
         const QString masked =
             findMask(edited.value(kConfiguration), QStringLiteral("/configuration"));
         if (!masked.isEmpty()) {
-            *refusal =
-                QStringLiteral("%1 still holds the masked placeholder: re-enter that secret, or "
-                               "leave the configuration unchanged")
-                    .arg(masked);
+            *refusal = tr("%1 still holds the masked placeholder: re-enter that secret, or "
+                          "leave the configuration unchanged")
+                           .arg(masked);
             return {};
         }
         connector.insert(kConfiguration, edited.value(kConfiguration));
@@ -288,33 +286,32 @@ void AiSquaredService::describeHttpError(const OperationContext& context, ApiErr
         e->serverMessage.contains(QLatin1String("Workspace not found"), Qt::CaseInsensitive)) {
         // verified: current_workspace raises "Workspace not found", answered as a 400.
         e->kind = ApiError::Kind::Forbidden;
-        e->message = prefix + QStringLiteral("workspace %1 is not one of this key's workspaces")
-                                  .arg(profile().workspaceId);
-        e->hint = QStringLiteral("Set the workspace id of profile '%1' to one this key's user "
-                                 "belongs to (AI Squared shows it in the workspace settings).")
+        e->message =
+            prefix +
+            tr("workspace %1 is not one of this key's workspaces").arg(profile().workspaceId);
+        e->hint = tr("Set the workspace id of profile '%1' to one this key's user "
+                     "belongs to (AI Squared shows it in the workspace settings).")
                       .arg(profile().name);
         e->remedy = ApiError::Remedy::EditProfile;
     } else if (e->httpStatus == 401) {
         if (keyWorkedBefore()) {
-            e->message = prefix + QStringLiteral("the token was refused although it worked "
-                                                 "earlier: it may have expired (AI Squared "
-                                                 "tokens last 30 minutes by default)");
-            e->hint = QStringLiteral("Replace the key of profile '%1' with a new token.")
-                          .arg(profile().name);
+            e->message = prefix + tr("the token was refused although it worked "
+                                     "earlier: it may have expired (AI Squared "
+                                     "tokens last 30 minutes by default)");
+            e->hint = tr("Replace the key of profile '%1' with a new token.").arg(profile().name);
             e->remedy = ApiError::Remedy::ReplaceKey;
         } else {
-            e->message = prefix + QStringLiteral("token rejected: it is wrong or has expired "
-                                                 "(AI Squared tokens last 30 minutes by default)");
-            e->hint = QStringLiteral("Replace the key of profile '%1' with a current token.")
-                          .arg(profile().name);
+            e->message = prefix + tr("token rejected: it is wrong or has expired "
+                                     "(AI Squared tokens last 30 minutes by default)");
+            e->hint =
+                tr("Replace the key of profile '%1' with a current token.").arg(profile().name);
             e->remedy = ApiError::Remedy::ReplaceKey;
         }
     } else if (e->httpStatus == 403) {
-        e->hint = QStringLiteral(
-                      "Check the workspace id (%1) of profile '%2' and that the key may write.")
+        e->hint = tr("Check the workspace id (%1) of profile '%2' and that the key may write.")
                       .arg(profile().workspaceId, profile().name);
     } else if (!e->fieldErrors.isEmpty()) {
-        e->hint = QStringLiteral("Correct the marked field(s) and try again.");
+        e->hint = tr("Correct the marked field(s) and try again.");
     }
 }
 

@@ -13,11 +13,11 @@ QString ApiError::toString() const
 {
     QString s = message;
     if (!serverMessage.isEmpty() && !message.contains(serverMessage))
-        s += QStringLiteral(" (server: %1)").arg(serverMessage);
+        s += QCoreApplication::translate("ca::ApiError", " (server: %1)").arg(serverMessage);
     if (!hint.isEmpty())
         s += QStringLiteral(" — ") + hint;
     if (!requestId.isEmpty())
-        s += QStringLiteral(" [request id %1]").arg(requestId);
+        s += QCoreApplication::translate("ca::ApiError", " [request id %1]").arg(requestId);
     return s;
 }
 

@@ -94,7 +94,7 @@ QJsonObject B3osService::buildUpdateBody(const Connector& base, const QJsonObjec
     // data only when the user typed a new one; it replaces the stored credentials as a whole.
     if (edited.contains(kData) && !edited.value(kData).isNull()) {
         if (!edited.value(kData).isObject()) {
-            *refusal = QStringLiteral("data must be a JSON object");
+            *refusal = tr("data must be a JSON object");
             return {};
         }
         const QJsonObject data = edited.value(kData).toObject();
@@ -102,8 +102,7 @@ QJsonObject B3osService::buildUpdateBody(const Connector& base, const QJsonObjec
         for (auto it = data.begin(); it != data.end(); ++it) {
             if (masked.contains(it.key()) && masked.value(it.key()) == it.value()) {
                 *refusal =
-                    QStringLiteral("data.%1 is the masked display value; enter the real value")
-                        .arg(it.key());
+                    tr("data.%1 is the masked display value; enter the real value").arg(it.key());
                 return {};
             }
         }
@@ -147,9 +146,9 @@ void B3osService::describeHttpError(const OperationContext& context, ApiError* e
 {
     ConnectorService::describeHttpError(context, e);
     if (e->httpStatus == 403 && !profile().orgId.isEmpty())
-        e->hint = QStringLiteral("Check that the key belongs to organization %1 (the X-Org-ID of "
-                                 "profile '%2'), or clear that field: a key alone names its "
-                                 "organization.")
+        e->hint = tr("Check that the key belongs to organization %1 (the X-Org-ID of "
+                     "profile '%2'), or clear that field: a key alone names its "
+                     "organization.")
                       .arg(profile().orgId, profile().name);
 }
 

@@ -99,12 +99,12 @@ QStringList ConnectorService::secretPaths(const QJsonObject& editableDocument) c
 QString ConnectorService::idRefusal(const QString& id) const
 {
     if (id.isEmpty())
-        return QStringLiteral("the connector id is empty");
+        return tr("the connector id is empty");
     // "." and ".." would be read as path navigation even when encoded by some servers.
     if (id == QLatin1String(".") || id == QLatin1String(".."))
-        return QStringLiteral("'%1' is not a connector id").arg(id);
+        return tr("'%1' is not a connector id").arg(id);
     if (id.size() > 512)
-        return QStringLiteral("the connector id is longer than 512 characters");
+        return tr("the connector id is longer than 512 characters");
     return {};
 }
 
@@ -113,14 +113,13 @@ QString ConnectorService::integerIdRefusal(const QString& id) const
     static const QRegularExpression digits(QStringLiteral("^[0-9]{1,18}$"));
     if (digits.match(id).hasMatch())
         return {};
-    return QStringLiteral("%1 connector ids are integers, '%2' is not")
-        .arg(vendorDisplayName(vendor()), id);
+    return tr("%1 connector ids are integers, '%2' is not").arg(vendorDisplayName(vendor()), id);
 }
 
 QString ConnectorService::profileRefusal() const
 {
     if (m_profile.apiKey.isEmpty())
-        return QStringLiteral("profile '%1' has no API key").arg(m_profile.name);
+        return tr("profile '%1' has no API key").arg(m_profile.name);
     return {};
 }
 
@@ -207,7 +206,7 @@ Connector ConnectorService::connectorFrom(const QJsonObject& vendorJson) const
 QJsonObject ConnectorService::unwrapConnector(const QJsonDocument& doc, QString* shapeError) const
 {
     if (!doc.isObject()) {
-        *shapeError = QStringLiteral("expected a JSON object");
+        *shapeError = tr("expected a JSON object");
         return {};
     }
     return doc.object();
@@ -244,15 +243,15 @@ QString ConnectorService::operationText(const OperationContext& context) const
 {
     switch (context.operation) {
     case Operation::List:
-        return QStringLiteral("listing connectors");
+        return tr("listing connectors");
     case Operation::Get:
-        return QStringLiteral("reading connector %1").arg(context.id);
+        return tr("reading connector %1").arg(context.id);
     case Operation::Update:
-        return QStringLiteral("updating connector %1").arg(context.id);
+        return tr("updating connector %1").arg(context.id);
     case Operation::SoftwareUpdate:
         return context.version.isEmpty()
-                   ? QStringLiteral("updating connector %1 to the latest release").arg(context.id)
-                   : QStringLiteral("updating connector %1 to %2").arg(context.id, context.version);
+                   ? tr("updating connector %1 to the latest release").arg(context.id)
+                   : tr("updating connector %1 to %2").arg(context.id, context.version);
     }
     return {};
 }
@@ -261,8 +260,8 @@ ApiError ConnectorService::refusedError(const QString& why, const OperationConte
 {
     ApiError e;
     e.kind = ApiError::Kind::Refused;
-    e.message = QStringLiteral("%1, %2: not sent: %3").arg(label(), operationText(context), why);
-    e.hint = QStringLiteral("Nothing was sent. Correct this and try again.");
+    e.message = tr("%1, %2: not sent: %3").arg(label(), operationText(context), why);
+    e.hint = tr("Nothing was sent. Correct this and try again.");
     return e;
 }
 
@@ -285,10 +284,9 @@ ApiError ConnectorService::malformedError(const QString& why, const HttpResponse
     e.httpStatus = response.status;
     if (isWebPage(response))
         return webPageError(response, context);
-    e.message = QStringLiteral("%1, %2: the answer is not what the vendor documents (%3)")
+    e.message = tr("%1, %2: the answer is not what the vendor documents (%3)")
                     .arg(label(), operationText(context), why);
-    e.hint = QStringLiteral(
-        "Try again; if it persists, the base URL may not point at the vendor's API.");
+    e.hint = tr("Try again; if it persists, the base URL may not point at the vendor's API.");
     e.rawBody = redactBody(response.body, m_profile.apiKey);
     return e;
 }
@@ -303,8 +301,8 @@ ApiError ConnectorService::webPageError(const HttpResponse& response,
     e.kind =
         response.isSuccess() ? ApiError::Kind::Malformed : ApiError::kindForStatus(response.status);
     e.webPage = true;
-    e.message = QStringLiteral("%1, %2: the server answered with a web page instead of JSON "
-                               "(status %3)")
+    e.message = tr("%1, %2: the server answered with a web page instead of JSON "
+                   "(status %3)")
                     .arg(label(), operationText(context))
                     .arg(response.status);
     e.serverMessage = webPageTitle(response.body);
@@ -312,15 +310,15 @@ ApiError ConnectorService::webPageError(const HttpResponse& response,
         e.serverMessage.replace(QString::fromUtf8(m_profile.apiKey), QStringLiteral("[redacted]"));
     e.rawBody = redactBody(response.body.left(kWebPageDetailBytes), m_profile.apiKey);
     if (response.isSuccess())
-        e.hint = QStringLiteral("The base URL may point at a web site or a proxy's login page "
-                                "rather than the vendor's API.");
+        e.hint = tr("The base URL may point at a web site or a proxy's login page "
+                    "rather than the vendor's API.");
     else if (response.status == 403)
-        e.hint = QStringLiteral("A firewall in front of the vendor may have blocked the request "
-                                "(for example text that looks like a script); change that value, "
-                                "or ask the vendor's support.");
+        e.hint = tr("A firewall in front of the vendor may have blocked the request "
+                    "(for example text that looks like a script); change that value, "
+                    "or ask the vendor's support.");
     else
-        e.hint = QStringLiteral("A proxy or gateway answered instead of the vendor's API; try "
-                                "again later, and check the base URL.");
+        e.hint = tr("A proxy or gateway answered instead of the vendor's API; try "
+                    "again later, and check the base URL.");
     return e;
 }
 
@@ -338,9 +336,9 @@ bool ConnectorService::readJsonAnswer(const HttpResponse& response, const Operat
     QJsonParseError pe;
     *doc = QJsonDocument::fromJson(response.body, &pe);
     if (pe.error != QJsonParseError::NoError) {
-        *error = malformedError(
-            QStringLiteral("malformed JSON at byte %1: %2").arg(pe.offset).arg(pe.errorString()),
-            response, context);
+        *error =
+            malformedError(tr("malformed JSON at byte %1: %2").arg(pe.offset).arg(pe.errorString()),
+                           response, context);
         return false;
     }
     noteKeyWorked();
@@ -371,7 +369,7 @@ ApiError ConnectorService::httpError(const HttpResponse& response,
     }
     describeHttpError(context, &e);
     if (response.status == 429 && response.retryAfterMs >= 0)
-        e.hint = QStringLiteral("The vendor asks to wait %1 s; try again after that.")
+        e.hint = tr("The vendor asks to wait %1 s; try again after that.")
                      .arg((response.retryAfterMs + 999) / 1000);
     return e;
 }
@@ -383,45 +381,43 @@ void ConnectorService::describeHttpError(const OperationContext& context, ApiErr
     switch (e->kind) {
     case ApiError::Kind::Unauthorized:
         if (keyWorkedBefore()) {
-            what = QStringLiteral("the API key was refused although it worked earlier in this "
-                                  "session: it may have expired or been revoked");
-            e->hint = QStringLiteral("Replace the API key of profile '%1'.").arg(m_profile.name);
+            what = tr("the API key was refused although it worked earlier in this "
+                      "session: it may have expired or been revoked");
+            e->hint = tr("Replace the API key of profile '%1'.").arg(m_profile.name);
             e->remedy = ApiError::Remedy::ReplaceKey;
         } else {
-            what = QStringLiteral("API key rejected");
-            e->hint = QStringLiteral("Check or re-enter the API key of profile '%1'.")
-                          .arg(m_profile.name);
+            what = tr("API key rejected");
+            e->hint = tr("Check or re-enter the API key of profile '%1'.").arg(m_profile.name);
         }
         break;
     case ApiError::Kind::Forbidden:
-        what = QStringLiteral("not allowed with this API key");
-        e->hint = QStringLiteral(
-            "Use a key with the needed permissions, for the right organization or workspace.");
+        what = tr("not allowed with this API key");
+        e->hint =
+            tr("Use a key with the needed permissions, for the right organization or workspace.");
         break;
     case ApiError::Kind::NotFound:
-        what = context.id.isEmpty() ? QStringLiteral("not found")
-                                    : QStringLiteral("connector %1 not found").arg(context.id);
-        e->hint = QStringLiteral(
-            "Refresh the list: it may have been deleted or belong to another account.");
+        what =
+            context.id.isEmpty() ? tr("not found") : tr("connector %1 not found").arg(context.id);
+        e->hint = tr("Refresh the list: it may have been deleted or belong to another account.");
         break;
     case ApiError::Kind::Validation:
-        what = QStringLiteral("the server rejected the request");
-        e->hint = QStringLiteral("Correct the values named above and try again.");
+        what = tr("the server rejected the request");
+        e->hint = tr("Correct the values named above and try again.");
         break;
     case ApiError::Kind::Conflict:
-        what = QStringLiteral("someone else changed the connector meanwhile");
-        e->hint = QStringLiteral("Read the connector again and merge your edit into it.");
+        what = tr("someone else changed the connector meanwhile");
+        e->hint = tr("Read the connector again and merge your edit into it.");
         break;
     case ApiError::Kind::RateLimited:
-        what = QStringLiteral("too many requests");
-        e->hint = QStringLiteral("Wait a minute and try again.");
+        what = tr("too many requests");
+        e->hint = tr("Wait a minute and try again.");
         break;
     case ApiError::Kind::Server:
-        what = QStringLiteral("the vendor's server failed (HTTP %1)").arg(e->httpStatus);
-        e->hint = QStringLiteral("The vendor's service has a problem; try again later.");
+        what = tr("the vendor's server failed (HTTP %1)").arg(e->httpStatus);
+        e->hint = tr("The vendor's service has a problem; try again later.");
         break;
     default:
-        what = QStringLiteral("unexpected HTTP status %1").arg(e->httpStatus);
+        what = tr("unexpected HTTP status %1").arg(e->httpStatus);
         break;
     }
     e->message = QStringLiteral("%1, %2: %3").arg(label(), op, what);
@@ -588,7 +584,7 @@ ConnectorUpdateJob* ConnectorService::update(const Connector& base,
     if (refusal.isEmpty())
         refusal = idRefusal(base.id);
     if (refusal.isEmpty() && base.vendor != vendor())
-        refusal = QStringLiteral("the connector belongs to %1, not %2")
+        refusal = tr("the connector belongs to %1, not %2")
                       .arg(vendorDisplayName(base.vendor), vendorDisplayName(vendor()));
     QJsonObject body;
     if (refusal.isEmpty())
@@ -633,9 +629,8 @@ ConnectorUpdateJob* ConnectorService::update(const Connector& base,
                 if (kind == K::Timeout || kind == K::ConnectionClosed || kind == K::Truncated ||
                     kind == K::TooLarge || kind == K::Network ||
                     (kind == K::Malformed && response.isSuccess()))
-                    result.error.hint =
-                        QStringLiteral("The change may or may not have been applied: read the "
-                                       "connector again before sending it again.");
+                    result.error.hint = tr("The change may or may not have been applied: read the "
+                                           "connector again before sending it again.");
                 job->finish(result);
             });
     return job;

@@ -129,13 +129,13 @@ void DatabarService::describeHttpError(const OperationContext& context, ApiError
     ConnectorService::describeHttpError(context, e);
     if (e->httpStatus == 406) {
         e->kind = ApiError::Kind::Precondition;
-        e->message = QStringLiteral("%1, %2: insufficient Databar credits")
-                         .arg(label(), operationText(context));
+        e->message =
+            tr("%1, %2: insufficient Databar credits").arg(label(), operationText(context));
         if (!e->serverMessage.isEmpty())
-            e->message += QStringLiteral(" (server: %1)").arg(e->serverMessage);
-        e->hint = QStringLiteral("Add credits to the Databar workspace, then try again.");
+            e->message += tr(" (server: %1)").arg(e->serverMessage);
+        e->hint = tr("Add credits to the Databar workspace, then try again.");
     } else if (e->httpStatus == 422 && !e->fieldErrors.isEmpty()) {
-        e->hint = QStringLiteral("Correct the marked field(s) and try again.");
+        e->hint = tr("Correct the marked field(s) and try again.");
     }
 }
 

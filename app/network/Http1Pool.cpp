@@ -139,8 +139,8 @@ quint64 Http1Pool::send(const QByteArray& method, const QUrl& url, const RawHead
         // A line break in a header would let a value smuggle in a second header or request.
         Http1Result r;
         r.failure = Http1Result::Failure::Protocol;
-        r.detail = host.isEmpty() ? QStringLiteral("the URL has no host")
-                                  : QStringLiteral("a request header contains a line break");
+        r.detail = host.isEmpty() ? tr("the URL has no host")
+                                  : tr("a request header contains a line break");
         QTimer::singleShot(0, this, [exchange, r] {
             if (exchange->done)
                 exchange->done(r);
@@ -333,18 +333,16 @@ bool Http1Pool::parse(Connection* c)
             // "HTTP/1.1 200 OK"
             if (!statusLine.startsWith("HTTP/1.") || statusLine.size() < 12 ||
                 statusLine.at(8) != ' ')
-                return fail(c, Http1Result::Failure::Protocol,
-                            QStringLiteral("not an HTTP/1.1 answer"));
+                return fail(c, Http1Result::Failure::Protocol, tr("not an HTTP/1.1 answer"));
             const bool http10 = statusLine.at(7) == '0';
             bool ok = false;
             const int status = statusLine.mid(9, 3).toInt(&ok);
             if (!ok || status < 100 || status > 999)
-                return fail(c, Http1Result::Failure::Protocol,
-                            QStringLiteral("not an HTTP/1.1 answer"));
+                return fail(c, Http1Result::Failure::Protocol, tr("not an HTTP/1.1 answer"));
             if (status >= 100 && status < 200) {
                 if (status == 101)
                     return fail(c, Http1Result::Failure::Protocol,
-                                QStringLiteral("the server switched protocols"));
+                                tr("the server switched protocols"));
                 continue; // 100 Continue and other interim answers: the real one follows
             }
             a.status = status;
@@ -366,7 +364,7 @@ bool Http1Pool::parse(Connection* c)
                     const qint64 n = value.toLongLong();
                     if (!digits || (a.contentLength >= 0 && a.contentLength != n))
                         return fail(c, Http1Result::Failure::Protocol,
-                                    QStringLiteral("the answer's Content-Length is invalid"));
+                                    tr("the answer's Content-Length is invalid"));
                     a.contentLength = n;
                 } else if (name.compare("Transfer-Encoding", Qt::CaseInsensitive) == 0) {
                     chunked = value.trimmed().toLower().endsWith("chunked");
