@@ -191,7 +191,7 @@ void ConnectorCatalog::releaseLoadGarbage()
     }
     // Parsing the pages freed far more than the rows keep (answer bodies, JSON documents), much
     // of it on worker threads; glibc keeps freed pages mapped. Hand them back once nothing is
-    // loading any more: a few milliseconds, once per refresh.
+    // loading any more, so the trim runs once per refresh rather than once per page.
     malloc_trim(0);
 #endif
 }

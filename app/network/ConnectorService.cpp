@@ -444,8 +444,9 @@ HttpJob* ConnectorService::fetchPage(ConnectorListJob* job, const QVariant& curs
     HttpJob* http = send("GET", pageUrl(cursor));
     job->track(http);
     connect(http, &HttpJob::finished, job, [this, job, cursor](const HttpResponse& response) {
-        // Parsing and mapping a multi-megabyte list (Databar and Bigdata do not page) takes
-        // hundreds of milliseconds: that happens on a worker, never on the caller's thread.
+        // A multi-megabyte list (Databar and Bigdata do not page) is parsed and mapped on a
+        // worker, so the caller's thread (the window) keeps painting; a small answer is parsed
+        // here, where handing it over would cost more than the parse.
         constexpr qsizetype kParseOnWorkerBytes = 512 * 1024;
         if (response.body.size() < kParseOnWorkerBytes) {
             // Pages are delivered in order: this page is parsed and delivered before the event
