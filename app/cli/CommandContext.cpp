@@ -148,15 +148,8 @@ void CommandContext::withService(const Profile& profile,
 void CommandContext::startService(const Profile& profile, const QByteArray& key,
                                   const std::function<void(ConnectorService*)>& ready)
 {
-    // As ConnectorCatalog::toConnectorProfile does for the GUI.
-    ConnectorProfile p;
-    p.name = profile.name;
-    p.vendor = profile.vendor;
-    p.baseUrl = profile.baseUrl;
-    p.orgId = profile.orgId;
-    p.workspaceId = profile.workspaceId;
-    p.apiKey = key;
-    ConnectorService* service = createConnectorService(p, http(), this);
+    ConnectorService* service =
+        createConnectorService(toConnectorProfile(profile, key), http(), this);
     const QString refusal = service->profileRefusal();
     if (!refusal.isEmpty()) {
         fail(ExitInvalid, tr("profile '%1' cannot be used: %2").arg(profile.name, refusal),

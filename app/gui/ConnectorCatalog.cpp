@@ -13,18 +13,6 @@
 
 namespace ca {
 
-ConnectorProfile toConnectorProfile(const Profile& profile, const SecretBytes& key)
-{
-    ConnectorProfile p;
-    p.name = profile.name;
-    p.vendor = profile.vendor;
-    p.baseUrl = profile.baseUrl;
-    p.orgId = profile.orgId;
-    p.workspaceId = profile.workspaceId;
-    p.apiKey = key.bytes();
-    return p;
-}
-
 ConnectorCatalog::ConnectorCatalog(ProfileStore& profiles, ApiKeys& keys,
                                    ConnectorTableModel* model, QObject* parent)
     : QObject(parent), m_profiles(profiles), m_keys(keys), m_model(model),
@@ -135,7 +123,7 @@ void ConnectorCatalog::startLoad(const Profile& profile, const SecretBytes& key)
     if (auto old = m_services.take(profile.name))
         old->deleteLater();
     ConnectorService* service =
-        createConnectorService(toConnectorProfile(profile, key), m_http, this);
+        createConnectorService(toConnectorProfile(profile, key.bytes()), m_http, this);
     m_services.insert(profile.name, service);
     ConnectorListJob* job = service->list();
     job->setKeepsConnectors(false); // the rows go to the model page by page, not kept twice
@@ -203,7 +191,7 @@ void ConnectorCatalog::releaseLoadGarbage()
     }
     // Parsing the pages freed far more than the rows keep (answer bodies, JSON documents), much
     // of it on worker threads; glibc keeps freed pages mapped. Hand them back once nothing is
-    // loading any more: a few milliseconds, once per refresh.
+    // loading any more, so the trim runs once per refresh rather than once per page.
     malloc_trim(0);
 #endif
 }

@@ -65,8 +65,8 @@ private:
                     const ConnectorListResult& result);
     // Returns the memory freed while loading to the system, once no profile is loading.
     void releaseLoadGarbage();
-    // Model updates go through a queue, one slice of rows per event-loop turn: a 20,000-row page
-    // merged in one go held the window for a third of a second; in slices it stays responsive.
+    // Model updates go through a queue, one slice of rows per event-loop turn, so that merging a
+    // large page never holds the window: it paints and takes input between slices.
     void enqueue(const QString& profile, std::function<void()> step);
     void scheduleNextStep(); // one step per event-loop turn, while any is queued
     void runNextStep();
@@ -98,8 +98,5 @@ private:
     bool m_stepScheduled = false;
     QHash<QString, quint64> m_load; // profile -> number of its current load
 };
-
-// The network layer's view of a profile: the stored profile plus its key, in memory only.
-ConnectorProfile toConnectorProfile(const Profile& profile, const SecretBytes& key);
 
 } // namespace ca

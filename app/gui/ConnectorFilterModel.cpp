@@ -27,9 +27,9 @@ void ConnectorFilterModel::refilter()
     if (m_connectors)
         m_connectors->setSearch(ConnectorTableModel::Search{
             m_text.split(QLatin1Char(' '), Qt::SkipEmptyParts), m_vendor, m_profile});
-    // invalidateRowsFilter() diffs old and new rows and signals every gap separately: narrowing
-    // 60,000 rows to 51,000 took most of a second. Rebuilding the mapping in one layout change
-    // is one pass of flag lookups (no sort: the source is in order).
+    // invalidateRowsFilter() diffs old and new rows and signals every gap separately, a signal
+    // per gap on a large list. Rebuilding the mapping in one layout change is one pass of flag
+    // lookups (no sort: the source is in order).
     invalidate();
 }
 

@@ -22,7 +22,6 @@ public:
     void setFilterText(const QString& text);
     void setVendorFilter(const QString& vendorId); // empty: all vendors
     void setProfileFilter(const QString& profile); // empty: all profiles
-    QString filterText() const { return m_text; }
     // Sorts the connector list itself (the view's header calls this).
     void sort(int column, Qt::SortOrder order = Qt::AscendingOrder) override;
 

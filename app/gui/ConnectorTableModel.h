@@ -130,8 +130,8 @@ private:
 
     // Rows are stored in arrival order ("slots") and shown through a permutation, so sorting and
     // merging move ints, and the id index (slot numbers) survives every reorder.
-    // A deque: growing never moves the rows already there (a QList of 100,000 rows reallocating
-    // was a visible hitch while loading).
+    // A deque: growing never moves the rows already there (a QList would reallocate and move
+    // every row again and again while a large list loads).
     std::deque<Row> m_rows; // by slot
     QList<int> m_slotOfRow; // model row -> slot
     QList<int> m_rowOfSlot; // slot -> model row

@@ -696,7 +696,7 @@ void MainWindow::testConnection(const Profile& profile, QObject* context,
                        }
                        // Owned by the asking dialog: closing it cancels the test.
                        ConnectorService* service = createConnectorService(
-                           toConnectorProfile(profile, key), m_catalog->http(), context);
+                           toConnectorProfile(profile, key.bytes()), m_catalog->http(), context);
                        ConnectorListJob* job = service->list();
                        QObject::connect(job, &ConnectorListJob::finished, context,
                                         [service, done](const ConnectorListResult& res) {

@@ -1,7 +1,5 @@
 #include "AiSquaredService.h"
 
-#include "NetworkLog.h"
-
 #include <QJsonArray>
 
 namespace ca {
@@ -83,11 +81,6 @@ AiSquaredService::AiSquaredService(ConnectorProfile profile, HttpClient* http, Q
     setPageSize(100); // documented maximum per_page
 }
 
-const QLoggingCategory& AiSquaredService::logCategory() const
-{
-    return lcServiceAiSquared();
-}
-
 QString AiSquaredService::collectionPath() const
 {
     return QStringLiteral("/api/v1/connectors");
@@ -95,15 +88,15 @@ QString AiSquaredService::collectionPath() const
 
 RawHeaders AiSquaredService::authHeaders() const
 {
-    return {{QByteArrayLiteral("Authorization"), QByteArrayLiteral("Bearer ") + profile().apiKey},
-            {QByteArrayLiteral("Workspace-Id"), profile().workspaceId.toUtf8()}};
+    RawHeaders headers = ConnectorService::authHeaders();
+    headers.append({QByteArrayLiteral("Workspace-Id"), profile().workspaceId.toUtf8()});
+    return headers;
 }
 
 QString AiSquaredService::profileRefusal() const
 {
     if (profile().workspaceId.isEmpty())
-        return QStringLiteral("profile '%1' has no workspace id (Workspace-Id)")
-            .arg(profile().name);
+        return tr("profile '%1' has no workspace id (Workspace-Id)").arg(profile().name);
     return ConnectorService::profileRefusal();
 }
 
@@ -123,14 +116,10 @@ QUrl AiSquaredService::pageUrl(const QVariant& cursor) const
 ConnectorService::Page AiSquaredService::parsePage(const QJsonDocument& doc,
                                                    const QVariant& cursor) const
 {
-    Page page;
-    const QJsonValue data = doc.object().value(QLatin1String("data"));
-    if (!data.isArray()) {
-        page.shapeError = QStringLiteral("expected {\"data\": [...]}");
+    Page page = arrayPage(doc.object().value(QLatin1String("data")),
+                          tr("expected {\"data\": [...]}"), NonObjectEntry::ReadAsEmpty);
+    if (!page.shapeError.isEmpty())
         return page;
-    }
-    for (const QJsonValue& v : data.toArray())
-        page.items.append(v.toObject());
     // links.next only says whether there is more: the next URL is built here, never followed
     // from the answer (an absolute link could point at another host).
     const QJsonObject links = doc.object().value(QLatin1String("links")).toObject();
@@ -144,19 +133,12 @@ ConnectorService::Page AiSquaredService::parsePage(const QJsonDocument& doc,
 
 QJsonObject AiSquaredService::unwrapConnector(const QJsonDocument& doc, QString* shapeError) const
 {
-    const QJsonValue data = doc.object().value(QLatin1String("data"));
-    if (!data.isObject()) {
-        *shapeError = QStringLiteral("expected {\"data\": {...}}");
-        return {};
-    }
-    return data.toObject();
+    return objectUnder(doc, QStringLiteral("data"), shapeError);
 }
 
 Connector AiSquaredService::toConnector(const QJsonObject& json) const
 {
     Connector c;
-    c.vendor = Vendor::AiSquared;
-    c.profileName = profile().name;
     const QJsonValue id = json.value(QLatin1String("id"));
     c.id = id.isString() ? id.toString() : QString::number(id.toInteger());
     const QJsonObject attributes = json.value(kAttributes).toObject();
@@ -209,10 +191,9 @@ QJsonObject AiSquaredService::buildUpdateBody(const Connector& base, const QJson
         const QString masked =
             findMask(edited.value(kConfiguration), QStringLiteral("/configuration"));
         if (!masked.isEmpty()) {
-            *refusal =
-                QStringLiteral("%1 still holds the masked placeholder: re-enter that secret, or "
-                               "leave the configuration unchanged")
-                    .arg(masked);
+            *refusal = tr("%1 still holds the masked placeholder: re-enter that secret, or "
+                          "leave the configuration unchanged")
+                           .arg(masked);
             return {};
         }
         connector.insert(kConfiguration, edited.value(kConfiguration));
@@ -297,33 +278,32 @@ void AiSquaredService::describeHttpError(const OperationContext& context, ApiErr
         e->serverMessage.contains(QLatin1String("Workspace not found"), Qt::CaseInsensitive)) {
         // verified: current_workspace raises "Workspace not found", answered as a 400.
         e->kind = ApiError::Kind::Forbidden;
-        e->message = prefix + QStringLiteral("workspace %1 is not one of this key's workspaces")
-                                  .arg(profile().workspaceId);
-        e->hint = QStringLiteral("Set the workspace id of profile '%1' to one this key's user "
-                                 "belongs to (AI Squared shows it in the workspace settings).")
+        e->message =
+            prefix +
+            tr("workspace %1 is not one of this key's workspaces").arg(profile().workspaceId);
+        e->hint = tr("Set the workspace id of profile '%1' to one this key's user "
+                     "belongs to (AI Squared shows it in the workspace settings).")
                       .arg(profile().name);
         e->remedy = ApiError::Remedy::EditProfile;
     } else if (e->httpStatus == 401) {
         if (keyWorkedBefore()) {
-            e->message = prefix + QStringLiteral("the token was refused although it worked "
-                                                 "earlier: it may have expired (AI Squared "
-                                                 "tokens last 30 minutes by default)");
-            e->hint = QStringLiteral("Replace the key of profile '%1' with a new token.")
-                          .arg(profile().name);
+            e->message = prefix + tr("the token was refused although it worked "
+                                     "earlier: it may have expired (AI Squared "
+                                     "tokens last 30 minutes by default)");
+            e->hint = tr("Replace the key of profile '%1' with a new token.").arg(profile().name);
             e->remedy = ApiError::Remedy::ReplaceKey;
         } else {
-            e->message = prefix + QStringLiteral("token rejected: it is wrong or has expired "
-                                                 "(AI Squared tokens last 30 minutes by default)");
-            e->hint = QStringLiteral("Replace the key of profile '%1' with a current token.")
-                          .arg(profile().name);
+            e->message = prefix + tr("token rejected: it is wrong or has expired "
+                                     "(AI Squared tokens last 30 minutes by default)");
+            e->hint =
+                tr("Replace the key of profile '%1' with a current token.").arg(profile().name);
             e->remedy = ApiError::Remedy::ReplaceKey;
         }
     } else if (e->httpStatus == 403) {
-        e->hint = QStringLiteral(
-                      "Check the workspace id (%1) of profile '%2' and that the key may write.")
+        e->hint = tr("Check the workspace id (%1) of profile '%2' and that the key may write.")
                       .arg(profile().workspaceId, profile().name);
     } else if (!e->fieldErrors.isEmpty()) {
-        e->hint = QStringLiteral("Correct the marked field(s) and try again.");
+        e->hint = tr("Correct the marked field(s) and try again.");
     }
 }
 

@@ -41,7 +41,6 @@ public:
     QString idRefusal(const QString& id) const override;
 
 protected:
-    const QLoggingCategory& logCategory() const override;
     QString collectionPath() const override;
     RawHeaders authHeaders() const override;
     QUrl pageUrl(const QVariant& cursor) const override;

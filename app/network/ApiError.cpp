@@ -2,9 +2,11 @@
 
 #include "Secrets.h"
 
+#include <QCoreApplication>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
+#include <iterator>
 
 namespace ca {
 
@@ -12,63 +14,42 @@ QString ApiError::toString() const
 {
     QString s = message;
     if (!serverMessage.isEmpty() && !message.contains(serverMessage))
-        s += QStringLiteral(" (server: %1)").arg(serverMessage);
+        s += QCoreApplication::translate("ca::ApiError", " (server: %1)").arg(serverMessage);
     if (!hint.isEmpty())
         s += QStringLiteral(" — ") + hint;
     if (!requestId.isEmpty())
-        s += QStringLiteral(" [request id %1]").arg(requestId);
+        s += QCoreApplication::translate("ca::ApiError", " [request id %1]").arg(requestId);
     return s;
 }
 
 QString ApiError::kindName(Kind kind)
 {
-    switch (kind) {
-    case Kind::None:
-        return QStringLiteral("none");
-    case Kind::Refused:
-        return QStringLiteral("refused");
-    case Kind::InsecureUrl:
-        return QStringLiteral("insecure-url");
-    case Kind::Timeout:
-        return QStringLiteral("timeout");
-    case Kind::ConnectionFailed:
-        return QStringLiteral("connection-failed");
-    case Kind::ConnectionClosed:
-        return QStringLiteral("connection-closed");
-    case Kind::Truncated:
-        return QStringLiteral("truncated");
-    case Kind::Tls:
-        return QStringLiteral("tls");
-    case Kind::Redirect:
-        return QStringLiteral("redirect");
-    case Kind::TooLarge:
-        return QStringLiteral("too-large");
-    case Kind::Malformed:
-        return QStringLiteral("malformed");
-    case Kind::Unauthorized:
-        return QStringLiteral("unauthorized");
-    case Kind::Forbidden:
-        return QStringLiteral("forbidden");
-    case Kind::NotFound:
-        return QStringLiteral("not-found");
-    case Kind::Validation:
-        return QStringLiteral("validation");
-    case Kind::Precondition:
-        return QStringLiteral("precondition");
-    case Kind::Conflict:
-        return QStringLiteral("conflict");
-    case Kind::RateLimited:
-        return QStringLiteral("rate-limited");
-    case Kind::Server:
-        return QStringLiteral("server");
-    case Kind::Http:
-        return QStringLiteral("http");
-    case Kind::Canceled:
-        return QStringLiteral("canceled");
-    case Kind::Network:
-        return QStringLiteral("network");
-    }
-    return QStringLiteral("unknown");
+    // In the order of Kind.
+    static const char* const kNames[] = {"none",
+                                         "refused",
+                                         "insecure-url",
+                                         "timeout",
+                                         "connection-failed",
+                                         "connection-closed",
+                                         "truncated",
+                                         "tls",
+                                         "redirect",
+                                         "too-large",
+                                         "malformed",
+                                         "unauthorized",
+                                         "forbidden",
+                                         "not-found",
+                                         "validation",
+                                         "precondition",
+                                         "conflict",
+                                         "rate-limited",
+                                         "server",
+                                         "http",
+                                         "canceled",
+                                         "network"};
+    static_assert(std::size(kNames) == std::size_t(Kind::Network) + 1);
+    const auto index = std::size_t(kind);
+    return index < std::size(kNames) ? QLatin1String(kNames[index]) : QStringLiteral("unknown");
 }
 
 ApiError::Kind ApiError::kindForStatus(int status)

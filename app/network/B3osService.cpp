@@ -1,7 +1,5 @@
 #include "B3osService.h"
 
-#include "NetworkLog.h"
-
 #include <QJsonArray>
 
 namespace ca {
@@ -17,11 +15,6 @@ B3osService::B3osService(ConnectorProfile profile, HttpClient* http, QObject* pa
     setPageSize(100); // documented maximum
 }
 
-const QLoggingCategory& B3osService::logCategory() const
-{
-    return lcServiceB3os();
-}
-
 QString B3osService::collectionPath() const
 {
     return QStringLiteral("/v1/connectors");
@@ -29,8 +22,7 @@ QString B3osService::collectionPath() const
 
 RawHeaders B3osService::authHeaders() const
 {
-    RawHeaders headers{
-        {QByteArrayLiteral("Authorization"), QByteArrayLiteral("Bearer ") + profile().apiKey}};
+    RawHeaders headers = ConnectorService::authHeaders();
     if (!profile().orgId.isEmpty()) // verified: the official client sends none with a key
         headers.append({QByteArrayLiteral("X-Org-ID"), profile().orgId.toUtf8()});
     return headers;
@@ -46,15 +38,12 @@ QUrl B3osService::pageUrl(const QVariant& cursor) const
 ConnectorService::Page B3osService::parsePage(const QJsonDocument& doc,
                                               const QVariant& cursor) const
 {
-    Page page;
     const QJsonObject data = doc.object().value(kData).toObject();
-    const QJsonValue items = data.value(QLatin1String("items"));
-    if (!items.isArray()) {
-        page.shapeError = QStringLiteral("expected {\"data\": {\"items\": [...]}}");
+    Page page =
+        arrayPage(data.value(QLatin1String("items")), tr("expected {\"data\": {\"items\": [...]}}"),
+                  NonObjectEntry::ReadAsEmpty);
+    if (!page.shapeError.isEmpty())
         return page;
-    }
-    for (const QJsonValue& v : items.toArray())
-        page.items.append(v.toObject());
     if (data.contains(QLatin1String("total")))
         page.expectedTotal = data.value(QLatin1String("total")).toInt();
     const int offset = cursor.isValid() ? cursor.toInt() : 0;
@@ -65,19 +54,12 @@ ConnectorService::Page B3osService::parsePage(const QJsonDocument& doc,
 
 QJsonObject B3osService::unwrapConnector(const QJsonDocument& doc, QString* shapeError) const
 {
-    const QJsonValue data = doc.object().value(kData);
-    if (!data.isObject()) {
-        *shapeError = QStringLiteral("expected {\"data\": {...}}");
-        return {};
-    }
-    return data.toObject();
+    return objectUnder(doc, kData, shapeError);
 }
 
 Connector B3osService::toConnector(const QJsonObject& json) const
 {
     Connector c;
-    c.vendor = Vendor::B3os;
-    c.profileName = profile().name;
     c.id = json.value(QLatin1String("id")).toString();
     c.displayName = json.value(QLatin1String("name")).toString();
     c.type = json.value(QLatin1String("provider")).toString();
@@ -112,7 +94,7 @@ QJsonObject B3osService::buildUpdateBody(const Connector& base, const QJsonObjec
     // data only when the user typed a new one; it replaces the stored credentials as a whole.
     if (edited.contains(kData) && !edited.value(kData).isNull()) {
         if (!edited.value(kData).isObject()) {
-            *refusal = QStringLiteral("data must be a JSON object");
+            *refusal = tr("data must be a JSON object");
             return {};
         }
         const QJsonObject data = edited.value(kData).toObject();
@@ -120,8 +102,7 @@ QJsonObject B3osService::buildUpdateBody(const Connector& base, const QJsonObjec
         for (auto it = data.begin(); it != data.end(); ++it) {
             if (masked.contains(it.key()) && masked.value(it.key()) == it.value()) {
                 *refusal =
-                    QStringLiteral("data.%1 is the masked display value; enter the real value")
-                        .arg(it.key());
+                    tr("data.%1 is the masked display value; enter the real value").arg(it.key());
                 return {};
             }
         }
@@ -165,9 +146,9 @@ void B3osService::describeHttpError(const OperationContext& context, ApiError* e
 {
     ConnectorService::describeHttpError(context, e);
     if (e->httpStatus == 403 && !profile().orgId.isEmpty())
-        e->hint = QStringLiteral("Check that the key belongs to organization %1 (the X-Org-ID of "
-                                 "profile '%2'), or clear that field: a key alone names its "
-                                 "organization.")
+        e->hint = tr("Check that the key belongs to organization %1 (the X-Org-ID of "
+                     "profile '%2'), or clear that field: a key alone names its "
+                     "organization.")
                       .arg(profile().orgId, profile().name);
 }
 

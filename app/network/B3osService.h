@@ -30,7 +30,6 @@ public:
     static QStringList secretFields() { return {QStringLiteral("/data")}; }
 
 protected:
-    const QLoggingCategory& logCategory() const override;
     QString collectionPath() const override;
     RawHeaders authHeaders() const override;
     QUrl pageUrl(const QVariant& cursor) const override;

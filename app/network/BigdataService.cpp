@@ -1,7 +1,5 @@
 #include "BigdataService.h"
 
-#include "NetworkLog.h"
-
 #include <QJsonArray>
 #include <QRegularExpression>
 
@@ -12,15 +10,6 @@ const QString kEmail = QStringLiteral("email");
 const QString kConfig = QStringLiteral("config");
 const QString kAllowed = QStringLiteral("allowed_emails");
 } // namespace
-
-BigdataService::BigdataService(ConnectorProfile profile, HttpClient* http, QObject* parent)
-    : ConnectorService(std::move(profile), http, parent)
-{}
-
-const QLoggingCategory& BigdataService::logCategory() const
-{
-    return lcServiceBigdata();
-}
 
 QString BigdataService::collectionPath() const
 {
@@ -37,28 +26,16 @@ QString BigdataService::idRefusal(const QString& id) const
     static const QRegularExpression uuid(QStringLiteral(
         "^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$"));
     if (!uuid.match(id).hasMatch())
-        return QStringLiteral("Bigdata.com connector ids are UUIDs, '%1' is not").arg(id);
+        return tr("Bigdata.com connector ids are UUIDs, '%1' is not").arg(id);
     return {};
-}
-
-QUrl BigdataService::pageUrl(const QVariant& cursor) const
-{
-    Q_UNUSED(cursor); // documented elsewhere: {results:[…]} without paging
-    return urlFor(collectionPath());
 }
 
 ConnectorService::Page BigdataService::parsePage(const QJsonDocument& doc,
                                                  const QVariant& cursor) const
 {
-    Q_UNUSED(cursor);
-    Page page;
-    const QJsonValue results = doc.object().value(QLatin1String("results"));
-    if (!results.isArray()) {
-        page.shapeError = QStringLiteral("expected {\"results\": [...]}");
-        return page;
-    }
-    for (const QJsonValue& v : results.toArray())
-        page.items.append(v.toObject());
+    Q_UNUSED(cursor); // documented elsewhere: {results:[…]} without paging
+    Page page = arrayPage(doc.object().value(QLatin1String("results")),
+                          tr("expected {\"results\": [...]}"), NonObjectEntry::ReadAsEmpty);
     page.expectedTotal = int(page.items.size());
     return page;
 }
@@ -66,8 +43,6 @@ ConnectorService::Page BigdataService::parsePage(const QJsonDocument& doc,
 Connector BigdataService::toConnector(const QJsonObject& json) const
 {
     Connector c;
-    c.vendor = Vendor::Bigdata;
-    c.profileName = profile().name;
     c.id = json.value(QLatin1String("connector_id")).toString();
     c.displayName = json.value(QLatin1String("label")).toString();
     c.type = json.value(QLatin1String("type")).toString();
@@ -109,12 +84,12 @@ QJsonObject BigdataService::buildUpdateBody(const Connector& base, const QJsonOb
     };
     if (edited.contains(QLatin1String("type")) &&
         edited.value(QLatin1String("type")).toString() != base.type) {
-        *refusal = QStringLiteral("the type of a Bigdata.com connector cannot be changed");
+        *refusal = tr("the type of a Bigdata.com connector cannot be changed");
         return {};
     }
     const QJsonValue label = pick(QStringLiteral("label"));
     if (label.toString().trimmed().isEmpty()) {
-        *refusal = QStringLiteral("a label is required");
+        *refusal = tr("a label is required");
         return {};
     }
     QJsonObject body{
@@ -131,15 +106,14 @@ QJsonObject BigdataService::buildUpdateBody(const Connector& base, const QJsonOb
         if (stored.contains(kEmail))
             config.insert(kEmail, stored.value(kEmail));
         if (!config.value(QLatin1String("email_hash")).isString()) {
-            *refusal = QStringLiteral("the connector's email_hash is unknown; refresh it first");
+            *refusal = tr("the connector's email_hash is unknown; refresh it first");
             return {};
         }
         body.insert(kConfig, config);
     } else {
         if (edited.contains(kConfig) && !edited.value(kConfig).isNull()) {
-            *refusal = QStringLiteral(
-                           "the config of %1 connectors cannot be updated; create a new connector "
-                           "for other broker credentials")
+            *refusal = tr("the config of %1 connectors cannot be updated; create a new connector "
+                          "for other broker credentials")
                            .arg(base.type);
             return {};
         }
@@ -179,17 +153,16 @@ void BigdataService::describeHttpError(const OperationContext& context, ApiError
         e->serverMessage == QLatin1String("Missing Authentication Token")) {
         // The API gateway's answer to a path it has no route for, not a permission problem.
         e->kind = ApiError::Kind::NotFound;
-        e->message = QStringLiteral("%1, %2: the API gateway knows no such path (server: %3)")
+        e->message = tr("%1, %2: the API gateway knows no such path (server: %3)")
                          .arg(label(), operationText(context), e->serverMessage);
-        e->hint = QStringLiteral("Check the base URL of profile '%1' (it should end at the API "
-                                 "host, e.g. https://api.bigdata.com).")
+        e->hint = tr("Check the base URL of profile '%1' (it should end at the API "
+                     "host, e.g. https://api.bigdata.com).")
                       .arg(profile().name);
         return;
     }
     if (e->httpStatus == 401 && context.operation == Operation::Update)
-        e->hint = QStringLiteral(
-                      "Check the API key of profile '%1'; Bigdata.com also answers 401 to a key "
-                      "that may not modify connectors.")
+        e->hint = tr("Check the API key of profile '%1'; Bigdata.com also answers 401 to a key "
+                     "that may not modify connectors.")
                       .arg(profile().name);
 }
 

@@ -20,10 +20,10 @@ class BigdataService : public ConnectorService
 {
     Q_OBJECT
 public:
+    using ConnectorService::ConnectorService;
     QList<OmissionEffect> omissionEffects(const Connector& base,
                                           const QJsonObject& body) const override;
     QStringList serverComputedNotes() const override;
-    BigdataService(ConnectorProfile profile, HttpClient* http, QObject* parent = nullptr);
 
     QJsonObject buildUpdateBody(const Connector& base, const QJsonObject& editedDocument,
                                 QString* refusal) const override;
@@ -31,10 +31,8 @@ public:
     static QStringList secretFields() { return {QStringLiteral("/config/user_password")}; }
 
 protected:
-    const QLoggingCategory& logCategory() const override;
     QString collectionPath() const override;
     RawHeaders authHeaders() const override;
-    QUrl pageUrl(const QVariant& cursor) const override;
     Page parsePage(const QJsonDocument& doc, const QVariant& cursor) const override;
     Connector toConnector(const QJsonObject& vendorJson) const override;
     QJsonObject answerInSentShape(const QJsonObject& vendorJson) const override;

@@ -7,6 +7,7 @@
 #include "BigdataService.h"
 #include "DatabarService.h"
 #include "HttpJob.h"
+#include "NetworkLog.h"
 #include "ProcessWideSet.h"
 
 #include "TimbalService.h"
@@ -100,12 +101,12 @@ QStringList ConnectorService::secretPaths(const QJsonObject& editableDocument) c
 QString ConnectorService::idRefusal(const QString& id) const
 {
     if (id.isEmpty())
-        return QStringLiteral("the connector id is empty");
+        return tr("the connector id is empty");
     // "." and ".." would be read as path navigation even when encoded by some servers.
     if (id == QLatin1String(".") || id == QLatin1String(".."))
-        return QStringLiteral("'%1' is not a connector id").arg(id);
+        return tr("'%1' is not a connector id").arg(id);
     if (id.size() > 512)
-        return QStringLiteral("the connector id is longer than 512 characters");
+        return tr("the connector id is longer than 512 characters");
     return {};
 }
 
@@ -114,14 +115,13 @@ QString ConnectorService::integerIdRefusal(const QString& id) const
     static const QRegularExpression digits(QStringLiteral("^[0-9]{1,18}$"));
     if (digits.match(id).hasMatch())
         return {};
-    return QStringLiteral("%1 connector ids are integers, '%2' is not")
-        .arg(vendorDisplayName(vendor()), id);
+    return tr("%1 connector ids are integers, '%2' is not").arg(vendorDisplayName(vendor()), id);
 }
 
 QString ConnectorService::profileRefusal() const
 {
     if (m_profile.apiKey.isEmpty())
-        return QStringLiteral("profile '%1' has no API key").arg(m_profile.name);
+        return tr("profile '%1' has no API key").arg(m_profile.name);
     return {};
 }
 
@@ -150,10 +150,65 @@ QUrl ConnectorService::connectorUrl(const QString& id) const
     return urlFor(collectionPath() + QLatin1Char('/') + segment(id));
 }
 
+const QLoggingCategory& ConnectorService::logCategory() const
+{
+    return lcService(vendor());
+}
+
+RawHeaders ConnectorService::authHeaders() const
+{
+    return {{QByteArrayLiteral("Authorization"), QByteArrayLiteral("Bearer ") + m_profile.apiKey}};
+}
+
+QUrl ConnectorService::pageUrl(const QVariant& cursor) const
+{
+    Q_UNUSED(cursor);
+    return urlFor(collectionPath());
+}
+
+ConnectorService::Page ConnectorService::arrayPage(const QJsonValue& items,
+                                                   const QString& shapeError,
+                                                   NonObjectEntry nonObject)
+{
+    Page page;
+    if (!items.isArray()) {
+        page.shapeError = shapeError;
+        return page;
+    }
+    for (const QJsonValue& v : items.toArray()) {
+        if (!v.isObject() && nonObject == NonObjectEntry::ShapeError) {
+            page.items.clear();
+            page.shapeError = tr("a list entry is not an object");
+            return page;
+        }
+        page.items.append(v.toObject());
+    }
+    return page;
+}
+
+QJsonObject ConnectorService::objectUnder(const QJsonDocument& doc, const QString& key,
+                                          QString* shapeError)
+{
+    const QJsonValue value = doc.object().value(key);
+    if (!value.isObject()) {
+        *shapeError = tr("expected {\"%1\": {...}}").arg(key);
+        return {};
+    }
+    return value.toObject();
+}
+
+Connector ConnectorService::connectorFrom(const QJsonObject& vendorJson) const
+{
+    Connector c = toConnector(vendorJson);
+    c.vendor = vendor();
+    c.profileName = m_profile.name;
+    return c;
+}
+
 QJsonObject ConnectorService::unwrapConnector(const QJsonDocument& doc, QString* shapeError) const
 {
     if (!doc.isObject()) {
-        *shapeError = QStringLiteral("expected a JSON object");
+        *shapeError = tr("expected a JSON object");
         return {};
     }
     return doc.object();
@@ -190,15 +245,15 @@ QString ConnectorService::operationText(const OperationContext& context) const
 {
     switch (context.operation) {
     case Operation::List:
-        return QStringLiteral("listing connectors");
+        return tr("listing connectors");
     case Operation::Get:
-        return QStringLiteral("reading connector %1").arg(context.id);
+        return tr("reading connector %1").arg(context.id);
     case Operation::Update:
-        return QStringLiteral("updating connector %1").arg(context.id);
+        return tr("updating connector %1").arg(context.id);
     case Operation::SoftwareUpdate:
         return context.version.isEmpty()
-                   ? QStringLiteral("updating connector %1 to the latest release").arg(context.id)
-                   : QStringLiteral("updating connector %1 to %2").arg(context.id, context.version);
+                   ? tr("updating connector %1 to the latest release").arg(context.id)
+                   : tr("updating connector %1 to %2").arg(context.id, context.version);
     }
     return {};
 }
@@ -207,8 +262,8 @@ ApiError ConnectorService::refusedError(const QString& why, const OperationConte
 {
     ApiError e;
     e.kind = ApiError::Kind::Refused;
-    e.message = QStringLiteral("%1, %2: not sent: %3").arg(label(), operationText(context), why);
-    e.hint = QStringLiteral("Nothing was sent. Correct this and try again.");
+    e.message = tr("%1, %2: not sent: %3").arg(label(), operationText(context), why);
+    e.hint = tr("Nothing was sent. Correct this and try again.");
     return e;
 }
 
@@ -231,10 +286,9 @@ ApiError ConnectorService::malformedError(const QString& why, const HttpResponse
     e.httpStatus = response.status;
     if (isWebPage(response))
         return webPageError(response, context);
-    e.message = QStringLiteral("%1, %2: the answer is not what the vendor documents (%3)")
+    e.message = tr("%1, %2: the answer is not what the vendor documents (%3)")
                     .arg(label(), operationText(context), why);
-    e.hint = QStringLiteral(
-        "Try again; if it persists, the base URL may not point at the vendor's API.");
+    e.hint = tr("Try again; if it persists, the base URL may not point at the vendor's API.");
     e.rawBody = redactBody(response.body, m_profile.apiKey);
     return e;
 }
@@ -249,8 +303,8 @@ ApiError ConnectorService::webPageError(const HttpResponse& response,
     e.kind =
         response.isSuccess() ? ApiError::Kind::Malformed : ApiError::kindForStatus(response.status);
     e.webPage = true;
-    e.message = QStringLiteral("%1, %2: the server answered with a web page instead of JSON "
-                               "(status %3)")
+    e.message = tr("%1, %2: the server answered with a web page instead of JSON "
+                   "(status %3)")
                     .arg(label(), operationText(context))
                     .arg(response.status);
     e.serverMessage = webPageTitle(response.body);
@@ -258,15 +312,15 @@ ApiError ConnectorService::webPageError(const HttpResponse& response,
         e.serverMessage.replace(QString::fromUtf8(m_profile.apiKey), SecretMarker::redacted);
     e.rawBody = redactBody(response.body.left(kWebPageDetailBytes), m_profile.apiKey);
     if (response.isSuccess())
-        e.hint = QStringLiteral("The base URL may point at a web site or a proxy's login page "
-                                "rather than the vendor's API.");
+        e.hint = tr("The base URL may point at a web site or a proxy's login page "
+                    "rather than the vendor's API.");
     else if (response.status == 403)
-        e.hint = QStringLiteral("A firewall in front of the vendor may have blocked the request "
-                                "(for example text that looks like a script); change that value, "
-                                "or ask the vendor's support.");
+        e.hint = tr("A firewall in front of the vendor may have blocked the request "
+                    "(for example text that looks like a script); change that value, "
+                    "or ask the vendor's support.");
     else
-        e.hint = QStringLiteral("A proxy or gateway answered instead of the vendor's API; try "
-                                "again later, and check the base URL.");
+        e.hint = tr("A proxy or gateway answered instead of the vendor's API; try "
+                    "again later, and check the base URL.");
     return e;
 }
 
@@ -284,9 +338,9 @@ bool ConnectorService::readJsonAnswer(const HttpResponse& response, const Operat
     QJsonParseError pe;
     *doc = QJsonDocument::fromJson(response.body, &pe);
     if (pe.error != QJsonParseError::NoError) {
-        *error = malformedError(
-            QStringLiteral("malformed JSON at byte %1: %2").arg(pe.offset).arg(pe.errorString()),
-            response, context);
+        *error =
+            malformedError(tr("malformed JSON at byte %1: %2").arg(pe.offset).arg(pe.errorString()),
+                           response, context);
         return false;
     }
     noteKeyWorked();
@@ -317,7 +371,7 @@ ApiError ConnectorService::httpError(const HttpResponse& response,
     }
     describeHttpError(context, &e);
     if (response.status == 429 && response.retryAfterMs >= 0)
-        e.hint = QStringLiteral("The vendor asks to wait %1 s; try again after that.")
+        e.hint = tr("The vendor asks to wait %1 s; try again after that.")
                      .arg((response.retryAfterMs + 999) / 1000);
     return e;
 }
@@ -329,45 +383,43 @@ void ConnectorService::describeHttpError(const OperationContext& context, ApiErr
     switch (e->kind) {
     case ApiError::Kind::Unauthorized:
         if (keyWorkedBefore()) {
-            what = QStringLiteral("the API key was refused although it worked earlier in this "
-                                  "session: it may have expired or been revoked");
-            e->hint = QStringLiteral("Replace the API key of profile '%1'.").arg(m_profile.name);
+            what = tr("the API key was refused although it worked earlier in this "
+                      "session: it may have expired or been revoked");
+            e->hint = tr("Replace the API key of profile '%1'.").arg(m_profile.name);
             e->remedy = ApiError::Remedy::ReplaceKey;
         } else {
-            what = QStringLiteral("API key rejected");
-            e->hint = QStringLiteral("Check or re-enter the API key of profile '%1'.")
-                          .arg(m_profile.name);
+            what = tr("API key rejected");
+            e->hint = tr("Check or re-enter the API key of profile '%1'.").arg(m_profile.name);
         }
         break;
     case ApiError::Kind::Forbidden:
-        what = QStringLiteral("not allowed with this API key");
-        e->hint = QStringLiteral(
-            "Use a key with the needed permissions, for the right organization or workspace.");
+        what = tr("not allowed with this API key");
+        e->hint =
+            tr("Use a key with the needed permissions, for the right organization or workspace.");
         break;
     case ApiError::Kind::NotFound:
-        what = context.id.isEmpty() ? QStringLiteral("not found")
-                                    : QStringLiteral("connector %1 not found").arg(context.id);
-        e->hint = QStringLiteral(
-            "Refresh the list: it may have been deleted or belong to another account.");
+        what =
+            context.id.isEmpty() ? tr("not found") : tr("connector %1 not found").arg(context.id);
+        e->hint = tr("Refresh the list: it may have been deleted or belong to another account.");
         break;
     case ApiError::Kind::Validation:
-        what = QStringLiteral("the server rejected the request");
-        e->hint = QStringLiteral("Correct the values named above and try again.");
+        what = tr("the server rejected the request");
+        e->hint = tr("Correct the values named above and try again.");
         break;
     case ApiError::Kind::Conflict:
-        what = QStringLiteral("someone else changed the connector meanwhile");
-        e->hint = QStringLiteral("Read the connector again and merge your edit into it.");
+        what = tr("someone else changed the connector meanwhile");
+        e->hint = tr("Read the connector again and merge your edit into it.");
         break;
     case ApiError::Kind::RateLimited:
-        what = QStringLiteral("too many requests");
-        e->hint = QStringLiteral("Wait a minute and try again.");
+        what = tr("too many requests");
+        e->hint = tr("Wait a minute and try again.");
         break;
     case ApiError::Kind::Server:
-        what = QStringLiteral("the vendor's server failed (HTTP %1)").arg(e->httpStatus);
-        e->hint = QStringLiteral("The vendor's service has a problem; try again later.");
+        what = tr("the vendor's server failed (HTTP %1)").arg(e->httpStatus);
+        e->hint = tr("The vendor's service has a problem; try again later.");
         break;
     default:
-        what = QStringLiteral("unexpected HTTP status %1").arg(e->httpStatus);
+        what = tr("unexpected HTTP status %1").arg(e->httpStatus);
         break;
     }
     e->message = QStringLiteral("%1, %2: %3").arg(label(), op, what);
@@ -394,8 +446,9 @@ HttpJob* ConnectorService::fetchPage(ConnectorListJob* job, const QVariant& curs
     HttpJob* http = send("GET", pageUrl(cursor));
     job->track(http);
     connect(http, &HttpJob::finished, job, [this, job, cursor](const HttpResponse& response) {
-        // Parsing and mapping a multi-megabyte list (Databar and Bigdata do not page) takes
-        // hundreds of milliseconds: that happens on a worker, never on the caller's thread.
+        // A multi-megabyte list (Databar and Bigdata do not page) is parsed and mapped on a
+        // worker, so the caller's thread (the window) keeps painting; a small answer is parsed
+        // here, where handing it over would cost more than the parse.
         constexpr qsizetype kParseOnWorkerBytes = 512 * 1024;
         if (response.body.size() < kParseOnWorkerBytes) {
             // Pages are delivered in order: this page is parsed and delivered before the event
@@ -441,7 +494,7 @@ ConnectorService::ParsedPage ConnectorService::parseListResponse(const HttpRespo
     }
     out.connectors.reserve(page.items.size());
     for (const QJsonObject& item : page.items)
-        out.connectors.append(toConnector(item));
+        out.connectors.append(connectorFrom(item));
     out.next = page.items.isEmpty() ? QVariant() : page.next;
     out.expectedTotal = page.expectedTotal;
     out.walkShape = page.walkShape;
@@ -510,7 +563,7 @@ ConnectorResult ConnectorService::parseConnectorAnswer(const HttpResponse& respo
         QString shapeError;
         const QJsonObject json = unwrapConnector(doc, &shapeError);
         if (shapeError.isEmpty())
-            result.connector = toConnector(json);
+            result.connector = connectorFrom(json);
         else
             result.error = malformedError(shapeError, response, context);
     }
@@ -534,7 +587,7 @@ ConnectorUpdateJob* ConnectorService::update(const Connector& base,
     if (refusal.isEmpty())
         refusal = idRefusal(base.id);
     if (refusal.isEmpty() && base.vendor != vendor())
-        refusal = QStringLiteral("the connector belongs to %1, not %2")
+        refusal = tr("the connector belongs to %1, not %2")
                       .arg(vendorDisplayName(base.vendor), vendorDisplayName(vendor()));
     QJsonObject body;
     if (refusal.isEmpty())
@@ -560,7 +613,7 @@ ConnectorUpdateJob* ConnectorService::update(const Connector& base,
                     if (!shapeError.isEmpty()) {
                         result.error = malformedError(shapeError, response, context);
                     } else {
-                        result.connector = toConnector(json);
+                        result.connector = connectorFrom(json);
                         result.differences = compareSentWithReceived(
                             sentDocument(body), answerInSentShape(json), {},
                             [this](const QString& path, const QJsonValue& received) {
@@ -579,12 +632,23 @@ ConnectorUpdateJob* ConnectorService::update(const Connector& base,
                 if (kind == K::Timeout || kind == K::ConnectionClosed || kind == K::Truncated ||
                     kind == K::TooLarge || kind == K::Network ||
                     (kind == K::Malformed && response.isSuccess()))
-                    result.error.hint =
-                        QStringLiteral("The change may or may not have been applied: read the "
-                                       "connector again before sending it again.");
+                    result.error.hint = tr("The change may or may not have been applied: read the "
+                                           "connector again before sending it again.");
                 job->finish(result);
             });
     return job;
+}
+
+ConnectorProfile toConnectorProfile(const Profile& profile, const QByteArray& key)
+{
+    ConnectorProfile p;
+    p.apiKey = key;
+    p.name = profile.name;
+    p.vendor = profile.vendor;
+    p.baseUrl = profile.baseUrl;
+    p.orgId = profile.orgId;
+    p.workspaceId = profile.workspaceId;
+    return p;
 }
 
 ConnectorService* createConnectorService(const ConnectorProfile& profile, HttpClient* http,

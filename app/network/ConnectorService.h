@@ -6,6 +6,7 @@
 #include "Connector.h"
 #include "ConnectorDiff.h"
 #include "HttpClient.h"
+#include "Profile.h"
 #include "Secrets.h"
 #include "ServiceJobs.h"
 
@@ -50,8 +51,6 @@ public:
     // (Bigdata resends its unedited fields from it). Refusals end the job without sending.
     ConnectorUpdateJob* update(const Connector& base, const QJsonObject& editedDocument);
 
-    // False when the vendor has nothing to edit (Timbal: only software updates).
-    virtual bool canEdit() const { return true; }
     // The body update() would send, built by the vendor's rules (never by echoing a GET), so a
     // review dialog can show exactly that. Empty object + *refusal set when it must not be sent.
     virtual QJsonObject buildUpdateBody(const Connector& base, const QJsonObject& editedDocument,
@@ -119,10 +118,11 @@ protected:
     };
 
     // --- vendor knowledge ---
-    virtual const QLoggingCategory& logCategory() const = 0;
     virtual QString collectionPath() const = 0; // "/v1/connectors", unencoded parts encoded
-    virtual RawHeaders authHeaders() const = 0;
-    virtual QUrl pageUrl(const QVariant& cursor) const = 0; // invalid cursor: first page
+    // The default, "Authorization: Bearer <key>", is what most vendors take.
+    virtual RawHeaders authHeaders() const;
+    // Invalid cursor: first page. The default is for unpaged lists: the collection itself.
+    virtual QUrl pageUrl(const QVariant& cursor) const;
     virtual Page parsePage(const QJsonDocument& doc, const QVariant& cursor) const = 0;
     // True when the list's order can change while it is walked page by page (ordered by last
     // change): list() then delivers each connector once and walks a second time when the first
@@ -139,6 +139,8 @@ protected:
     }
     // The connector object inside a get/put answer (AI Squared/B3OS wrap it in "data").
     virtual QJsonObject unwrapConnector(const QJsonDocument& doc, QString* shapeError) const;
+    // The vendor's fields mapped onto a Connector; vendor and profile name are the base's to set
+    // (see connectorFrom).
     virtual Connector toConnector(const QJsonObject& vendorJson) const = 0;
     // For comparing what was sent with what came back, in the shape of the sent document.
     virtual QJsonObject sentDocument(const QJsonObject& body) const { return body; }
@@ -154,6 +156,19 @@ protected:
     virtual void describeHttpError(const OperationContext& context, ApiError* error) const;
 
     // --- plumbing for subclasses ---
+    const QLoggingCategory& logCategory() const; // the vendor's, from NetworkLog
+    // How a list entry that is not a JSON object is taken (see arrayPage).
+    enum class NonObjectEntry
+    {
+        ReadAsEmpty, // mapped like {}
+        ShapeError   // the page is not the documented shape
+    };
+    // A page holding the entries of `items`, or only `shapeError` when `items` is not an array.
+    static Page arrayPage(const QJsonValue& items, const QString& shapeError,
+                          NonObjectEntry nonObject);
+    // The object under `key` of a get/put answer ({"data": {...}}), or *shapeError set.
+    static QJsonObject objectUnder(const QJsonDocument& doc, const QString& key,
+                                   QString* shapeError);
     HttpJob* send(const QByteArray& method, const QUrl& url,
                   const QJsonValue& body = QJsonValue::Undefined);
     QUrl urlFor(const QString& encodedPath, const QString& encodedQuery = {}) const;
@@ -199,6 +214,8 @@ private:
     QList<QFuture<void>> m_parsing; // worker parses still reading this service
 
     void noteKeyWorked() const;
+    // toConnector() with the vendor and profile name set.
+    Connector connectorFrom(const QJsonObject& vendorJson) const;
 
     ConnectorProfile m_profile;
     QByteArray m_keyFingerprint; // SHA-256 of base URL + key, in memory only
@@ -206,6 +223,9 @@ private:
     HttpOptions m_options;
     int m_pageSize = 100;
 };
+
+// The network layer's view of a stored profile: the profile plus its key, in memory only.
+ConnectorProfile toConnectorProfile(const Profile& profile, const QByteArray& key);
 
 // One service for a profile, by its vendor (owned by `parent`, or by the caller when null).
 ConnectorService* createConnectorService(const ConnectorProfile& profile, HttpClient* http,

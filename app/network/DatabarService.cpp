@@ -1,19 +1,8 @@
 #include "DatabarService.h"
 
-#include "NetworkLog.h"
-
 #include <QJsonArray>
 
 namespace ca {
-
-DatabarService::DatabarService(ConnectorProfile profile, HttpClient* http, QObject* parent)
-    : ConnectorService(std::move(profile), http, parent)
-{}
-
-const QLoggingCategory& DatabarService::logCategory() const
-{
-    return lcServiceDatabar();
-}
 
 QStringList DatabarService::editableFields()
 {
@@ -49,18 +38,8 @@ ConnectorService::Page DatabarService::parsePage(const QJsonDocument& doc,
                                                  const QVariant& cursor) const
 {
     Q_UNUSED(cursor);
-    Page page;
-    if (!doc.isArray()) {
-        page.shapeError = QStringLiteral("expected a JSON array of connectors");
-        return page;
-    }
-    for (const QJsonValue& v : doc.array()) {
-        if (!v.isObject()) {
-            page.shapeError = QStringLiteral("a list entry is not an object");
-            return page;
-        }
-        page.items.append(v.toObject());
-    }
+    Page page = arrayPage(doc.isArray() ? QJsonValue(doc.array()) : QJsonValue(),
+                          tr("expected a JSON array of connectors"), NonObjectEntry::ShapeError);
     page.expectedTotal = int(page.items.size());
     return page;
 }
@@ -68,8 +47,6 @@ ConnectorService::Page DatabarService::parsePage(const QJsonDocument& doc,
 Connector DatabarService::toConnector(const QJsonObject& json) const
 {
     Connector c;
-    c.vendor = Vendor::Databar;
-    c.profileName = profile().name;
     const QJsonValue id = json.value(QLatin1String("id"));
     c.id = id.isString() ? id.toString() : QString::number(id.toInteger());
     c.displayName = json.value(QLatin1String("name")).toString();
@@ -152,13 +129,13 @@ void DatabarService::describeHttpError(const OperationContext& context, ApiError
     ConnectorService::describeHttpError(context, e);
     if (e->httpStatus == 406) {
         e->kind = ApiError::Kind::Precondition;
-        e->message = QStringLiteral("%1, %2: insufficient Databar credits")
-                         .arg(label(), operationText(context));
+        e->message =
+            tr("%1, %2: insufficient Databar credits").arg(label(), operationText(context));
         if (!e->serverMessage.isEmpty())
-            e->message += QStringLiteral(" (server: %1)").arg(e->serverMessage);
-        e->hint = QStringLiteral("Add credits to the Databar workspace, then try again.");
+            e->message += tr(" (server: %1)").arg(e->serverMessage);
+        e->hint = tr("Add credits to the Databar workspace, then try again.");
     } else if (e->httpStatus == 422 && !e->fieldErrors.isEmpty()) {
-        e->hint = QStringLiteral("Correct the marked field(s) and try again.");
+        e->hint = tr("Correct the marked field(s) and try again.");
     }
 }
 

@@ -18,10 +18,10 @@ class DatabarService : public ConnectorService
 {
     Q_OBJECT
 public:
+    using ConnectorService::ConnectorService;
     QList<OmissionEffect> omissionEffects(const Connector& base,
                                           const QJsonObject& body) const override;
     QStringList serverComputedNotes() const override;
-    DatabarService(ConnectorProfile profile, HttpClient* http, QObject* parent = nullptr);
 
     QJsonObject buildUpdateBody(const Connector& base, const QJsonObject& editedDocument,
                                 QString* refusal) const override;
@@ -34,7 +34,6 @@ public:
     static QStringList editableFields();
 
 protected:
-    const QLoggingCategory& logCategory() const override;
     QString collectionPath() const override;
     RawHeaders authHeaders() const override;
     QUrl pageUrl(const QVariant& cursor) const override;

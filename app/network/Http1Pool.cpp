@@ -118,14 +118,6 @@ Http1Pool::~Http1Pool()
     }
 }
 
-int Http1Pool::openConnections() const
-{
-    int n = 0;
-    for (const Origin* origin : m_origins)
-        n += int(origin->connections.size());
-    return n;
-}
-
 quint64 Http1Pool::send(const QByteArray& method, const QUrl& url, const RawHeaders& headers,
                         const QByteArray& body, int transferTimeoutMs, qint64 maxResponseBytes,
                         Callback done)
@@ -147,8 +139,8 @@ quint64 Http1Pool::send(const QByteArray& method, const QUrl& url, const RawHead
         // A line break in a header would let a value smuggle in a second header or request.
         Http1Result r;
         r.failure = Http1Result::Failure::Protocol;
-        r.detail = host.isEmpty() ? QStringLiteral("the URL has no host")
-                                  : QStringLiteral("a request header contains a line break");
+        r.detail = host.isEmpty() ? tr("the URL has no host")
+                                  : tr("a request header contains a line break");
         QTimer::singleShot(0, this, [exchange, r] {
             if (exchange->done)
                 exchange->done(r);
@@ -260,7 +252,6 @@ void Http1Pool::dispatch(Origin& origin)
             connect(socket, &QTcpSocket::connected, socket,
                     [socket] { socket->setSocketOption(QAbstractSocket::LowDelayOption, 1); });
             origin.connections.push_back(idle);
-            m_peakConnections = qMax(m_peakConnections, openConnections());
             if (auto* ssl = qobject_cast<QSslSocket*>(socket))
                 ssl->connectToHostEncrypted(origin.host, origin.port);
             else
@@ -314,16 +305,27 @@ bool Http1Pool::parse(Connection* c)
         a.body.append(c->in.constData() + c->pos, n);
         c->pos += n;
     };
+    // Takes what has arrived of the body or chunk: true when all of it is there.
+    auto takeRemaining = [&] {
+        const qint64 n = qMin<qint64>(c->remaining, available());
+        takeBody(n);
+        c->remaining -= n;
+        return c->remaining == 0;
+    };
+    // A line (or the head) whose end has not arrived: wait for more, unless `limit` bytes came
+    // without it.
+    auto awaitLine = [&](qsizetype limit, const QString& tooLong) {
+        return available() > limit && fail(c, Http1Result::Failure::Protocol, tooLong);
+    };
+    auto badChunk = [this, c] {
+        return fail(c, Http1Result::Failure::Protocol, tr("invalid chunked answer"));
+    };
     for (;;) {
         switch (c->stage) {
         case Connection::Stage::Head: {
             const qsizetype end = c->in.indexOf("\r\n\r\n", c->pos);
-            if (end < 0) {
-                if (available() > kMaxHeadBytes)
-                    return fail(c, Http1Result::Failure::Protocol,
-                                QStringLiteral("the answer's headers are too long"));
-                return false;
-            }
+            if (end < 0)
+                return awaitLine(kMaxHeadBytes, tr("the answer's headers are too long"));
             const QList<QByteArray> lines =
                 QByteArray::fromRawData(c->in.constData() + c->pos, end - c->pos).split('\n');
             c->pos = end + 4;
@@ -331,18 +333,16 @@ bool Http1Pool::parse(Connection* c)
             // "HTTP/1.1 200 OK"
             if (!statusLine.startsWith("HTTP/1.") || statusLine.size() < 12 ||
                 statusLine.at(8) != ' ')
-                return fail(c, Http1Result::Failure::Protocol,
-                            QStringLiteral("not an HTTP/1.1 answer"));
+                return fail(c, Http1Result::Failure::Protocol, tr("not an HTTP/1.1 answer"));
             const bool http10 = statusLine.at(7) == '0';
             bool ok = false;
             const int status = statusLine.mid(9, 3).toInt(&ok);
             if (!ok || status < 100 || status > 999)
-                return fail(c, Http1Result::Failure::Protocol,
-                            QStringLiteral("not an HTTP/1.1 answer"));
+                return fail(c, Http1Result::Failure::Protocol, tr("not an HTTP/1.1 answer"));
             if (status >= 100 && status < 200) {
                 if (status == 101)
                     return fail(c, Http1Result::Failure::Protocol,
-                                QStringLiteral("the server switched protocols"));
+                                tr("the server switched protocols"));
                 continue; // 100 Continue and other interim answers: the real one follows
             }
             a.status = status;
@@ -364,7 +364,7 @@ bool Http1Pool::parse(Connection* c)
                     const qint64 n = value.toLongLong();
                     if (!digits || (a.contentLength >= 0 && a.contentLength != n))
                         return fail(c, Http1Result::Failure::Protocol,
-                                    QStringLiteral("the answer's Content-Length is invalid"));
+                                    tr("the answer's Content-Length is invalid"));
                     a.contentLength = n;
                 } else if (name.compare("Transfer-Encoding", Qt::CaseInsensitive) == 0) {
                     chunked = value.trimmed().toLower().endsWith("chunked");
@@ -395,22 +395,12 @@ bool Http1Pool::parse(Connection* c)
             }
             break;
         }
-        case Connection::Stage::Body: {
-            const qint64 n = qMin<qint64>(c->remaining, available());
-            takeBody(n);
-            c->remaining -= n;
-            if (c->remaining > 0)
-                return false;
-            return complete(c, a, c->keepAlive);
-        }
+        case Connection::Stage::Body:
+            return takeRemaining() && complete(c, a, c->keepAlive);
         case Connection::Stage::ChunkSize: {
             const qsizetype end = c->in.indexOf("\r\n", c->pos);
-            if (end < 0) {
-                if (available() > kMaxLineBytes)
-                    return fail(c, Http1Result::Failure::Protocol,
-                                QStringLiteral("invalid chunked answer"));
-                return false;
-            }
+            if (end < 0)
+                return awaitLine(kMaxLineBytes, tr("invalid chunked answer"));
             QByteArray line = c->in.mid(c->pos, end - c->pos);
             c->pos = end + 2;
             const qsizetype semicolon = line.indexOf(';');
@@ -419,8 +409,7 @@ bool Http1Pool::parse(Connection* c)
             bool ok = false;
             const qint64 size = line.trimmed().toLongLong(&ok, 16);
             if (!ok || size < 0)
-                return fail(c, Http1Result::Failure::Protocol,
-                            QStringLiteral("invalid chunked answer"));
+                return badChunk();
             if (size == 0) {
                 c->stage = Connection::Stage::Trailers;
                 break;
@@ -431,32 +420,23 @@ bool Http1Pool::parse(Connection* c)
             c->stage = Connection::Stage::ChunkData;
             break;
         }
-        case Connection::Stage::ChunkData: {
-            const qint64 n = qMin<qint64>(c->remaining, available());
-            takeBody(n);
-            c->remaining -= n;
-            if (c->remaining > 0)
+        case Connection::Stage::ChunkData:
+            if (!takeRemaining())
                 return false;
             c->stage = Connection::Stage::ChunkEnd;
             break;
-        }
         case Connection::Stage::ChunkEnd:
             if (available() < 2)
                 return false;
             if (c->in.at(c->pos) != '\r' || c->in.at(c->pos + 1) != '\n')
-                return fail(c, Http1Result::Failure::Protocol,
-                            QStringLiteral("invalid chunked answer"));
+                return badChunk();
             c->pos += 2;
             c->stage = Connection::Stage::ChunkSize;
             break;
         case Connection::Stage::Trailers: {
             const qsizetype end = c->in.indexOf("\r\n", c->pos);
-            if (end < 0) {
-                if (available() > kMaxHeadBytes)
-                    return fail(c, Http1Result::Failure::Protocol,
-                                QStringLiteral("invalid chunked answer"));
-                return false;
-            }
+            if (end < 0)
+                return awaitLine(kMaxHeadBytes, tr("invalid chunked answer"));
             const bool last = end == c->pos;
             c->pos = end + 2;
             if (last)
@@ -564,14 +544,9 @@ void Http1Pool::drop(Connection* c)
     c->socket->disconnect(this);
     c->socket->abort();
     c->socket->deleteLater(); // may be inside one of its signals
-    std::shared_ptr<Exchange> orphan = std::move(c->current);
+    // Never busy here: cancel() clears `current` before dropping, every other caller drops an
+    // idle connection or one whose exchange complete() has taken.
     delete c;
-    if (orphan && orphan->done) {
-        // Only cancel() drops a busy connection and it clears `current` first; kept for safety.
-        Http1Result r;
-        r.failure = Http1Result::Failure::Closed;
-        QTimer::singleShot(0, this, [orphan, r] { orphan->done(r); });
-    }
 }
 
 void Http1Pool::checkTimeouts()

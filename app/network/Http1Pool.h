@@ -70,10 +70,6 @@ public:
     // (its answer can no longer be told apart from the next one's).
     void cancel(quint64 id);
 
-    // For tests and diagnostics.
-    int openConnections() const;
-    int peakConnections() const { return m_peakConnections; }
-
 private:
     struct Exchange;
     struct Connection;
@@ -99,7 +95,6 @@ private:
     QHash<QString, Origin*> m_origins;
     QHash<quint64, Origin*> m_queuedIn; // id -> origin, while queued (not yet on a connection)
     QTimer m_ticker;                    // transfer time-outs, while anything is in flight
-    int m_peakConnections = 0;
 };
 
 } // namespace ca

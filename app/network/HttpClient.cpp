@@ -2,8 +2,8 @@
 
 #include "Http1Pool.h"
 #include "HttpJob.h"
+#include "Profile.h"
 
-#include <QHostAddress>
 #include <QLocale>
 #include <QNetworkAccessManager>
 #include <QTimeZone>
@@ -71,31 +71,21 @@ void HttpClient::startQueued()
     }
 }
 
-bool HttpClient::isLoopbackHost(const QString& host)
-{
-    if (host.compare(QLatin1String("localhost"), Qt::CaseInsensitive) == 0)
-        return true;
-    QHostAddress address;
-    if (!address.setAddress(host))
-        return false;
-    return address.isLoopback();
-}
-
 QString HttpClient::refusalForUrl(const QUrl& url)
 {
     if (!url.isValid() || url.host().isEmpty())
-        return QStringLiteral("'%1' is not a valid URL").arg(url.toDisplayString());
+        return tr("'%1' is not a valid URL").arg(url.toDisplayString());
     const QString scheme = url.scheme().toLower();
     if (scheme == QLatin1String("https"))
         return {};
     if (scheme == QLatin1String("http")) {
         if (isLoopbackHost(url.host()))
             return {};
-        return QStringLiteral("refusing to send to %1: plain http is allowed only to this computer "
-                              "(127.0.0.1, ::1, localhost); use https://")
+        return tr("refusing to send to %1: plain http is allowed only to this computer "
+                  "(127.0.0.1, ::1, localhost); use https://")
             .arg(url.toDisplayString(QUrl::RemoveUserInfo | QUrl::RemovePath | QUrl::RemoveQuery));
     }
-    return QStringLiteral("refusing to send to %1: only https:// URLs are supported")
+    return tr("refusing to send to %1: only https:// URLs are supported")
         .arg(url.toDisplayString(QUrl::RemoveUserInfo | QUrl::RemovePath | QUrl::RemoveQuery));
 }
 

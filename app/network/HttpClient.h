@@ -83,7 +83,6 @@ public:
 
     // Empty when the URL may be used; otherwise why not (TLS required except on loopback).
     static QString refusalForUrl(const QUrl& url);
-    static bool isLoopbackHost(const QString& host); // 127.0.0.0/8, ::1, localhost
     // Retry-After as delta seconds or HTTP date, in ms from `now`; nullopt if unparsable.
     static std::optional<qint64> parseRetryAfterMs(const QByteArray& value, const QDateTime& now);
 

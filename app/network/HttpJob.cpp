@@ -2,6 +2,7 @@
 
 #include "NetworkLog.h"
 
+#include <QCoreApplication>
 #include <QNetworkAccessManager>
 #include <QNetworkReply>
 #include <QNetworkRequest>
@@ -23,10 +24,10 @@ QString formatBytes(qint64 bytes)
 {
     constexpr qint64 kMiB = 1024 * 1024;
     if (bytes % kMiB == 0)
-        return QStringLiteral("%1 MiB").arg(bytes / kMiB);
+        return QCoreApplication::translate("ca::HttpJob", "%1 MiB").arg(bytes / kMiB);
     if (bytes % 1024 == 0)
-        return QStringLiteral("%1 KiB").arg(bytes / 1024);
-    return QStringLiteral("%1 bytes").arg(bytes);
+        return QCoreApplication::translate("ca::HttpJob", "%1 KiB").arg(bytes / 1024);
+    return QCoreApplication::translate("ca::HttpJob", "%1 bytes").arg(bytes);
 }
 
 bool isRetryableStatus(int status)
@@ -100,9 +101,8 @@ void HttpJob::start()
     const QString refusal = HttpClient::refusalForUrl(m_request.url);
     if (!refusal.isEmpty()) {
         HttpResponse r;
-        r.error =
-            transportError(ApiError::Kind::InsecureUrl, refusal,
-                           QStringLiteral("Change the profile's base URL to an https:// address."));
+        r.error = transportError(ApiError::Kind::InsecureUrl, refusal,
+                                 tr("Change the profile's base URL to an https:// address."));
         qCDebug(lcNetwork).noquote() << m_request.method << "refused before sending:" << refusal;
         finishWith(r);
         return;
@@ -124,7 +124,7 @@ void HttpJob::abort()
         m_poolId = 0;
     }
     HttpResponse r;
-    r.error = transportError(ApiError::Kind::Canceled, QStringLiteral("canceled"), {});
+    r.error = transportError(ApiError::Kind::Canceled, tr("canceled"), {});
     finishWith(r);
 }
 
@@ -349,7 +349,7 @@ void HttpJob::onPoolResult(const Http1Result& result)
             } else {
                 Http1Result tooMany;
                 tooMany.failure = F::Network;
-                tooMany.detail = QStringLiteral("too many redirects");
+                tooMany.detail = tr("too many redirects");
                 return onPoolResult(tooMany);
             }
         }
@@ -372,22 +372,21 @@ void HttpJob::conclude(HttpResponse r, qint64 contentLength, Http1Result::Failur
     case AbortReason::TooLarge:
         r.error = transportError(
             ApiError::Kind::TooLarge,
-            QStringLiteral("response larger than %1").arg(formatBytes(m_options.maxResponseBytes)),
-            QStringLiteral("The answer was not read. If such a large answer is "
-                           "expected, raise the response size limit."));
+            tr("response larger than %1").arg(formatBytes(m_options.maxResponseBytes)),
+            tr("The answer was not read. If such a large answer is "
+               "expected, raise the response size limit."));
         break;
     case AbortReason::Redirect:
         r.error = transportError(
             ApiError::Kind::Redirect,
-            QStringLiteral(
-                "the server redirected to %1; redirects to another host, port or to plain "
-                "http are not followed, so the credentials stay with %2")
+            tr("the server redirected to %1; redirects to another host, port or to plain "
+               "http are not followed, so the credentials stay with %2")
                 .arg(m_redirectTarget.toDisplayString(QUrl::RemoveUserInfo | QUrl::RemoveQuery),
                      host),
-            QStringLiteral("Check the profile's base URL; use the address the vendor documents."));
+            tr("Check the profile's base URL; use the address the vendor documents."));
         break;
     case AbortReason::Canceled:
-        r.error = transportError(ApiError::Kind::Canceled, QStringLiteral("canceled"), {});
+        r.error = transportError(ApiError::Kind::Canceled, tr("canceled"), {});
         break;
     case AbortReason::None:
         switch (failure) {
@@ -396,55 +395,49 @@ void HttpJob::conclude(HttpResponse r, qint64 contentLength, Http1Result::Failur
         case F::Timeout:
             r.error = transportError(
                 ApiError::Kind::Timeout,
-                QStringLiteral("timed out after %1 s")
-                    .arg(formatSeconds(m_options.transferTimeoutMs)),
-                QStringLiteral("The server did not answer in time. Try again later, or raise the "
-                               "time-out in the settings."));
+                tr("timed out after %1 s").arg(formatSeconds(m_options.transferTimeoutMs)),
+                tr("The server did not answer in time. Try again later, or raise the "
+                   "time-out in the settings."));
             break;
         case F::Refused:
-            r.error = transportError(
-                ApiError::Kind::ConnectionFailed,
-                QStringLiteral("could not connect to %1: connection refused").arg(host),
-                QStringLiteral("Check the base URL and that the service is up."));
+            r.error = transportError(ApiError::Kind::ConnectionFailed,
+                                     tr("could not connect to %1: connection refused").arg(host),
+                                     tr("Check the base URL and that the service is up."));
             break;
         case F::HostNotFound:
-            r.error = transportError(
-                ApiError::Kind::ConnectionFailed, QStringLiteral("host %1 not found").arg(host),
-                QStringLiteral("Check the base URL and the network connection."));
+            r.error =
+                transportError(ApiError::Kind::ConnectionFailed, tr("host %1 not found").arg(host),
+                               tr("Check the base URL and the network connection."));
             break;
         case F::Tls:
             r.error = transportError(
-                ApiError::Kind::Tls,
-                QStringLiteral("secure connection to %1 failed: %2").arg(host, detail),
-                QStringLiteral("The server's certificate could not be verified. Check the base URL "
-                               "and the system's CA certificates."));
+                ApiError::Kind::Tls, tr("secure connection to %1 failed: %2").arg(host, detail),
+                tr("The server's certificate could not be verified. Check the base URL "
+                   "and the system's CA certificates."));
             break;
         case F::Closed:
             if (r.status > 0) {
                 r.error = transportError(
                     ApiError::Kind::Truncated,
                     contentLength >= 0
-                        ? QStringLiteral("the answer was cut off after %1 of %2 bytes")
+                        ? tr("the answer was cut off after %1 of %2 bytes")
                               .arg(r.body.size())
                               .arg(contentLength)
-                        : QStringLiteral("the answer was cut off after %1 bytes")
-                              .arg(r.body.size()),
-                    QStringLiteral("The connection broke while the answer arrived. Try again."));
+                        : tr("the answer was cut off after %1 bytes").arg(r.body.size()),
+                    tr("The connection broke while the answer arrived. Try again."));
             } else {
                 r.error = transportError(
                     ApiError::Kind::ConnectionClosed,
-                    QStringLiteral("the connection to %1 was closed before an answer arrived")
-                        .arg(host),
-                    QStringLiteral("Try again; if it persists the service may be overloaded."));
+                    tr("the connection to %1 was closed before an answer arrived").arg(host),
+                    tr("Try again; if it persists the service may be overloaded."));
             }
             break;
         case F::TooLarge: // set as an abort reason above
         case F::Protocol:
         case F::Network:
-            r.error =
-                transportError(ApiError::Kind::Network,
-                               QStringLiteral("network error talking to %1: %2").arg(host, detail),
-                               QStringLiteral("Check the network connection and try again."));
+            r.error = transportError(ApiError::Kind::Network,
+                                     tr("network error talking to %1: %2").arg(host, detail),
+                                     tr("Check the network connection and try again."));
             break;
         }
         break;
@@ -488,12 +481,10 @@ void HttpJob::conclude(HttpResponse r, qint64 contentLength, Http1Result::Failur
             const QDateTime when = QDateTime::currentDateTime().addMSecs(r.retryAfterMs);
             r.error = transportError(
                 ApiError::Kind::RateLimited,
-                QStringLiteral(
-                    "the server asks to wait %1 s before retrying, longer than the %2 s this "
-                    "app waits")
+                tr("the server asks to wait %1 s before retrying, longer than the %2 s this "
+                   "app waits")
                     .arg(formatSeconds(r.retryAfterMs), formatSeconds(m_options.maxRetryWaitMs)),
-                QStringLiteral("Try again after %1.")
-                    .arg(QLocale().toString(when, QLocale::ShortFormat)));
+                tr("Try again after %1.").arg(QLocale().toString(when, QLocale::ShortFormat)));
             r.error.httpStatus = r.status;
             finishWith(r);
             return;

@@ -10,3 +10,10 @@ Q_DECLARE_LOGGING_CATEGORY(lcServiceAiSquared)
 Q_DECLARE_LOGGING_CATEGORY(lcServiceB3os)
 Q_DECLARE_LOGGING_CATEGORY(lcServiceDatabar)
 Q_DECLARE_LOGGING_CATEGORY(lcServiceBigdata)
+
+#include "Vendor.h"
+
+namespace ca {
+// The category of a vendor's service: ca.service.<vendor>.
+const QLoggingCategory& lcService(Vendor vendor);
+} // namespace ca

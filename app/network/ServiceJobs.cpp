@@ -29,7 +29,7 @@ void ServiceJob::abort()
     }
     ApiError e;
     e.kind = ApiError::Kind::Canceled;
-    e.message = QStringLiteral("canceled");
+    e.message = tr("canceled");
     finishCanceled(e);
 }
 

@@ -78,7 +78,6 @@ public:
     // True (the default): the result holds every connector loaded. A consumer that takes the
     // pages as they arrive (pageLoaded) sets false, so a 100,000-row list is not held twice.
     void setKeepsConnectors(bool keep) { m_keep = keep; }
-    bool keepsConnectors() const { return m_keep; }
     const QList<Connector>& loaded() const { return m_result.connectors; }
     int pages() const { return m_result.pages; }
 

@@ -10,12 +10,6 @@
 
 namespace ca {
 
-namespace {
-const QString kCode = QStringLiteral("code");
-const QString kMessage = QStringLiteral("message");
-const QString kNextPageToken = QStringLiteral("next_page_token");
-} // namespace
-
 void TimbalSoftwareUpdateJob::finish(const SoftwareUpdateResult& result)
 {
     if (markDone())
@@ -29,29 +23,15 @@ void TimbalSoftwareUpdateJob::finishCanceled(const ApiError& error)
     finish(r);
 }
 
-TimbalService::TimbalService(ConnectorProfile profile, HttpClient* http, QObject* parent)
-    : ConnectorService(std::move(profile), http, parent)
-{}
-
-const QLoggingCategory& TimbalService::logCategory() const
-{
-    return lcServiceTimbal();
-}
-
 QString TimbalService::collectionPath() const
 {
     return QStringLiteral("/orgs/%1/connectors").arg(segment(profile().orgId));
 }
 
-RawHeaders TimbalService::authHeaders() const
-{
-    return {{QByteArrayLiteral("Authorization"), QByteArrayLiteral("Bearer ") + profile().apiKey}};
-}
-
 QString TimbalService::profileRefusal() const
 {
     if (profile().orgId.isEmpty())
-        return QStringLiteral("profile '%1' has no organization id").arg(profile().name);
+        return tr("profile '%1' has no organization id").arg(profile().name);
     return ConnectorService::profileRefusal();
 }
 
@@ -62,7 +42,7 @@ QString TimbalService::idRefusal(const QString& id) const
     static const QStringList reserved = {QStringLiteral("jobs"), QStringLiteral("syncs"),
                                          QStringLiteral("enrollment-tokens")};
     if (reserved.contains(id))
-        return QStringLiteral("'%1' is not a connector id").arg(id);
+        return tr("'%1' is not a connector id").arg(id);
     return ConnectorService::idRefusal(id);
 }
 
@@ -86,37 +66,28 @@ ConnectorService::Page TimbalService::parsePage(const QJsonDocument& doc,
                                                 const QVariant& cursor) const
 {
     Q_UNUSED(cursor);
-    Page page;
-    QJsonArray items;
+    QJsonValue items;
+    QVariant next;
     if (doc.isArray()) {
         items = doc.array();
     } else {
         const QJsonObject o = doc.object();
-        bool found = false;
         for (const QString& key : listWrapperKeys()) {
             if (o.value(key).isArray()) {
-                items = o.value(key).toArray();
-                found = true;
+                items = o.value(key);
                 break;
             }
         }
-        if (!found) {
-            page.shapeError = QStringLiteral(
-                "expected an array of connectors, bare or under connectors, data, items or "
-                "results");
-            return page;
-        }
-        const QJsonValue next = o.value(kNextPageToken);
-        if (next.isString() && !next.toString().isEmpty())
-            page.next = next.toString();
+        const QJsonValue token = o.value(QLatin1String("next_page_token"));
+        if (token.isString() && !token.toString().isEmpty())
+            next = token.toString();
     }
-    for (const QJsonValue& v : std::as_const(items)) {
-        if (!v.isObject()) {
-            page.shapeError = QStringLiteral("a list entry is not an object");
-            return page;
-        }
-        page.items.append(v.toObject());
-    }
+    Page page = arrayPage(items,
+                          tr("expected an array of connectors, bare or under "
+                             "connectors, data, items or results"),
+                          NonObjectEntry::ShapeError);
+    if (page.shapeError.isEmpty())
+        page.next = next;
     return page;
 }
 
@@ -133,8 +104,6 @@ std::optional<QVariant> TimbalService::peekNextCursor(const QByteArray& body) co
 Connector TimbalService::toConnector(const QJsonObject& json) const
 {
     Connector c;
-    c.vendor = Vendor::Timbal;
-    c.profileName = profile().name;
     c.id = json.value(QLatin1String("id")).toString();
     c.displayName = json.value(QLatin1String("name")).toString(); // may be null
     c.type = QStringLiteral("connector");
@@ -155,8 +124,7 @@ QJsonObject TimbalService::buildUpdateBody(const Connector& base, const QJsonObj
 {
     Q_UNUSED(base);
     Q_UNUSED(edited);
-    *refusal = QStringLiteral(
-        "Timbal connectors have no editable settings; use a software update instead");
+    *refusal = tr("Timbal connectors have no editable settings; use a software update instead");
     return {};
 }
 
@@ -177,7 +145,7 @@ TimbalSoftwareUpdateJob* TimbalService::triggerSoftwareUpdate(const QString& id,
     static const QRegularExpression semver(
         QStringLiteral("^v?\\d+\\.\\d+\\.\\d+([-+][0-9A-Za-z.+-]*)?$"));
     if (refusal.isEmpty() && !version.isEmpty() && !semver.match(version).hasMatch())
-        refusal = QStringLiteral("'%1' is not a version (expected 0.1.3 or v0.1.3)").arg(version);
+        refusal = tr("'%1' is not a version (expected 0.1.3 or v0.1.3)").arg(version);
     if (!refusal.isEmpty()) {
         SoftwareUpdateResult r;
         r.error = refusedError(refusal, context);
@@ -202,9 +170,9 @@ TimbalSoftwareUpdateJob* TimbalService::triggerSoftwareUpdate(const QString& id,
             unreadableSuccess) {
             result.answerLost = true;
             result.error.hint =
-                QStringLiteral("The update may or may not have been dispatched, and Timbal shows "
-                               "no pending update. Do not send it again blindly: watch the "
-                               "connector's reported version first.");
+                tr("The update may or may not have been dispatched, and Timbal shows "
+                   "no pending update. Do not send it again blindly: watch the "
+                   "connector's reported version first.");
             readStateAfterLostAnswer(job, result, context.id);
             return;
         }
@@ -225,9 +193,8 @@ SoftwareUpdateResult TimbalService::parseSoftwareUpdateAnswer(const HttpResponse
         const QJsonObject o = doc.object();
         if (!o.value(QLatin1String("target_version")).isString() ||
             !o.value(QLatin1String("dispatched")).isBool()) {
-            result.error =
-                malformedError(QStringLiteral("expected {target_version, artifact, dispatched}"),
-                               response, context);
+            result.error = malformedError(tr("expected {target_version, artifact, dispatched}"),
+                                          response, context);
         } else {
             result.targetVersion = o.value(QLatin1String("target_version")).toString();
             result.artifact = o.value(QLatin1String("artifact")).toString();
@@ -250,10 +217,10 @@ void TimbalService::readStateAfterLostAnswer(TimbalSoftwareUpdateJob* job,
                 if (state.ok()) {
                     result.stateAfter = state.connector;
                     result.error.hint =
-                        QStringLiteral("The answer was lost. The connector reports version %1; "
-                                       "Timbal shows no pending update, so only a change of that "
-                                       "version will tell that the update went out.")
-                            .arg(state.connector.version.isEmpty() ? QStringLiteral("(none)")
+                        tr("The answer was lost. The connector reports version %1; "
+                           "Timbal shows no pending update, so only a change of that "
+                           "version will tell that the update went out.")
+                            .arg(state.connector.version.isEmpty() ? tr("(none)")
                                                                    : state.connector.version);
                 }
                 job->finish(result);
@@ -266,10 +233,10 @@ void TimbalService::readErrorBody(const QJsonDocument& doc, const HttpResponse& 
     Q_UNUSED(response);
     // verified: ErrorMessage {code, message}; {error: "…"} still read, as older answers had it.
     const QJsonObject o = doc.object();
-    e->serverMessage = o.value(kMessage).toString();
+    e->serverMessage = o.value(QLatin1String("message")).toString();
     if (e->serverMessage.isEmpty())
         e->serverMessage = o.value(QLatin1String("error")).toString();
-    e->serverCode = o.value(kCode).toString();
+    e->serverCode = o.value(QLatin1String("code")).toString();
 }
 
 TimbalService::Refusal TimbalService::refusalOf(const ApiError& e, const QString& version)
@@ -291,16 +258,15 @@ void TimbalService::describeHttpError(const OperationContext& context, ApiError*
 {
     ConnectorService::describeHttpError(context, e);
     const QString prefix = QStringLiteral("%1, %2: ").arg(label(), operationText(context));
-    const QString server = e->serverMessage.isEmpty()
-                               ? QString()
-                               : QStringLiteral(" (server: %1)").arg(e->serverMessage);
+    const QString server =
+        e->serverMessage.isEmpty() ? QString() : tr(" (server: %1)").arg(e->serverMessage);
     if (e->httpStatus == 402) {
         // verified (errors.mdx): "The parameters were valid but the request failed."
         e->message = prefix +
-                     QStringLiteral("the request was valid, but it failed at Timbal "
-                                    "(HTTP 402)") +
+                     tr("the request was valid, but it failed at Timbal "
+                        "(HTTP 402)") +
                      server;
-        e->hint = QStringLiteral("Try again later; if it persists, ask Timbal's support.");
+        e->hint = tr("Try again later; if it persists, ask Timbal's support.");
         return;
     }
     if (context.operation != Operation::SoftwareUpdate)
@@ -309,44 +275,38 @@ void TimbalService::describeHttpError(const OperationContext& context, ApiError*
         e->kind = ApiError::Kind::Precondition;
     switch (refusalOf(*e, context.version)) {
     case Refusal::ReleaseNotFound:
-        e->message =
-            prefix + QStringLiteral("release %1 not found at Timbal").arg(context.version) + server;
-        e->hint = QStringLiteral("Check the version number (Timbal publishes no list of "
-                                 "releases); leave it out to get the latest.");
+        e->message = prefix + tr("release %1 not found at Timbal").arg(context.version) + server;
+        e->hint = tr("Check the version number (Timbal publishes no list of "
+                     "releases); leave it out to get the latest.");
         return;
     case Refusal::ConnectorNotFound:
-        e->message = prefix + QStringLiteral("connector %1 not found").arg(context.id) + server;
-        e->hint = QStringLiteral("Refresh the list: it may have been removed or revoked.");
+        e->message = prefix + tr("connector %1 not found").arg(context.id) + server;
+        e->hint = tr("Refresh the list: it may have been removed or revoked.");
         return;
     case Refusal::Offline:
-        e->message =
-            prefix + QStringLiteral("the connector is offline: Timbal could not reach it") + server;
-        e->hint = QStringLiteral("Bring the connector's machine online, then update it again.");
+        e->message = prefix + tr("the connector is offline: Timbal could not reach it") + server;
+        e->hint = tr("Bring the connector's machine online, then update it again.");
         return;
     case Refusal::TooOld:
-        e->message =
-            prefix + QStringLiteral("the connector is too old to update remotely") + server;
-        e->hint =
-            QStringLiteral("Update it by hand on its machine; remote updates work from then on.");
+        e->message = prefix + tr("the connector is too old to update remotely") + server;
+        e->hint = tr("Update it by hand on its machine; remote updates work from then on.");
         return;
     case Refusal::OfflineOrTooOld:
-        e->message =
-            prefix + QStringLiteral("connector is offline or too old to update remotely") + server;
-        e->hint = QStringLiteral(
-            "Bring the connector online; a connector older than the minimum remote-update "
-            "version must be updated by hand on its machine.");
+        e->message = prefix + tr("connector is offline or too old to update remotely") + server;
+        e->hint = tr("Bring the connector online; a connector older than the minimum remote-update "
+                     "version must be updated by hand on its machine.");
         return;
     case Refusal::Other:
         break;
     }
     switch (e->httpStatus) {
     case 403:
-        e->message = prefix + QStringLiteral("this API key may not update connectors") + server;
-        e->hint = QStringLiteral("Use a Timbal key with permission to update connectors.");
+        e->message = prefix + tr("this API key may not update connectors") + server;
+        e->hint = tr("Use a Timbal key with permission to update connectors.");
         break;
     case 400:
-        e->message = prefix + QStringLiteral("the server rejected the requested version") + server;
-        e->hint = QStringLiteral("Give a version such as 0.1.3, or none for the latest.");
+        e->message = prefix + tr("the server rejected the requested version") + server;
+        e->hint = tr("Give a version such as 0.1.3, or none for the latest.");
         break;
     default:
         break;

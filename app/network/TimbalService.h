@@ -53,9 +53,8 @@ class TimbalService : public ConnectorService
 {
     Q_OBJECT
 public:
-    TimbalService(ConnectorProfile profile, HttpClient* http, QObject* parent = nullptr);
+    using ConnectorService::ConnectorService;
 
-    bool canEdit() const override { return false; }
     QJsonObject buildUpdateBody(const Connector& base, const QJsonObject& editedDocument,
                                 QString* refusal) const override;
     QString idRefusal(const QString& id) const override;
@@ -88,9 +87,7 @@ public:
     static QStringList listWrapperKeys();
 
 protected:
-    const QLoggingCategory& logCategory() const override;
     QString collectionPath() const override;
-    RawHeaders authHeaders() const override;
     QUrl pageUrl(const QVariant& cursor) const override;
     Page parsePage(const QJsonDocument& doc, const QVariant& cursor) const override;
     std::optional<QVariant> peekNextCursor(const QByteArray& body) const override;

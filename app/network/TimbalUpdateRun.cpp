@@ -21,8 +21,6 @@ ProcessWideSet<QString>& registry()
     return s;
 }
 
-constexpr int kConnectionsPerClient = HttpClient::kQtConnectionsPerHost;
-
 QString seconds(int ms)
 {
     return QString::number(ms / 1000.0);
@@ -84,13 +82,11 @@ TimbalUpdateRun::TimbalUpdateRun(TimbalService* service, const QList<Connector>&
     : QObject(parent), m_service(service), m_keyPrefix(keyPrefix(service))
 {
     qRegisterMetaType<ca::TimbalUpdateRun::Counts>();
-    m_postsPerService.append(0);
     for (const Connector& c : connectors) {
         Row row;
         row.connector = c;
         row.fromVersion = c.version;
         m_rows.append(row);
-        m_rowService.append(0);
         m_dispatchClock.append(QElapsedTimer());
     }
     m_counts.total = int(m_rows.size());
@@ -305,38 +301,17 @@ void TimbalUpdateRun::pump()
 
 TimbalService* TimbalUpdateRun::serviceForNextPost()
 {
-    if (!m_factory && m_concurrency > HttpClient::kQtConnectionsPerHost) {
-        // One client with its own connection pool, as wide as the concurrency, for every POST.
-        if (m_extraServices.isEmpty()) {
-            auto* http = new HttpClient(this);
-            http->setMaxConnectionsPerHost(m_concurrency);
-            auto* wide = new TimbalService(m_service->profile(), http, this);
-            wide->setHttpOptions(m_service->httpOptions());
-            m_extraServices.append(wide);
-            m_postsPerService.append(0);
-        }
-        return m_extraServices.first();
+    // Up to Qt's connections per host, the first service's client carries every POST.
+    if (m_concurrency <= HttpClient::kQtConnectionsPerHost)
+        return m_service;
+    // Above that, one client with its own connection pool, as wide as the concurrency.
+    if (!m_wideService) {
+        auto* http = new HttpClient(this);
+        http->setMaxConnectionsPerHost(m_concurrency);
+        m_wideService = new TimbalService(m_service->profile(), http, this);
+        m_wideService->setHttpOptions(m_service->httpOptions());
     }
-    // Least-busy service; a new one only when every existing one has its 6 connections busy.
-    int best = 0;
-    for (int i = 1; i < m_postsPerService.size(); ++i) {
-        if (m_postsPerService.at(i) < m_postsPerService.at(best))
-            best = i;
-    }
-    if (m_postsPerService.at(best) >= kConnectionsPerClient) {
-        TimbalService* extra = nullptr;
-        if (m_factory) {
-            extra = m_factory(this);
-        } else {
-            auto* http = new HttpClient(this);
-            extra = new TimbalService(m_service->profile(), http, this);
-            extra->setHttpOptions(m_service->httpOptions());
-        }
-        m_extraServices.append(extra);
-        m_postsPerService.append(0);
-        best = int(m_postsPerService.size()) - 1;
-    }
-    return best == 0 ? m_service.data() : m_extraServices.at(best - 1);
+    return m_wideService;
 }
 
 void TimbalUpdateRun::dispatch(int row)
@@ -355,20 +330,15 @@ void TimbalUpdateRun::dispatch(int row)
         return;
     }
     TimbalService* service = serviceForNextPost();
-    const int serviceIndex = service == m_service ? 0 : int(m_extraServices.indexOf(service)) + 1;
-    m_rowService[row] = serviceIndex;
-    m_postsPerService[serviceIndex]++;
     ++m_inFlight;
-    m_maxInFlight = qMax(m_maxInFlight, m_inFlight);
     setState(row, RowState::Dispatching,
              tr("sending update to %1…").arg(r.toVersion.isEmpty() ? tr("latest") : r.toVersion));
     TimbalSoftwareUpdateJob* job = service->triggerSoftwareUpdate(r.connector.id, r.toVersion);
     connect(job, &TimbalSoftwareUpdateJob::finished, this,
-            [this, row, serviceIndex](const SoftwareUpdateResult& result) {
+            [this, row](const SoftwareUpdateResult& result) {
                 if (m_rows.at(row).state != RowState::Dispatching)
                     return; // already ended by onServiceGone()
                 --m_inFlight;
-                m_postsPerService[serviceIndex]--;
                 onUpdateResult(row, result);
                 pump();
                 checkFinished();
@@ -636,8 +606,6 @@ void TimbalUpdateRun::onServiceGone()
         release(i);
     }
     m_inFlight = 0;
-    for (int& n : m_postsPerService)
-        n = 0;
     checkFinished();
 }
 
@@ -667,7 +635,6 @@ TimbalUpdateRun* TimbalUpdateRun::retryFailed(QObject* parent) const
     run->setAuditLog(m_audit, m_tool);
     run->setDispatchWindowMs(m_windowMs);
     run->setForce(m_force);
-    run->m_factory = m_factory;
     return run;
 }
 

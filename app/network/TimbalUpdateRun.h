@@ -11,7 +11,6 @@
 #include <QPointer>
 #include <QSet>
 #include <array>
-#include <functional>
 #include <optional>
 
 namespace ca {
@@ -22,9 +21,9 @@ namespace ca {
 // - the target is an explicit semver (checked before anything is sent) or "latest", which only
 //   the server resolves (verified: Timbal has no release list); the answer's target_version is
 //   what is shown and recorded;
-// - at most concurrency() update POSTs in flight; above 6 they go through one more HttpClient
+// - at most setConcurrency() update POSTs in flight; above 6 they go through one more HttpClient
 //   with its own connection pool as wide as the concurrency (Qt 6.4's QNetworkAccessManager
-//   opens at most 6 connections per host); with a service factory, one service per 6;
+//   opens at most 6 connections per host);
 // - every connector gets at most one POST per run, and a POST is never re-sent: a lost answer is
 //   recorded as such and resolved by watching the reported version (TimbalService reads it);
 // - a connector dispatched to the same target within the dispatch window (by any window or
@@ -79,45 +78,31 @@ public:
         int finished = 0; // rows in a final state
     };
 
-    // Creates one more service per 6 connections (concurrency > 6) instead of the pooled client;
-    // owned by `parent`.
-    using ServiceFactory = std::function<TimbalService*(QObject* parent)>;
-
     TimbalUpdateRun(TimbalService* service, const QList<Connector>& connectors,
                     QObject* parent = nullptr);
     ~TimbalUpdateRun() override;
 
     // --- options (before start()) ---
     void setTargetVersion(const QString& version); // "0.1.3", "v0.1.3"; empty or "latest" = latest
-    QString targetVersion() const { return m_requestedTarget; }
-    void setConcurrency(int n); // clamped to 1..64, default 4
-    int concurrency() const { return m_concurrency; }
+    void setConcurrency(int n);                    // clamped to 1..64, default 4
     void setPollIntervalMs(int ms) { m_pollIntervalMs = qMax(10, ms); } // default 2000
     void setPollTimeoutMs(int ms) { m_pollTimeoutMs = qMax(0, ms); }    // default 120000
     void setPollingEnabled(bool on) { m_polling = on; }                 // default on
-    int pollIntervalMs() const { return m_pollIntervalMs; }
-    int pollTimeoutMs() const { return m_pollTimeoutMs; }
-    bool pollingEnabled() const { return m_polling; }
     // Not owned; must outlive the run. Every POST is recorded there, and the records of earlier
     // dispatches (any process) are read from it by preview() and again by start().
     void setAuditLog(AuditLog* log, AuditTool tool);
     // How long a dispatch not yet reported keeps the same update from being sent again.
     void setDispatchWindowMs(qint64 ms) { m_windowMs = qMax<qint64>(0, ms); }
-    qint64 dispatchWindowMs() const { return m_windowMs; }
     // Sends even to connectors with a recent, unreported dispatch (the CLI's --force).
     void setForce(bool force) { m_force = force; }
-    bool force() const { return m_force; }
     // The dispatch records to plan with, instead of reading them from the audit log (a dialog
     // that re-plans on every keystroke reads them once).
     void setDispatchRecords(const TimbalDispatchRecords& records) { m_dispatches = records; }
-    // Default: a new HttpClient + TimbalService with the first service's profile and options.
-    void setServiceFactory(ServiceFactory factory) { m_factory = std::move(factory); }
 
     // --- plan ---
     // Computes the rows (from → to, skip reasons) and emits previewReady(). May be called again
     // while not started (options changed).
     void preview();
-    bool isPreviewed() const { return m_previewed; }
     QString resolvedTarget() const { return m_resolvedTarget; } // bare; empty: "latest"
     QString planError() const { return m_planError; }           // target invalid: every row skipped
     QString planWarning() const { return m_planWarning; }       // e.g. how "latest" is decided
@@ -141,7 +126,6 @@ public:
 
     const QList<Row>& rows() const { return m_rows; }
     Counts counts() const { return m_counts; }
-    int maxInFlightSeen() const { return m_maxInFlight; } // POSTs, for diagnostics
 
     // Connector ids (per org and base URL) in flight in any run of this process.
     static bool isInFlightAnywhere(const TimbalService* service, const QString& id);
@@ -175,12 +159,9 @@ private:
     QString failureMessage(const SoftwareUpdateResult& result, const QString& target) const;
 
     QPointer<TimbalService> m_service;
-    QString m_keyPrefix;                   // registry key prefix, kept: the service may go first
-    QList<TimbalService*> m_extraServices; // children of this run
-    QList<int> m_postsPerService;          // in-flight POSTs per service (index 0 = m_service)
-    ServiceFactory m_factory;
+    QString m_keyPrefix;                    // registry key prefix, kept: the service may go first
+    TimbalService* m_wideService = nullptr; // above 6 at once (serviceForNextPost); a child
     QList<Row> m_rows;
-    QList<int> m_rowService;              // service index used for the row's POST
     QList<QElapsedTimer> m_dispatchClock; // since the 202, for the poll time-out
     Counts m_counts;
     QString m_requestedTarget;
@@ -202,7 +183,6 @@ private:
     bool m_started = false;
     bool m_finished = false;
     int m_inFlight = 0;
-    int m_maxInFlight = 0;
     int m_next = 0;             // next row to consider for dispatch
     QSet<QString> m_registered; // registry keys this run holds
 };

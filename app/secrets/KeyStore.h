@@ -14,8 +14,7 @@ struct KeyStoreResult
     {
         Ok,          // done (for a read: the key is in the callback's SecretBytes)
         NotFound,    // no key stored for that profile
-        Unavailable, // no keychain backend, locked collection, access denied: see message + hint
-        Error        // anything else
+        Unavailable // no keychain backend, locked collection, access denied: see message + hint
     };
     Status status = Status::Ok;
     QString message; // what happened, for a person

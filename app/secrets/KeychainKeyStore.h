@@ -20,7 +20,6 @@ public:
     void deleteKey(const QString& profile, QObject* context, DoneCallback done) override;
     void probe(QObject* context, DoneCallback done) override;
 
-    QString service() const { return m_service; }
     QString entryKey(const QString& profile) const; // "connector-admin/profile/<name>"
 
 private:

@@ -19,8 +19,6 @@ public:
     explicit BigdataForm(QWidget* parent = nullptr);
     ~BigdataForm() override;
 
-    bool editsAllowedEmails() const { return m_email; }
-
 protected:
     void fillWidgets(const Connector& connector) override;
     QJsonObject buildDocument() const override;

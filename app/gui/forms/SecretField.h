@@ -31,7 +31,6 @@ public:
     void setStored(const QJsonValue& stored);
     // No stored value: the entry holds the value itself.
     void setNew(const QString& value = {});
-    bool hasStored() const { return m_hasStored; }
     QJsonValue storedValue() const { return m_stored; }
 
     State state() const;
