@@ -35,7 +35,7 @@ public:
     // append() waits for the writer only while this many bytes are queued (a disk far slower
     // than the records arrive); below it, it never blocks on I/O.
     static constexpr qint64 kMaxQueuedBytes = 32 * 1024 * 1024;
-    static const QString kRedacted; // "<redacted>"
+    static const QString kRedacted; // SecretMarker::redacted
 
     // <GenericDataLocation>/ConnectorAdmin: an explicit path, not derived from the application
     // name, so connectorctl and connector-admin share one log.
@@ -87,9 +87,9 @@ public:
     // each one is also reported with a warning in the "ca.audit" category.
     int skippedLines() const { return m_skippedLines; }
 
-    // The record as it will be written: every string under a key named like a secret (see
-    // isSecretKeyName()) and every value at or below a secretPaths pointer in before, after,
-    // diff (entries whose pointer/path is secret) and serverDifferences becomes kRedacted.
+    // The record as it will be written: every value SecretRules::byKeyNames(secretPaths) finds
+    // secret in before, after, diff (entries whose pointer or path is secret) and
+    // serverDifferences becomes kRedacted.
     static AuditRecord redacted(const AuditRecord& record);
 
 private:
@@ -98,17 +98,5 @@ private:
     mutable int m_skippedLines = 0;
     std::unique_ptr<AuditWriter> m_writer;
 };
-
-// Secret handling shared by AuditLog and DraftStore.
-
-// Key names that hold secrets whatever the vendor: password, secret, token, api_key, apikey,
-// private_key, authorization, x-apikey, x-api-key, key; compared case-insensitively, ignoring
-// '-', '_' and '.', and also as words of a longer name ("db_password", "clientSecret",
-// "access_token"; but not "max_tokens" or "primary_key_column").
-bool isSecretKeyName(const QString& key);
-
-// Whether `pointer` is at or below one of `secretPaths` (RFC 6901 pointers in which "*" matches
-// any one token and a final "**" any depth).
-bool isAtOrBelowSecretPath(const QStringList& secretPaths, const QString& pointer);
 
 } // namespace ca
