@@ -41,6 +41,7 @@
 #include <QTimer>
 #include <QToolBar>
 #include <QVBoxLayout>
+#include <functional>
 
 namespace ca {
 
@@ -708,31 +709,6 @@ void MainWindow::checkKeychain()
     });
 }
 
-void MainWindow::testConnection(const Profile& profile, QObject* context,
-                                std::function<void(bool, const QString&)> done)
-{
-    m_keys.readKey(profile.name, context,
-                   [this, profile, context, done](const KeyStoreResult& r, const SecretBytes& key) {
-                       if (!r.ok()) {
-                           done(false, r.message + QLatin1Char(' ') + r.hint);
-                           return;
-                       }
-                       // Owned by the asking dialog: closing it cancels the test.
-                       ConnectorService* service = createConnectorService(
-                           toConnectorProfile(profile, key), m_catalog->http(), context);
-                       ConnectorListJob* job = service->list();
-                       QObject::connect(job, &ConnectorListJob::finished, context,
-                                        [service, done](const ConnectorListResult& res) {
-                                            service->deleteLater();
-                                            if (res.ok())
-                                                done(true, tr("Connected: %n connector(s) listed.",
-                                                              nullptr, int(res.connectors.size())));
-                                            else
-                                                done(false, res.error.toString());
-                                        });
-                   });
-}
-
 void MainWindow::showProfilesDialog()
 {
     fixProfile(QString(), ApiError::Remedy::None);
@@ -741,11 +717,7 @@ void MainWindow::showProfilesDialog()
 void MainWindow::fixProfile(const QString& profile, ApiError::Remedy remedy)
 {
     auto* dialog = new ProfilesDialog(
-        m_profiles, m_keys,
-        [this](const Profile& p, QObject* ctx, std::function<void(bool, const QString&)> done) {
-            testConnection(p, ctx, std::move(done));
-        },
-        this);
+        m_profiles, m_keys, std::bind_front(&ConnectorCatalog::testConnection, m_catalog), this);
     dialog->setObjectName(QStringLiteral("profilesDialog"));
     dialog->setAttribute(Qt::WA_DeleteOnClose);
     dialog->setKeychainAvailable(m_keychainAvailable);

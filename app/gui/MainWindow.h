@@ -99,8 +99,6 @@ private:
     void updateProfileFilter();
     void showSelected();
     void applyAutoRefresh(int minutes);
-    void testConnection(const Profile& profile, QObject* context,
-                        std::function<void(bool, const QString&)> done);
     bool hasUnsavedEdit() const;
     void openConnector(const Connector& connector);
     void onFormChanged();
