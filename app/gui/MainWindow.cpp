@@ -11,13 +11,13 @@
 #include "HistoryDialog.h"
 #include "HttpClient.h"
 #include "KeychainBanner.h"
+#include "PreferencesDialog.h"
 #include "ProfileStatusPanel.h"
 #include "ReviewChangesDialog.h"
 #include "ThreeWayMerge.h"
 #include "TimbalService.h"
 #include "TimbalUpdateDialog.h"
 #include "UiSettings.h"
-#include "ui_PreferencesDialog.h"
 
 #include <QAction>
 #include <QCloseEvent>
@@ -630,30 +630,13 @@ void MainWindow::changeEvent(QEvent* event)
 
 void MainWindow::showPreferences()
 {
-    auto* dialog = new QDialog(this);
+    auto* dialog = new PreferencesDialog(this);
     dialog->setAttribute(Qt::WA_DeleteOnClose);
-    dialog->setObjectName(QStringLiteral("preferencesDialog"));
-    auto ui = std::make_shared<Ui::PreferencesDialog>();
-    ui->setupUi(dialog);
-    const UiSettings s;
-    ui->autoRefreshSpin->setValue(s.value(Setting::AutoRefreshMinutes).toInt());
-    ui->timeoutSpin->setValue(s.value(Setting::NetworkTimeoutSeconds).toInt());
-    ui->dispatchWindowSpin->setValue(s.value(Setting::TimbalDispatchWindowMinutes).toInt());
-    // Combo rows follow the Theme enum: system, light, dark.
-    ui->themeCombo->setCurrentIndex(int(themeFromString(s.value(Setting::Theme).toString())));
-    connect(dialog, &QDialog::accepted, this, [this, ui] {
-        UiSettings settings;
-        settings.setValue(Setting::AutoRefreshMinutes, ui->autoRefreshSpin->value());
-        settings.setValue(Setting::NetworkTimeoutSeconds, ui->timeoutSpin->value());
-        settings.setValue(Setting::TimbalDispatchWindowMinutes, ui->dispatchWindowSpin->value());
-        const Theme theme = Theme(ui->themeCombo->currentIndex());
-        if (themeToString(theme) != settings.value(Setting::Theme).toString()) {
-            settings.setValue(Setting::Theme, themeToString(theme));
-            applyTheme(theme);
-        }
-        applyAutoRefresh(ui->autoRefreshSpin->value());
-        applyTimeout(ui->timeoutSpin->value());
-    });
+    connect(dialog, &PreferencesDialog::autoRefreshMinutesChanged, this,
+            &MainWindow::applyAutoRefresh);
+    connect(dialog, &PreferencesDialog::timeoutSecondsChanged, this, &MainWindow::applyTimeout);
+    connect(dialog, &PreferencesDialog::themeChanged, this, &applyTheme);
+    // The dispatch window needs no reaction: it is read when an update dialog opens.
     dialog->open();
 }
 
