@@ -106,6 +106,30 @@ void ConnectorCatalog::refresh(const QString& name)
                    });
 }
 
+void ConnectorCatalog::testConnection(const Profile& profile, QObject* context,
+                                      std::function<void(bool, const QString&)> done)
+{
+    m_keys.readKey(profile.name, context,
+                   [this, profile, context, done](const KeyStoreResult& r, const SecretBytes& key) {
+                       if (!r.ok()) {
+                           done(false, r.message + QLatin1Char(' ') + r.hint);
+                           return;
+                       }
+                       ConnectorService* service = createConnectorService(
+                           toConnectorProfile(profile, key.bytes()), m_http, context);
+                       ConnectorListJob* job = service->list();
+                       QObject::connect(job, &ConnectorListJob::finished, context,
+                                        [service, done](const ConnectorListResult& res) {
+                                            service->deleteLater();
+                                            if (res.ok())
+                                                done(true, tr("Connected: %n connector(s) listed.",
+                                                              nullptr, int(res.connectors.size())));
+                                            else
+                                                done(false, res.error.toString());
+                                        });
+                   });
+}
+
 void ConnectorCatalog::FleetVersions::add(const QString& version)
 {
     // Few distinct versions in a fleet: each is parsed once.

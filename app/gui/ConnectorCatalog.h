@@ -53,6 +53,11 @@ public:
     // The service of a loaded profile (nullptr before its key was read).
     ConnectorService* service(const QString& profile) const;
     HttpClient* http() const { return m_http; }
+    // "Test connection": one authenticated list request for `profile` (as edited, not necessarily
+    // as loaded) with its stored key; answers once through `done`. The test's service is a child
+    // of `context`: deleting it (closing the asking dialog) cancels the test.
+    void testConnection(const Profile& profile, QObject* context,
+                        std::function<void(bool ok, const QString& message)> done);
 
 signals:
     void statusChanged(const QString& profile);

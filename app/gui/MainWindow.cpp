@@ -11,13 +11,13 @@
 #include "HistoryDialog.h"
 #include "HttpClient.h"
 #include "KeychainBanner.h"
+#include "PreferencesDialog.h"
 #include "ProfileStatusPanel.h"
 #include "ReviewChangesDialog.h"
-#include "SettingsLock.h"
 #include "ThreeWayMerge.h"
 #include "TimbalService.h"
 #include "TimbalUpdateDialog.h"
-#include "ui_PreferencesDialog.h"
+#include "UiSettings.h"
 
 #include <QAction>
 #include <QCloseEvent>
@@ -32,41 +32,22 @@
 #include <QMessageBox>
 #include <QPushButton>
 #include <QScrollArea>
-#include <QSettings>
 #include <QSplitter>
 #include <QStackedWidget>
-#include <QStandardPaths>
 #include <QStatusBar>
 #include <QTableView>
 #include <QTimer>
 #include <QToolBar>
 #include <QVBoxLayout>
+#include <functional>
 
 namespace ca {
-
-namespace {
-// Minutes an unreported Timbal dispatch keeps the same update from being sent again.
-const QString kDispatchWindowKey = QStringLiteral("timbal/dispatchWindowMinutes");
-constexpr int kDefaultDispatchWindowMinutes = int(TimbalDispatchRecords::kDefaultWindowMs / 60000);
-} // namespace
-
-QSettings uiSettings()
-{
-    // An instance killed mid-save must not make the next start wait 30 s for its lock. (The path
-    // is QSettings' own for IniFormat/UserScope, computed before QSettings reads the file.)
-    clearAbandonedSettingsLock(
-        QStandardPaths::writableLocation(QStandardPaths::GenericConfigLocation) +
-        QStringLiteral("/%1/ui.ini").arg(QLatin1String(kOrgName)));
-    return QSettings(QSettings::IniFormat, QSettings::UserScope, QLatin1String(kOrgName),
-                     QStringLiteral("ui"));
-}
 
 MainWindow::MainWindow(ProfileStore& profiles, ApiKeys& keys, QWidget* parent)
     : QMainWindow(parent), m_profiles(profiles), m_keys(keys)
 {
     setWindowTitle(tr("Connector Admin"));
-    if (const QString theme = uiSettings().value(QStringLiteral("ui/theme")).toString();
-        !theme.isEmpty())
+    if (const QString theme = UiSettings().value(Setting::Theme).toString(); !theme.isEmpty())
         applyTheme(themeFromString(theme));
     else
         installAppStyle();
@@ -368,36 +349,32 @@ void MainWindow::buildMenus()
 
 void MainWindow::restoreUiState()
 {
-    QSettings s = uiSettings();
-    restoreGeometry(s.value(QStringLiteral("window/geometry")).toByteArray());
-    restoreState(s.value(QStringLiteral("window/state")).toByteArray());
-    m_splitter->restoreState(s.value(QStringLiteral("window/splitter")).toByteArray());
-    if (m_view->horizontalHeader()->restoreState(
-            s.value(QStringLiteral("window/columns")).toByteArray())) {
+    const UiSettings s;
+    restoreGeometry(s.value(Setting::WindowGeometry).toByteArray());
+    restoreState(s.value(Setting::WindowState).toByteArray());
+    m_splitter->restoreState(s.value(Setting::WindowSplitter).toByteArray());
+    if (m_view->horizontalHeader()->restoreState(s.value(Setting::WindowColumns).toByteArray())) {
         const auto actions = m_view->horizontalHeader()->actions();
         for (int c = 0; c < actions.size(); ++c)
             actions.at(c)->setChecked(!m_view->isColumnHidden(c));
     }
-    applyAutoRefresh(s.value(QStringLiteral("refresh/minutes"), 0).toInt());
-    HttpOptions options = m_catalog->http()->options();
-    options.transferTimeoutMs =
-        s.value(QStringLiteral("network/timeoutSeconds"), 30).toInt() * 1000;
-    m_catalog->http()->setOptions(options);
+    applyAutoRefresh(s.value(Setting::AutoRefreshMinutes).toInt());
+    applyTimeout(s.value(Setting::NetworkTimeoutSeconds).toInt());
 }
 
 void MainWindow::saveUiState()
 {
-    QSettings s = uiSettings();
+    UiSettings s;
     // Written only when something changed: each write of ui.ini syncs it to disk (a lock file,
     // a temporary file, two fdatasyncs, a rename), which made every close wait on the disk.
-    const auto store = [&s](const QString& key, const QByteArray& value) {
-        if (s.value(key).toByteArray() != value)
-            s.setValue(key, value);
+    const auto store = [&s](Setting setting, const QByteArray& value) {
+        if (s.value(setting).toByteArray() != value)
+            s.setValue(setting, value);
     };
-    store(QStringLiteral("window/geometry"), saveGeometry());
-    store(QStringLiteral("window/state"), saveState());
-    store(QStringLiteral("window/splitter"), m_splitter->saveState());
-    store(QStringLiteral("window/columns"), m_view->horizontalHeader()->saveState());
+    store(Setting::WindowGeometry, saveGeometry());
+    store(Setting::WindowState, saveState());
+    store(Setting::WindowSplitter, m_splitter->saveState());
+    store(Setting::WindowColumns, m_view->horizontalHeader()->saveState());
 }
 
 void MainWindow::closeEvent(QCloseEvent* event)
@@ -608,6 +585,13 @@ void MainWindow::applyAutoRefresh(int minutes)
         m_autoRefresh->stop();
 }
 
+void MainWindow::applyTimeout(int seconds)
+{
+    HttpOptions options = m_catalog->http()->options();
+    options.transferTimeoutMs = seconds * 1000;
+    m_catalog->http()->setOptions(options);
+}
+
 void MainWindow::changeEvent(QEvent* event)
 {
     // A theme switch: the banner's colours follow the palette (only when they differ, since a
@@ -623,34 +607,13 @@ void MainWindow::changeEvent(QEvent* event)
 
 void MainWindow::showPreferences()
 {
-    auto* dialog = new QDialog(this);
+    auto* dialog = new PreferencesDialog(this);
     dialog->setAttribute(Qt::WA_DeleteOnClose);
-    dialog->setObjectName(QStringLiteral("preferencesDialog"));
-    auto ui = std::make_shared<Ui::PreferencesDialog>();
-    ui->setupUi(dialog);
-    QSettings s = uiSettings();
-    ui->autoRefreshSpin->setValue(s.value(QStringLiteral("refresh/minutes"), 0).toInt());
-    ui->timeoutSpin->setValue(s.value(QStringLiteral("network/timeoutSeconds"), 30).toInt());
-    ui->dispatchWindowSpin->setValue(
-        s.value(kDispatchWindowKey, kDefaultDispatchWindowMinutes).toInt());
-    // Combo rows follow the Theme enum: system, light, dark.
-    ui->themeCombo->setCurrentIndex(
-        int(themeFromString(s.value(QStringLiteral("ui/theme")).toString())));
-    connect(dialog, &QDialog::accepted, this, [this, ui] {
-        QSettings settings = uiSettings();
-        settings.setValue(QStringLiteral("refresh/minutes"), ui->autoRefreshSpin->value());
-        settings.setValue(QStringLiteral("network/timeoutSeconds"), ui->timeoutSpin->value());
-        settings.setValue(kDispatchWindowKey, ui->dispatchWindowSpin->value());
-        const Theme theme = Theme(ui->themeCombo->currentIndex());
-        if (themeToString(theme) != settings.value(QStringLiteral("ui/theme")).toString()) {
-            settings.setValue(QStringLiteral("ui/theme"), themeToString(theme));
-            applyTheme(theme);
-        }
-        applyAutoRefresh(ui->autoRefreshSpin->value());
-        HttpOptions options = m_catalog->http()->options();
-        options.transferTimeoutMs = ui->timeoutSpin->value() * 1000;
-        m_catalog->http()->setOptions(options);
-    });
+    connect(dialog, &PreferencesDialog::autoRefreshMinutesChanged, this,
+            &MainWindow::applyAutoRefresh);
+    connect(dialog, &PreferencesDialog::timeoutSecondsChanged, this, &MainWindow::applyTimeout);
+    connect(dialog, &PreferencesDialog::themeChanged, this, &applyTheme);
+    // The dispatch window needs no reaction: it is read when an update dialog opens.
     dialog->open();
 }
 
@@ -685,31 +648,6 @@ void MainWindow::checkKeychain()
     });
 }
 
-void MainWindow::testConnection(const Profile& profile, QObject* context,
-                                std::function<void(bool, const QString&)> done)
-{
-    m_keys.readKey(profile.name, context,
-                   [this, profile, context, done](const KeyStoreResult& r, const SecretBytes& key) {
-                       if (!r.ok()) {
-                           done(false, r.message + QLatin1Char(' ') + r.hint);
-                           return;
-                       }
-                       // Owned by the asking dialog: closing it cancels the test.
-                       ConnectorService* service = createConnectorService(
-                           toConnectorProfile(profile, key.bytes()), m_catalog->http(), context);
-                       ConnectorListJob* job = service->list();
-                       QObject::connect(job, &ConnectorListJob::finished, context,
-                                        [service, done](const ConnectorListResult& res) {
-                                            service->deleteLater();
-                                            if (res.ok())
-                                                done(true, tr("Connected: %n connector(s) listed.",
-                                                              nullptr, int(res.connectors.size())));
-                                            else
-                                                done(false, res.error.toString());
-                                        });
-                   });
-}
-
 void MainWindow::showProfilesDialog()
 {
     fixProfile(QString(), ApiError::Remedy::None);
@@ -718,11 +656,7 @@ void MainWindow::showProfilesDialog()
 void MainWindow::fixProfile(const QString& profile, ApiError::Remedy remedy)
 {
     auto* dialog = new ProfilesDialog(
-        m_profiles, m_keys,
-        [this](const Profile& p, QObject* ctx, std::function<void(bool, const QString&)> done) {
-            testConnection(p, ctx, std::move(done));
-        },
-        this);
+        m_profiles, m_keys, std::bind_front(&ConnectorCatalog::testConnection, m_catalog), this);
     dialog->setObjectName(QStringLiteral("profilesDialog"));
     dialog->setAttribute(Qt::WA_DeleteOnClose);
     dialog->setKeychainAvailable(m_keychainAvailable);
@@ -860,8 +794,7 @@ void MainWindow::openTimbalUpdate(const QString& profile, const QList<Connector>
     auto* dialog = new TimbalUpdateDialog(service, connectors, m_audit, this);
     dialog->setAttribute(Qt::WA_DeleteOnClose);
     dialog->setDispatchWindowMs(
-        qint64(uiSettings().value(kDispatchWindowKey, kDefaultDispatchWindowMinutes).toInt()) *
-        60000);
+        qint64(UiSettings().value(Setting::TimbalDispatchWindowMinutes).toInt()) * 60000);
     dialog->setFleetNewestVersion(m_model->fleetNewestVersion(profile));
     // show(), not open(): the admin keeps browsing while a fleet update runs.
     connect(dialog, &TimbalUpdateDialog::runFinished, this,

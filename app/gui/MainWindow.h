@@ -16,17 +16,12 @@ class QComboBox;
 class QLabel;
 class QLineEdit;
 class QPushButton;
-class QSettings;
 class QSplitter;
 class QStackedWidget;
 class QTableView;
 class QTimer;
 
 namespace ca {
-
-// The window's own settings file (ui.ini: layout, theme; no secrets, apart from the profiles).
-// A lock left by an instance killed mid-save is cleared first.
-QSettings uiSettings();
 
 class AuditLog;
 class ConnectorCatalog;
@@ -99,8 +94,7 @@ private:
     void updateProfileFilter();
     void showSelected();
     void applyAutoRefresh(int minutes);
-    void testConnection(const Profile& profile, QObject* context,
-                        std::function<void(bool, const QString&)> done);
+    void applyTimeout(int seconds);
     bool hasUnsavedEdit() const;
     void openConnector(const Connector& connector);
     void onFormChanged();

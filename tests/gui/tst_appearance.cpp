@@ -2,6 +2,7 @@
 #include "MainWindow.h"
 #include "MemoryKeyStore.h"
 #include "Translations.h"
+#include "UiSettings.h"
 
 #include <QAction>
 #include <QApplication>

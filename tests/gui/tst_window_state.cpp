@@ -1,5 +1,6 @@
 #include "MainWindow.h"
 #include "MemoryKeyStore.h"
+#include "UiSettings.h"
 
 #include <QSettings>
 #include <QSplitter>
