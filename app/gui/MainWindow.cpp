@@ -8,13 +8,13 @@
 #include "ConnectorForm.h"
 #include "ConnectorTableModel.h"
 #include "DraftStore.h"
+#include "EditSession.h"
 #include "HistoryDialog.h"
 #include "HttpClient.h"
 #include "KeychainBanner.h"
 #include "PreferencesDialog.h"
 #include "ProfileStatusPanel.h"
 #include "ReviewChangesDialog.h"
-#include "ThreeWayMerge.h"
 #include "TimbalService.h"
 #include "TimbalUpdateDialog.h"
 #include "UiSettings.h"
@@ -62,8 +62,8 @@ MainWindow::MainWindow(ProfileStore& profiles, ApiKeys& keys, QWidget* parent)
     // The keychain banner (m_banner) is built on the first problem, at the top of this layout.
     m_draftBanner = new QFrame(central);
     m_draftBanner->setObjectName(QStringLiteral("draftBanner"));
-    // Its style sheet is set when it first shows: the first style sheet in the application costs
-    // ≈5 ms (Qt's style-sheet style), which the first frame does not need.
+    // Its style sheet is set when it first shows: the first style sheet in the application brings
+    // in Qt's style-sheet style, which the first frame does not need.
     {
         auto* h = new QHBoxLayout(m_draftBanner);
         m_draftText = new QLabel(m_draftBanner);
@@ -95,7 +95,8 @@ MainWindow::MainWindow(ProfileStore& profiles, ApiKeys& keys, QWidget* parent)
     m_vendorFilter->setObjectName(QStringLiteral("vendorFilter"));
     m_vendorFilter->setAccessibleName(tr("Vendor filter"));
     m_vendorFilter->addItem(tr("All vendors"), QString());
-    // Icons after the first paint (startAfterFirstPaint): SVG rendering ≈5 ms at start-up.
+    // Icons after the first paint (startAfterFirstPaint): rendering SVGs is start-up work the
+    // first frame does not need.
     for (Vendor v : allVendors())
         m_vendorFilter->addItem(vendorDisplayName(v), vendorId(v));
     vendorLabel->setBuddy(m_vendorFilter);
@@ -167,6 +168,19 @@ MainWindow::MainWindow(ProfileStore& profiles, ApiKeys& keys, QWidget* parent)
     auto* hostLayout = new QVBoxLayout(m_formHost);
     hostLayout->setContentsMargins(0, 0, 0, 0);
     scroll->setWidget(m_formHost);
+    m_session = new EditSession(
+        [this](const QString& profile) { return m_catalog->service(profile); }, m_formHost, this);
+    connect(m_session, &EditSession::formCreated, this,
+            [this](ConnectorForm* form) { m_formHost->layout()->addWidget(form); });
+    connect(m_session, &EditSession::editChanged, this, &MainWindow::updateEditActions);
+    connect(m_session, &EditSession::modifiedChanged, m_model, &ConnectorTableModel::setModified);
+    connect(m_session, &EditSession::applied, this, [this](const Connector& updated) {
+        m_model->upsert(updated.profileName, {updated});
+        if (m_session->base().profileName == updated.profileName &&
+            m_session->base().id == updated.id)
+            showOpenConnector();
+    });
+    connect(m_session, &EditSession::notice, statusBar(), &QStatusBar::showMessage);
     auto* actionsRow = new QHBoxLayout;
     m_reviewButton = new QPushButton(tr("&Review && apply…"), page);
     m_reviewButton->setObjectName(QStringLiteral("reviewButton"));
@@ -223,7 +237,7 @@ MainWindow::MainWindow(ProfileStore& profiles, ApiKeys& keys, QWidget* parent)
                         previous, QItemSelectionModel::ClearAndSelect | QItemSelectionModel::Rows);
                 }
                 const QPersistentModelIndex wanted(current);
-                confirmLeavingEdit(tr("%1 has unsaved changes.").arg(m_editBase.displayName),
+                confirmLeavingEdit(tr("%1 has unsaved changes.").arg(m_session->base().displayName),
                                    [this, wanted] {
                                        const QSignalBlocker blocker(m_view->selectionModel());
                                        m_view->selectionModel()->setCurrentIndex(
@@ -381,15 +395,15 @@ void MainWindow::closeEvent(QCloseEvent* event)
 {
     if (hasUnsavedEdit() && !m_closeConfirmed) {
         event->ignore();
-        confirmLeavingEdit(tr("%1 has unsaved changes.").arg(m_editBase.displayName), [this] {
-            m_closeConfirmed = true;
-            close();
-        });
+        confirmLeavingEdit(tr("%1 has unsaved changes.").arg(m_session->base().displayName),
+                           [this] {
+                               m_closeConfirmed = true;
+                               close();
+                           });
         return;
     }
     saveUiState();
-    if (m_autosaver)
-        m_autosaver->flush();
+    m_session->flushDraft();
     event->accept();
 }
 
@@ -437,69 +451,47 @@ void MainWindow::showSelected()
 
 void MainWindow::openConnector(const Connector& connector)
 {
-    if (m_form && m_editBase.profileName == connector.profileName && m_editBase.id != connector.id)
-        m_model->setModified(m_editBase.profileName, m_editBase.id, false);
-    m_editBase = connector;
-    if (!m_form || m_form->vendor() != connector.vendor) {
-        m_form = createConnectorForm(connector.vendor, m_formHost);
-        m_form->setObjectName(QStringLiteral("connectorForm"));
-        m_formHost->layout()->addWidget(m_form.get());
-        connect(m_form.get(), &ConnectorForm::changed, this, &MainWindow::onFormChanged);
-        connect(m_form.get(), &ConnectorForm::validityChanged, this,
-                &MainWindow::updateEditActions);
-    }
-    m_form->setConnector(connector);
-    m_updateButton->setVisible(connector.vendor == Vendor::Timbal);
-    m_detailTitle->setText(
-        QStringLiteral("<b>%1</b><br>%2 · %3 · %4")
-            .arg(connector.displayName.toHtmlEscaped(), vendorDisplayName(connector.vendor),
-                 connector.profileName.toHtmlEscaped(), connector.id.toHtmlEscaped()));
+    m_session->open(connector);
+    showOpenConnector();
+}
+
+void MainWindow::showOpenConnector()
+{
+    const Connector& c = m_session->base();
+    m_updateButton->setVisible(c.vendor == Vendor::Timbal);
+    m_detailTitle->setText(QStringLiteral("<b>%1</b><br>%2 · %3 · %4")
+                               .arg(c.displayName.toHtmlEscaped(), vendorDisplayName(c.vendor),
+                                    c.profileName.toHtmlEscaped(), c.id.toHtmlEscaped()));
     m_detail->setCurrentIndex(1);
-    onFormChanged();
 }
 
 bool MainWindow::hasUnsavedEdit() const
 {
-    return m_form && m_form->isModified();
-}
-
-void MainWindow::onFormChanged()
-{
-    const bool modified = hasUnsavedEdit();
-    if (m_form)
-        m_model->setModified(m_editBase.profileName, m_editBase.id, modified);
-    setWindowTitle(m_form ? tr("%1[*] — Connector Admin").arg(m_editBase.displayName)
-                          : tr("Connector Admin"));
-    setWindowModified(modified);
-    updateEditActions();
-    scheduleDraftSave();
+    return m_session->hasUnsavedEdit();
 }
 
 void MainWindow::updateEditActions()
 {
-    const bool modified = hasUnsavedEdit();
-    const bool valid = m_form && m_form->isValid();
-    const bool editable = m_form && m_editBase.isEditable();
-    m_reviewButton->setEnabled(modified && valid && editable);
-    m_saveAction->setEnabled(modified && valid && editable);
+    const bool open = m_session->isOpen();
+    const bool modified = m_session->hasUnsavedEdit();
+    setWindowTitle(open ? tr("%1[*] — Connector Admin").arg(m_session->base().displayName)
+                        : tr("Connector Admin"));
+    setWindowModified(modified);
+    m_reviewButton->setEnabled(m_session->canReview());
+    m_saveAction->setEnabled(m_session->canReview());
     m_revertButton->setEnabled(modified);
-    m_historyButton->setEnabled(m_form && m_audit);
+    m_historyButton->setEnabled(open && m_session->audit());
     m_revertAction->setEnabled(modified);
     QString why;
-    if (m_form && modified && !valid) {
-        QStringList reasons;
-        for (const FieldProblem& p : m_form->problems())
-            reasons.append(QStringLiteral("%1: %2").arg(m_form->fieldLabel(p.path), p.message));
-        why = tr("Fix these first:\n%1").arg(reasons.join(QLatin1Char('\n')));
-    }
+    if (modified && !m_session->isValid())
+        why = tr("Fix these first:\n%1").arg(m_session->problemTexts().join(QLatin1Char('\n')));
     m_reviewButton->setToolTip(
         why.isEmpty() ? tr("See exactly what will change, then apply (Ctrl+S)") : why);
 }
 
 void MainWindow::revertEdit()
 {
-    if (m_form)
-        openConnector(m_editBase);
+    m_session->revert();
 }
 
 void MainWindow::confirmLeavingEdit(const QString& question, std::function<void()> proceed)
@@ -525,56 +517,8 @@ void MainWindow::confirmLeavingEdit(const QString& question, std::function<void(
 
 void MainWindow::reviewAndApply()
 {
-    if (!m_form || !hasUnsavedEdit() || !m_form->isValid())
-        return;
-    openReview(m_editBase, m_form->editedDocument());
-}
-
-void MainWindow::openReview(const Connector& base, const QJsonObject& edited, bool isRevert)
-{
-    ConnectorService* service = m_catalog->service(base.profileName);
-    auto* dialog = new ReviewChangesDialog(service, base, edited, this,
-                                           isRevert ? AuditAction::Revert : AuditAction::Apply);
-    dialog->setAttribute(Qt::WA_DeleteOnClose);
-    connect(dialog, &ReviewChangesDialog::applyFinished, this,
-            [this, dialog](const Connector&, const QJsonObject&, const ApplyOperation::Outcome& o) {
-                QString error;
-                if (m_audit &&
-                    !m_audit->append(dialog->review().auditRecord(AuditTool::Gui, o), &error))
-                    statusBar()->showMessage(tr("Could not write the audit log: %1").arg(error),
-                                             10000);
-            });
-    connect(dialog, &ReviewChangesDialog::applied, this,
-            [this](const Connector& applied, const QJsonObject&,
-                   const ApplyOperation::Outcome& outcome) {
-                Connector updated = outcome.update.connector;
-                updated.profileName = applied.profileName;
-                m_model->upsert(applied.profileName, {updated});
-                m_model->setModified(applied.profileName, applied.id, false);
-                if (m_autosaver)
-                    m_autosaver->discard(applied.profileName, applied.vendor, applied.id);
-                if (m_editBase.profileName == applied.profileName && m_editBase.id == applied.id)
-                    openConnector(updated);
-                statusBar()->showMessage(tr("Applied to %1.").arg(applied.displayName), 8000);
-            });
-    connect(dialog, &ReviewChangesDialog::applyFailed, this,
-            [this](const Connector& failed, const QJsonObject&,
-                   const ApplyOperation::Outcome& outcome) {
-                // The edit stays in the form; the server's field errors are shown at their fields.
-                if (m_form && m_editBase.profileName == failed.profileName &&
-                    m_editBase.id == failed.id) {
-                    QList<QPair<QString, QString>> errors;
-                    for (const auto& fe : outcome.error.fieldErrors)
-                        errors.append({fe.path, fe.message});
-                    m_form->showServerErrors(errors);
-                }
-            });
-    connect(dialog, &ReviewChangesDialog::reviewAgainRequested, this,
-            [this](const Connector& fresh, const QJsonObject& merged) {
-                m_editBase = fresh;
-                QTimer::singleShot(0, this, [this, fresh, merged] { openReview(fresh, merged); });
-            });
-    dialog->open();
+    if (ReviewChangesDialog* dialog = m_session->review(this))
+        dialog->open();
 }
 
 void MainWindow::applyAutoRefresh(int minutes)
@@ -668,59 +612,31 @@ void MainWindow::fixProfile(const QString& profile, ApiError::Remedy remedy)
 
 void MainWindow::setRecordKeeping(AuditLog* audit, DraftStore* drafts)
 {
-    m_audit = audit;
-    m_drafts = drafts;
-    delete m_autosaver;
-    m_autosaver =
-        drafts ? new DraftAutosaver(drafts, DraftAutosaver::kDefaultDelayMs, this) : nullptr;
-    if (m_autosaver)
-        connect(m_autosaver, &DraftAutosaver::saveFailed, this, [this](const QString& error) {
-            statusBar()->showMessage(tr("Could not save a draft of your edit: %1").arg(error),
-                                     10000);
-        });
     QStringList unreadable;
-    m_pendingDrafts = drafts ? drafts->all(&unreadable) : QList<ConnectorDraft>();
+    m_session->setRecordKeeping(audit, drafts, &unreadable);
     if (!unreadable.isEmpty())
         statusBar()->showMessage(
             tr("%n damaged draft file(s) were skipped.", nullptr, int(unreadable.size())), 10000);
     updateDraftBanner();
-    updateEditActions();
 }
 
-void MainWindow::scheduleDraftSave()
+int MainWindow::pendingDraftCount() const
 {
-    if (!m_autosaver || !m_form)
-        return;
-    if (!hasUnsavedEdit()) {
-        m_autosaver->discard(m_editBase.profileName, m_editBase.vendor, m_editBase.id);
-        return;
-    }
-    ConnectorDraft d;
-    d.profile = m_editBase.profileName;
-    d.vendor = m_editBase.vendor;
-    d.connectorId = m_editBase.id;
-    d.connectorName = m_editBase.displayName;
-    d.baseDocument = m_editBase.editable;
-    d.baseUpdatedAt = m_editBase.updatedAt;
-    d.editedDocument = m_form->editedDocument();
-    SecretRules secrets = vendorSecretRules(m_editBase.vendor);
-    if (ConnectorService* service = m_catalog->service(d.profile))
-        secrets = service->secretRules(d.editedDocument, m_editBase.secretPaths);
-    d.secretPaths = secrets.paths();
-    m_autosaver->scheduleSave(d);
+    return int(m_session->pendingDrafts().size());
 }
 
 void MainWindow::updateDraftBanner()
 {
-    if (!m_pendingDrafts.isEmpty() && m_draftBanner->styleSheet().isEmpty())
+    const QList<ConnectorDraft>& pending = m_session->pendingDrafts();
+    if (!pending.isEmpty() && m_draftBanner->styleSheet().isEmpty())
         m_draftBanner->setStyleSheet(tone::infoBanner(QStringLiteral("#draftBanner")));
-    m_draftBanner->setVisible(!m_pendingDrafts.isEmpty());
-    if (m_pendingDrafts.isEmpty())
+    m_draftBanner->setVisible(!pending.isEmpty());
+    if (pending.isEmpty())
         return;
-    const ConnectorDraft& next = m_pendingDrafts.first();
+    const ConnectorDraft& next = pending.first();
     const bool loaded = m_model->rowOf(next.profile, next.connectorId) >= 0;
     m_draftText->setText(tr("<b>%n unsaved edit(s) from an earlier session.</b> Next: %1 (%2)%3",
-                            nullptr, int(m_pendingDrafts.size()))
+                            nullptr, int(pending.size()))
                              .arg(next.connectorName.toHtmlEscaped(), next.profile.toHtmlEscaped(),
                                   loaded ? QString() : tr(" — waiting for its profile to load")));
     m_draftBanner->findChild<QPushButton*>(QStringLiteral("restoreDraftButton"))
@@ -729,57 +645,40 @@ void MainWindow::updateDraftBanner()
 
 void MainWindow::restoreDraft()
 {
-    if (m_pendingDrafts.isEmpty())
+    if (m_session->pendingDrafts().isEmpty())
         return;
-    const ConnectorDraft draft = m_pendingDrafts.first();
+    const ConnectorDraft& draft = m_session->pendingDrafts().first();
     const int row = m_model->rowOf(draft.profile, draft.connectorId);
     if (row < 0)
         return;
-    auto proceed = [this, draft, row] {
-        m_pendingDrafts.removeFirst();
+    auto proceed = [this, row] {
         const Connector current = m_model->connector(row);
-        // Secrets were never written: stored ones come back from the server's copy, typed ones
-        // are kept as stored and must be typed again.
-        ConnectorDraft d = draft.withStoredSecretsFrom(current.editable);
-        QJsonObject edited = d.editedDocument;
-        const QStringList retype = d.unsavedSecretPointers();
-        for (const QString& pointer : retype)
-            edited =
-                jsonValueSet(edited, pointer, jsonValueAt(current.editable, pointer)).toObject();
-        QString note;
-        if (d.baseDocument != current.editable) {
-            // Changed on the server since the draft began: merge, the review shows the rest.
-            edited = ThreeWayMerge(d.baseDocument, current.editable, edited,
-                                   diffOptionsFor(current.vendor))
-                         .merged();
-            note = tr(" The connector changed on the server since; those changes were merged in.");
-        }
         {
             const QSignalBlocker blocker(m_view->selectionModel());
             m_view->setCurrentIndex(m_filter->mapFromSource(m_model->index(row, 0)));
         }
         m_openIndex = QPersistentModelIndex(m_model->index(row, 0));
-        openConnector(current);
-        m_form->setConnector(current, edited);
-        onFormChanged();
-        QString message = tr("Restored your edit of %1.").arg(current.displayName) + note;
-        if (!retype.isEmpty())
+        const EditSession::Restored restored = m_session->restoreFirstDraft(current);
+        showOpenConnector();
+        QString message = tr("Restored your edit of %1.").arg(current.displayName);
+        if (!restored.note.isEmpty())
+            message += QLatin1Char(' ') + restored.note;
+        if (!restored.retype.isEmpty())
             message += tr(" Secrets you had typed were not saved; enter them again: %1.")
-                           .arg(retype.join(QStringLiteral(", ")));
+                           .arg(restored.retype.join(QStringLiteral(", ")));
         statusBar()->showMessage(message, 20000);
         updateDraftBanner();
     };
     if (hasUnsavedEdit())
-        confirmLeavingEdit(tr("%1 has unsaved changes.").arg(m_editBase.displayName), proceed);
+        confirmLeavingEdit(tr("%1 has unsaved changes.").arg(m_session->base().displayName),
+                           proceed);
     else
         proceed();
 }
 
 void MainWindow::discardDrafts()
 {
-    for (const ConnectorDraft& d : std::as_const(m_pendingDrafts))
-        m_drafts->remove(d.profile, d.vendor, d.connectorId);
-    m_pendingDrafts.clear();
+    m_session->discardDrafts();
     updateDraftBanner();
 }
 
@@ -791,7 +690,7 @@ void MainWindow::openTimbalUpdate(const QString& profile, const QList<Connector>
                                  8000);
         return;
     }
-    auto* dialog = new TimbalUpdateDialog(service, connectors, m_audit, this);
+    auto* dialog = new TimbalUpdateDialog(service, connectors, m_session->audit(), this);
     dialog->setAttribute(Qt::WA_DeleteOnClose);
     dialog->setDispatchWindowMs(
         qint64(UiSettings().value(Setting::TimbalDispatchWindowMinutes).toInt()) * 60000);
@@ -805,8 +704,8 @@ void MainWindow::openTimbalUpdate(const QString& profile, const QList<Connector>
 void MainWindow::updateTimbalConnectors()
 {
     QString profile;
-    if (m_form && m_editBase.vendor == Vendor::Timbal)
-        profile = m_editBase.profileName;
+    if (m_session->isOpen() && m_session->base().vendor == Vendor::Timbal)
+        profile = m_session->base().profileName;
     for (const Profile& p : m_profiles.profiles()) {
         if (profile.isEmpty() && p.vendor == Vendor::Timbal)
             profile = p.name;
@@ -826,20 +725,22 @@ void MainWindow::updateTimbalConnectors()
 
 void MainWindow::updateOpenTimbalConnector()
 {
-    if (m_form && m_editBase.vendor == Vendor::Timbal)
-        openTimbalUpdate(m_editBase.profileName, {m_editBase});
+    if (m_session->isOpen() && m_session->base().vendor == Vendor::Timbal)
+        openTimbalUpdate(m_session->base().profileName, {m_session->base()});
 }
 
 void MainWindow::showHistory()
 {
-    if (!m_audit || !m_form)
+    if (!m_session->audit() || !m_session->isOpen())
         return;
-    auto* dialog = new HistoryDialog(*m_audit, m_editBase, this);
+    auto* dialog = new HistoryDialog(*m_session->audit(), m_session->base(), this);
     dialog->setAttribute(Qt::WA_DeleteOnClose);
     connect(dialog, &HistoryDialog::revertRequested, this, [this](const QJsonObject& document) {
         // The inverse edit goes through the same review and apply as any other.
-        const Connector base = m_editBase;
-        QTimer::singleShot(0, this, [this, base, document] { openReview(base, document, true); });
+        const Connector base = m_session->base();
+        QTimer::singleShot(0, this, [this, base, document] {
+            m_session->review(base, document, AuditAction::Revert, this)->open();
+        });
     });
     dialog->open();
 }

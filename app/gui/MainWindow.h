@@ -26,8 +26,8 @@ namespace ca {
 class AuditLog;
 class ConnectorCatalog;
 class ConnectorForm;
-class DraftAutosaver;
 class DraftStore;
+class EditSession;
 
 class ConnectorFilterModel;
 class ConnectorTableModel;
@@ -47,7 +47,8 @@ public:
     // Where applies are recorded and unsaved edits autosaved. Drafts left by an earlier session
     // (a crash, a kill) are offered for restoring once their connectors are loaded.
     void setRecordKeeping(AuditLog* audit, DraftStore* drafts);
-    int pendingDraftCount() const { return int(m_pendingDrafts.size()); }
+    int pendingDraftCount() const;
+    EditSession* editSession() const { return m_session; }
     bool keychainAvailable() const { return m_keychainAvailable; }
     ConnectorCatalog* catalog() const { return m_catalog; }
     ConnectorTableModel* connectorModel() const { return m_model; }
@@ -97,12 +98,10 @@ private:
     void applyTimeout(int seconds);
     bool hasUnsavedEdit() const;
     void openConnector(const Connector& connector);
-    void onFormChanged();
+    void showOpenConnector(); // the detail pane's title and buttons for the session's connector
     void updateEditActions();
     // Asks what to do with an unsaved edit, then runs `proceed` unless the admin cancelled.
     void confirmLeavingEdit(const QString& question, std::function<void()> proceed);
-    void openReview(const Connector& base, const QJsonObject& edited, bool isRevert = false);
-    void scheduleDraftSave();
     void updateDraftBanner();
 
     ProfileStore& m_profiles;
@@ -121,8 +120,7 @@ private:
     QStackedWidget* m_detail = nullptr;
     QLabel* m_detailTitle = nullptr;
     QWidget* m_formHost = nullptr;
-    std::unique_ptr<ConnectorForm> m_form;
-    Connector m_editBase;              // the connector as it was when the edit began
+    EditSession* m_session = nullptr;
     QPersistentModelIndex m_openIndex; // source row of the connector in the form
     QPushButton* m_reviewButton = nullptr;
     QPushButton* m_revertButton = nullptr;
@@ -132,10 +130,6 @@ private:
     QPushButton* m_historyButton = nullptr;
     QPushButton* m_updateButton = nullptr;
     void openTimbalUpdate(const QString& profile, const QList<Connector>& connectors);
-    AuditLog* m_audit = nullptr;
-    DraftStore* m_drafts = nullptr;
-    DraftAutosaver* m_autosaver = nullptr;
-    QList<ConnectorDraft> m_pendingDrafts;
     QWidget* m_draftBanner = nullptr;
     QLabel* m_draftText = nullptr;
     QTimer* m_autoRefresh = nullptr;

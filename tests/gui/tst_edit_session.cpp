@@ -1,0 +1,183 @@
+// The edit session without a window: open, modified, revert, the autosaved draft (typed secrets
+// never written), a restore merged with what the server changed since, and review → apply →
+// audit record. Databar, whose header values are secrets returned in clear.
+#include "AuditLog.h"
+#include "DraftStore.h"
+#include "EditSession.h"
+#include "ReviewChangesDialog.h"
+#include "SessionFixture.h"
+#include "TestHttp.h"
+
+#include <QDirIterator>
+#include <QJsonArray>
+#include <QPushButton>
+#include <QTemporaryDir>
+#include <QWidget>
+
+using namespace ca;
+
+class TestEditSession : public QObject
+{
+    Q_OBJECT
+
+    SandboxProcess m_sandbox;
+    HttpClient m_http;
+    std::unique_ptr<ConnectorService> m_service;
+    std::unique_ptr<QTemporaryDir> m_dir;
+    Connector m_base;
+
+    std::unique_ptr<EditSession> session(QWidget* host)
+    {
+        return std::make_unique<EditSession>(
+            [this](const QString& profile) {
+                return profile == m_base.profileName ? m_service.get() : nullptr;
+            },
+            host);
+    }
+    QJsonObject renamed(const QString& name) const
+    {
+        QJsonObject e = m_base.editable;
+        e.insert(QStringLiteral("name"), name);
+        return e;
+    }
+    QByteArray draftBytes() const
+    {
+        QByteArray all;
+        QDirIterator it(m_dir->filePath(QStringLiteral("drafts")), QDir::Files,
+                        QDirIterator::Subdirectories);
+        while (it.hasNext()) {
+            QFile f(it.next());
+            if (f.open(QIODevice::ReadOnly))
+                all += f.readAll();
+        }
+        return all;
+    }
+
+private slots:
+    void initTestCase()
+    {
+        QStandardPaths::setTestModeEnabled(true);
+        QVERIFY2(m_sandbox.start(), qPrintable(m_sandbox.errorString()));
+        m_service.reset(createConnectorService(
+            toConnectorProfile(fixture::profileFor(m_sandbox, Vendor::Databar), fixture::kKey),
+            &m_http));
+    }
+    void init()
+    {
+        QVERIFY(TestHttp::postJson(m_sandbox.url(QStringLiteral("/_sandbox/reset")), {}));
+        m_dir = std::make_unique<QTemporaryDir>();
+        m_base = fixture::firstConnector(m_service.get());
+        QVERIFY(!m_base.id.isEmpty());
+        QVERIFY(!m_base.editable.value(QStringLiteral("headers")).toArray().isEmpty());
+    }
+
+    void openEditRevert()
+    {
+        QWidget host;
+        auto s = session(&host);
+        QSignalSpy created(s.get(), &EditSession::formCreated);
+        QSignalSpy modified(s.get(), &EditSession::modifiedChanged);
+        s->open(m_base);
+        QCOMPARE(created.size(), 1);
+        QVERIFY(s->isOpen());
+        QCOMPARE(s->form()->parentWidget(), &host);
+        QVERIFY(!s->hasUnsavedEdit());
+        QVERIFY(!s->canReview());
+        QVERIFY(!s->review(nullptr)); // nothing to review
+
+        s->open(m_base, renamed(QStringLiteral("Edited in a session")));
+        QVERIFY(s->hasUnsavedEdit());
+        QVERIFY(s->canReview());
+        QCOMPARE(modified.last().at(2).toBool(), true);
+        QCOMPARE(s->form()->editedDocument().value(QStringLiteral("name")).toString(),
+                 QStringLiteral("Edited in a session"));
+        QCOMPARE(created.size(), 1); // same vendor: the same form
+
+        s->revert();
+        QVERIFY(!s->hasUnsavedEdit());
+        QCOMPARE(modified.last().at(2).toBool(), false);
+    }
+
+    void draftKeepsTheEditButNeverATypedSecret()
+    {
+        DraftStore drafts(m_dir->filePath(QStringLiteral("drafts")));
+        QWidget host;
+        auto s = session(&host);
+        s->setRecordKeeping(nullptr, &drafts);
+        QJsonObject edited = renamed(QStringLiteral("Survives a crash"));
+        QJsonArray headers = edited.value(QStringLiteral("headers")).toArray();
+        QJsonObject first = headers.at(0).toObject();
+        first.insert(QStringLiteral("value"), QStringLiteral("sk-TYPED-4242"));
+        headers.replace(0, first);
+        edited.insert(QStringLiteral("headers"), headers);
+        s->open(m_base, edited);
+        s->flushDraft();
+        const QByteArray bytes = draftBytes();
+        QVERIFY(bytes.contains("Survives a crash"));
+        QVERIFY(!bytes.contains("sk-TYPED-4242"));
+        const QString stored =
+            m_base.editable.value(QStringLiteral("headers"))[0][QLatin1String("value")].toString();
+        QVERIFY(stored.size() >= 6 && !bytes.contains(stored.toUtf8()));
+
+        // A later session (after a crash) finds it and restores it onto what the server has now,
+        // which another admin changed meanwhile.
+        QJsonObject other = m_base.editable;
+        other.insert(QStringLiteral("url"), QStringLiteral("https://api.example.com/changed"));
+        UpdateResult changed;
+        QVERIFY(fixture::await(m_service->update(m_base, other), &changed));
+        QVERIFY(changed.ok());
+        Connector current;
+        {
+            ConnectorResult r;
+            QVERIFY(fixture::await(m_service->get(m_base.id), &r));
+            current = r.connector;
+        }
+        QWidget host2;
+        auto later = session(&host2);
+        later->setRecordKeeping(nullptr, &drafts);
+        QCOMPARE(later->pendingDrafts().size(), 1);
+        const EditSession::Restored restored = later->restoreFirstDraft(current);
+        QVERIFY(restored.merged);
+        QVERIFY(!restored.note.isEmpty());
+        QCOMPARE(restored.retype, QStringList{QStringLiteral("/headers/0/value")});
+        const QJsonObject back = later->form()->editedDocument();
+        QCOMPARE(back.value(QStringLiteral("name")).toString(), QStringLiteral("Survives a crash"));
+        QCOMPARE(back.value(QStringLiteral("url")).toString(),
+                 QStringLiteral("https://api.example.com/changed"));
+        QCOMPARE(later->base().editable, current.editable);
+        QVERIFY(later->pendingDrafts().isEmpty());
+    }
+
+    void reviewApplyRecords()
+    {
+        DraftStore drafts(m_dir->filePath(QStringLiteral("drafts")));
+        AuditLog audit(m_dir->filePath(QStringLiteral("audit")));
+        QWidget host;
+        auto s = session(&host);
+        s->setRecordKeeping(&audit, &drafts);
+        QSignalSpy applied(s.get(), &EditSession::applied);
+        s->open(m_base, renamed(QStringLiteral("Applied by a session")));
+        s->flushDraft();
+        QVERIFY(!draftBytes().isEmpty());
+        ReviewChangesDialog* dialog = s->review(nullptr);
+        QVERIFY(dialog && dialog->canApply());
+        dialog->findChild<QPushButton*>(QStringLiteral("applyButton"))->click();
+        QTRY_VERIFY_WITH_TIMEOUT(applied.size() == 1, 20000);
+        delete dialog;
+        const Connector updated = applied.first().first().value<Connector>();
+        QCOMPARE(updated.displayName, QStringLiteral("Applied by a session"));
+        QCOMPARE(s->base().editable, updated.editable); // the form is on what the server stored
+        QVERIFY(!s->hasUnsavedEdit());
+        QVERIFY(drafts.all().isEmpty()); // the draft is gone with the applied edit
+        QVERIFY(audit.flush());
+        const QList<AuditRecord> records = audit.records(m_base.profileName, m_base.id);
+        QCOMPARE(records.size(), 1);
+        QCOMPARE(records.first().outcome, AuditOutcome::Applied);
+        QCOMPARE(records.first().tool, AuditTool::Gui);
+        QCOMPARE(records.first().after.value(QStringLiteral("name")).toString(),
+                 QStringLiteral("Applied by a session"));
+    }
+};
+
+QTEST_MAIN(TestEditSession)
+#include "tst_edit_session.moc"
