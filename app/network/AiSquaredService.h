@@ -19,8 +19,8 @@ namespace ca {
 //   omits configuration, description goes only when changed, and a configuration still holding
 //   the mask anywhere is refused before sending.
 // - verified: secret configuration keys (multiwoven_secret in the kind's definition) come back
-//   as "*************" at any depth. Which keys those are is taken from the key names here and
-//   from the mask itself (a later change reads the definitions).
+//   as the mask (SecretMarker::vendorMask) at any depth. Which keys those are is taken from the
+//   key-name rule (SecretRules) and from the mask itself (a later change reads the definitions).
 // - verified: errors come as a 400 contract hash {errors: {connector: {name: [..]}}}, a 422
 //   {errors: [{status, title, detail, source: {field: message}}]}, {error: "..."}, and JSON:API
 //   {errors: [{detail}]} for 401/403/404.

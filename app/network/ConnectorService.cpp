@@ -1,7 +1,5 @@
 #include "ConnectorService.h"
 
-#include "Secrets.h"
-
 #include "AiSquaredService.h"
 #include "B3osService.h"
 #include "BigdataService.h"
@@ -9,6 +7,7 @@
 #include "HttpJob.h"
 #include "NetworkLog.h"
 #include "ProcessWideSet.h"
+#include "Secrets.h"
 
 #include "TimbalService.h"
 #include <QFutureWatcher>
@@ -667,48 +666,6 @@ ConnectorService* createConnectorService(const ConnectorProfile& profile, HttpCl
         return new BigdataService(profile, http, parent);
     }
     return nullptr;
-}
-
-SecretRules vendorSecretRules(Vendor vendor)
-{
-    switch (vendor) {
-    case Vendor::Timbal:
-    case Vendor::AiSquared: // its secrets are named like secrets, or come back as the mask
-        return SecretRules::byKeyNames();
-    case Vendor::B3os:
-        return SecretRules::byKeyNames(B3osService::secretFields());
-    case Vendor::Databar:
-        return SecretRules::byKeyNames(DatabarService::secretFields());
-    case Vendor::Bigdata:
-        return SecretRules::byKeyNames(BigdataService::secretFields());
-    }
-    return SecretRules::byKeyNames();
-}
-
-DiffOptions vendorDiffOptions(Vendor vendor)
-{
-    DiffOptions o = diffOptionsFor(vendor);
-    o.secrets = vendorSecretRules(vendor);
-    return o;
-}
-
-SecretRules ConnectorService::secretRules(const QJsonObject& document,
-                                          const QStringList& known) const
-{
-    SecretRules rules = vendorSecretRules(vendor());
-    rules.addPaths(known);
-    rules.addPaths(secretPaths(document));
-    rules.addValues(rules.valuesAt(document));
-    return rules;
-}
-
-DiffOptions ConnectorService::diffOptions(const Connector& base, const QJsonObject& edited) const
-{
-    DiffOptions o = diffOptionsFor(vendor());
-    o.secrets = secretRules(base.editable, base.secretPaths);
-    SecretRules forEdit = secretRules(edited, base.secretPaths);
-    o.secrets.add(forEdit);
-    return o;
 }
 
 QList<ConnectorService::OmissionEffect> ConnectorService::omissionEffects(const Connector&,
