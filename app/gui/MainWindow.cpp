@@ -7,6 +7,7 @@
 #include "ConnectorFilterModel.h"
 #include "ConnectorForm.h"
 #include "ConnectorTableModel.h"
+#include "DraftBanner.h"
 #include "DraftStore.h"
 #include "EditSession.h"
 #include "HistoryDialog.h"
@@ -60,26 +61,9 @@ MainWindow::MainWindow(ProfileStore& profiles, ApiKeys& keys, QWidget* parent)
     auto* layout = new QVBoxLayout(central);
     layout->setContentsMargins(6, 6, 6, 6);
     // The keychain banner (m_banner) is built on the first problem, at the top of this layout.
-    m_draftBanner = new QFrame(central);
-    m_draftBanner->setObjectName(QStringLiteral("draftBanner"));
-    // Its style sheet is set when it first shows: the first style sheet in the application brings
-    // in Qt's style-sheet style, which the first frame does not need.
-    {
-        auto* h = new QHBoxLayout(m_draftBanner);
-        m_draftText = new QLabel(m_draftBanner);
-        m_draftText->setObjectName(QStringLiteral("draftText"));
-        m_draftText->setWordWrap(true);
-        auto* restore = new QPushButton(tr("&Restore"), m_draftBanner);
-        restore->setObjectName(QStringLiteral("restoreDraftButton"));
-        auto* discard = new QPushButton(tr("Discard"), m_draftBanner);
-        discard->setObjectName(QStringLiteral("discardDraftsButton"));
-        h->addWidget(m_draftText, 1);
-        h->addWidget(restore);
-        h->addWidget(discard);
-        connect(restore, &QPushButton::clicked, this, &MainWindow::restoreDraft);
-        connect(discard, &QPushButton::clicked, this, &MainWindow::discardDrafts);
-    }
-    m_draftBanner->hide();
+    m_draftBanner = new DraftBanner(central);
+    connect(m_draftBanner, &DraftBanner::restoreRequested, this, &MainWindow::restoreDraft);
+    connect(m_draftBanner, &DraftBanner::discardRequested, this, &MainWindow::discardDrafts);
     layout->addWidget(m_draftBanner);
 
     // Filter bar
@@ -298,69 +282,6 @@ MainWindow::~MainWindow()
         disconnect(dialog, nullptr, this, nullptr);
 }
 
-void MainWindow::buildMenus()
-{
-    QToolBar* toolbar = addToolBar(tr("Main"));
-    toolbar->setObjectName(QStringLiteral("mainToolBar"));
-    toolbar->setMovable(false);
-
-    QMenu* file = menuBar()->addMenu(tr("&File"));
-    QAction* profilesAction =
-        file->addAction(tr("&Profiles…"), this, &MainWindow::showProfilesDialog);
-    profilesAction->setObjectName(QStringLiteral("profilesAction"));
-    QAction* prefs = file->addAction(tr("Pre&ferences…"), this, &MainWindow::showPreferences);
-    prefs->setShortcut(QKeySequence::Preferences);
-    prefs->setObjectName(QStringLiteral("preferencesAction"));
-    file->addSeparator();
-    file->addAction(tr("&Quit"), QKeySequence::Quit, this, &QWidget::close);
-
-    QMenu* edit = menuBar()->addMenu(tr("&Edit"));
-    m_saveAction = edit->addAction(tr("&Review && apply…"), this, &MainWindow::reviewAndApply);
-    m_saveAction->setShortcut(QKeySequence::Save);
-    m_saveAction->setObjectName(QStringLiteral("saveAction"));
-    m_revertAction = edit->addAction(tr("Re&vert"), this, &MainWindow::revertEdit);
-    m_revertAction->setObjectName(QStringLiteral("revertAction"));
-    QAction* history = edit->addAction(tr("&History…"), this, &MainWindow::showHistory);
-    history->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_H));
-    history->setObjectName(QStringLiteral("historyAction"));
-    edit->addSeparator();
-    QAction* find = edit->addAction(tr("&Find"), this, [this] {
-        m_filterEdit->setFocus();
-        m_filterEdit->selectAll();
-    });
-    find->setShortcut(QKeySequence::Find);
-    find->setObjectName(QStringLiteral("findAction"));
-
-    edit->addSeparator();
-    QAction* update = edit->addAction(tr("Update &Timbal connectors…"), this,
-                                      &MainWindow::updateTimbalConnectors);
-    update->setObjectName(QStringLiteral("updateTimbalAction"));
-
-    QMenu* view = menuBar()->addMenu(tr("&View"));
-    QAction* refresh = view->addAction(tr("&Refresh"), this, &MainWindow::refreshAll);
-    refresh->setShortcut(QKeySequence::Refresh);
-    refresh->setObjectName(QStringLiteral("refreshAction"));
-    m_refreshAction = refresh; // its themed icon comes after the first paint
-    toolbar->addAction(refresh);
-    toolbar->addAction(m_saveAction);
-    toolbar->addAction(profilesAction);
-    QMenu* columns = view->addMenu(tr("&Columns"));
-    for (int c = 0; c < ConnectorTableModel::ColumnCount; ++c) {
-        QAction* a = columns->addAction(m_model->headerData(c, Qt::Horizontal).toString());
-        a->setCheckable(true);
-        a->setChecked(true);
-        a->setObjectName(QStringLiteral("column%1Action").arg(c));
-        a->setEnabled(c != ConnectorTableModel::NameColumn); // the name always stays visible
-        connect(a, &QAction::toggled, this,
-                [this, c](bool on) { m_view->setColumnHidden(c, !on); });
-        m_view->horizontalHeader()->addAction(a);
-    }
-
-    QMenu* help = menuBar()->addMenu(tr("&Help"));
-    help->addAction(tr("&About Connector Admin"), this, &MainWindow::showAbout)
-        ->setObjectName(QStringLiteral("aboutAction"));
-}
-
 void MainWindow::restoreUiState()
 {
     const UiSettings s;
@@ -536,19 +457,6 @@ void MainWindow::applyTimeout(int seconds)
     m_catalog->http()->setOptions(options);
 }
 
-void MainWindow::changeEvent(QEvent* event)
-{
-    // A theme switch: the banner's colours follow the palette (only when they differ, since a
-    // style sheet change is itself a palette change).
-    if (event->type() == QEvent::PaletteChange && m_draftBanner &&
-        !m_draftBanner->styleSheet().isEmpty()) {
-        const QString style = tone::infoBanner(QStringLiteral("#draftBanner"));
-        if (m_draftBanner->styleSheet() != style)
-            m_draftBanner->setStyleSheet(style);
-    }
-    QMainWindow::changeEvent(event);
-}
-
 void MainWindow::showPreferences()
 {
     auto* dialog = new PreferencesDialog(this);
@@ -628,19 +536,9 @@ int MainWindow::pendingDraftCount() const
 void MainWindow::updateDraftBanner()
 {
     const QList<ConnectorDraft>& pending = m_session->pendingDrafts();
-    if (!pending.isEmpty() && m_draftBanner->styleSheet().isEmpty())
-        m_draftBanner->setStyleSheet(tone::infoBanner(QStringLiteral("#draftBanner")));
-    m_draftBanner->setVisible(!pending.isEmpty());
-    if (pending.isEmpty())
-        return;
-    const ConnectorDraft& next = pending.first();
-    const bool loaded = m_model->rowOf(next.profile, next.connectorId) >= 0;
-    m_draftText->setText(tr("<b>%n unsaved edit(s) from an earlier session.</b> Next: %1 (%2)%3",
-                            nullptr, int(pending.size()))
-                             .arg(next.connectorName.toHtmlEscaped(), next.profile.toHtmlEscaped(),
-                                  loaded ? QString() : tr(" — waiting for its profile to load")));
-    m_draftBanner->findChild<QPushButton*>(QStringLiteral("restoreDraftButton"))
-        ->setEnabled(loaded);
+    m_draftBanner->showDrafts(
+        pending, !pending.isEmpty() &&
+                     m_model->rowOf(pending.first().profile, pending.first().connectorId) >= 0);
 }
 
 void MainWindow::restoreDraft()

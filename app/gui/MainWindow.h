@@ -26,6 +26,7 @@ namespace ca {
 class AuditLog;
 class ConnectorCatalog;
 class ConnectorForm;
+class DraftBanner;
 class DraftStore;
 class EditSession;
 
@@ -79,7 +80,6 @@ signals:
 protected:
     bool event(QEvent* event) override;
     void closeEvent(QCloseEvent* event) override;
-    void changeEvent(QEvent* event) override;
 
 private:
     // What the first frame does not need (themed icons, the keychain check, the first load of
@@ -130,8 +130,7 @@ private:
     QPushButton* m_historyButton = nullptr;
     QPushButton* m_updateButton = nullptr;
     void openTimbalUpdate(const QString& profile, const QList<Connector>& connectors);
-    QWidget* m_draftBanner = nullptr;
-    QLabel* m_draftText = nullptr;
+    DraftBanner* m_draftBanner = nullptr;
     QTimer* m_autoRefresh = nullptr;
     bool m_keychainAvailable = true;
 };
