@@ -9,8 +9,10 @@
 #include <csignal>
 #include <cstdio>
 #include <iterator>
+#ifdef Q_OS_UNIX
 #include <sys/socket.h>
 #include <unistd.h>
+#endif
 
 namespace {
 
@@ -44,6 +46,7 @@ Fault grammar (--fault, repeatable; also POST /_sandbox/faults):
   Example: --fault 'databar:status=503#1' (503 once, then normal).
   A JSON object adds filters: --fault '{"spec":"timbal:hang","method":"POST","path":"con_000003"}')";
 
+#ifdef Q_OS_UNIX
 int g_signalPipe[2] = {-1, -1};
 
 // Async-signal-safe: only write(2). Qt is told through the pipe, from the event loop.
@@ -52,6 +55,7 @@ void onSignal(int)
     const char c = 1;
     [[maybe_unused]] const auto n = ::write(g_signalPipe[1], &c, 1);
 }
+#endif
 
 [[noreturn]] void usageError(const QString& message)
 {
@@ -162,6 +166,9 @@ int main(int argc, char* argv[])
     if (!server.setFaults(faults, &faultError))
         usageError(faultError);
 
+#ifdef Q_OS_UNIX
+    // SIGINT/SIGTERM end the event loop, so the server closes its sockets (Windows: the console's
+    // Ctrl+C ends the process, which closes them too).
     if (::socketpair(AF_UNIX, SOCK_STREAM, 0, g_signalPipe) != 0) {
         std::perror("connector-sandbox: socketpair");
         return 1;
@@ -179,6 +186,7 @@ int main(int argc, char* argv[])
     sigaction(SIGINT, &sa, nullptr);
     sigaction(SIGTERM, &sa, nullptr);
     std::signal(SIGPIPE, SIG_IGN); // a client that hangs up must not kill the server
+#endif
 
     if (!server.listen(listenPort)) {
         std::fprintf(stderr, "connector-sandbox: %s\n", qPrintable(server.errorString()));

@@ -1,6 +1,7 @@
 #include "CliOutput.h"
 
 #include "ExitCode.h"
+#include "Terminal.h"
 
 #include <QCoreApplication>
 #include <QFile>
@@ -10,8 +11,6 @@
 #include <QThread>
 
 #include <cstdio>
-#include <termios.h>
-#include <unistd.h>
 
 namespace ca {
 
@@ -81,7 +80,7 @@ void write(FILE* stream, const QString& text)
     // event-loop turn, so a burst of result lines (a bulk update) costs one write() while a
     // reader still gets each line as soon as the turn that made it ends. stdio flushes the rest
     // at exit.
-    static const bool stdoutIsTerminal = ::isatty(STDOUT_FILENO) == 1;
+    static const bool stdoutIsTerminal = terminal::isTerminal(stdout);
     QCoreApplication* app = QCoreApplication::instance();
     if (stream != stdout || stdoutIsTerminal || !app || QThread::currentThread() != app->thread()) {
         std::fflush(stream);
@@ -154,17 +153,17 @@ void error(const ApiError& e)
 
 bool stdinIsTerminal()
 {
-    return ::isatty(STDIN_FILENO) == 1;
+    return terminal::isTerminal(stdin);
 }
 
 bool stdoutIsTerminal()
 {
-    return ::isatty(STDOUT_FILENO) == 1;
+    return terminal::isTerminal(stdout);
 }
 
 bool stderrIsTerminal()
 {
-    return ::isatty(STDERR_FILENO) == 1;
+    return terminal::isTerminal(stderr);
 }
 
 QByteArray readAllStdin()
@@ -199,18 +198,12 @@ QByteArray readSecretLine(const QString& prompt)
     if (!stdinIsTerminal())
         return readAllStdin();
     write(stderr, prompt);
-    termios saved{};
-    const bool haveTerm = ::tcgetattr(STDIN_FILENO, &saved) == 0;
-    if (haveTerm) {
-        termios quiet = saved;
-        quiet.c_lflag &= ~tcflag_t(ECHO);
-        ::tcsetattr(STDIN_FILENO, TCSAFLUSH, &quiet);
-    }
     QByteArray line;
-    for (int c = std::fgetc(stdin); c != EOF && c != '\n'; c = std::fgetc(stdin))
-        line.append(char(c));
-    if (haveTerm)
-        ::tcsetattr(STDIN_FILENO, TCSAFLUSH, &saved);
+    {
+        const terminal::EchoOff quiet;
+        for (int c = std::fgetc(stdin); c != EOF && c != '\n'; c = std::fgetc(stdin))
+            line.append(char(c));
+    }
     write(stderr, QStringLiteral("\n"));
     if (line.endsWith('\r'))
         line.chop(1);
