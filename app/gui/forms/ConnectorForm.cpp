@@ -104,12 +104,6 @@ void ConnectorForm::showServerErrors(const QList<QPair<QString, QString>>& pathM
     revalidate();
 }
 
-void ConnectorForm::clearServerErrors()
-{
-    m_serverErrors.clear();
-    revalidate();
-}
-
 void ConnectorForm::bindField(const QString& pointer, QWidget* input, QLabel* message,
                               const QString& label, const QString& itemNoun)
 {

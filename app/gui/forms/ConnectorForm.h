@@ -51,7 +51,6 @@ public:
     // loc ["body", "rate_limit"] mapped by the caller to "/rate_limit". Each stays at its field
     // until that field's value changes.
     void showServerErrors(const QList<QPair<QString, QString>>& pathMessages);
-    void clearServerErrors();
 
     // The label of the field showing `pointer` ("Rate limit"), or the pointer itself.
     QString fieldLabel(const QString& pointer) const;
@@ -90,7 +89,6 @@ protected:
 
     // Subclasses connect their widgets' change signals here.
     void onEdited();
-    bool isFilling() const { return m_filling; }
     // Recomputes and shows problems (also after a subclass changed what widgetProblems() sees).
     void revalidate();
 

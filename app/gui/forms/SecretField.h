@@ -48,7 +48,7 @@ public:
     QComboBox* stateCombo() const { return m_state; }
     QLineEdit* valueEdit() const { return m_edit; }
 
-    // What vendors send instead of a secret: "*************", "****abcd" and the like.
+    // What vendors send instead of a secret (SecretRules::looksLikeVendorMask()).
     static bool looksMasked(const QString& text);
 
 signals:
