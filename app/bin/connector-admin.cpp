@@ -155,7 +155,7 @@ int main(int argc, char* argv[])
 #ifdef __GLIBC__
     // glibc gives every thread that allocates its own arena (up to 8 per core), and memory freed
     // in an arena stays there. Large lists are parsed on worker threads (and the demo sandbox
-    // answers from its own): with one arena each, their garbage alone held ~12 MB. Two arenas
+    // answers from its own): with one arena each, their garbage stays resident. Two arenas
     // (the main thread's and one shared by the workers) keep that down; the workers rarely
     // allocate at the same moment, so sharing one costs no measurable contention.
     mallopt(M_ARENA_MAX, 2);
