@@ -2,6 +2,7 @@
 #include "AuditWriter.h"
 
 #include <QLoggingCategory>
+#include <QPointer>
 #include <QStandardPaths>
 
 Q_LOGGING_CATEGORY(lcAudit, "ca.audit")
@@ -21,7 +22,7 @@ QString AuditLog::defaultDirectory()
 }
 
 AuditLog::AuditLog(const QString& directory, qint64 rotateBytes)
-    : m_directory(directory), m_rotateBytes(rotateBytes)
+    : m_directory(directory), m_rotateBytes(rotateBytes), m_notifier(std::make_unique<QObject>())
 {
     m_writer =
         std::make_unique<AuditWriter>(m_directory, filePath(), rotatedFilePath(), rotateBytes);
@@ -32,6 +33,23 @@ AuditLog::~AuditLog() = default; // the writer drains its queue
 bool AuditLog::append(const AuditRecord& record, QString* error)
 {
     return m_writer->append(record, error);
+}
+
+void AuditLog::appendDurably(const AuditRecord& record, QObject* context, Durable done)
+{
+    QObject* notifier = m_notifier.get();
+    m_writer->append(record, nullptr,
+                     [notifier, context = QPointer<QObject>(context),
+                      done = std::move(done)](bool ok, const QString& error) {
+                         // On the writer thread: only post; `context` is read on its own thread.
+                         QMetaObject::invokeMethod(
+                             notifier,
+                             [context, done, ok, error] {
+                                 if (context)
+                                     done(ok, error);
+                             },
+                             Qt::QueuedConnection);
+                     });
 }
 
 bool AuditLog::flush(QString* error)

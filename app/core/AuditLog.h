@@ -4,8 +4,10 @@
 #include "PrivateFile.h" // ensurePrivateDirectory
 
 #include <QDateTime>
+#include <QObject>
 #include <QString>
 #include <QStringList>
+#include <functional>
 #include <memory>
 #include <optional>
 
@@ -58,16 +60,25 @@ public:
     // failure.
     bool append(const AuditRecord& record, QString* error = nullptr);
 
+    // The record of an intent (AuditOutcome::Intent) before a write leaves the app: appended like
+    // append(), without a commit window, and `done` is called on this log's thread, from its
+    // event loop, once the record is fsynced (ok) or could not be written (ok false, `error` the
+    // reason with the file's path). Nothing blocks meanwhile. Not called when `context` is gone
+    // by then.
+    using Durable = std::function<void(bool ok, const QString& error)>;
+    void appendDurably(const AuditRecord& record, QObject* context, Durable done);
+
     // Blocks until every record appended before the call is written and fsynced. False with
     // *error when a batch failed since the previous flush(). For the CLI before it exits and for
     // tests; the GUI relies on the destructor at close instead.
     bool flush(QString* error = nullptr);
 
     // Newest first, from audit.jsonl then audit.jsonl.1, optionally only one profile and/or
-    // connector id, at most `limit` records (-1: all). Records appended to this instance but not
-    // yet written are included (read from the writer's queue; no wait for the disk). Reads the
-    // files backwards in blocks and parses only lines whose bytes contain the filter values, so
-    // it stops early with a limit.
+    // connector id, at most `limit` records (-1: all). An intent whose outcome record is there
+    // (same operationId) is left out: the outcome stands for both. Records appended to this
+    // instance but not yet written are included (read from the writer's queue; no wait for the
+    // disk). Reads the files backwards in blocks and parses only lines whose bytes contain the
+    // filter values, so it stops early with a limit.
     QList<AuditRecord> records(const QString& profile = {}, const QString& connectorId = {},
                                int limit = -1) const;
     struct Query
@@ -80,9 +91,19 @@ public:
         // than it by more than kOrderSlackMs (lines are appended in time order, give or take the
         // writers' commit windows), so a recent window costs only its own bytes.
         QDateTime since;
+        // Only records of a write with an intent (those with an operationId): lines without one
+        // are passed over unparsed.
+        bool withIntentOnly = false;
     };
     QList<AuditRecord> records(const Query& query) const;
     static constexpr qint64 kOrderSlackMs = 60 * 1000;
+
+    // The intents of `profile` written since `since` whose outcome never came, and whose writer
+    // is gone: the app stopped while sending (a crash, a kill, power loss). Left out: this
+    // process's own, and another's still running on this machine; an intent from another machine
+    // (a shared home) only once it is older than kForeignIntentGraceMs. Newest first.
+    QList<AuditRecord> openIntents(const QString& profile, const QDateTime& since) const;
+    static constexpr qint64 kForeignIntentGraceMs = 60 * 60 * 1000;
     // Malformed lines (e.g. a partial last line after a crash) met by the last records() call;
     // each one is also reported with a warning in the "ca.audit" category.
     int skippedLines() const { return m_skippedLines; }
@@ -96,6 +117,9 @@ private:
     QString m_directory;
     qint64 m_rotateBytes;
     mutable int m_skippedLines = 0;
+    // Lives on the thread that made the log; appendDurably()'s answers are posted to it. Declared
+    // before the writer, so it outlives the writer thread (which may post until it ends).
+    std::unique_ptr<QObject> m_notifier;
     std::unique_ptr<AuditWriter> m_writer;
 };
 

@@ -1,10 +1,14 @@
 // AuditLog::records(): the log read backwards, newest first, parsing only what may match.
 #include "AuditLog.h"
 #include "AuditWriter.h"
+#include "PrivateFile.h" // processIsRunning
 
+#include <QCoreApplication>
 #include <QFile>
 #include <QJsonArray>
 #include <QJsonDocument>
+#include <QSet>
+#include <QSysInfo>
 
 namespace ca {
 
@@ -96,7 +100,11 @@ QList<AuditRecord> AuditLog::records(const Query& query) const
     const QByteArray idBytes = connectorId.isEmpty() ? QByteArray() : jsonStringBytes(connectorId);
     const QByteArray actionBytes =
         query.action ? jsonStringBytes(auditActionName(*query.action)) : QByteArray();
+    const QByteArray operationBytes =
+        query.withIntentOnly ? QByteArrayLiteral("\"operationId\":") : QByteArray();
     bool full = false;
+    // Operations whose outcome was met: their intents (further back) stand for nothing more.
+    QSet<QString> concluded;
     // Returns false to stop: `limit` reached.
     auto visit = [&](const QString& source, const QByteArray& raw, qint64 offset) {
         const QByteArray line = raw.trimmed();
@@ -114,7 +122,8 @@ QList<AuditRecord> AuditLog::records(const Query& query) const
         if (!malformed) {
             if ((!profileBytes.isEmpty() && !line.contains(profileBytes)) ||
                 (!idBytes.isEmpty() && !line.contains(idBytes)) ||
-                (!actionBytes.isEmpty() && !line.contains(actionBytes)))
+                (!actionBytes.isEmpty() && !line.contains(actionBytes)) ||
+                (!operationBytes.isEmpty() && !line.contains(operationBytes)))
                 return true;
             QJsonParseError parseError{};
             const QJsonDocument doc = QJsonDocument::fromJson(line, &parseError);
@@ -122,8 +131,13 @@ QList<AuditRecord> AuditLog::records(const Query& query) const
             std::optional<AuditRecord> record;
             if (parseError.error == QJsonParseError::NoError && doc.isObject())
                 record = AuditRecord::fromJson(doc.object(), &why);
+            const bool intent = record && record->outcome == AuditOutcome::Intent;
+            if (record && !intent && !record->operationId.isEmpty())
+                concluded.insert(record->operationId);
             if (!record) {
                 malformed = true;
+            } else if (intent && concluded.contains(record->operationId)) {
+                // told by its outcome record
             } else if (since.isValid() && record->time < since) {
                 // older than asked for, within the slack: skipped
             } else if ((profile.isEmpty() || record->profile == profile) &&
@@ -158,6 +172,29 @@ QList<AuditRecord> AuditLog::records(const Query& query) const
             path, [&](const QByteArray& raw, qint64 offset) { return visit(path, raw, offset); });
     }
     return out;
+}
+
+QList<AuditRecord> AuditLog::openIntents(const QString& profile, const QDateTime& since) const
+{
+    Query q;
+    q.profile = profile;
+    q.since = since;
+    q.withIntentOnly = true;
+    const QString thisHost = QSysInfo::machineHostName();
+    const qint64 thisProcess = QCoreApplication::applicationPid();
+    const QDateTime now = QDateTime::currentDateTimeUtc();
+    QList<AuditRecord> open;
+    for (const AuditRecord& r : records(q)) {
+        if (r.outcome != AuditOutcome::Intent) // records() already left out concluded ones
+            continue;
+        const bool here = r.host == thisHost;
+        if (here && (r.processId == thisProcess || processIsRunning(r.processId)))
+            continue; // still being sent
+        if (!here && r.time.msecsTo(now) < kForeignIntentGraceMs)
+            continue;
+        open.append(r);
+    }
+    return open;
 }
 
 } // namespace ca

@@ -35,10 +35,10 @@ constexpr std::pair<AuditAction, const char*> kActions[] = {
     {AuditAction::SoftwareUpdate, "software-update"},
     {AuditAction::Revert, "revert"}};
 constexpr std::pair<AuditOutcome, const char*> kOutcomes[] = {
-    {AuditOutcome::Applied, "applied"},       {AuditOutcome::Refused, "refused"},
-    {AuditOutcome::Failed, "failed"},         {AuditOutcome::Conflict, "conflict"},
-    {AuditOutcome::Dispatched, "dispatched"}, {AuditOutcome::AlreadyCurrent, "already-current"},
-    {AuditOutcome::AnswerLost, "answer-lost"}};
+    {AuditOutcome::Applied, "applied"},        {AuditOutcome::Refused, "refused"},
+    {AuditOutcome::Failed, "failed"},          {AuditOutcome::Conflict, "conflict"},
+    {AuditOutcome::Dispatched, "dispatched"},  {AuditOutcome::AlreadyCurrent, "already-current"},
+    {AuditOutcome::AnswerLost, "answer-lost"}, {AuditOutcome::Intent, "intent"}};
 
 } // namespace
 
@@ -78,7 +78,7 @@ QJsonObject AuditRecord::toJson() const
             o.insert(QStringLiteral("received"), d.received);
         differences.append(o);
     }
-    return QJsonObject{
+    QJsonObject o{
         {QStringLiteral("time"), time.toUTC().toString(Qt::ISODateWithMs)},
         {QStringLiteral("tool"), auditToolName(tool)},
         {QStringLiteral("profile"), profile},
@@ -96,6 +96,13 @@ QJsonObject AuditRecord::toJson() const
         {QStringLiteral("serverDifferences"), differences},
         {QStringLiteral("secretPaths"), QJsonArray::fromStringList(secretPaths)},
     };
+    if (!operationId.isEmpty())
+        o.insert(QStringLiteral("operationId"), operationId);
+    if (processId > 0) {
+        o.insert(QStringLiteral("processId"), processId);
+        o.insert(QStringLiteral("host"), host);
+    }
+    return o;
 }
 
 std::optional<AuditRecord> AuditRecord::fromJson(const QJsonObject& o, QString* error)
@@ -132,6 +139,9 @@ std::optional<AuditRecord> AuditRecord::fromJson(const QJsonObject& o, QString* 
     r.diff = o.value(QStringLiteral("diff"));
     r.httpStatus = o.value(QStringLiteral("httpStatus")).toInt();
     r.requestId = o.value(QStringLiteral("requestId")).toString();
+    r.operationId = o.value(QStringLiteral("operationId")).toString();
+    r.processId = o.value(QStringLiteral("processId")).toInteger();
+    r.host = o.value(QStringLiteral("host")).toString();
     r.message = o.value(QStringLiteral("message")).toString();
     r.before = o.value(QStringLiteral("before")).toObject();
     r.after = o.value(QStringLiteral("after")).toObject();

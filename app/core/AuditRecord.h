@@ -32,7 +32,10 @@ enum class AuditOutcome
     Conflict,
     Dispatched,
     AlreadyCurrent,
-    AnswerLost // sent, but no answer came: whether it took effect is not known
+    AnswerLost, // sent, but no answer came: whether it took effect is not known
+    // About to send: written and made durable before a write leaves the app. Its outcome record
+    // follows with the same operationId; an intent without one means the app stopped meanwhile.
+    Intent
 };
 
 QString auditToolName(AuditTool tool);          // "gui", "cli"
@@ -56,6 +59,12 @@ struct AuditRecord
     QJsonValue diff;    // as given by the caller (already masked), e.g. ConnectorDiff::toJson()
     int httpStatus = 0; // 0: no HTTP answer (network error, refused before sending)
     QString requestId;
+    // Ties an intent to its outcome record (a fresh UUID per write); empty in older records.
+    QString operationId;
+    // Intents only (stamped on append): the writing process and machine, so a later start can
+    // tell an intent still being sent from one whose app stopped.
+    qint64 processId = 0;
+    QString host;
     AuditOutcome outcome = AuditOutcome::Applied;
     QString message;
     QJsonObject before; // editable documents, secrets redacted: what a revert starts from
@@ -67,9 +76,9 @@ struct AuditRecord
     QStringList secretPaths;
 
     // Compact-JSON-ready object with keys: time (ISO 8601 UTC with ms), tool, profile, vendor,
-    // connectorId, connectorName, action, diff, httpStatus, requestId, outcome, message, before,
-    // after, serverDifferences [{path, sent, received?}], secretPaths. Values as stored: call
-    // AuditLog::redacted() first when the record comes from outside the log.
+    // connectorId, connectorName, action, diff, httpStatus, requestId, operationId (when set),
+    // outcome, message, before, after, serverDifferences [{path, sent, received?}], secretPaths.
+    // Values as stored: call AuditLog::redacted() first when the record comes from outside the log.
     QJsonObject toJson() const;
     // nullopt (with *error) when a required field is missing or has an unknown value.
     static std::optional<AuditRecord> fromJson(const QJsonObject& object, QString* error = nullptr);

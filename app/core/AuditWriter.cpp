@@ -4,7 +4,9 @@
 
 #include "PrivateFile.h"
 
+#include <QCoreApplication>
 #include <QJsonDocument>
+#include <QSysInfo>
 
 #include <algorithm>
 
@@ -46,8 +48,9 @@ qint64 deferredLineEstimate(const AuditRecord& r)
         return -1;
     if (!r.serverDifferences.isEmpty())
         return -1;
-    qint64 bytes = 512 + 2 * (r.message.size() + r.connectorName.size() + r.connectorId.size() +
-                              r.profile.size() + r.requestId.size());
+    qint64 bytes =
+        512 + 2 * (r.message.size() + r.connectorName.size() + r.connectorId.size() +
+                   r.profile.size() + r.requestId.size() + r.operationId.size() + r.host.size());
     for (const QJsonObject* doc : {&r.before, &r.after}) {
         if (doc->size() > 16)
             return -1;
@@ -62,9 +65,17 @@ qint64 deferredLineEstimate(const AuditRecord& r)
 
 } // namespace
 
-bool AuditWriter::append(const AuditRecord& record, QString* error)
+bool AuditWriter::append(const AuditRecord& given, QString* error, Durable onDurable)
 {
     Line line;
+    line.onDurable = std::move(onDurable);
+    AuditRecord stamped;
+    if (given.outcome == AuditOutcome::Intent && given.processId <= 0) {
+        stamped = given;
+        stamped.processId = QCoreApplication::applicationPid();
+        stamped.host = QSysInfo::machineHostName();
+    }
+    const AuditRecord& record = stamped.processId > 0 ? stamped : given;
     const qint64 estimate = deferredLineEstimate(record);
     if (estimate >= 0) {
         line.record = record;
@@ -86,7 +97,8 @@ bool AuditWriter::append(const AuditRecord& record, QString* error)
     queuedBytes += line.size;
     line.seq = ++lastSeq;
     const bool wasEmpty = queue.empty();
-    const bool urgent = !line.record; // an edit's record (documents, diff): no commit window
+    // An edit's record (documents, diff), or one a caller waits for: no commit window.
+    const bool urgent = !line.record || line.onDurable;
     queue.push_back(std::move(line));
     if (urgent)
         flushWanted = true;
@@ -160,9 +172,13 @@ void AuditWriter::run()
         // Small records are redacted and serialised here, off the appending thread. inFlight is
         // only read meanwhile (records() may read it too); the text goes to a copy.
         std::vector<Line> batch;
+        std::vector<Durable> waiting; // told once the batch is durable (or failed)
         batch.reserve(inFlight.size());
-        for (const Line& l : inFlight)
-            batch.push_back({l.seq, l.record ? serialise(*l.record) : l.bytes, {}, 0});
+        for (const Line& l : inFlight) {
+            batch.push_back({l.seq, l.record ? serialise(*l.record) : l.bytes, {}, 0, {}});
+            if (l.onDurable)
+                waiting.push_back(l.onDurable);
+        }
 
         std::vector<PrivateFile> written;
         QString error;
@@ -185,6 +201,9 @@ void AuditWriter::run()
         }
         if (!ok)
             qCWarning(lcAudit).noquote() << "audit records lost:" << error;
+
+        for (const Durable& tell : waiting)
+            tell(ok, ok ? QString() : error);
 
         lock.lock();
         durableSeq = batchEnd;

@@ -11,6 +11,7 @@
 
 #include <chrono>
 #include <condition_variable>
+#include <functional>
 #include <mutex>
 #include <optional>
 #include <thread>
@@ -34,8 +35,11 @@ public:
     AuditWriter(const AuditWriter&) = delete;
     AuditWriter& operator=(const AuditWriter&) = delete;
 
-    // AuditLog::append() and AuditLog::flush().
-    bool append(const AuditRecord& record, QString* error);
+    // Called on the writer thread once the record's batch is fsynced (ok) or failed (the reason).
+    using Durable = std::function<void(bool ok, const QString& error)>;
+
+    // AuditLog::append(), appendDurably() and flush().
+    bool append(const AuditRecord& record, QString* error, Durable onDurable = {});
     bool flush(QString* error);
 
     // While the returned lock is held no batch moves into the file, so a reader of the file and
@@ -51,6 +55,7 @@ private:
         QByteArray bytes; // one compact JSON object and its '\n'; empty until serialised
         std::optional<AuditRecord> record; // a small record still to redact and serialise
         qint64 size = 0;                   // bytes, or the record's estimate (queue bound)
+        Durable onDurable;                 // optional
 
         QByteArray text() const { return record ? serialise(*record) : bytes; }
     };

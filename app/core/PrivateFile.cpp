@@ -21,6 +21,7 @@
 #include <cstring>
 
 #include <fcntl.h>
+#include <signal.h>
 #include <sys/file.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -238,6 +239,19 @@ void restrictToOwner(QFileDevice& file)
     Q_UNUSED(file); // the file has its directory's access list
 }
 
+bool processIsRunning(qint64 pid)
+{
+    if (pid <= 0)
+        return false;
+    HANDLE process = OpenProcess(PROCESS_QUERY_LIMITED_INFORMATION, FALSE, DWORD(pid));
+    if (!process)
+        return GetLastError() == ERROR_ACCESS_DENIED; // exists, but not ours to query
+    DWORD code = 0;
+    const bool running = GetExitCodeProcess(process, &code) && code == STILL_ACTIVE;
+    CloseHandle(process);
+    return running;
+}
+
 void lowerCurrentThreadPriority(int steps)
 {
     Q_UNUSED(steps); // Windows has a few priority classes, not nice levels
@@ -354,6 +368,14 @@ bool renameReplacing(const QString& from, const QString& to, QString* reason)
 void restrictToOwner(QFileDevice& file)
 {
     ::fchmod(file.handle(), 0600);
+}
+
+bool processIsRunning(qint64 pid)
+{
+    if (pid <= 0)
+        return false;
+    // Signal 0 checks without sending; EPERM: it exists under another user.
+    return ::kill(pid_t(pid), 0) == 0 || errno == EPERM;
 }
 
 void lowerCurrentThreadPriority(int steps)

@@ -71,6 +71,9 @@ void restrictToOwner(QFileDevice& file);
 // Lowers the calling thread's scheduling priority by `steps` nice levels below the process's (a
 // background writer should not compete with the threads that talk to the user or the network).
 // Linux and Windows; elsewhere threads keep the process's priority.
+// Whether a process with this id runs on this machine now (an audit intent's writer: still
+// sending, or gone). False for ids <= 0.
+bool processIsRunning(qint64 pid);
 void lowerCurrentThreadPriority(int steps);
 
 } // namespace ca

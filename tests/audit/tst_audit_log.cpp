@@ -141,6 +141,106 @@ private slots:
         QVERIFY(fileBytes().contains("\"time\":\"2024-05-01T12:34:56.789Z\""));
     }
 
+    // An intent is told by its outcome once that is written: readers see one record per write,
+    // and an intent alone only when its outcome never came (the app stopped while sending).
+    void anIntentIsFoldedIntoItsOutcome()
+    {
+        AuditRecord firstIntent =
+            record(QStringLiteral("p"), QStringLiteral("1"), QStringLiteral("sending 1"), 1);
+        firstIntent.outcome = AuditOutcome::Intent;
+        firstIntent.operationId = QStringLiteral("op-1");
+        AuditRecord firstOutcome =
+            record(QStringLiteral("p"), QStringLiteral("1"), QStringLiteral("applied 1"), 2);
+        firstOutcome.operationId = QStringLiteral("op-1");
+        AuditRecord lone =
+            record(QStringLiteral("p"), QStringLiteral("1"), QStringLiteral("sending 2"), 3);
+        lone.outcome = AuditOutcome::Intent;
+        lone.operationId = QStringLiteral("op-2");
+        AuditRecord older =
+            record(QStringLiteral("p"), QStringLiteral("1"), QStringLiteral("no id"), 0);
+        {
+            AuditLog log(m_dir);
+            for (const AuditRecord& r : {older, firstIntent, firstOutcome, lone})
+                QVERIFY(log.append(r));
+            // Queued and written lines fold alike.
+            QCOMPARE(messages(log.records()), (QStringList{"sending 2", "applied 1", "no id"}));
+        }
+        AuditLog log(m_dir);
+        const QList<AuditRecord> all = log.records();
+        QCOMPARE(messages(all), (QStringList{"sending 2", "applied 1", "no id"}));
+        QCOMPARE(all.first().outcome, AuditOutcome::Intent);
+        QCOMPARE(all.first().operationId, QStringLiteral("op-2"));
+        QCOMPARE(all.at(1).operationId, QStringLiteral("op-1"));
+        QCOMPARE(messages(log.records(QStringLiteral("p"), QStringLiteral("1"), 2)),
+                 (QStringList{"sending 2", "applied 1"}));
+        QCOMPARE(fileBytes().count("\"operationId\":\"op-1\""), 2); // both lines are kept
+        QVERIFY(!fileBytes().contains("\"operationId\":\"\""));     // no empty id is written
+    }
+
+    // appendDurably() answers on the log's thread once the record is fsynced: by then it is in
+    // the file.
+    void appendDurablyAnswersOnceTheRecordIsOnDisk()
+    {
+        AuditLog log(m_dir);
+        QObject context;
+        bool answered = false;
+        bool ok = false;
+        QByteArray seen;
+        AuditRecord intent =
+            record(QStringLiteral("p"), QStringLiteral("1"), QStringLiteral("sending"));
+        intent.outcome = AuditOutcome::Intent;
+        intent.operationId = QStringLiteral("op-durable");
+        const Qt::HANDLE appending = QThread::currentThreadId();
+        log.appendDurably(intent, &context, [&](bool written, const QString& error) {
+            QVERIFY2(written, qPrintable(error));
+            QCOMPARE(QThread::currentThreadId(), appending);
+            answered = true;
+            ok = written;
+            seen = fileBytes();
+        });
+        QVERIFY(!answered); // never from within the call: the caller has not set anything up yet
+        QTRY_VERIFY_WITH_TIMEOUT(answered, 10000);
+        QVERIFY(ok);
+        QVERIFY(seen.contains("\"operationId\":\"op-durable\""));
+        QVERIFY(seen.contains("\"outcome\":\"intent\""));
+    }
+
+    // When the record cannot be written the answer says so, with the path: the caller sends
+    // nothing. A directory that would have to be made below a plain file fails even for root.
+    void appendDurablyReportsARecordThatCannotBeWritten()
+    {
+        QVERIFY(QDir().mkpath(m_dir));
+        QFile blocker(m_dir + QStringLiteral("/plain-file"));
+        QVERIFY(blocker.open(QIODevice::WriteOnly));
+        blocker.close();
+        AuditLog log(blocker.fileName() + QStringLiteral("/audit"));
+        QObject context;
+        std::optional<std::pair<bool, QString>> answer;
+        log.appendDurably(record(QStringLiteral("p"), QStringLiteral("1"), QStringLiteral("m")),
+                          &context,
+                          [&](bool ok, const QString& error) { answer.emplace(ok, error); });
+        QTRY_VERIFY_WITH_TIMEOUT(answer.has_value(), 10000);
+        QVERIFY(!answer->first);
+        QVERIFY2(answer->second.contains(blocker.fileName()), qPrintable(answer->second));
+    }
+
+    // A caller gone before the disk answered is not called (the apply was closed meanwhile).
+    void appendDurablyForgetsAGoneContext()
+    {
+        AuditLog log(m_dir);
+        bool called = false;
+        {
+            QObject context;
+            log.appendDurably(record(QStringLiteral("p"), QStringLiteral("1"), QStringLiteral("m")),
+                              &context, [&](bool, const QString&) { called = true; });
+        }
+        QVERIFY(log.flush());
+        QTest::qWait(50); // the answer, if any, is posted: let it be delivered
+        QCoreApplication::processEvents();
+        QVERIFY(!called);
+        QCOMPARE(log.records().size(), 1); // the record itself is written all the same
+    }
+
     void appendStampsTheTimeWhenUnset()
     {
         AuditRecord r = record(QStringLiteral("p"), QStringLiteral("1"), QStringLiteral("m"));
