@@ -65,7 +65,9 @@ QString exitCodeHelp()
                           "  5  invalid input (bad JSON file, schema failure, refused id or body)\n"
                           "  6  network or server failure (time-out, 5xx, connection refused)\n"
                           "  7  conflict: changed on the server since it was read\n"
-                          "  8  partial failure (update: some connectors failed)\n");
+                          "  8  partial failure (update: some connectors failed)\n"
+                          "  9  the audit log could not be written (disk full, read-only,\n"
+                          "     permissions): nothing was sent\n");
 }
 
 namespace CliOutput {

@@ -3,6 +3,7 @@
 #include "CliOutput.h"
 #include "ExitCode.h"
 #include "HttpClient.h"
+#include "IntentReconciler.h"
 #include "KeychainKeyStore.h"
 #include "SecretBytes.h"
 
@@ -156,7 +157,17 @@ void CommandContext::startService(const Profile& profile, const QByteArray& key,
              tr("fix it with `connectorctl profile add %1 --replace …`").arg(profile.name));
         return;
     }
-    ready(service);
+    // Before this command's own work: a write this profile began and never saw end (the app
+    // stopped while sending) is told on stderr and closed with a reconciled record.
+    m_audit = std::make_unique<AuditLog>();
+    auto* reconciler = new IntentReconciler(m_audit.get(), service, AuditTool::Cli, this);
+    connect(reconciler, &IntentReconciler::finished, this,
+            [service, ready](const QList<IntentReconciler::Result>& results) {
+                for (const IntentReconciler::Result& r : results)
+                    CliOutput::message(r.text);
+                ready(service);
+            });
+    reconciler->start();
 }
 
 } // namespace ca

@@ -1,5 +1,6 @@
 #pragma once
 
+#include "AuditLog.h"
 #include "ConnectorService.h"
 #include "Profile.h"
 #include "ProfileStore.h"
@@ -7,6 +8,7 @@
 #include <QCommandLineParser>
 #include <QObject>
 #include <functional>
+#include <memory>
 #include <optional>
 
 namespace ca {
@@ -62,6 +64,7 @@ private:
     QCommandLineParser& m_parser;
     ProfileStore m_profiles;
     HttpClient* m_http = nullptr;
+    std::unique_ptr<AuditLog> m_audit; // the intents reconciled at start are read and closed here
     std::optional<int> m_exitCode;
     std::function<void(int)> m_onFinished;
 };

@@ -13,6 +13,7 @@
 #include <QFile>
 #include <QJsonArray>
 #include <QJsonDocument>
+#include <memory>
 
 namespace ca {
 
@@ -143,13 +144,18 @@ void printReview(const EditReview& r)
     CliOutput::dataLine(r.diff().summaryLine());
 }
 
-void appendAudit(const EditReview& review, const ApplyOperation::Outcome& o)
+void appendAudit(AuditLog& log, const EditReview& review, const ApplyOperation::Outcome& o)
 {
     // Durable before the command reports: the log writes on its own thread and fsyncs per batch.
     QString error;
-    AuditLog log;
     if (!log.append(review.auditRecord(AuditTool::Cli, o), &error) || !log.flush(&error))
         CliOutput::error(QObject::tr("the audit record could not be written: %1").arg(error));
+}
+
+void appendAudit(const EditReview& review, const ApplyOperation::Outcome& o)
+{
+    AuditLog log;
+    appendAudit(log, review, o);
 }
 
 QJsonObject connectorSummary(const Connector& c)
@@ -381,11 +387,18 @@ void runApply(CommandContext& ctx)
                 return;
             }
             auto* op = new ApplyOperation(service, base, review.edited(), review.body(), &ctx);
+            // The intent is durable in this log before the PUT; the outcome follows in it.
+            auto log = std::make_shared<AuditLog>();
+            op->recordIntentIn(log.get(), review.intentRecord(AuditTool::Cli));
             QObject::connect(
                 op, &ApplyOperation::finished, &ctx,
-                [&ctx, base, review](const ApplyOperation::Outcome& o) {
+                [&ctx, base, review, log](const ApplyOperation::Outcome& o) {
                     using Kind = ApplyOperation::Outcome::Kind;
-                    appendAudit(review, o);
+                    if (o.unrecorded) {
+                        ctx.fail(ExitUnrecorded, o.message);
+                        return;
+                    }
+                    appendAudit(*log, review, o);
                     switch (o.kind) {
                     case Kind::Applied:
                         for (const ValueDifference& d : o.update.differences)

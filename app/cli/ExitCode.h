@@ -11,12 +11,13 @@ enum ExitCode : int
     ExitOk = 0,
     ExitDifferences = 1, // diff: the document differs from the connector
     ExitUsage = 2, // bad arguments, unknown command, a key on the command line, apply without --yes
-    ExitNotFound = 3, // unknown profile or connector
-    ExitAuth = 4,     // no key, key rejected (401/403), keychain unavailable
-    ExitInvalid = 5,  // bad JSON file, schema failure, refused id or body
-    ExitNetwork = 6,  // time-out, 5xx, connection refused, malformed answer
-    ExitConflict = 7, // changed on the server since (apply's stale check)
-    ExitPartial = 8   // update: some connectors failed
+    ExitNotFound = 3,  // unknown profile or connector
+    ExitAuth = 4,      // no key, key rejected (401/403), keychain unavailable
+    ExitInvalid = 5,   // bad JSON file, schema failure, refused id or body
+    ExitNetwork = 6,   // time-out, 5xx, connection refused, malformed answer
+    ExitConflict = 7,  // changed on the server since (apply's stale check)
+    ExitPartial = 8,   // update: some connectors failed
+    ExitUnrecorded = 9 // the audit record of the intent could not be written: nothing was sent
 };
 
 // The exit code for a failed operation, by what went wrong.

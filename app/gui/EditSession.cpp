@@ -2,6 +2,7 @@
 
 #include "ConnectorForm.h"
 #include "ConnectorService.h"
+#include "IntentReconciler.h"
 #include "ReviewChangesDialog.h"
 #include "ThreeWayMerge.h"
 
@@ -146,8 +147,12 @@ ReviewChangesDialog* EditSession::review(const Connector& base, const QJsonObjec
     ConnectorService* service = m_services ? m_services(base.profileName) : nullptr;
     auto* dialog = new ReviewChangesDialog(service, base, edited, parent, action);
     dialog->setAttribute(Qt::WA_DeleteOnClose);
+    dialog->recordIntentsIn(m_audit);
     connect(dialog, &ReviewChangesDialog::applyFinished, this,
             [this, dialog](const Connector&, const QJsonObject&, const ApplyOperation::Outcome& o) {
+                // Nothing was sent because the log could not be written: the dialog says so.
+                if (o.unrecorded)
+                    return;
                 QString error;
                 if (m_audit &&
                     !m_audit->append(dialog->review().auditRecord(AuditTool::Gui, o), &error))
@@ -219,6 +224,24 @@ void EditSession::discardDrafts()
         m_drafts->remove(d.profile, d.vendor, d.connectorId);
     m_pendingDrafts.clear();
     emit editChanged();
+}
+
+void EditSession::reconcileIntents(const QString& profile)
+{
+    ConnectorService* service = m_services ? m_services(profile) : nullptr;
+    if (!m_audit || !service || m_reconciledProfiles.contains(profile))
+        return;
+    m_reconciledProfiles.insert(profile);
+    auto* reconciler = new IntentReconciler(m_audit, service, AuditTool::Gui, this);
+    connect(reconciler, &IntentReconciler::finished, this,
+            [this](const QList<IntentReconciler::Result>& results) {
+                QStringList reports;
+                for (const IntentReconciler::Result& r : results)
+                    reports.append(r.text);
+                if (!reports.isEmpty())
+                    emit intentsReconciled(reports);
+            });
+    reconciler->start();
 }
 
 } // namespace ca

@@ -9,6 +9,7 @@
 #include <QList>
 #include <QObject>
 #include <QPointer>
+#include <QSet>
 #include <QString>
 #include <QStringList>
 #include <functional>
@@ -79,7 +80,14 @@ public:
     Restored restoreFirstDraft(const Connector& current);
     void discardDrafts();
 
+    // Once per profile and session, when its connection is up: the writes it began and never saw
+    // end (the app stopped while sending) are read again at the vendor and closed with a
+    // reconciled audit record (IntentReconciler); intentsReconciled() tells what was found.
+    void reconcileIntents(const QString& profile);
+
 signals:
+    // What reconcileIntents() found, one text per write, for the admin to read (never empty).
+    void intentsReconciled(const QStringList& reports);
     void formCreated(ca::ConnectorForm* form);
     // The edit, its validity or its base changed.
     void editChanged();
@@ -102,6 +110,7 @@ private:
     DraftStore* m_drafts = nullptr;
     std::unique_ptr<DraftAutosaver> m_autosaver;
     QList<ConnectorDraft> m_pendingDrafts;
+    QSet<QString> m_reconciledProfiles;
 };
 
 } // namespace ca

@@ -84,7 +84,10 @@ HistoryDialog::HistoryDialog(const AuditLog& audit, const Connector& current, QW
         item->setText(0, QLocale().toString(r.time.toLocalTime(), QLocale::ShortFormat));
         item->setText(1, auditToolName(r.tool));
         item->setText(2, auditActionName(r.action));
-        item->setText(3, auditOutcomeName(r.outcome));
+        // An intent still here has no outcome: it is being sent, or the app stopped meanwhile
+        // (then it is reconciled when its profile loads).
+        item->setText(3, r.outcome == AuditOutcome::Intent ? tr("sending, no outcome yet")
+                                                           : auditOutcomeName(r.outcome));
         item->setText(4, r.httpStatus > 0 ? QString::number(r.httpStatus) : QString());
         item->setText(5, r.message);
     }

@@ -232,6 +232,11 @@ MainWindow::MainWindow(ProfileStore& profiles, ApiKeys& keys, QWidget* parent)
             });
     connect(m_catalog, &ConnectorCatalog::profilesChanged, this, &MainWindow::updateProfileFilter);
     connect(m_catalog, &ConnectorCatalog::statusChanged, this, &MainWindow::updateDraftBanner);
+    connect(m_catalog, &ConnectorCatalog::statusChanged, this, [this](const QString& profile) {
+        if (m_catalog->status(profile).state == ConnectorCatalog::LoadState::Loaded)
+            m_session->reconcileIntents(profile);
+    });
+    connect(m_session, &EditSession::intentsReconciled, this, &MainWindow::showReconciledIntents);
 
     m_autoRefresh = new QTimer(this);
     connect(m_autoRefresh, &QTimer::timeout, this, &MainWindow::refreshAll);
@@ -526,6 +531,23 @@ void MainWindow::setRecordKeeping(AuditLog* audit, DraftStore* drafts)
         statusBar()->showMessage(
             tr("%n damaged draft file(s) were skipped.", nullptr, int(unreadable.size())), 10000);
     updateDraftBanner();
+}
+
+void MainWindow::showReconciledIntents(const QStringList& reports)
+{
+    auto* box = new QMessageBox(QMessageBox::Information, tr("Unfinished changes"),
+                                tr("%n change(s) were being sent when the app stopped last time. "
+                                   "Each was read again at its vendor and recorded in the "
+                                   "history:",
+                                   nullptr, int(reports.size())),
+                                QMessageBox::Ok, this);
+    box->setObjectName(QStringLiteral("reconciledIntentsBox"));
+    box->setInformativeText(reports.join(QStringLiteral("\n\n")));
+    box->setAttribute(Qt::WA_DeleteOnClose);
+    box->open(); // not modal to the event loop: the window keeps working
+    statusBar()->showMessage(
+        tr("%n unfinished change(s) from the last session checked.", nullptr, int(reports.size())),
+        10000);
 }
 
 int MainWindow::pendingDraftCount() const

@@ -130,6 +130,7 @@ private:
     QPushButton* m_historyButton = nullptr;
     QPushButton* m_updateButton = nullptr;
     void openTimbalUpdate(const QString& profile, const QList<Connector>& connectors);
+    void showReconciledIntents(const QStringList& reports);
     DraftBanner* m_draftBanner = nullptr;
     QTimer* m_autoRefresh = nullptr;
     bool m_keychainAvailable = true;

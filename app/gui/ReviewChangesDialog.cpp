@@ -138,6 +138,8 @@ void ReviewChangesDialog::apply()
         return;
     auto* op =
         new ApplyOperation(m_service, m_review.base(), m_review.edited(), m_review.body(), this);
+    if (m_audit)
+        op->recordIntentIn(m_audit, m_review.intentRecord(AuditTool::Gui));
     connect(op, &ApplyOperation::stageChanged, this, [this](ApplyOperation::Stage stage) {
         setBusy(stage == ApplyOperation::Stage::Checking
                     ? tr("Checking the server for changes since you began…")
@@ -192,9 +194,10 @@ void ReviewChangesDialog::showOutcome(const ApplyOperation::Outcome& outcome)
     m_ui->differencesList->setVisible(!outcome.error.fieldErrors.isEmpty());
     for (const auto& fe : outcome.error.fieldErrors)
         m_ui->differencesList->addItem(tr("%1: %2").arg(fe.path, fe.message));
-    const QString what = outcome.kind == ApplyOperation::Outcome::Kind::Refused
-                             ? tr("Not sent: %1").arg(outcome.message)
-                             : outcome.error.toString();
+    const QString what =
+        outcome.kind == ApplyOperation::Outcome::Kind::Refused || !outcome.error.isError()
+            ? tr("Not sent: %1").arg(outcome.message)
+            : outcome.error.toString();
     // A PUT whose answer was lost or unreadable may have landed: "not applied" would be wrong.
     const bool answerLost = EditReview::answerMayHaveLanded(outcome);
     m_ui->resultLabel->setText(

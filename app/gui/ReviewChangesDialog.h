@@ -33,6 +33,9 @@ public:
     const ConnectorDiff& diff() const { return m_review.diff(); }
     const QJsonObject& bodyToSend() const { return m_review.body(); }
     bool canApply() const;
+    // Apply writes the record of its intent to `log` and sends only once it is durable
+    // (ApplyOperation::recordIntentIn()). `log` must outlive the dialog.
+    void recordIntentsIn(AuditLog* log) { m_audit = log; }
     // For tests and the audit log: how the last apply ended.
     std::optional<ApplyOperation::Outcome> lastOutcome() const { return m_outcome; }
 
@@ -64,6 +67,7 @@ private:
 
     std::unique_ptr<Ui::ReviewChangesDialog> m_ui;
     QPointer<ConnectorService> m_service;
+    AuditLog* m_audit = nullptr;
     EditReview m_review;
     Connector m_fresh; // after a conflict
     QJsonObject m_merged;

@@ -1,5 +1,9 @@
 #include "ApplyOperation.h"
 
+#include "AuditLog.h"
+
+#include <QUuid>
+
 namespace ca {
 
 bool changedOnServer(const Connector& base, const Connector& fresh)
@@ -12,6 +16,12 @@ ApplyOperation::ApplyOperation(ConnectorService* service, Connector base, QJsonO
     : QObject(parent), m_service(service), m_base(std::move(base)), m_edited(std::move(edited)),
       m_reviewedBody(std::move(reviewedBody))
 {}
+
+void ApplyOperation::recordIntentIn(AuditLog* log, AuditRecord intent)
+{
+    m_log = log;
+    m_intent = std::move(intent);
+}
 
 void ApplyOperation::start()
 {
@@ -30,6 +40,7 @@ void ApplyOperation::start()
 
 void ApplyOperation::abort()
 {
+    m_aborted = true; // also while the intent is being written: the PUT does not go then
     if (m_job)
         m_job->abort();
 }
@@ -68,25 +79,72 @@ void ApplyOperation::onFresh(const ConnectorResult& result)
         return;
     }
     emit stageChanged(Stage::Sending);
-    ConnectorUpdateJob* update = m_service->update(o.fresh, m_edited);
-    m_job = update;
-    connect(update, &ConnectorUpdateJob::finished, this,
-            [this, fresh = o.fresh](const UpdateResult& r) {
-                if (r.error.kind == ApiError::Kind::Conflict) {
-                    onRefusedAsConflict(r);
-                    return;
-                }
+    if (!m_log) {
+        send(o.fresh);
+        return;
+    }
+    // No write without a durable record of the intent: the PUT waits for the disk (off this
+    // thread), and does not go when the record cannot be written.
+    m_operationId = QUuid::createUuid().toString(QUuid::WithoutBraces);
+    m_intent.operationId = m_operationId;
+    const QString where = m_log->filePath();
+    m_log->appendDurably(
+        m_intent, this, [this, fresh = o.fresh, where](bool ok, const QString& error) {
+            if (m_aborted) {
                 Outcome out;
+                out.kind = Outcome::Kind::Failed;
                 out.fresh = fresh;
-                out.update = r;
-                out.sent = r.sent;
-                out.error = r.error;
-                out.kind = r.ok() ? Outcome::Kind::Applied
-                                  : (r.sent ? Outcome::Kind::Failed : Outcome::Kind::Refused);
-                if (!r.ok())
-                    out.message = r.error.message;
+                out.operationId = m_operationId;
+                out.message = tr("cancelled before sending; nothing was sent");
                 finish(out);
-            });
+                return;
+            }
+            if (!ok) {
+                Outcome out;
+                out.kind = Outcome::Kind::Failed;
+                out.fresh = fresh;
+                out.unrecorded = true;
+                out.message = tr("the audit record of this change could not be written (%1), so "
+                                 "nothing was sent. Free space or fix the permissions of %2 and "
+                                 "apply again.")
+                                  .arg(error, where);
+                finish(out);
+                return;
+            }
+            send(fresh);
+        });
+}
+
+void ApplyOperation::send(const Connector& fresh)
+{
+    ConnectorUpdateJob* update = m_service ? m_service->update(fresh, m_edited) : nullptr;
+    if (!update) {
+        Outcome out;
+        out.kind = Outcome::Kind::Failed;
+        out.fresh = fresh;
+        out.operationId = m_operationId;
+        out.message = tr("the profile's connection is gone; nothing was sent");
+        finish(out);
+        return;
+    }
+    m_job = update;
+    connect(update, &ConnectorUpdateJob::finished, this, [this, fresh](const UpdateResult& r) {
+        if (r.error.kind == ApiError::Kind::Conflict) {
+            onRefusedAsConflict(r);
+            return;
+        }
+        Outcome out;
+        out.fresh = fresh;
+        out.operationId = m_operationId;
+        out.update = r;
+        out.sent = r.sent;
+        out.error = r.error;
+        out.kind = r.ok() ? Outcome::Kind::Applied
+                          : (r.sent ? Outcome::Kind::Failed : Outcome::Kind::Refused);
+        if (!r.ok())
+            out.message = r.error.message;
+        finish(out);
+    });
 }
 
 void ApplyOperation::onRefusedAsConflict(const UpdateResult& refused)
@@ -97,6 +155,7 @@ void ApplyOperation::onRefusedAsConflict(const UpdateResult& refused)
     if (!job) {
         Outcome o;
         o.kind = Outcome::Kind::Failed;
+        o.operationId = m_operationId;
         o.update = refused;
         o.error = refused.error;
         o.sent = true;
@@ -107,6 +166,7 @@ void ApplyOperation::onRefusedAsConflict(const UpdateResult& refused)
     m_job = job;
     connect(job, &ConnectorJob::finished, this, [this, refused](const ConnectorResult& result) {
         Outcome o;
+        o.operationId = m_operationId;
         o.update = refused;
         o.error = refused.error;
         o.sent = true;

@@ -1,5 +1,6 @@
 #pragma once
 
+#include "AuditRecord.h"
 #include "ConnectorService.h"
 
 #include <QObject>
@@ -7,11 +8,14 @@
 
 namespace ca {
 
+class AuditLog;
+
 // One reviewed edit on its way to the server, by the stale-preview rule: the connector is read
 // again right before the PUT; if it changed on the server since the edit began, or the body built
 // now would differ from the one the admin reviewed, nothing is sent and the caller gets the fresh
-// connector to merge. Used by the review dialog and by `connectorctl apply`. Emits finished()
-// once, then deletes itself.
+// connector to merge. With an audit log (recordIntentIn()), the record of the intent is durable
+// on disk before the PUT leaves; when it cannot be written, nothing is sent. Used by the review
+// dialog and by `connectorctl apply`. Emits finished() once, then deletes itself.
 class ApplyOperation : public QObject
 {
     Q_OBJECT
@@ -37,11 +41,20 @@ public:
         ApiError error;
         QString message;   // Refused / Conflict: why, in words
         bool sent = false; // a PUT went out
+        // The intent record's operationId (empty when no intent was written): the outcome
+        // record carries it too (EditReview::auditRecord()).
+        QString operationId;
+        // The intent record could not be made durable: nothing was sent (`message` says why).
+        bool unrecorded = false;
     };
 
     // `base`: the connector as loaded when the edit began. `reviewedBody`: the body the admin saw.
     ApplyOperation(ConnectorService* service, Connector base, QJsonObject edited,
                    QJsonObject reviewedBody, QObject* parent = nullptr);
+
+    // Before the PUT, `intent` (EditReview::intentRecord()) is appended to `log` with a fresh
+    // operationId, and the PUT waits until it is durable. `log` must outlive this operation.
+    void recordIntentIn(AuditLog* log, AuditRecord intent);
 
     void start();
     void abort();
@@ -52,6 +65,7 @@ signals:
 
 private:
     void onFresh(const ConnectorResult& result);
+    void send(const Connector& fresh);
     void onRefusedAsConflict(const UpdateResult& refused);
     void finish(Outcome outcome);
 
@@ -60,6 +74,10 @@ private:
     QJsonObject m_edited;
     QJsonObject m_reviewedBody;
     QPointer<ServiceJob> m_job;
+    AuditLog* m_log = nullptr;
+    AuditRecord m_intent;
+    QString m_operationId;
+    bool m_aborted = false;
     bool m_done = false;
 };
 

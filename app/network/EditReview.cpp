@@ -154,6 +154,7 @@ AuditRecord EditReview::auditRecord(AuditTool tool, const ApplyOperation::Outcom
     r.outcome = auditOutcome(o.kind);
     r.httpStatus = o.update.httpStatus ? o.update.httpStatus : o.error.httpStatus;
     r.requestId = o.error.requestId;
+    r.operationId = o.operationId;
     r.message = o.kind == K::Applied  ? m_diff.summaryLine()
                 : o.message.isEmpty() ? o.error.toString()
                                       : o.message;
@@ -163,6 +164,17 @@ AuditRecord EditReview::auditRecord(AuditTool tool, const ApplyOperation::Outcom
     r.after = stored ? o.update.connector.editable : m_edited;
     r.serverDifferences = o.update.differences;
     r.secretPaths = secrets().paths();
+    return r;
+}
+
+AuditRecord EditReview::intentRecord(AuditTool tool) const
+{
+    ApplyOperation::Outcome sending;
+    AuditRecord r = auditRecord(tool, sending);
+    r.outcome = AuditOutcome::Intent;
+    r.httpStatus = 0;
+    r.message = tr("sending: %1").arg(m_diff.summaryLine());
+    r.after = m_edited;
     return r;
 }
 

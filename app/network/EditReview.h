@@ -52,6 +52,9 @@ public:
     // The audit record of this edit ending as `outcome`: the same for both tools apart from
     // `tool` (and the time, stamped on append).
     AuditRecord auditRecord(AuditTool tool, const ApplyOperation::Outcome& outcome) const;
+    // The record of the intent to send this edit (AuditOutcome::Intent), written and made durable
+    // by ApplyOperation before its PUT; ApplyOperation gives it its operationId.
+    AuditRecord intentRecord(AuditTool tool) const;
     static AuditOutcome auditOutcome(ApplyOperation::Outcome::Kind kind);
     // A PUT went out and its answer was lost or unreadable: it may have landed.
     static bool answerMayHaveLanded(const ApplyOperation::Outcome& outcome);

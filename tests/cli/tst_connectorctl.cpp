@@ -8,6 +8,7 @@
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QProcess>
+#include <QSysInfo>
 #include <QTemporaryDir>
 #include <QtTest>
 
@@ -53,6 +54,7 @@ private:
         bool withKey = true;
         QByteArray key = kKey;
         QByteArray stdinBytes;
+        QString dataHome; // XDG_DATA_HOME (the audit log's parent) instead of the test's own
     };
 
     Run ctl(const QStringList& args, const Options& o)
@@ -69,6 +71,8 @@ private:
                        QStringLiteral("unix:path=/nonexistent/bus"));
             env.insert(QStringLiteral("DISPLAY"), QString());
         }
+        if (!o.dataHome.isEmpty())
+            env.insert(QStringLiteral("XDG_DATA_HOME"), o.dataHome);
         env.remove(QStringLiteral("CONNECTOR_ADMIN_API_KEY"));
         if (o.withKey)
             env.insert(QStringLiteral("CONNECTOR_ADMIN_API_KEY"), QString::fromUtf8(o.key));
@@ -588,6 +592,92 @@ private slots:
         QVERIFY(r.out.contains("\"Dry\""));
         QVERIFY(r.out.contains("<secret>"));
         QVERIFY(requests(QStringLiteral("databar"), QStringLiteral("PUT")).isEmpty());
+    }
+
+    // No write without a durable record of the intent: an audit log that cannot be written (its
+    // directory would have to be made below a plain file, which fails even for root) stops the
+    // PUT, with exit 9 and the reason on stderr.
+    void applySendsNothingWhenTheAuditLogCannotBeWritten()
+    {
+        const QString id = firstId(QStringLiteral("databar"));
+        const Run got =
+            ctl({QStringLiteral("get"), QStringLiteral("t-databar"), id, QStringLiteral("--json")});
+        QJsonObject doc = got.json().object();
+        doc.insert(QStringLiteral("name"), QStringLiteral("Unrecorded"));
+        const QString file =
+            writeFile(QStringLiteral("unrecorded.json"), QJsonDocument(doc).toJson());
+        const QString blocker = writeFile(QStringLiteral("not-a-directory"), "x");
+        Options o;
+        o.dataHome = blocker + QStringLiteral("/data");
+        const Run r = ctl({QStringLiteral("apply"), QStringLiteral("t-databar"), id, file,
+                           QStringLiteral("--yes")},
+                          o);
+        QVERIFY2(r.code == 9, qPrintable(describe(r)));
+        QVERIFY2(r.err.contains("nothing was sent") && r.err.contains(blocker.toUtf8()),
+                 qPrintable(describe(r)));
+        QVERIFY(requests(QStringLiteral("databar"), QStringLiteral("PUT")).isEmpty());
+        // With the disk back, the same apply goes through, its intent recorded first.
+        const Run again = ctl({QStringLiteral("apply"), QStringLiteral("t-databar"), id, file,
+                               QStringLiteral("--yes")});
+        QVERIFY2(again.code == 0, qPrintable(describe(again)));
+        QCOMPARE(requests(QStringLiteral("databar"), QStringLiteral("PUT")).size(), 1);
+    }
+
+    // An intent left without outcome by a connectorctl that stopped while sending (its process
+    // is gone): the next command on that profile tells it on stderr, re-reads the connector and
+    // closes it with a reconciled record; the one after that says nothing more.
+    void anUnfinishedWriteIsToldAndClosedByTheNextCommand()
+    {
+        const QString id = firstId(QStringLiteral("databar"));
+        const QJsonObject intent{
+            {QStringLiteral("time"),
+             QDateTime::currentDateTimeUtc().addSecs(-60).toString(Qt::ISODateWithMs)},
+            {QStringLiteral("tool"), QStringLiteral("cli")},
+            {QStringLiteral("profile"), QStringLiteral("t-databar")},
+            {QStringLiteral("vendor"), QStringLiteral("databar")},
+            {QStringLiteral("connectorId"), id},
+            {QStringLiteral("connectorName"), QStringLiteral("Half-sent")},
+            {QStringLiteral("action"), QStringLiteral("apply")},
+            {QStringLiteral("diff"), QJsonValue()},
+            {QStringLiteral("httpStatus"), 0},
+            {QStringLiteral("requestId"), QString()},
+            {QStringLiteral("outcome"), QStringLiteral("intent")},
+            {QStringLiteral("message"), QStringLiteral("sending: 1 changed")},
+            {QStringLiteral("before"), QJsonObject{{QStringLiteral("name"), QStringLiteral("a")}}},
+            {QStringLiteral("after"), QJsonObject{{QStringLiteral("name"), QStringLiteral("b")}}},
+            {QStringLiteral("serverDifferences"), QJsonArray()},
+            {QStringLiteral("secretPaths"), QJsonArray()},
+            {QStringLiteral("operationId"), QStringLiteral("op-half-sent")},
+            // A process id no system hands out: the writer is gone.
+            {QStringLiteral("processId"), 2147483646},
+            {QStringLiteral("host"), QSysInfo::machineHostName()}};
+        QVERIFY(QDir().mkpath(m_home.filePath(QStringLiteral("data/ConnectorAdmin"))));
+        QFile log(m_home.filePath(QStringLiteral("data/ConnectorAdmin/audit.jsonl")));
+        QVERIFY(log.open(QIODevice::Append));
+        log.write(QJsonDocument(intent).toJson(QJsonDocument::Compact) + '\n');
+        log.close();
+
+        Run r = ctl({QStringLiteral("get"), QStringLiteral("t-databar"), id});
+        QVERIFY2(r.code == 0, qPrintable(describe(r)));
+        QVERIFY2(r.err.contains("stopped while sending") && r.err.contains("Half-sent"),
+                 qPrintable(describe(r)));
+        // Neither what was there (name "a") nor what was sent ("b"): said so, recorded so.
+        QVERIFY2(r.err.contains("differs both"), qPrintable(describe(r)));
+        r = ctl(
+            {QStringLiteral("history"), QStringLiteral("t-databar"), id, QStringLiteral("--json")});
+        QCOMPARE(r.code, 0);
+        const QJsonArray history = r.json().array();
+        QCOMPARE(history.size(), 1); // the intent is told by its reconciled outcome
+        const QJsonObject closed = history.first().toObject();
+        QCOMPARE(closed.value(QLatin1String("operationId")).toString(),
+                 QStringLiteral("op-half-sent"));
+        QCOMPARE(closed.value(QLatin1String("outcome")).toString(), QStringLiteral("answer-lost"));
+        QVERIFY(closed.value(QLatin1String("message"))
+                    .toString()
+                    .startsWith(QLatin1String("reconciled at start")));
+        r = ctl({QStringLiteral("get"), QStringLiteral("t-databar"), id});
+        QCOMPARE(r.code, 0);
+        QVERIFY2(!r.err.contains("stopped while sending"), qPrintable(describe(r)));
     }
 
     void applyOnAPipeWithoutYesSendsNothing()

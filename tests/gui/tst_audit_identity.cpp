@@ -43,13 +43,44 @@ class TestAuditIdentity : public QObject
         return p.exitStatus() == QProcess::NormalExit ? p.exitCode() : -1;
     }
 
-    // What must be equal: the record without the tool and the time.
+    // What must be equal: the record without the tool, the time and the operation's own id.
     static QJsonObject comparable(const AuditRecord& r)
     {
         QJsonObject o = r.toJson();
         o.remove(QStringLiteral("tool"));
         o.remove(QStringLiteral("time"));
+        o.remove(QStringLiteral("operationId"));
         return o;
+    }
+
+    // The lines of an audit log file, each parsed: the intent and then the outcome of one apply.
+    static QList<QJsonObject> lines(const QString& path)
+    {
+        QList<QJsonObject> out;
+        QFile f(path);
+        if (!f.open(QIODevice::ReadOnly))
+            return out;
+        for (const QByteArray& line : f.readAll().split('\n')) {
+            if (!line.trimmed().isEmpty())
+                out.append(QJsonDocument::fromJson(line).object());
+        }
+        return out;
+    }
+
+    // Both tools wrote the intent before the PUT and the outcome after it, tied by one id: the
+    // last two lines of the log (connectorctl's log holds the rows before too).
+    static void verifyIntentThenOutcome(const QString& path, const AuditRecord& outcome)
+    {
+        const QList<QJsonObject> written = lines(path);
+        QVERIFY(written.size() >= 2);
+        const QJsonObject& intent = written.at(written.size() - 2);
+        QCOMPARE(intent.value(QStringLiteral("outcome")).toString(), QStringLiteral("intent"));
+        QVERIFY(!outcome.operationId.isEmpty());
+        QCOMPARE(intent.value(QStringLiteral("operationId")).toString(), outcome.operationId);
+        QCOMPARE(written.last().value(QStringLiteral("operationId")).toString(),
+                 outcome.operationId);
+        QCOMPARE(written.last().value(QStringLiteral("outcome")).toString(),
+                 QStringLiteral("applied"));
     }
 
 private slots:
@@ -98,6 +129,7 @@ private slots:
         const QList<AuditRecord> gui = guiLog.records();
         QCOMPARE(gui.size(), 1);
         QCOMPARE(gui.first().tool, AuditTool::Gui);
+        verifyIntentThenOutcome(guiLog.filePath(), gui.first());
 
         // connectorctl, from the same connector: the same document applied.
         QVERIFY(TestHttp::postJson(m_sandbox.url(QStringLiteral("/_sandbox/reset")), {}));
@@ -123,6 +155,8 @@ private slots:
                 .records(profile.name, base.id);
         QCOMPARE(cli.size(), 1);
         QCOMPARE(cli.first().tool, AuditTool::Cli);
+        verifyIntentThenOutcome(m_home.filePath(QStringLiteral("data/ConnectorAdmin/audit.jsonl")),
+                                cli.first());
 
         const QJsonObject a = comparable(gui.first());
         const QJsonObject b = comparable(cli.first());
