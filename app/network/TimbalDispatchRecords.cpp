@@ -30,14 +30,18 @@ TimbalDispatchRecords TimbalDispatchRecords::read(const AuditLog& log, const QSt
     for (const AuditRecord& r : log.records(q)) {
         if (r.vendor != Vendor::Timbal || out.m_latest.contains(r.connectorId))
             continue;
-        if (r.outcome != AuditOutcome::Dispatched && r.outcome != AuditOutcome::AnswerLost)
+        // An intent still without its outcome (records() folds the others) is a POST that may
+        // have gone out: being sent by another run now, or its app stopped meanwhile.
+        const bool unanswered =
+            r.outcome == AuditOutcome::AnswerLost || r.outcome == AuditOutcome::Intent;
+        if (r.outcome != AuditOutcome::Dispatched && !unanswered)
             continue;
         Dispatch d;
         d.connectorId = r.connectorId;
         d.fromVersion = bare(r.before.value(QLatin1String("version")).toString());
         d.target = bare(r.after.value(QLatin1String("version")).toString());
         d.time = r.time.toUTC();
-        d.answerLost = r.outcome == AuditOutcome::AnswerLost;
+        d.answerLost = unanswered;
         out.m_latest.insert(d.connectorId, d);
     }
     return out;
