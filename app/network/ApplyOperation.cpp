@@ -90,28 +90,17 @@ void ApplyOperation::onFresh(const ConnectorResult& result)
     const QString where = m_log->filePath();
     m_log->appendDurably(
         m_intent, this, [this, fresh = o.fresh, where](bool ok, const QString& error) {
-            if (m_aborted) {
-                Outcome out;
-                out.kind = Outcome::Kind::Failed;
-                out.fresh = fresh;
-                out.operationId = m_operationId;
-                out.message = tr("cancelled before sending; nothing was sent");
-                finish(out);
-                return;
-            }
-            if (!ok) {
-                Outcome out;
-                out.kind = Outcome::Kind::Failed;
-                out.fresh = fresh;
-                out.unrecorded = true;
-                out.message = tr("the audit record of this change could not be written (%1), so "
-                                 "nothing was sent. Free space or fix the permissions of %2 and "
-                                 "apply again.")
-                                  .arg(error, where);
-                finish(out);
-                return;
-            }
-            send(fresh);
+            if (m_aborted)
+                finishUnsent(fresh, tr("cancelled before sending; nothing was sent"));
+            else if (!ok)
+                finishUnsent(fresh,
+                             tr("the audit record of this change could not be written (%1), so "
+                                "nothing was sent. Free space or fix the permissions of %2 and "
+                                "apply again.")
+                                 .arg(error, where),
+                             true);
+            else
+                send(fresh);
         });
 }
 
@@ -119,12 +108,7 @@ void ApplyOperation::send(const Connector& fresh)
 {
     ConnectorUpdateJob* update = m_service ? m_service->update(fresh, m_edited) : nullptr;
     if (!update) {
-        Outcome out;
-        out.kind = Outcome::Kind::Failed;
-        out.fresh = fresh;
-        out.operationId = m_operationId;
-        out.message = tr("the profile's connection is gone; nothing was sent");
-        finish(out);
+        finishUnsent(fresh, tr("the profile's connection is gone; nothing was sent"));
         return;
     }
     m_job = update;
@@ -185,6 +169,19 @@ void ApplyOperation::onRefusedAsConflict(const UpdateResult& refused)
                         .arg(m_base.displayName);
         finish(o);
     });
+}
+
+void ApplyOperation::finishUnsent(const Connector& fresh, const QString& message, bool unrecorded)
+{
+    Outcome out;
+    out.kind = Outcome::Kind::Failed;
+    out.fresh = fresh;
+    out.message = message;
+    out.unrecorded = unrecorded;
+    // An intent on disk gets its outcome record (the caller writes it): "nothing was sent".
+    if (!unrecorded)
+        out.operationId = m_operationId;
+    finish(out);
 }
 
 void ApplyOperation::finish(Outcome outcome)

@@ -66,6 +66,8 @@ signals:
 private:
     void onFresh(const ConnectorResult& result);
     void send(const Connector& fresh);
+    // Failed without a PUT; `unrecorded`: because the intent could not be written.
+    void finishUnsent(const Connector& fresh, const QString& message, bool unrecorded = false);
     void onRefusedAsConflict(const UpdateResult& refused);
     void finish(Outcome outcome);
 
