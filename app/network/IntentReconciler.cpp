@@ -1,7 +1,5 @@
 #include "IntentReconciler.h"
 
-#include "Semver.h"
-
 #include <QTimer>
 
 namespace ca {
@@ -21,14 +19,6 @@ void IntentReconciler::start()
 
 AuditOutcome IntentReconciler::judge(const AuditRecord& intent, const Connector& now)
 {
-    if (intent.action == AuditAction::SoftwareUpdate) {
-        // Timbal keeps no pending state: only the reported version tells. Not there yet is not
-        // "did not land" (it may still be installing), so the dispatch rule keeps waiting for it.
-        const QString target = intent.after.value(QLatin1String("version")).toString();
-        return !target.isEmpty() && Semver::normalized(now.version) == Semver::normalized(target)
-                   ? AuditOutcome::Applied
-                   : AuditOutcome::AnswerLost;
-    }
     // Compared as the records hold them: secrets redacted by the same rule on both sides.
     AuditRecord probe = intent;
     probe.before = now.editable;
@@ -62,16 +52,7 @@ void IntentReconciler::conclude(const AuditRecord& intent, const ConnectorResult
                              .arg(intent.connectorName, intent.connectorId, intent.profile,
                                   intent.time.toLocalTime().toString(Qt::ISODate));
     QString onServer;
-    if (read.ok() && intent.action == AuditAction::SoftwareUpdate) {
-        result.outcome = judge(intent, read.connector);
-        onServer = *result.outcome == AuditOutcome::Applied
-                       ? tr("On the server now: it reports the new version %1.")
-                             .arg(read.connector.version)
-                       : tr("On the server now: it reports version %1; whether the update went "
-                            "out is not known, so it is not sent again while it may still arrive.")
-                             .arg(read.connector.version.isEmpty() ? tr("(none)")
-                                                                   : read.connector.version);
-    } else if (read.ok()) {
+    if (read.ok()) {
         result.outcome = judge(intent, read.connector);
         switch (*result.outcome) {
         case AuditOutcome::Applied:
@@ -109,8 +90,8 @@ void IntentReconciler::conclude(const AuditRecord& intent, const ConnectorResult
     closed.outcome = *result.outcome;
     closed.httpStatus = 0;
     closed.message = tr("reconciled at start: %1").arg(onServer);
-    if (read.ok() && intent.action != AuditAction::SoftwareUpdate)
-        closed.after = read.connector.editable; // what the server has now (redacted on append)
+    if (read.ok())
+        closed.after = read.connector.editable;
     // Durable before the next one is read, without blocking the thread (the window's).
     m_log->appendDurably(closed, this, [this, result](bool ok, const QString& error) mutable {
         if (!ok)

@@ -30,18 +30,14 @@ TimbalDispatchRecords TimbalDispatchRecords::read(const AuditLog& log, const QSt
     for (const AuditRecord& r : log.records(q)) {
         if (r.vendor != Vendor::Timbal || out.m_latest.contains(r.connectorId))
             continue;
-        // An intent still without its outcome (records() folds the others) is a POST that may
-        // have gone out: being sent by another run now, or its app stopped meanwhile.
-        const bool unanswered =
-            r.outcome == AuditOutcome::AnswerLost || r.outcome == AuditOutcome::Intent;
-        if (r.outcome != AuditOutcome::Dispatched && !unanswered)
+        if (r.outcome != AuditOutcome::Dispatched && r.outcome != AuditOutcome::AnswerLost)
             continue;
         Dispatch d;
         d.connectorId = r.connectorId;
         d.fromVersion = bare(r.before.value(QLatin1String("version")).toString());
         d.target = bare(r.after.value(QLatin1String("version")).toString());
         d.time = r.time.toUTC();
-        d.answerLost = unanswered;
+        d.answerLost = r.outcome == AuditOutcome::AnswerLost;
         out.m_latest.insert(d.connectorId, d);
     }
     return out;

@@ -8,7 +8,6 @@
 
 #include <QSet>
 #include <QTimer>
-#include <QUuid>
 
 namespace ca {
 
@@ -330,46 +329,10 @@ void TimbalUpdateRun::dispatch(int row)
         release(row);
         return;
     }
+    TimbalService* service = serviceForNextPost();
     ++m_inFlight;
     setState(row, RowState::Dispatching,
              tr("sending update to %1…").arg(r.toVersion.isEmpty() ? tr("latest") : r.toVersion));
-    if (!m_audit) {
-        post(row);
-        return;
-    }
-    // No POST without a durable record of its intent; the writer commits the intents of a burst
-    // together, so the POSTs wait for one fsync, not one each.
-    r.operationId = QUuid::createUuid().toString(QUuid::WithoutBraces);
-    m_audit->appendDurably(
-        auditRecord(row, AuditOutcome::Intent), this, [this, row](bool ok, const QString& error) {
-            if (m_rows.at(row).state != RowState::Dispatching)
-                return; // ended meanwhile (the profile was closed)
-            if (ok) {
-                post(row);
-                return;
-            }
-            --m_inFlight;
-            m_rows[row].operationId.clear(); // no intent on disk: no outcome to tie to it
-            setState(row, RowState::Failed,
-                     tr("not sent: the audit record of this update could not be written (%1)")
-                         .arg(error));
-            release(row);
-            pump();
-            checkFinished();
-        });
-}
-
-void TimbalUpdateRun::post(int row)
-{
-    const Row& r = m_rows.at(row);
-    TimbalService* service = m_service ? serviceForNextPost() : nullptr;
-    if (!service) {
-        --m_inFlight;
-        setState(row, RowState::Failed, tr("the Timbal profile was closed"));
-        release(row);
-        checkFinished();
-        return;
-    }
     TimbalSoftwareUpdateJob* job = service->triggerSoftwareUpdate(r.connector.id, r.toVersion);
     connect(job, &TimbalSoftwareUpdateJob::finished, this,
             [this, row](const SoftwareUpdateResult& result) {
@@ -569,12 +532,14 @@ void TimbalUpdateRun::onPollResult(int row, const ConnectorResult& result)
     QTimer::singleShot(qMax(0, wait), this, [this, row] { poll(row); });
 }
 
-AuditRecord TimbalUpdateRun::auditRecord(int row, AuditOutcome outcome) const
+void TimbalUpdateRun::audit(int row, AuditOutcome outcome)
 {
+    if (!m_audit || !m_service)
+        return;
     const Row& r = m_rows.at(row);
     AuditRecord rec;
     rec.tool = m_tool;
-    rec.profile = m_service ? m_service->profile().name : QString();
+    rec.profile = m_service->profile().name;
     rec.vendor = Vendor::Timbal;
     rec.connectorId = r.connector.id;
     rec.connectorName = r.connector.displayName;
@@ -584,19 +549,8 @@ AuditRecord TimbalUpdateRun::auditRecord(int row, AuditOutcome outcome) const
     rec.message = r.message;
     rec.before = QJsonObject{{QStringLiteral("version"), r.fromVersion}};
     rec.after = QJsonObject{{QStringLiteral("version"), r.toVersion}};
-    rec.operationId = r.operationId;
-    if (outcome == AuditOutcome::Intent)
-        rec.message =
-            tr("sending update to %1").arg(r.toVersion.isEmpty() ? tr("latest") : r.toVersion);
-    return rec;
-}
-
-void TimbalUpdateRun::audit(int row, AuditOutcome outcome)
-{
-    if (!m_audit || !m_service)
-        return;
     QString error;
-    if (!m_audit->append(auditRecord(row, outcome), &error))
+    if (!m_audit->append(rec, &error))
         qCWarning(lcServiceTimbal).noquote() << "audit log not written:" << error;
 }
 

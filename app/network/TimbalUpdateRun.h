@@ -68,7 +68,6 @@ public:
         QString artifact;
         bool answerLost = false;            // the POST went out, its answer did not come back
         bool mayHaveBeenDispatched = false; // answer lost and the new version never seen
-        QString operationId; // of its intent record: the outcome record carries it too
     };
 
     struct Counts
@@ -142,7 +141,6 @@ private:
     void setState(int row, RowState state, const QString& message = {});
     void pump();
     void dispatch(int row);
-    void post(int row);
     void onUpdateResult(int row, const SoftwareUpdateResult& result);
     void enterDispatched(int row);
     void poll(int row);
@@ -151,7 +149,6 @@ private:
     bool hasMoved(const Row& r, const QString& reported) const;
     void readDispatchRecords();
     void skipUnreported();
-    AuditRecord auditRecord(int row, AuditOutcome outcome) const;
     void audit(int row, AuditOutcome outcome);
     void release(int row);
     void onServiceGone();

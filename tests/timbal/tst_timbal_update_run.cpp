@@ -2,8 +2,6 @@
 #include "HttpClient.h"
 #include "TimbalTestSupport.h"
 
-#include <QHash>
-#include <QJsonDocument>
 #include <QTemporaryDir>
 
 using namespace ca;
@@ -366,57 +364,6 @@ private slots:
         QVERIFY(runToEnd(planned));
         QCOMPARE(planned->rows().first().state, State::Skipped);
         QCOMPARE(updatePosts(m_sandbox).size(), 0);
-    }
-
-    // No POST without a durable record of its intent: an audit log that cannot be written (its
-    // directory would have to be made below a plain file, which fails even for root) stops every
-    // POST of the run, each row saying why.
-    void nothingIsPostedWhenTheIntentCannotBeRecorded()
-    {
-        QFile blocker(m_auditDir.filePath(QStringLiteral("not-a-directory")));
-        QVERIFY(blocker.open(QIODevice::WriteOnly));
-        blocker.close();
-        m_audit = std::make_unique<AuditLog>(blocker.fileName() + QStringLiteral("/audit"));
-        const QList<Connector> targets = updatable(QStringLiteral("0.1.4")).mid(0, 5);
-        QCOMPARE(targets.size(), 5);
-        TimbalUpdateRun* run = makeRun(targets, QStringLiteral("0.1.4"));
-        run->setPollingEnabled(false);
-        QVERIFY(runToEnd(run));
-        for (const TimbalUpdateRun::Row& row : run->rows()) {
-            QCOMPARE(row.state, State::Failed);
-            QVERIFY2(row.message.contains(QLatin1String("not sent")) &&
-                         row.message.contains(blocker.fileName()),
-                     qPrintable(row.message));
-        }
-        QCOMPARE(updatePosts(m_sandbox).size(), 0);
-    }
-
-    // Each POST's intent is on disk before it leaves, and its outcome carries the same id: the
-    // log read back shows one record per connector, the file two lines.
-    void eachPostHasItsIntentRecordedFirst()
-    {
-        const QList<Connector> targets = updatable(QStringLiteral("0.1.4")).mid(0, 8);
-        TimbalUpdateRun* run = makeRun(targets, QStringLiteral("0.1.4"));
-        run->setPollingEnabled(false);
-        run->setConcurrency(8);
-        QVERIFY(runToEnd(run));
-        QCOMPARE(updatePosts(m_sandbox).size(), 8);
-        QVERIFY(m_audit->flush());
-        QFile file(m_audit->filePath());
-        QVERIFY(file.open(QIODevice::ReadOnly));
-        QHash<QString, QStringList> outcomesById; // operationId → outcomes in file order
-        for (const QByteArray& line : file.readAll().split('\n')) {
-            const QJsonObject o = QJsonDocument::fromJson(line).object();
-            if (!o.isEmpty())
-                outcomesById[o.value(QLatin1String("operationId")).toString()].append(
-                    o.value(QLatin1String("outcome")).toString());
-        }
-        QCOMPARE(outcomesById.size(), 8);
-        for (auto it = outcomesById.cbegin(); it != outcomesById.cend(); ++it) {
-            QVERIFY(!it.key().isEmpty());
-            QCOMPARE(it.value(), (QStringList{"intent", "dispatched"}));
-        }
-        QCOMPARE(m_audit->records().size(), 8);
     }
 
     void connectorInFlightInAnotherRunIsSkipped()
