@@ -1,17 +1,15 @@
 #pragma once
 
+#include "Banner.h"
 #include "DraftStore.h"
 
-#include <QFrame>
-
-class QLabel;
 class QPushButton;
 
 namespace ca {
 
 // The strip above the list that offers the unsaved edits an earlier session left (a crash, a
 // kill): which one is next, and Restore / Discard. Hidden while there are none.
-class DraftBanner : public QFrame
+class DraftBanner : public Banner
 {
     Q_OBJECT
 public:
@@ -24,11 +22,7 @@ signals:
     void restoreRequested();
     void discardRequested();
 
-protected:
-    void changeEvent(QEvent* event) override;
-
 private:
-    QLabel* m_text = nullptr;
     QPushButton* m_restore = nullptr;
 };
 

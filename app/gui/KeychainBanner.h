@@ -1,17 +1,15 @@
 #pragma once
 
+#include "Banner.h"
 #include "KeyStore.h"
 
-#include <QFrame>
-
-class QLabel;
 class QPushButton;
 
 namespace ca {
 
 // A non-modal strip at the top of the main window that explains why the OS keychain cannot be used
 // and how to fix it. Hidden while the keychain works.
-class KeychainBanner : public QFrame
+class KeychainBanner : public Banner
 {
     Q_OBJECT
 public:
@@ -21,11 +19,7 @@ public:
 signals:
     void retryRequested();
 
-protected:
-    void changeEvent(QEvent* event) override;
-
 private:
-    QLabel* m_text = nullptr;
     QPushButton* m_retry = nullptr;
 };
 
