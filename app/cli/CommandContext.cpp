@@ -13,7 +13,19 @@ CommandContext::CommandContext(QCommandLineParser& parser, QObject* parent)
     : QObject(parent), m_parser(parser)
 {}
 
-CommandContext::~CommandContext() = default;
+CommandContext::~CommandContext()
+{
+    // The jobs and runs that write to the audit log go before it.
+    while (!children().isEmpty())
+        delete children().constFirst();
+}
+
+AuditLog& CommandContext::audit()
+{
+    if (!m_audit)
+        m_audit = std::make_unique<AuditLog>();
+    return *m_audit;
+}
 
 bool CommandContext::wantsJson() const
 {
@@ -159,8 +171,7 @@ void CommandContext::startService(const Profile& profile, const QByteArray& key,
     }
     // Before this command's own work: a write this profile began and never saw end (the app
     // stopped while sending) is told on stderr and closed with a reconciled record.
-    m_audit = std::make_unique<AuditLog>();
-    auto* reconciler = new IntentReconciler(m_audit.get(), service, AuditTool::Cli, this);
+    auto* reconciler = new IntentReconciler(&audit(), service, AuditTool::Cli, this);
     connect(reconciler, &IntentReconciler::finished, this,
             [service, ready](const QList<IntentReconciler::Result>& results) {
                 for (const IntentReconciler::Result& r : results)

@@ -56,6 +56,9 @@ public:
     void withService(const Profile& profile, std::function<void(ConnectorService*)> ready);
 
     HttpClient* http();
+    // The audit log of this command: intents reconciled at start, applies and updates recorded.
+    // Lives as long as the command's jobs and runs (they go first).
+    AuditLog& audit();
 
 private:
     void startService(const Profile& profile, const QByteArray& key,
@@ -64,7 +67,7 @@ private:
     QCommandLineParser& m_parser;
     ProfileStore m_profiles;
     HttpClient* m_http = nullptr;
-    std::unique_ptr<AuditLog> m_audit; // the intents reconciled at start are read and closed here
+    std::unique_ptr<AuditLog> m_audit; // made by audit()
     std::optional<int> m_exitCode;
     std::function<void(int)> m_onFinished;
 };

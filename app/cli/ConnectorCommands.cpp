@@ -13,7 +13,6 @@
 #include <QFile>
 #include <QJsonArray>
 #include <QJsonDocument>
-#include <memory>
 
 namespace ca {
 
@@ -144,18 +143,13 @@ void printReview(const EditReview& r)
     CliOutput::dataLine(r.diff().summaryLine());
 }
 
-void appendAudit(AuditLog& log, const EditReview& review, const ApplyOperation::Outcome& o)
+void appendAudit(CommandContext& ctx, const EditReview& review, const ApplyOperation::Outcome& o)
 {
     // Durable before the command reports: the log writes on its own thread and fsyncs per batch.
     QString error;
+    AuditLog& log = ctx.audit();
     if (!log.append(review.auditRecord(AuditTool::Cli, o), &error) || !log.flush(&error))
         CliOutput::error(QObject::tr("the audit record could not be written: %1").arg(error));
-}
-
-void appendAudit(const EditReview& review, const ApplyOperation::Outcome& o)
-{
-    AuditLog log;
-    appendAudit(log, review, o);
 }
 
 QJsonObject connectorSummary(const Connector& c)
@@ -347,7 +341,7 @@ void runApply(CommandContext& ctx)
                     QObject::tr("%1 (%2) was changed on the server since %3 was read; "
                                 "nothing was sent")
                         .arg(base.displayName, base.id, ctx.value(QStringLiteral("base")));
-                appendAudit(EditReview(service, base, *edited), conflict);
+                appendAudit(ctx, EditReview(service, base, *edited), conflict);
                 ctx.fail(ExitConflict, conflict.message,
                          tr("get the connector again, redo the edit and apply it"));
                 return;
@@ -369,7 +363,7 @@ void runApply(CommandContext& ctx)
                 refused.kind = ApplyOperation::Outcome::Kind::Refused;
                 refused.message = review.refusal();
                 if (!dryRun)
-                    appendAudit(review, refused);
+                    appendAudit(ctx, review, refused);
                 ctx.fail(ExitInvalid, QObject::tr("not sent: %1").arg(review.refusal()));
                 return;
             }
@@ -387,18 +381,17 @@ void runApply(CommandContext& ctx)
                 return;
             }
             auto* op = new ApplyOperation(service, base, review.edited(), review.body(), &ctx);
-            // The intent is durable in this log before the PUT; the outcome follows in it.
-            auto log = std::make_shared<AuditLog>();
-            op->recordIntentIn(log.get(), review.intentRecord(AuditTool::Cli));
+            // The intent is durable in the log before the PUT; the outcome follows in it.
+            op->recordIntentIn(&ctx.audit(), review.intentRecord(AuditTool::Cli));
             QObject::connect(
                 op, &ApplyOperation::finished, &ctx,
-                [&ctx, base, review, log](const ApplyOperation::Outcome& o) {
+                [&ctx, base, review](const ApplyOperation::Outcome& o) {
                     using Kind = ApplyOperation::Outcome::Kind;
                     if (o.unrecorded) {
                         ctx.fail(ExitUnrecorded, o.message);
                         return;
                     }
-                    appendAudit(*log, review, o);
+                    appendAudit(ctx, review, o);
                     switch (o.kind) {
                     case Kind::Applied:
                         for (const ValueDifference& d : o.update.differences)
@@ -441,7 +434,7 @@ void runHistory(CommandContext& ctx)
     if (!ctx.requireProfile(name))
         return;
     const QString id = ctx.positional().at(1);
-    const QList<AuditRecord> records = AuditLog().records(name, id);
+    const QList<AuditRecord> records = ctx.audit().records(name, id);
     if (ctx.wantsJson()) {
         QJsonArray out;
         for (const AuditRecord& r : records)

@@ -70,13 +70,12 @@ struct UpdateOptions
 void startRun(CommandContext& ctx, TimbalService* service, const QList<Connector>& connectors,
               const UpdateOptions& o, int fetchFailures)
 {
-    auto log = std::make_shared<AuditLog>();
     auto* run = new TimbalUpdateRun(service, connectors, &ctx);
     run->setTargetVersion(o.version);
     run->setConcurrency(o.parallel);
     run->setPollingEnabled(o.wait);
     run->setPollTimeoutMs(o.timeoutS * 1000);
-    run->setAuditLog(log.get(), AuditTool::Cli);
+    run->setAuditLog(&ctx.audit(), AuditTool::Cli);
     run->setDispatchWindowMs(qint64(o.windowMinutes) * 60000);
     run->setForce(o.force);
     const bool live = !o.json && CliOutput::stderrIsTerminal();
@@ -119,7 +118,7 @@ void startRun(CommandContext& ctx, TimbalService* service, const QList<Connector
     }
     QObject::connect(
         run, &TimbalUpdateRun::finished, &ctx,
-        [&ctx, run, o, log, fetchFailures, live](const TimbalUpdateRun::Counts& c) {
+        [&ctx, run, o, fetchFailures, live](const TimbalUpdateRun::Counts& c) {
             if (live)
                 CliOutput::progress(QString());
             if (o.json) {
@@ -133,7 +132,7 @@ void startRun(CommandContext& ctx, TimbalService* service, const QList<Connector
             // The run appended without waiting for the disk: its records become durable here,
             // before the process ends (one fsync for whatever is still queued).
             QString error;
-            if (!log->flush(&error))
+            if (!ctx.audit().flush(&error))
                 CliOutput::error(QObject::tr("audit records could not be written: %1").arg(error));
             const int failed = c.of(RowState::Failed) + c.of(RowState::TimedOut) + fetchFailures;
             ctx.finish(failed > 0 ? ExitPartial : ExitOk);
