@@ -7,11 +7,11 @@
 #include "CommandContext.h"
 #include "Commands.h"
 #include "ExitCode.h"
+#include "SafeFile.h"
 
 #include <QCoreApplication>
 #include <QFile>
 #include <QLoggingCategory>
-#include <QSaveFile>
 
 namespace ca {
 
@@ -76,9 +76,9 @@ int writeCompletion(const QStringList& rest)
     }
     const QString script = bashCompletionScript();
     if (rest.size() == 3 && rest.at(1) == QLatin1String("--output")) {
-        QSaveFile f(rest.at(2));
-        if (!f.open(QIODevice::WriteOnly) || f.write(script.toUtf8()) < 0 || !f.commit()) {
-            CliOutput::error(QObject::tr("cannot write %1: %2").arg(rest.at(2), f.errorString()));
+        QString error;
+        if (!writeFileWhole(rest.at(2), script.toUtf8(), FileOwner::User, &error)) {
+            CliOutput::error(error);
             return ExitInvalid;
         }
         return ExitOk;

@@ -2,7 +2,8 @@
 
 #include "AuditLog.h" // ensurePrivateDirectory
 #include "Connector.h"
-#include "PrivateFile.h" // restrictToOwner
+#include "PrivateFile.h" // ensurePrivateDirectory
+#include "SafeFile.h"
 #include "Secrets.h"
 
 #include <QCryptographicHash>
@@ -11,7 +12,6 @@
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QLoggingCategory>
-#include <QSaveFile>
 #include <QStandardPaths>
 #include <algorithm>
 
@@ -59,34 +59,41 @@ void collectMarkers(const QJsonValue& value, const QString& pointer, QStringList
     }
 }
 
-std::optional<ConnectorDraft> readDraftFile(const QString& path, QString* error)
+// A draft file that cannot be read at all (*corrupt false: permissions, I/O) or whose content is
+// not a draft of ours (*corrupt true: truncated, garbage, too large, nested too deeply).
+std::optional<ConnectorDraft> readDraftFile(const QString& path, QString* error, bool* corrupt)
 {
-    QFile file(path);
-    if (!file.open(QIODevice::ReadOnly)) {
+    *corrupt = false;
+    QFile probe(path);
+    if (!probe.open(QIODevice::ReadOnly)) {
         if (error)
-            *error = file.errorString();
+            *error = probe.errorString();
         return std::nullopt;
     }
-    if (file.size() > kMaxDraftBytes) {
-        if (error)
-            *error = QStringLiteral("too large to be a draft");
+    probe.close();
+    *corrupt = true;
+    const std::optional<QJsonDocument> doc = readJsonFile(path, kMaxDraftBytes, error);
+    if (!doc)
         return std::nullopt;
-    }
-    QJsonParseError parseError{};
-    const QJsonDocument doc = QJsonDocument::fromJson(file.readAll(), &parseError);
-    if (parseError.error != QJsonParseError::NoError) {
-        if (error)
-            *error = QStringLiteral("not valid JSON at offset %1: %2")
-                         .arg(parseError.offset)
-                         .arg(parseError.errorString());
-        return std::nullopt;
-    }
-    if (!doc.isObject()) {
+    if (!doc->isObject()) {
         if (error)
             *error = QStringLiteral("not a JSON object");
         return std::nullopt;
     }
-    return ConnectorDraft::fromJson(doc.object(), error);
+    auto draft = ConnectorDraft::fromJson(doc->object(), error);
+    *corrupt = !draft;
+    return draft;
+}
+
+// Moves an unusable draft out of the way (kept, never destroyed: it may hold the only copy of
+// an edit) and adds where it went to *why.
+void keepUnusableDraft(const QString& path, QString* why)
+{
+    QString reason;
+    const QString kept = keepAside(path, QStringLiteral("unreadable"), &reason);
+    const QString addition = kept.isEmpty() ? reason : QStringLiteral("kept as %1").arg(kept);
+    if (why)
+        *why = why->isEmpty() ? addition : *why + QStringLiteral("; ") + addition;
 }
 
 } // namespace
@@ -217,20 +224,12 @@ bool DraftStore::save(const ConnectorDraft& draft, QString* error)
     ConnectorDraft d = sanitized(draft);
     d.savedAt = QDateTime::currentDateTimeUtc();
     const QString path = filePathFor(d.profile, d.vendor, d.connectorId);
-    QSaveFile file(path);
-    if (!file.open(QIODevice::WriteOnly)) {
-        if (error)
-            *error = QStringLiteral("cannot write %1: %2").arg(path, file.errorString());
+    QString notice;
+    if (!writeFileWhole(path, QJsonDocument(d.toJson()).toJson(QJsonDocument::Indented),
+                        FileOwner::App, error, &notice))
         return false;
-    }
-    // The temporary file becomes the draft on commit: restrict it before any byte is written.
-    restrictToOwner(file);
-    file.write(QJsonDocument(d.toJson()).toJson(QJsonDocument::Indented));
-    if (!file.commit()) {
-        if (error)
-            *error = QStringLiteral("cannot write %1: %2").arg(path, file.errorString());
-        return false;
-    }
+    if (!notice.isEmpty())
+        qCWarning(lcDrafts).noquote() << notice;
     return true;
 }
 
@@ -248,13 +247,16 @@ std::optional<ConnectorDraft> DraftStore::load(const QString& profile, Vendor ve
             error->clear();
         return std::nullopt;
     }
-    auto draft = readDraftFile(path, error);
+    bool corrupt = false;
+    auto draft = readDraftFile(path, error, &corrupt);
     if (draft && (draft->profile != profile || draft->vendor != vendor ||
                   draft->connectorId != connectorId)) {
         if (error)
             *error = QStringLiteral("%1 holds the draft of another connector").arg(path);
         return std::nullopt;
     }
+    if (!draft && corrupt)
+        keepUnusableDraft(path, error);
     return draft;
 }
 
@@ -267,12 +269,16 @@ QList<ConnectorDraft> DraftStore::all(QStringList* unreadable) const
     for (const QString& name : names) {
         const QString path = dir.filePath(name);
         QString why;
-        auto draft = readDraftFile(path, &why);
+        bool corrupt = false;
+        auto draft = readDraftFile(path, &why, &corrupt);
         if (draft && name != fileNameFor(draft->profile, draft->vendor, draft->connectorId)) {
             draft.reset();
             why = QStringLiteral("file name does not match its connector");
+            corrupt = true;
         }
         if (!draft) {
+            if (corrupt)
+                keepUnusableDraft(path, &why);
             qCWarning(lcDrafts, "skipping unreadable draft %s: %s", qPrintable(path),
                       qPrintable(why));
             if (unreadable)
@@ -293,8 +299,10 @@ void DraftStore::clear()
     // "*.json.*": temporary files of a save that was killed before its commit.
     const QStringList names = dir.entryList({QStringLiteral("*.json"), QStringLiteral("*.json.*")},
                                             QDir::Files | QDir::Hidden);
-    for (const QString& name : names)
-        dir.remove(name);
+    for (const QString& name : names) {
+        if (!name.contains(QLatin1String(".unreadable-"))) // kept for the user, not ours to drop
+            dir.remove(name);
+    }
 }
 
 DraftAutosaver::DraftAutosaver(DraftStore* store, int delayMs, QObject* parent)

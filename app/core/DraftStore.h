@@ -73,12 +73,14 @@ public:
     static ConnectorDraft sanitized(const ConnectorDraft& draft);
     // False when there was no draft (or it could not be removed).
     bool remove(const QString& profile, Vendor vendor, const QString& connectorId);
-    // nullopt when there is none or it cannot be read (then *error says why).
+    // nullopt when there is none or it cannot be read (then *error says why). A file that is not
+    // a draft of ours (truncated, garbage, too large) is kept aside as
+    // "<file>.unreadable-<time>" (SafeFile keepAside), and *error says where.
     std::optional<ConnectorDraft> load(const QString& profile, Vendor vendor,
                                        const QString& connectorId, QString* error = nullptr) const;
     // Every readable draft, newest first. Unreadable files (truncated, garbage, foreign) are
-    // skipped, never fatal; their paths and reasons go to *unreadable ("path: reason") and to a
-    // warning in the "ca.drafts" category.
+    // skipped, never fatal, and kept aside as load() does; their paths and reasons go to
+    // *unreadable ("path: reason; kept as …") and to a warning in the "ca.drafts" category.
     QList<ConnectorDraft> all(QStringList* unreadable = nullptr) const;
     // Removes every draft (and temporary files a crashed save left behind).
     void clear();

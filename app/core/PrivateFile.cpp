@@ -13,6 +13,7 @@
 #ifndef NOMINMAX
 #define NOMINMAX
 #endif
+#include <io.h> // _get_osfhandle
 #include <windows.h>
 
 #include <string>
@@ -239,6 +240,15 @@ void restrictToOwner(QFileDevice& file)
     Q_UNUSED(file); // the file has its directory's access list
 }
 
+bool syncToDisk(QFileDevice& file, QString* reason)
+{
+    const HANDLE h = reinterpret_cast<HANDLE>(_get_osfhandle(file.handle()));
+    if (h != INVALID_HANDLE_VALUE && FlushFileBuffers(h))
+        return true;
+    setReason(reason, systemReason());
+    return false;
+}
+
 bool processIsRunning(qint64 pid)
 {
     if (pid <= 0)
@@ -264,8 +274,9 @@ bool PrivateFile::open(const QString& path, QString* reason)
 {
     close();
     // O_APPEND: each write() lands whole at the end, never interleaved with another process's.
-    m_fd =
-        ::open(QFile::encodeName(path).constData(), O_RDWR | O_APPEND | O_CREAT | O_CLOEXEC, 0600);
+    // O_NOFOLLOW: a link planted at `path` is refused (ELOOP), never written through.
+    m_fd = ::open(QFile::encodeName(path).constData(),
+                  O_RDWR | O_APPEND | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
     if (m_fd < 0) {
         setReason(reason, systemReason());
         return false;
@@ -368,6 +379,14 @@ bool renameReplacing(const QString& from, const QString& to, QString* reason)
 void restrictToOwner(QFileDevice& file)
 {
     ::fchmod(file.handle(), 0600);
+}
+
+bool syncToDisk(QFileDevice& file, QString* reason)
+{
+    if (::fsync(file.handle()) == 0)
+        return true;
+    setReason(reason, systemReason());
+    return false;
 }
 
 bool processIsRunning(qint64 pid)

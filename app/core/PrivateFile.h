@@ -27,7 +27,8 @@ public:
     PrivateFile(const PrivateFile&) = delete;
     PrivateFile& operator=(const PrivateFile&) = delete;
 
-    // Opens `path` for appending, creating it 0600; an existing file is set back to 0600. On
+    // Opens `path` for appending, creating it 0600; an existing file is set back to 0600. A
+    // symbolic link at `path` is not followed: open fails (POSIX; Windows follows it). On
     // Windows the file inherits its directory's access list instead, and is opened so that other
     // handles may read, append and rename it (the rotation of another writer).
     bool open(const QString& path, QString* reason);
@@ -64,16 +65,22 @@ bool renameReplacing(const QString& from, const QString& to, QString* reason);
 // On Windows the directories inherit the parent's access list (the user's profile).
 bool ensurePrivateDirectory(const QString& path, QString* error = nullptr);
 
+// Forces what was written to an open file onto the disk (fsync; FlushFileBuffers on Windows).
+// QSaveFile::commit() syncs too but ignores the result, so a caller that must know calls this
+// before commit(). False with the system's reason.
+bool syncToDisk(QFileDevice& file, QString* reason);
+
 // Restricts an open file, e.g. QSaveFile's temporary, to its owner (0600) before anything is
 // written to it. On Windows the file already has its directory's access list: nothing to do.
 void restrictToOwner(QFileDevice& file);
 
-// Lowers the calling thread's scheduling priority by `steps` nice levels below the process's (a
-// background writer should not compete with the threads that talk to the user or the network).
-// Linux and Windows; elsewhere threads keep the process's priority.
 // Whether a process with this id runs on this machine now (an audit intent's writer: still
 // sending, or gone). False for ids <= 0.
 bool processIsRunning(qint64 pid);
+
+// Lowers the calling thread's scheduling priority by `steps` nice levels below the process's (a
+// background writer should not compete with the threads that talk to the user or the network).
+// Linux and Windows; elsewhere threads keep the process's priority.
 void lowerCurrentThreadPriority(int steps);
 
 } // namespace ca

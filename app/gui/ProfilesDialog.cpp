@@ -7,7 +7,6 @@
 #include <QFileDialog>
 #include <QMessageBox>
 #include <QPushButton>
-#include <QSaveFile>
 
 namespace ca {
 
@@ -191,7 +190,11 @@ void ProfilesDialog::removeProfile()
                     tr("Profile kept: its key could not be deleted: %1 %2").arg(r.message, r.hint));
                 return;
             }
-            m_store.remove(name);
+            QString error;
+            if (!m_store.remove(name, &error)) {
+                showResult(false, tr("Profile %1: its key was deleted, but %2").arg(name, error));
+                return;
+            }
             reload();
             if (m_ui->profileList->count() == 0)
                 startNewProfile();
@@ -297,13 +300,8 @@ void ProfilesDialog::exportProfiles()
 
 bool ProfilesDialog::importFrom(const QString& fileName)
 {
-    QFile file(fileName);
-    if (!file.open(QIODevice::ReadOnly)) {
-        showResult(false, tr("Cannot read %1: %2").arg(fileName, file.errorString()));
-        return false;
-    }
     QString error;
-    const int count = m_store.importJson(file.read(1024 * 1024), &error);
+    const int count = m_store.importFrom(fileName, &error);
     if (count < 0) {
         showResult(false, tr("Nothing imported from %1: %2").arg(fileName, error));
         return false;
@@ -316,10 +314,9 @@ bool ProfilesDialog::importFrom(const QString& fileName)
 
 bool ProfilesDialog::exportTo(const QString& fileName)
 {
-    QSaveFile file(fileName);
-    if (!file.open(QIODevice::WriteOnly) || file.write(m_store.exportJson()) < 0 ||
-        !file.commit()) {
-        showResult(false, tr("Cannot write %1: %2").arg(fileName, file.errorString()));
+    QString error;
+    if (!m_store.exportTo(fileName, &error)) {
+        showResult(false, tr("Nothing exported: %1").arg(error));
         return false;
     }
     showResult(true, tr("Profiles exported to %1 (without keys).").arg(fileName));
