@@ -11,7 +11,11 @@ namespace ca {
 
 CommandContext::CommandContext(QCommandLineParser& parser, QObject* parent)
     : QObject(parent), m_parser(parser)
-{}
+{
+    // A garbage profiles.ini or a link planted in its place was kept aside: say so once.
+    if (!m_profiles.notice().isEmpty())
+        CliOutput::message(QStringLiteral("connectorctl: warning: %1").arg(m_profiles.notice()));
+}
 
 CommandContext::~CommandContext()
 {

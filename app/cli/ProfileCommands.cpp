@@ -89,8 +89,9 @@ void runProfileRemove(CommandContext& ctx)
     const QString name = ctx.positional().at(0);
     if (!ctx.requireProfile(name))
         return;
-    if (!ctx.profiles().remove(name)) {
-        ctx.fail(ExitInvalid, QObject::tr("could not remove profile '%1'").arg(name),
+    QString error;
+    if (!ctx.profiles().remove(name, &error)) {
+        ctx.fail(ExitInvalid, QObject::tr("could not remove profile '%1': %2").arg(name, error),
                  QObject::tr("check that %1 is writable").arg(ctx.profiles().fileName()));
         return;
     }

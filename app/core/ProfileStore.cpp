@@ -1,6 +1,7 @@
 #include "ProfileStore.h"
 
 #include "BuildInfo.h"
+#include "SafeFile.h"
 #include "SettingsLock.h"
 
 #include <QCoreApplication>
@@ -24,11 +25,32 @@ struct Text
 ProfileStore::ProfileStore()
     : m_settings(std::make_unique<QSettings>(QSettings::IniFormat, QSettings::UserScope,
                                              QLatin1String(kOrgName), QStringLiteral("profiles")))
-{}
+{
+    checkFile();
+}
 
 ProfileStore::ProfileStore(const QString& iniPath)
     : m_settings(std::make_unique<QSettings>(iniPath, QSettings::IniFormat))
-{}
+{
+    checkFile();
+}
+
+// QSettings read the file on construction: when the file is moved aside, start again on none.
+void ProfileStore::checkFile()
+{
+    const QString path = m_settings->fileName();
+    m_notice = guardSettingsFile(path, true);
+    if (!m_notice.isEmpty())
+        m_settings = std::make_unique<QSettings>(path, QSettings::IniFormat);
+}
+
+// Before every write: a link where the file belongs is kept aside, never written through.
+void ProfileStore::prepareSync()
+{
+    const QString notice = guardSettingsFile(m_settings->fileName(), false);
+    if (!notice.isEmpty())
+        m_notice = notice;
+}
 
 ProfileStore::~ProfileStore() = default;
 
@@ -84,38 +106,51 @@ bool ProfileStore::save(const Profile& profile, QString* error)
             *error = problem;
         return false;
     }
-    m_settings->beginGroup(kGroup);
-    m_settings->remove(profile.name);
-    m_settings->beginGroup(profile.name);
-    m_settings->setValue(QStringLiteral("vendor"), vendorId(profile.vendor));
-    if (!profile.baseUrl.isEmpty())
-        m_settings->setValue(QStringLiteral("baseUrl"), profile.baseUrl.toString());
-    if (!profile.orgId.isEmpty())
-        m_settings->setValue(QStringLiteral("orgId"), profile.orgId);
-    if (!profile.workspaceId.isEmpty())
-        m_settings->setValue(QStringLiteral("workspaceId"), profile.workspaceId);
-    m_settings->endGroup();
-    m_settings->endGroup();
-    clearAbandonedSettingsLock(m_settings->fileName());
-    m_settings->sync();
-    if (m_settings->status() != QSettings::NoError) {
-        if (error)
-            *error = Text::tr("could not write %1").arg(m_settings->fileName());
-        return false;
-    }
-    return true;
+    return write(profile.name, profile, error);
 }
 
-bool ProfileStore::remove(const QString& name)
+namespace {
+
+// The profile's entries, replaced (or removed when `profile` is nullopt).
+void putProfile(QSettings& settings, const QString& name, const std::optional<Profile>& profile)
 {
-    if (!find(name))
-        return false;
-    m_settings->beginGroup(kGroup);
-    m_settings->remove(name);
-    m_settings->endGroup();
-    clearAbandonedSettingsLock(m_settings->fileName());
+    settings.beginGroup(kGroup);
+    settings.remove(name);
+    if (profile) {
+        settings.beginGroup(name);
+        settings.setValue(QStringLiteral("vendor"), vendorId(profile->vendor));
+        if (!profile->baseUrl.isEmpty())
+            settings.setValue(QStringLiteral("baseUrl"), profile->baseUrl.toString());
+        if (!profile->orgId.isEmpty())
+            settings.setValue(QStringLiteral("orgId"), profile->orgId);
+        if (!profile->workspaceId.isEmpty())
+            settings.setValue(QStringLiteral("workspaceId"), profile->workspaceId);
+        settings.endGroup();
+    }
+    settings.endGroup();
+}
+
+} // namespace
+
+// m_settings only ever reads: every change goes through changeSettingsWhole(), which replaces the
+// file whole or leaves it as it was (a full disk, an I/O error), then m_settings reads it again.
+bool ProfileStore::write(const QString& name, const std::optional<Profile>& profile, QString* error)
+{
+    prepareSync();
+    const bool ok = changeSettingsWhole(
+        m_settings->fileName(), [&](QSettings& s) { putProfile(s, name, profile); }, error);
     m_settings->sync();
-    return true;
+    return ok;
+}
+
+bool ProfileStore::remove(const QString& name, QString* error)
+{
+    if (!find(name)) {
+        if (error)
+            *error = Text::tr("no profile named %1").arg(name);
+        return false;
+    }
+    return write(name, std::nullopt, error);
 }
 
 QByteArray ProfileStore::exportJson() const
@@ -126,6 +161,17 @@ QByteArray ProfileStore::exportJson() const
         list.append(p.toJson());
     return QJsonDocument(QJsonObject{{QStringLiteral("profiles"), list}})
         .toJson(QJsonDocument::Indented);
+}
+
+bool ProfileStore::exportTo(const QString& path, QString* error) const
+{
+    return writeFileWhole(path, exportJson(), FileOwner::User, error);
+}
+
+int ProfileStore::importFrom(const QString& path, QString* error)
+{
+    const std::optional<QJsonDocument> doc = readJsonFile(path, kMaxExportBytes, error);
+    return doc ? importJson(doc->toJson(QJsonDocument::Compact), error) : -1;
 }
 
 int ProfileStore::importJson(const QByteArray& json, QString* error)

@@ -6,6 +6,7 @@
 #include <QList>
 #include <QString>
 #include <memory>
+#include <optional>
 
 class QSettings;
 
@@ -24,17 +25,30 @@ public:
     std::optional<Profile> find(const QString& name) const;
     // Adds or replaces the profile of that name; false with *error if it does not validate.
     bool save(const Profile& profile, QString* error);
-    bool remove(const QString& name);
+    bool remove(const QString& name, QString* error = nullptr);
     QString fileName() const;
+    // What was wrong with the file and where it was kept aside (a garbage profiles.ini at start,
+    // a link planted where it belongs), for the window or the terminal; empty when nothing was.
+    QString notice() const { return m_notice; }
 
     // JSON import/export: {"profiles":[{name, vendor, baseUrl?, orgId?, workspaceId?}...]}, no
     // keys.
     QByteArray exportJson() const;
     // Adds or replaces every profile in the document; all or nothing. Returns the number imported.
     int importJson(const QByteArray& json, QString* error);
+    // The same to and from a file the user chose: written whole or not at all (SafeFile), read
+    // only when at most kMaxExportBytes (an export of a thousand profiles is ~200 KB).
+    static constexpr qint64 kMaxExportBytes = 1024 * 1024;
+    bool exportTo(const QString& path, QString* error) const;
+    int importFrom(const QString& path, QString* error);
 
 private:
+    void checkFile();
+    void prepareSync();
+    bool write(const QString& name, const std::optional<Profile>& profile, QString* error);
+
     std::unique_ptr<QSettings> m_settings;
+    QString m_notice;
 };
 
 } // namespace ca

@@ -250,6 +250,8 @@ MainWindow::MainWindow(ProfileStore& profiles, ApiKeys& keys, QWidget* parent)
     // painted, so none of it delays the first frame; a window that is never painted (started
     // minimized) still loads, a moment later.
     QTimer::singleShot(kStartWithoutPaintMs, this, &MainWindow::startAfterFirstPaint);
+    if (!m_profiles.notice().isEmpty())
+        QTimer::singleShot(0, this, [this] { showFileNotices({m_profiles.notice()}); });
 }
 
 bool MainWindow::event(QEvent* event)
@@ -521,33 +523,6 @@ void MainWindow::fixProfile(const QString& profile, ApiError::Remedy remedy)
     dialog->open();
     if (!profile.isEmpty())
         dialog->selectProfile(profile, remedy == ApiError::Remedy::ReplaceKey);
-}
-
-void MainWindow::setRecordKeeping(AuditLog* audit, DraftStore* drafts)
-{
-    QStringList unreadable;
-    m_session->setRecordKeeping(audit, drafts, &unreadable);
-    if (!unreadable.isEmpty())
-        statusBar()->showMessage(
-            tr("%n damaged draft file(s) were skipped.", nullptr, int(unreadable.size())), 10000);
-    updateDraftBanner();
-}
-
-void MainWindow::showReconciledIntents(const QStringList& reports)
-{
-    auto* box = new QMessageBox(QMessageBox::Information, tr("Unfinished changes"),
-                                tr("%n change(s) were being sent when the app stopped last time. "
-                                   "Each was read again at its vendor and recorded in the "
-                                   "history:",
-                                   nullptr, int(reports.size())),
-                                QMessageBox::Ok, this);
-    box->setObjectName(QStringLiteral("reconciledIntentsBox"));
-    box->setInformativeText(reports.join(QStringLiteral("\n\n")));
-    box->setAttribute(Qt::WA_DeleteOnClose);
-    box->open(); // not modal to the event loop: the window keeps working
-    statusBar()->showMessage(
-        tr("%n unfinished change(s) from the last session checked.", nullptr, int(reports.size())),
-        10000);
 }
 
 int MainWindow::pendingDraftCount() const

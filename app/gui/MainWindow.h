@@ -131,6 +131,9 @@ private:
     QPushButton* m_updateButton = nullptr;
     void openTimbalUpdate(const QString& profile, const QList<Connector>& connectors);
     void showReconciledIntents(const QStringList& reports);
+    // Files that could not be used and were kept aside (a damaged draft, a garbage profiles.ini,
+    // a link where an app file belongs): one non-modal box that says which and where they went.
+    void showFileNotices(const QStringList& notices);
     DraftBanner* m_draftBanner = nullptr;
     QTimer* m_autoRefresh = nullptr;
     bool m_keychainAvailable = true;
