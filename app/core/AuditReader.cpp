@@ -5,6 +5,7 @@
 
 #include <QCoreApplication>
 #include <QFile>
+#include <QFileInfo>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QSet>
@@ -45,6 +46,9 @@ QDateTime lineTime(const QByteArray& line)
 // to stop. A missing file has no lines.
 template <typename Visit> void forEachLineBackwards(const QString& path, Visit visit)
 {
+    // A link planted where a log belongs is not our log (the writer keeps it aside).
+    if (QFileInfo(path).isSymLink())
+        return;
     QFile file(path);
     if (!file.open(QIODevice::ReadOnly))
         return;

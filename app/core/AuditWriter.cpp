@@ -3,8 +3,10 @@
 #include "AuditLog.h" // kMaxQueuedBytes, redacted()
 
 #include "PrivateFile.h"
+#include "SafeFile.h"
 
 #include <QCoreApplication>
+#include <QFileInfo>
 #include <QJsonDocument>
 #include <QSysInfo>
 
@@ -253,6 +255,14 @@ bool AuditWriter::writeLines(const std::vector<Line>& lines, std::vector<Private
         qint64 size = 0;
         for (int attempt = 0; attempt < 3; ++attempt) {
             QString reason;
+            if (attempt == 0 && QFileInfo(path).isSymLink()) {
+                // Planted where the log belongs: kept for whoever looks into it, not followed.
+                const QString kept = keepAside(path, QStringLiteral("link"), &reason);
+                qCWarning(lcAudit).noquote()
+                    << (kept.isEmpty() ? reason
+                                       : QStringLiteral("%1 was a link, not our log: kept as %2")
+                                             .arg(path, kept));
+            }
             if (!file.open(path, &reason)) {
                 *error = QStringLiteral("cannot open %1: %2").arg(path, reason);
                 return false;
