@@ -21,6 +21,8 @@ constexpr KindInfo kKinds[] = {
     {"latency", FaultKind::Latency, true, 0, 24LL * 3600 * 1000},
     {"status", FaultKind::Status, true, 100, 599},
     {"retry-after", FaultKind::RetryAfter, true, 0, 24LL * 3600},
+    // 429 with Retry-After as an HTTP date S seconds from the sandbox's clock: past or years on.
+    {"retry-at", FaultKind::RetryAt, true, -20LL * 366 * 24 * 3600, 20LL * 366 * 24 * 3600},
     {"hang", FaultKind::Hang, false, 0, 0},
     {"reset", FaultKind::Reset, false, 0, 0},
     {"malformed", FaultKind::Malformed, false, 0, 0},

@@ -17,6 +17,7 @@ enum class FaultKind
     Latency,
     Status,
     RetryAfter,
+    RetryAt,
     Hang,
     Reset,
     Malformed,
@@ -33,7 +34,7 @@ struct FaultSpec
     QString text;   // the spec as given, for messages and the request log
     QString vendor; // vendor id or "*"
     FaultKind kind = FaultKind::Status;
-    qint64 arg = 0;     // ms, status code, seconds, bytes or bytes/s depending on kind
+    qint64 arg = 0;     // ms, status code, seconds (retry-at: may be < 0), bytes or bytes/s by kind
     double rate = 1.0;  // chance to apply to a matching request
     int remaining = -1; // requests it may still apply to; -1 = unlimited
     QString method;     // upper-case method filter, empty = any
@@ -44,7 +45,7 @@ struct FaultSpec
     bool handlerRuns() const
     {
         return kind != FaultKind::Status && kind != FaultKind::RetryAfter &&
-               kind != FaultKind::Html;
+               kind != FaultKind::RetryAt && kind != FaultKind::Html;
     }
     QJsonValue toJson() const;
 

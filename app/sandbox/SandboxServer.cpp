@@ -1,5 +1,8 @@
 #include "SandboxServer.h"
 
+#include <QLocale>
+#include <cmath>
+
 #include "HandlerSupport.h"
 #include "Handlers.h"
 #include "ResponseDelivery.h"
@@ -7,6 +10,7 @@
 #include <QAbstractHttpServer>
 #include <QHttpServerRequest>
 #include <QJsonDocument>
+#include <QLocale>
 #include <QMetaEnum>
 #include <QPointer>
 #include <QTcpServer>
@@ -14,6 +18,7 @@
 #include <QTimer>
 
 #include <algorithm>
+#include <cmath>
 
 namespace sandbox {
 
@@ -156,8 +161,29 @@ void SandboxServer::reset()
     m_config = {};
 }
 
+QDateTime SandboxServer::serverNow() const
+{
+    return QDateTime::currentDateTimeUtc().addSecs(
+        m_config.value(QLatin1String("clockSkewSeconds")).toInteger());
+}
+
+QByteArray SandboxServer::httpDate(const QDateTime& when)
+{
+    return QLocale::c()
+        .toString(when.toUTC(), QStringLiteral("ddd, dd MMM yyyy HH:mm:ss 'GMT'"))
+        .toLatin1();
+}
+
 bool SandboxServer::configure(const QJsonObject& settings, QString* error)
 {
+    // The server's own knob: how far its clock (Date, retry-at) is from the real one.
+    const QJsonValue skew = settings.value(QLatin1String("clockSkewSeconds"));
+    if (!skew.isUndefined() &&
+        (!skew.isDouble() || std::abs(skew.toDouble()) > 20.0 * 366 * 24 * 3600)) {
+        if (error)
+            *error = QStringLiteral("clockSkewSeconds must be a number of seconds within 20 years");
+        return false;
+    }
     // All or nothing: every handler vets the knobs before any of them is applied.
     for (const auto& [id, handler] : m_handlers) {
         const QString why = handler->configError(settings);
@@ -253,10 +279,16 @@ void SandboxServer::serveVendor(VendorHandler& handler, const Incoming& in, QTcp
         if (!hasRetryAfter)
             reply.headers.append(
                 qMakePair(QByteArray("Retry-After"), QByteArray(QByteArray::number(fault->arg))));
+    } else if (fault->kind == FaultKind::RetryAt) {
+        reply = handler.faultReply(429, std::nullopt, request);
+        reply.headers.append(
+            qMakePair(QByteArray("Retry-After"), httpDate(serverNow().addSecs(fault->arg))));
     } else { // Html: a web firewall or gateway answered instead of the vendor
         reply = support::htmlErrorPage(
             int(fault->arg), QStringLiteral("sandbox-fault.%1").arg(QString::number(seq)));
     }
+    // Every real vendor answer carries the server's clock (RFC 9110 Date), skewed on request.
+    reply.headers.append(qMakePair(QByteArray("Date"), httpDate(serverNow())));
     m_log.setAuthorized(seq, reply.authorized.value_or(credentialsAccepted(vendor, in)));
     deliver(seq, fault ? &*fault : nullptr, reply, in.method == "HEAD", socket);
 }
@@ -317,6 +349,7 @@ void SandboxServer::deliver(qint64 seq, const FaultSpec* fault, const SandboxRep
     }
     case FaultKind::Status:
     case FaultKind::RetryAfter:
+    case FaultKind::RetryAt:
     case FaultKind::Html:
         break; // answered above
     }

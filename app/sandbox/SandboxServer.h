@@ -4,6 +4,7 @@
 #include "RequestLog.h"
 #include "VendorHandler.h"
 
+#include <QDateTime>
 #include <QElapsedTimer>
 #include <QJsonArray>
 #include <QJsonObject>
@@ -63,6 +64,8 @@ private:
                  QTcpSocket* socket);
     bool credentialsAccepted(const QString& vendor, const Incoming& in) const;
     qint64 nowMs() const { return m_clock.elapsed(); }
+    QDateTime serverNow() const; // the real time plus the configured clockSkewSeconds
+    static QByteArray httpDate(const QDateTime& when); // IMF-fixdate
 
     SandboxOptions m_options;
     std::map<QString, std::unique_ptr<VendorHandler>> m_handlers;
