@@ -102,16 +102,27 @@ std::optional<qint64> HttpClient::parseRetryAfterMs(const QByteArray& value, con
     if (ok)
         return seconds < 0 ? std::nullopt
                            : std::optional<qint64>(qMin(seconds, kMaxMs / 1000) * 1000);
-    // HTTP-date (RFC 9110 IMF-fixdate, e.g. "Sun, 06 Nov 1994 08:49:37 GMT").
-    QString text = QString::fromLatin1(v);
+    const QDateTime when = parseHttpDate(v);
+    if (!when.isValid() || !now.isValid())
+        return std::nullopt;
+    // A date in the past means "now"; years ahead are capped like the seconds form.
+    return qBound<qint64>(0, now.msecsTo(when), kMaxMs);
+}
+
+QDateTime HttpClient::parseHttpDate(const QByteArray& value)
+{
+    // RFC 9110 IMF-fixdate, e.g. "Sun, 06 Nov 1994 08:49:37 GMT"; RFC 2822 forms as a fallback.
+    const QString text = QString::fromLatin1(value.trimmed());
+    if (text.isEmpty())
+        return {};
     QDateTime when =
         QLocale::c().toDateTime(text, QStringLiteral("ddd, dd MMM yyyy HH:mm:ss 'GMT'"));
-    if (!when.isValid())
-        when = QDateTime::fromString(text, Qt::RFC2822Date);
-    if (!when.isValid())
-        return std::nullopt;
-    when.setTimeZone(QTimeZone::utc());
-    return qBound<qint64>(0, now.msecsTo(when), kMaxMs);
+    if (when.isValid()) {
+        when.setTimeZone(QTimeZone::utc()); // parsed as local time: the digits are GMT
+        return when;
+    }
+    when = QDateTime::fromString(text, Qt::RFC2822Date); // carries its own offset
+    return when.isValid() ? when.toUTC() : QDateTime();
 }
 
 } // namespace ca

@@ -83,8 +83,12 @@ public:
 
     // Empty when the URL may be used; otherwise why not (TLS required except on loopback).
     static QString refusalForUrl(const QUrl& url);
-    // Retry-After as delta seconds or HTTP date, in ms from `now`; nullopt if unparsable.
+    // Retry-After as delta seconds or HTTP date, in ms from `now` (the answer's Date when it has
+    // one: the server's clock), 0 for a date already past, capped at a year; nullopt if
+    // unparsable.
     static std::optional<qint64> parseRetryAfterMs(const QByteArray& value, const QDateTime& now);
+    // An HTTP date header value (IMF-fixdate, or RFC 2822) in UTC; invalid if unparsable.
+    static QDateTime parseHttpDate(const QByteArray& value);
 
 private:
     void startQueued();

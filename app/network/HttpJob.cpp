@@ -15,9 +15,10 @@ namespace {
 
 QString formatSeconds(qint64 ms)
 {
-    if (ms % 1000 == 0)
-        return QString::number(ms / 1000);
-    return QString::number(double(ms) / 1000.0, 'g', 3);
+    // Whole seconds from 10 s on ("7199", never "7.2e+03"); tenths below ("2.5").
+    if (ms % 1000 == 0 || ms >= 10000)
+        return QString::number((ms + 500) / 1000);
+    return QString::number(double(ms) / 1000.0, 'f', 1);
 }
 
 QString formatBytes(qint64 bytes)
@@ -448,8 +449,11 @@ void HttpJob::conclude(HttpResponse r, qint64 contentLength, Http1Result::Failur
     if (r.error.kind != ApiError::Kind::TooLarge && r.status > 0) {
         const QByteArray retryAfter = r.header("Retry-After");
         if (!retryAfter.isEmpty()) {
-            if (const auto ms =
-                    HttpClient::parseRetryAfterMs(retryAfter, QDateTime::currentDateTimeUtc()))
+            // An HTTP-date is the server's clock: measured from the answer's own Date, so a
+            // server hours off the local clock still means "in 2 s" when it says so.
+            const QDateTime serverNow = HttpClient::parseHttpDate(r.header("Date"));
+            if (const auto ms = HttpClient::parseRetryAfterMs(
+                    retryAfter, serverNow.isValid() ? serverNow : QDateTime::currentDateTimeUtc()))
                 r.retryAfterMs = *ms;
         } else if (r.status == 429) {
             // A 429 without Retry-After: the RateLimit-Reset header (IETF draft, sent by Timbal,

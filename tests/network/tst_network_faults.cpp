@@ -1,4 +1,5 @@
 #include "NetworkTestSupport.h"
+#include "TestHttp.h"
 
 #include "HttpClient.h"
 #include "TimbalService.h"
@@ -144,6 +145,55 @@ private slots:
         QCOMPARE(result.error.kind, ca::ApiError::Kind::RateLimited);
         QVERIFY2(result.error.message.contains(QStringLiteral("wait 120 s")),
                  qPrintable(result.error.message));
+        QVERIFY2(result.error.hint.startsWith(QStringLiteral("Try again after")),
+                 qPrintable(result.error.hint));
+        QCOMPARE(nettest::requestsTo(m_sandbox, QStringLiteral("b3os")).size(), 1);
+    }
+
+    // Retry-After as an HTTP date is the server's clock: measured from the answer's Date, a
+    // server hours ahead or behind the local clock still means "in 2 s"; a date already past
+    // means now; one years ahead is refused with when to retry, never waited for.
+    void retryAtIsMeasuredOnTheServersClock_data()
+    {
+        QTest::addColumn<qint64>("skewSeconds");
+        QTest::addColumn<qint64>("retryAtSeconds");
+        QTest::addColumn<qint64>("minWaitMs");
+        QTest::addColumn<qint64>("maxWaitMs");
+        QTest::newRow("same clock, in 2 s") << 0LL << 2LL << 1000LL << 4500LL;
+        QTest::newRow("server 2 h ahead, in 2 s") << 7200LL << 2LL << 1000LL << 4500LL;
+        QTest::newRow("server 3 years behind, in 2 s")
+            << -3LL * 365 * 24 * 3600 << 2LL << 1000LL << 4500LL;
+        QTest::newRow("a date 1 h past") << 0LL << -3600LL << 0LL << 900LL;
+    }
+    void retryAtIsMeasuredOnTheServersClock()
+    {
+        QFETCH(qint64, skewSeconds);
+        QFETCH(qint64, retryAtSeconds);
+        QFETCH(qint64, minWaitMs);
+        QFETCH(qint64, maxWaitMs);
+        QVERIFY(TestHttp::postJson(m_sandbox.url(QStringLiteral("/_sandbox/config")),
+                                   QJsonObject{{QStringLiteral("clockSkewSeconds"), skewSeconds}}));
+        QVERIFY(nettest::setFaults(m_sandbox,
+                                   {QStringLiteral("databar:retry-at=%1#1").arg(retryAtSeconds)}));
+        ca::ConnectorListJob* job = service(ca::Vendor::Databar)->list();
+        CA_AWAIT(job, ca::ConnectorListResult, result);
+        QVERIFY2(result.ok(), qPrintable(result.error.toString()));
+        const QList<QJsonObject> log = nettest::requestsTo(m_sandbox, QStringLiteral("databar"));
+        QCOMPARE(log.size(), 2);
+        QCOMPARE(log.at(0).value(QLatin1String("status")).toInt(), 429);
+        const qint64 waited = log.at(1).value(QLatin1String("receivedMs")).toInteger() -
+                              log.at(0).value(QLatin1String("answeredMs")).toInteger();
+        QVERIFY2(waited >= minWaitMs && waited <= maxWaitMs,
+                 qPrintable(QStringLiteral("retried after %1 ms").arg(waited)));
+    }
+
+    void retryAtYearsAheadIsRefusedNotAwaited()
+    {
+        QVERIFY(nettest::setFaults(
+            m_sandbox, {QStringLiteral("b3os:retry-at=%1").arg(3LL * 365 * 24 * 3600)}));
+        ca::ConnectorListJob* job = service(ca::Vendor::B3os)->list();
+        CA_AWAIT(job, ca::ConnectorListResult, result);
+        QCOMPARE(result.error.kind, ca::ApiError::Kind::RateLimited);
         QVERIFY2(result.error.hint.startsWith(QStringLiteral("Try again after")),
                  qPrintable(result.error.hint));
         QCOMPARE(nettest::requestsTo(m_sandbox, QStringLiteral("b3os")).size(), 1);
