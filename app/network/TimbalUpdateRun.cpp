@@ -264,6 +264,7 @@ void TimbalUpdateRun::start()
         return;
     }
     skipUnreported();
+    takeRolloutLock();
     m_started = true;
     qCInfo(lcServiceTimbal).noquote()
         << "update run:" << plannedCount() << "of" << m_rows.size() << "connectors to"
@@ -614,7 +615,32 @@ void TimbalUpdateRun::checkFinished()
     if (!m_started || m_finished || m_inFlight > 0 || m_counts.finished != m_counts.total)
         return;
     m_finished = true;
+    m_rolloutLock.reset(); // the next run on this profile, here or in another process, may start
     emit finished(m_counts);
+}
+
+// One rollout per profile at a time on this machine, across windows and connectorctl: the lock
+// lives beside the audit log both read. Without it, every row still to send is skipped.
+void TimbalUpdateRun::takeRolloutLock()
+{
+    if (!m_audit || plannedCount() == 0)
+        return;
+    m_rolloutLock = std::make_unique<RunLock>(m_audit->directory() + QStringLiteral("/locks"),
+                                              QStringLiteral("timbal-rollout ") + m_keyPrefix);
+    QString holder;
+    if (m_rolloutLock->tryLock(&holder))
+        return;
+    m_rolloutLock.reset();
+    const QString reason =
+        tr("another update run is rolling out on this profile (%1); one run per profile at a "
+           "time")
+            .arg(holder);
+    for (int row = 0; row < m_rows.size(); ++row) {
+        if (m_rows.at(row).state == RowState::Pending) {
+            m_rows[row].skipReason = reason;
+            setState(row, RowState::Skipped, reason);
+        }
+    }
 }
 
 TimbalUpdateRun* TimbalUpdateRun::retryFailed(QObject* parent) const

@@ -2,6 +2,7 @@
 
 #include "AuditLog.h"
 #include "Connector.h"
+#include "RunLock.h"
 #include "TimbalDispatchRecords.h"
 #include "TimbalService.h"
 
@@ -11,6 +12,7 @@
 #include <QPointer>
 #include <QSet>
 #include <array>
+#include <memory>
 #include <optional>
 
 namespace ca {
@@ -140,6 +142,7 @@ private:
     void plan();
     void setState(int row, RowState state, const QString& message = {});
     void pump();
+    void takeRolloutLock();
     void dispatch(int row);
     void onUpdateResult(int row, const SoftwareUpdateResult& result);
     void enterDispatched(int row);
@@ -173,6 +176,7 @@ private:
     QString m_fleetNewest; // set by the caller; empty: from the rows
     bool m_force = false;
     AuditLog* m_audit = nullptr;
+    std::unique_ptr<RunLock> m_rolloutLock; // held from start() until finished
     AuditTool m_tool = AuditTool::Gui;
     int m_concurrency = 4;
     int m_pollIntervalMs = 2000;
