@@ -33,12 +33,19 @@ CtlRun runCtl(const QString& home, const QStringList& args,
     QProcessEnvironment env = ctlEnvironment(home);
     for (auto it = extraEnvironment.begin(); it != extraEnvironment.end(); ++it)
         env.insert(it.key(), it.value());
+    return runCtlIn(env, args);
+}
+
+CtlRun runCtlIn(const QProcessEnvironment& env, const QStringList& args,
+                const QByteArray& stdinBytes)
+{
     QProcess p;
     p.setProcessEnvironment(env);
     p.start(QStringLiteral(CA_CONNECTORCTL_BIN), args);
     CtlRun r;
     if (!p.waitForStarted(10000))
         return r;
+    p.write(stdinBytes);
     p.closeWriteChannel();
     if (!p.waitForFinished(120000))
         p.kill();

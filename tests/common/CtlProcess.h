@@ -23,5 +23,9 @@ inline const QByteArray kCtlTestKey = "demo-key";
 QProcessEnvironment ctlEnvironment(const QString& home);
 CtlRun runCtl(const QString& home, const QStringList& args,
               const QMap<QString, QString>& extraEnvironment = {});
+// The same in a given environment (e.g. the test's own, inside a throwaway keyring session),
+// with `stdinBytes` on its standard input.
+CtlRun runCtlIn(const QProcessEnvironment& env, const QStringList& args,
+                const QByteArray& stdinBytes = {});
 // <home>/data/ConnectorAdmin: where connectorctl keeps its audit log under ctlEnvironment().
 QString ctlDataDirectory(const QString& home);
