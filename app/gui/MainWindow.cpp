@@ -451,8 +451,13 @@ void MainWindow::reviewAndApply()
 
 void MainWindow::applyAutoRefresh(int minutes)
 {
-    if (minutes > 0)
-        m_autoRefresh->start(minutes * 60 * 1000);
+    setAutoRefreshInterval(std::chrono::minutes(minutes));
+}
+
+void MainWindow::setAutoRefreshInterval(std::chrono::milliseconds interval)
+{
+    if (interval.count() > 0)
+        m_autoRefresh->start(interval);
     else
         m_autoRefresh->stop();
 }

@@ -8,8 +8,10 @@
 #include "ProfilesDialog.h"
 
 #include <QMainWindow>
+
 #include <QPersistentModelIndex>
 #include <QUrl>
+#include <chrono>
 #include <memory>
 
 class QComboBox;
@@ -54,6 +56,9 @@ public:
     ConnectorCatalog* catalog() const { return m_catalog; }
     ConnectorTableModel* connectorModel() const { return m_model; }
     ConnectorFilterModel* filterModel() const { return m_filter; }
+    // Auto-refresh every `interval` (0: off). The preferences set it in minutes; the soak test
+    // runs it every second.
+    void setAutoRefreshInterval(std::chrono::milliseconds interval);
 
 public slots:
     void checkKeychain();
