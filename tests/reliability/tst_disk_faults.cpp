@@ -10,6 +10,7 @@
 #include "DraftStore.h"
 #include "FaultShimControl.h"
 #include "ProfileStore.h"
+#include "ReliabilityFixtures.h"
 #include "SandboxProcess.h"
 #include "TestHttp.h"
 
@@ -24,6 +25,9 @@
 #include <cstring>
 
 using namespace ca;
+using fixtures::bytesOf;
+using fixtures::draft;
+using fixtures::profile;
 
 namespace {
 
@@ -34,12 +38,6 @@ struct Fault
     int ops = FaultShim::kWriteAndSync;
 };
 
-QByteArray bytesOf(const QString& path)
-{
-    QFile f(path);
-    return f.open(QIODevice::ReadOnly) ? f.readAll() : QByteArray();
-}
-
 QStringList filesIn(const QString& dir)
 {
     return QDir(dir).entryList(QDir::Files | QDir::Hidden | QDir::System, QDir::Name);
@@ -48,28 +46,6 @@ QStringList filesIn(const QString& dir)
 QString reasonOf(int error)
 {
     return QString::fromLocal8Bit(std::strerror(error));
-}
-
-ConnectorDraft draft(const QString& name)
-{
-    ConnectorDraft d;
-    d.profile = QStringLiteral("prod");
-    d.vendor = Vendor::Databar;
-    d.connectorId = QStringLiteral("42");
-    d.connectorName = QStringLiteral("Enrichment");
-    d.baseDocument = QJsonObject{{QStringLiteral("name"), QStringLiteral("Enrichment")}};
-    d.baseUpdatedAt = QStringLiteral("2024-05-01T10:00:00Z");
-    d.editedDocument = QJsonObject{{QStringLiteral("name"), name}};
-    return d;
-}
-
-Profile profile(const QString& name)
-{
-    Profile p;
-    p.name = name;
-    p.vendor = Vendor::Databar;
-    p.baseUrl = QUrl(QStringLiteral("https://api.databar.ai"));
-    return p;
 }
 
 } // namespace

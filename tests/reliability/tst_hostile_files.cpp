@@ -7,6 +7,7 @@
 #include "CtlProcess.h"
 #include "DraftStore.h"
 #include "ProfileStore.h"
+#include "ReliabilityFixtures.h"
 
 #include <QDir>
 #include <QJsonDocument>
@@ -15,20 +16,12 @@
 #include <QtTest>
 
 using namespace ca;
+using fixtures::bytesOf;
+using fixtures::draft;
+using fixtures::profile;
+using fixtures::writeBytes;
 
 namespace {
-
-QByteArray bytesOf(const QString& path)
-{
-    QFile f(path);
-    return f.open(QIODevice::ReadOnly) ? f.readAll() : QByteArray();
-}
-
-bool writeBytes(const QString& path, const QByteArray& bytes)
-{
-    QFile f(path);
-    return f.open(QIODevice::WriteOnly) && f.write(bytes) == bytes.size();
-}
 
 // Names in `dir` that start with `prefix` and are not exactly it: what was kept aside.
 QStringList keptAside(const QString& dir, const QString& prefix)
@@ -54,28 +47,6 @@ AuditRecord record(const QString& message)
     r.outcome = AuditOutcome::Applied;
     r.message = message;
     return r;
-}
-
-ConnectorDraft draft()
-{
-    ConnectorDraft d;
-    d.profile = QStringLiteral("prod");
-    d.vendor = Vendor::Databar;
-    d.connectorId = QStringLiteral("42");
-    d.connectorName = QStringLiteral("Enrichment");
-    d.baseDocument = QJsonObject{{QStringLiteral("name"), QStringLiteral("Enrichment")}};
-    d.baseUpdatedAt = QStringLiteral("2024-05-01T10:00:00Z");
-    d.editedDocument = QJsonObject{{QStringLiteral("name"), QStringLiteral("Edited")}};
-    return d;
-}
-
-Profile profile(const QString& name)
-{
-    Profile p;
-    p.name = name;
-    p.vendor = Vendor::Databar;
-    p.baseUrl = QUrl(QStringLiteral("https://api.databar.ai"));
-    return p;
 }
 
 const QByteArray kOutside = "root:x:0:0:root:/root:/bin/bash\n"; // stands for /etc/passwd

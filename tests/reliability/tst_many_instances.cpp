@@ -218,23 +218,22 @@ private slots:
         // No record lost: each PUT the sandbox saw has its "applied" record (and its intent),
         // each Timbal POST its dispatch record.
         AuditLog audit(m_data);
-        AuditLog::Query applies;
-        applies.profile = QStringLiteral("t-databar");
-        applies.action = AuditAction::Apply;
-        applies.limit = 100000;
-        int appliedRecords = 0;
-        for (const AuditRecord& r : audit.records(applies))
-            appliedRecords += r.outcome == AuditOutcome::Applied;
+        auto count = [&audit](const QString& profile, AuditAction action, auto counts) {
+            AuditLog::Query q;
+            q.profile = profile;
+            q.action = action;
+            q.limit = 100000;
+            int n = 0;
+            for (const AuditRecord& r : audit.records(q))
+                n += counts(r) ? 1 : 0;
+            return n;
+        };
         QCOMPARE(int(requests(QStringLiteral("databar"), QStringLiteral("PUT")).size()), applied);
-        QCOMPARE(appliedRecords, applied);
-        AuditLog::Query updates;
-        updates.profile = QStringLiteral("t-timbal");
-        updates.action = AuditAction::SoftwareUpdate;
-        updates.limit = 100000;
-        int dispatchRecords = 0;
-        for (const AuditRecord& r : audit.records(updates))
-            dispatchRecords += r.httpStatus > 0;
-        QCOMPARE(dispatchRecords,
+        QCOMPARE(count(QStringLiteral("t-databar"), AuditAction::Apply,
+                       [](const AuditRecord& r) { return r.outcome == AuditOutcome::Applied; }),
+                 applied);
+        QCOMPARE(count(QStringLiteral("t-timbal"), AuditAction::SoftwareUpdate,
+                       [](const AuditRecord& r) { return r.httpStatus > 0; }),
                  int(requests(QStringLiteral("timbal"), QStringLiteral("POST")).size()));
 
         // Settings never corrupted: both files read back whole, nothing kept aside.
