@@ -10,6 +10,7 @@
 #include <QLabel>
 #include <QLineEdit>
 #include <QListWidget>
+#include <QMessageBox>
 #include <QPlainTextEdit>
 #include <QPushButton>
 #include <QTableView>
@@ -72,6 +73,29 @@ private slots:
         auto backing = std::make_unique<MemoryKeyStore>();
         m_backing = backing.get();
         m_keys = std::make_unique<ApiKeys>(std::move(backing));
+    }
+
+    // A profiles file that is not one: kept aside, and the window says so once, without blocking.
+    void aGarbageProfilesFileIsKeptAsideAndShown()
+    {
+        const QString ini = m_dir.filePath(QStringLiteral("garbage.conf"));
+        QFile f(ini);
+        QVERIFY(f.open(QIODevice::WriteOnly));
+        f.write(QByteArray("\x7f"
+                           "ELF\x02\x01\x00\x00 not settings\n",
+                           20));
+        f.close();
+        ProfileStore garbage(ini);
+        MainWindow w(garbage, *m_keys);
+        w.show();
+        QMessageBox* box = nullptr;
+        QTRY_VERIFY((box = w.findChild<QMessageBox*>(QStringLiteral("fileNoticesBox"))));
+        QVERIFY(box->isVisible()); // opened with open(), not exec(): the event loop goes on
+        QCOMPARE(box->windowModality(), Qt::WindowModal);
+        QVERIFY2(box->informativeText().contains(QStringLiteral("kept as")),
+                 qPrintable(box->informativeText()));
+        QVERIFY(
+            !QDir(m_dir.path()).entryList({QStringLiteral("garbage.conf.corrupt-*")}).isEmpty());
     }
 
     void listsEveryConnectorOfEveryProfile()
