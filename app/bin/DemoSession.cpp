@@ -42,21 +42,22 @@ void DemoSession::start(int connectorsPerVendor, std::function<void(const QStrin
     sandbox::SandboxOptions options;
     options.connectors = connectorsPerVendor;
     m_thread.setObjectName(QStringLiteral("demo-sandbox"));
-    m_thread.start();
     // The sandbox is created, and starts listening, in its own thread; this thread goes on (the
     // window stays responsive) and hears back through m_context, which lives here. Gone with
-    // the session, it drops an answer that comes too late.
-    // The call must target an object living in the worker (the QThread object itself lives here).
-    auto* anchor = new QObject;
-    anchor->moveToThread(&m_thread);
-    QObject::connect(&m_thread, &QThread::finished, anchor, &QObject::deleteLater);
-    QMetaObject::invokeMethod(anchor, [this, options, ready = std::move(ready)] {
+    // the session, it drops an answer that comes too late. Both handoffs are ThreadHandoffs, so
+    // ThreadSanitizer sees them.
+    // Made before the thread starts, so the thread's start orders it (for ThreadSanitizer too).
+    auto* worker = new ThreadHandoff; // lives in the sandbox's thread, deleted there
+    worker->moveToThread(&m_thread);
+    QObject::connect(&m_thread, &QThread::finished, worker, &QObject::deleteLater);
+    m_thread.start();
+    worker->post([this, options, ready = std::move(ready)] {
         m_server = new sandbox::SandboxServer(options);
         QObject::connect(&m_thread, &QThread::finished, m_server, &QObject::deleteLater);
         const bool listening = m_server->listen(0);
         const QUrl url = listening ? m_server->baseUrl() : QUrl();
         const QString error = listening ? QString() : m_server->errorString();
-        QMetaObject::invokeMethod(&m_context, [this, url, error, key = options.key, ready] {
+        m_context.post([this, url, error, key = options.key, ready] {
             m_url = url;
             m_key = key;
             ready(error);

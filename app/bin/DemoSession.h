@@ -2,6 +2,7 @@
 
 #include "ApiKeys.h"
 #include "ProfileStore.h"
+#include "ThreadHandoff.h"
 
 #include <QTemporaryDir>
 #include <QThread>
@@ -45,7 +46,7 @@ private:
     QByteArray m_key;                           // the sandbox's one valid key
     std::unique_ptr<ProfileStore> m_profiles;
     std::unique_ptr<ApiKeys> m_keys;
-    QObject m_context; // receives the sandbox thread's answer on this thread
+    ThreadHandoff m_context; // receives the sandbox thread's answer on this thread
 };
 
 } // namespace ca

@@ -14,7 +14,7 @@
 namespace ca {
 
 class AuditWriter;
-class DurableDelivery;
+class ThreadHandoff;
 
 // The local audit log: JSON Lines, one record per line. The file is 0600 in a 0700 directory.
 // When it grows past rotateBytes it is renamed to audit.jsonl.1 (one generation is kept).
@@ -120,7 +120,7 @@ private:
     mutable int m_skippedLines = 0;
     // Lives on the thread that made the log; appendDurably()'s answers are posted to it. Declared
     // before the writer, so it outlives the writer thread (which may post until it ends).
-    std::unique_ptr<DurableDelivery> m_notifier; // appendDurably()'s results, to this thread
+    std::unique_ptr<ThreadHandoff> m_notifier; // appendDurably()'s results, to this thread
     std::unique_ptr<AuditWriter> m_writer;
 };
 
