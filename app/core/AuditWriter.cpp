@@ -6,7 +6,6 @@
 #include "SafeFile.h"
 
 #include <QCoreApplication>
-#include <QFileInfo>
 #include <QJsonDocument>
 #include <QSysInfo>
 
@@ -255,13 +254,11 @@ bool AuditWriter::writeLines(const std::vector<Line>& lines, std::vector<Private
         qint64 size = 0;
         for (int attempt = 0; attempt < 3; ++attempt) {
             QString reason;
-            if (attempt == 0 && QFileInfo(path).isSymLink()) {
+            if (attempt == 0) {
                 // Planted where the log belongs: kept for whoever looks into it, not followed.
-                const QString kept = keepAside(path, QStringLiteral("link"), &reason);
-                qCWarning(lcAudit).noquote()
-                    << (kept.isEmpty() ? reason
-                                       : QStringLiteral("%1 was a link, not our log: kept as %2")
-                                             .arg(path, kept));
+                const QString told = keepLinkAside(path);
+                if (!told.isEmpty())
+                    qCWarning(lcAudit).noquote() << told;
             }
             if (!file.open(path, &reason)) {
                 *error = QStringLiteral("cannot open %1: %2").arg(path, reason);

@@ -63,16 +63,9 @@ void collectMarkers(const QJsonValue& value, const QString& pointer, QStringList
 // not a draft of ours (*corrupt true: truncated, garbage, too large, nested too deeply).
 std::optional<ConnectorDraft> readDraftFile(const QString& path, QString* error, bool* corrupt)
 {
-    *corrupt = false;
-    QFile probe(path);
-    if (!probe.open(QIODevice::ReadOnly)) {
-        if (error)
-            *error = probe.errorString();
-        return std::nullopt;
-    }
-    probe.close();
-    *corrupt = true;
-    const std::optional<QJsonDocument> doc = readJsonFile(path, kMaxDraftBytes, error);
+    bool unopened = false;
+    const std::optional<QJsonDocument> doc = readJsonFile(path, kMaxDraftBytes, error, &unopened);
+    *corrupt = !unopened;
     if (!doc)
         return std::nullopt;
     if (!doc->isObject()) {

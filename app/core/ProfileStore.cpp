@@ -171,7 +171,7 @@ bool ProfileStore::exportTo(const QString& path, QString* error) const
 int ProfileStore::importFrom(const QString& path, QString* error)
 {
     const std::optional<QJsonDocument> doc = readJsonFile(path, kMaxExportBytes, error);
-    return doc ? importJson(doc->toJson(QJsonDocument::Compact), error) : -1;
+    return doc ? importDocument(*doc, error) : -1;
 }
 
 int ProfileStore::importJson(const QByteArray& json, QString* error)
@@ -184,6 +184,11 @@ int ProfileStore::importJson(const QByteArray& json, QString* error)
                      .arg(parseError.errorString());
         return -1;
     }
+    return importDocument(doc, error);
+}
+
+int ProfileStore::importDocument(const QJsonDocument& doc, QString* error)
+{
     const QJsonValue list = doc.object().value(QStringLiteral("profiles"));
     if (!list.isArray()) {
         *error = Text::tr("expected an object with a \"profiles\" array");

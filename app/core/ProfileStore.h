@@ -8,6 +8,7 @@
 #include <memory>
 #include <optional>
 
+class QJsonDocument;
 class QSettings;
 
 namespace ca {
@@ -46,6 +47,7 @@ private:
     void checkFile();
     void prepareSync();
     bool write(const QString& name, const std::optional<Profile>& profile, QString* error);
+    int importDocument(const QJsonDocument& doc, QString* error);
 
     std::unique_ptr<QSettings> m_settings;
     QString m_notice;

@@ -32,6 +32,26 @@ QString keepAside(const QString& path, const QString& why, QString* reason)
     return target;
 }
 
+QString keepLinkAside(const QString& path, bool* failed)
+{
+    if (failed)
+        *failed = false;
+    const QFileInfo info(path);
+    if (!info.isSymLink())
+        return {};
+    const QString target = info.symLinkTarget();
+    QString reason;
+    const QString kept = keepAside(path, QStringLiteral("link"), &reason);
+    if (kept.isEmpty()) {
+        if (failed)
+            *failed = true;
+        return reason;
+    }
+    return QStringLiteral("%1 was a link to %2, not a file of ours: the link was kept as %3 and "
+                          "not followed")
+        .arg(path, target, kept);
+}
+
 bool writeFileWhole(const QString& path, const QByteArray& bytes, FileOwner owner, QString* error,
                     QString* notice)
 {
@@ -40,16 +60,14 @@ bool writeFileWhole(const QString& path, const QByteArray& bytes, FileOwner owne
             *error = QStringLiteral("cannot write %1: %2").arg(path, reason);
         return false;
     };
-    if (owner == FileOwner::App && QFileInfo(path).isSymLink()) {
-        // Written through, the link would put an app file wherever it points (/etc/…).
-        QString reason;
-        const QString kept = keepAside(path, QStringLiteral("link"), &reason);
-        if (kept.isEmpty())
-            return fail(reason);
+    if (owner == FileOwner::App) {
+        // Written through, a link would put an app file wherever it points (/etc/…).
+        bool failed = false;
+        const QString told = keepLinkAside(path, &failed);
+        if (failed)
+            return fail(told);
         if (notice)
-            *notice = QStringLiteral("%1 was a link to %2, not a file of ours: the link was kept "
-                                     "as %3 and not followed")
-                          .arg(path, QFileInfo(kept).symLinkTarget(), kept);
+            *notice = told;
     }
     QSaveFile file(path);
     if (!file.open(QIODevice::WriteOnly))
@@ -78,7 +96,8 @@ bool writeFileWhole(const QString& path, const QByteArray& bytes, FileOwner owne
     return true;
 }
 
-std::optional<QJsonDocument> readJsonFile(const QString& path, qint64 maxBytes, QString* error)
+std::optional<QJsonDocument> readJsonFile(const QString& path, qint64 maxBytes, QString* error,
+                                          bool* unopened)
 {
     auto fail = [&](const QString& reason) -> std::optional<QJsonDocument> {
         if (error)
@@ -86,7 +105,10 @@ std::optional<QJsonDocument> readJsonFile(const QString& path, qint64 maxBytes, 
         return std::nullopt;
     };
     QFile file(path);
-    if (!file.open(QIODevice::ReadOnly))
+    const bool opened = file.open(QIODevice::ReadOnly);
+    if (unopened)
+        *unopened = !opened;
+    if (!opened)
         return fail(QStringLiteral("cannot read %1: %2").arg(path, file.errorString()));
     if (file.size() > maxBytes) {
         return fail(QStringLiteral("%1 is %2, more than the %3 such a file can be")

@@ -27,6 +27,12 @@ enum class FileOwner
 // is renamed itself, not what it points to.
 QString keepAside(const QString& path, const QString& why, QString* reason = nullptr);
 
+// When `path` is a symbolic link (planted where an app file belongs), renames the link aside as
+// keepAside(path, "link") does and returns what was done, for the user: "<path> was a link to
+// <target>, not a file of ours: the link was kept as <kept> and not followed" (or why it could not
+// be moved, with *failed set). Empty when `path` is no link. The target is never touched.
+QString keepLinkAside(const QString& path, bool* failed = nullptr);
+
 // Replaces `path` with `bytes` whole or not at all: they go to a temporary file beside it that is
 // synced to the disk and renamed over `path` at the end, so a full disk, an I/O error or a crash
 // leaves the earlier file as it was and no partial file under its name. False with *error (the
@@ -37,8 +43,10 @@ bool writeFileWhole(const QString& path, const QByteArray& bytes, FileOwner owne
 
 // Reads one JSON document from a file of at most `maxBytes`: a larger file is refused before any
 // of it is read (with its size in the message), and a document nested deeper than the parser
-// takes is named so. nullopt with *error otherwise.
-std::optional<QJsonDocument> readJsonFile(const QString& path, qint64 maxBytes, QString* error);
+// takes is named so. nullopt with *error otherwise; *unopened tells a file that could not be
+// opened at all (permissions, I/O) from one whose content is wrong.
+std::optional<QJsonDocument> readJsonFile(const QString& path, qint64 maxBytes, QString* error,
+                                          bool* unopened = nullptr);
 
 // "12.0 MB", "512 bytes": for messages about sizes.
 QString byteCountText(qint64 bytes);

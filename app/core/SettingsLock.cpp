@@ -145,23 +145,20 @@ bool changeSettingsWhole(const QString& path, const std::function<void(QSettings
 
 QString guardSettingsFile(const QString& settingsFile, bool checkContent)
 {
-    const QFileInfo info(settingsFile);
-    QString why;
-    QString label;
-    if (info.isSymLink()) {
-        why = QStringLiteral("it was a link to %1, not a file of ours").arg(info.symLinkTarget());
-        label = QStringLiteral("link");
-    } else if (checkContent && info.isFile()) {
-        QFile file(settingsFile);
-        if (!file.open(QIODevice::ReadOnly))
-            return {}; // unreadable is QSettings' own error to report; nothing to move
-        why = notIniText(file.read(kMaxSettingsBytes + 1));
-        label = QStringLiteral("corrupt");
-    }
+    const QString link = keepLinkAside(settingsFile);
+    if (!link.isEmpty())
+        return link;
+    if (!checkContent || !QFileInfo(settingsFile).isFile())
+        return {};
+    QFile file(settingsFile);
+    if (!file.open(QIODevice::ReadOnly))
+        return {}; // unreadable is QSettings' own error to report; nothing to move
+    const QString why = notIniText(file.read(kMaxSettingsBytes + 1));
+    file.close();
     if (why.isEmpty())
         return {};
     QString reason;
-    const QString kept = keepAside(settingsFile, label, &reason);
+    const QString kept = keepAside(settingsFile, QStringLiteral("corrupt"), &reason);
     if (kept.isEmpty())
         return QStringLiteral("%1 cannot be used (%2) and %3").arg(settingsFile, why, reason);
     return QStringLiteral("%1 could not be used (%2): it was kept as %3 and a new one started")
