@@ -1,5 +1,7 @@
 #include "SandboxProcess.h"
 
+#include "TestHttp.h"
+
 #include <QDeadlineTimer>
 #include <QRegularExpression>
 
@@ -81,4 +83,24 @@ QUrl SandboxProcess::url(const QString& pathAndQuery) const
 QByteArray SandboxProcess::standardError() const
 {
     return const_cast<QProcess&>(m_process).readAllStandardError();
+}
+
+QJsonArray SandboxProcess::requestLog() const
+{
+    return TestHttp::getJson(url(QStringLiteral("/_sandbox/requests")))
+        .value(QLatin1String("requests"))
+        .toArray();
+}
+
+QList<QJsonObject> SandboxProcess::requestsTo(const QString& vendor, const QString& method) const
+{
+    QList<QJsonObject> out;
+    const QJsonArray all = requestLog();
+    for (const QJsonValue& v : all) {
+        const QJsonObject r = v.toObject();
+        if (r.value(QLatin1String("vendor")).toString() == vendor &&
+            (method.isEmpty() || r.value(QLatin1String("method")).toString() == method))
+            out.append(r);
+    }
+    return out;
 }

@@ -1,5 +1,8 @@
 #pragma once
 
+#include <QJsonArray>
+#include <QJsonObject>
+#include <QList>
 #include <QProcess>
 #include <QStringList>
 #include <QUrl>
@@ -23,6 +26,10 @@ public:
     QUrl vendorUrl(const QString& vendor) const; // http://127.0.0.1:PORT/<vendor>
     QUrl url(const QString& pathAndQuery) const; // base + "/_sandbox/state" or "/x/y?z=1"
     QByteArray standardError() const;
+    // GET /_sandbox/requests: every request the sandbox logged, oldest first.
+    QJsonArray requestLog() const;
+    // Only the requests to one vendor with a given method (empty: any).
+    QList<QJsonObject> requestsTo(const QString& vendor, const QString& method = {}) const;
 
 private:
     QStringList m_args;

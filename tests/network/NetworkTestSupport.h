@@ -59,23 +59,14 @@ inline QString redactedHash(const QByteArray& fullHeaderValue)
 
 inline QJsonArray requestLog(const SandboxProcess& sandbox)
 {
-    return TestHttp::getJson(sandbox.url(QStringLiteral("/_sandbox/requests")))
-        .value(QLatin1String("requests"))
-        .toArray();
+    return sandbox.requestLog();
 }
 
 // Only the requests to one vendor with a given method (empty: any).
 inline QList<QJsonObject> requestsTo(const SandboxProcess& sandbox, const QString& vendor,
                                      const QString& method = {})
 {
-    QList<QJsonObject> out;
-    for (const QJsonValue& v : requestLog(sandbox)) {
-        const QJsonObject r = v.toObject();
-        if (r.value(QLatin1String("vendor")).toString() == vendor &&
-            (method.isEmpty() || r.value(QLatin1String("method")).toString() == method))
-            out.append(r);
-    }
-    return out;
+    return sandbox.requestsTo(vendor, method);
 }
 
 inline void clearRequestLog(const SandboxProcess& sandbox)

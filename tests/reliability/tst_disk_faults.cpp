@@ -89,16 +89,9 @@ class TestDiskFaults : public QObject
                                                     : QStringLiteral("both")}};
     }
 
-    int puts()
+    int puts() const
     {
-        const QJsonArray all =
-            TestHttp::getJson(m_sandbox.url(QStringLiteral("/_sandbox/requests")))
-                .value(QLatin1String("requests"))
-                .toArray();
-        int n = 0;
-        for (const QJsonValue& v : all)
-            n += v.toObject().value(QLatin1String("method")).toString() == QLatin1String("PUT");
-        return n;
+        return int(m_sandbox.requestsTo(QStringLiteral("databar"), QStringLiteral("PUT")).size());
     }
 
     // A document for `apply` that renames the first Databar connector.

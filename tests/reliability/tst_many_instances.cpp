@@ -40,20 +40,9 @@ class TestManyInstances : public QObject
         return runCtlIn(m_env, args, stdinBytes);
     }
 
-    QList<QJsonObject> requests(const QString& vendor, const QString& method)
+    QList<QJsonObject> requests(const QString& vendor, const QString& method) const
     {
-        QList<QJsonObject> out;
-        const QJsonArray all =
-            TestHttp::getJson(m_sandbox.url(QStringLiteral("/_sandbox/requests")))
-                .value(QLatin1String("requests"))
-                .toArray();
-        for (const QJsonValue& v : all) {
-            const QJsonObject r = v.toObject();
-            if (r.value(QLatin1String("vendor")).toString() == vendor &&
-                r.value(QLatin1String("method")).toString() == method)
-                out.append(r);
-        }
-        return out;
+        return m_sandbox.requestsTo(vendor, method);
     }
 
     // Ids of the profile's connectors; for Timbal only those online (an update reaches them).
