@@ -39,17 +39,22 @@ bool AuditLog::append(const AuditRecord& record, QString* error)
 
 void AuditLog::appendDurably(const AuditRecord& record, QObject* context, Durable done)
 {
+    appendDurably(QList<AuditRecord>{record}, context, std::move(done));
+}
+
+void AuditLog::appendDurably(const QList<AuditRecord>& records, QObject* context, Durable done)
+{
     ThreadHandoff* handoff = m_notifier.get();
-    m_writer->append(record, nullptr,
-                     [handoff, context = QPointer<QObject>(context),
-                      done = std::move(done)](bool ok, const QString& error) {
-                         // On the writer thread: only hand over; `context` is read on its own
-                         // thread.
-                         handoff->post([context, done, ok, error] {
-                             if (context)
-                                 done(ok, error);
-                         });
-                     });
+    m_writer->appendAll(records, nullptr,
+                        [handoff, context = QPointer<QObject>(context),
+                         done = std::move(done)](bool ok, const QString& error) {
+                            // On the writer thread: only hand over; `context` is read on its own
+                            // thread.
+                            handoff->post([context, done, ok, error] {
+                                if (context)
+                                    done(ok, error);
+                            });
+                        });
 }
 
 bool AuditLog::flush(QString* error)

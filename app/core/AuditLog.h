@@ -68,6 +68,9 @@ public:
     // by then.
     using Durable = std::function<void(bool ok, const QString& error)>;
     void appendDurably(const AuditRecord& record, QObject* context, Durable done);
+    // The same for many records at once: one write and one fsync for all of them (a bulk run's
+    // intents), and one answer that holds for every one.
+    void appendDurably(const QList<AuditRecord>& records, QObject* context, Durable done);
 
     // Blocks until every record appended before the call is written and fsynced. False with
     // *error when a batch failed since the previous flush(). For the CLI before it exits and for

@@ -66,10 +66,9 @@ qint64 deferredLineEstimate(const AuditRecord& r)
 
 } // namespace
 
-bool AuditWriter::append(const AuditRecord& given, QString* error, Durable onDurable)
+AuditWriter::Line AuditWriter::makeLine(const AuditRecord& given)
 {
     Line line;
-    line.onDurable = std::move(onDurable);
     AuditRecord stamped;
     if (given.outcome == AuditOutcome::Intent && given.processId <= 0) {
         stamped = given;
@@ -90,17 +89,39 @@ bool AuditWriter::append(const AuditRecord& given, QString* error, Durable onDur
         line.bytes = serialise(r);
         line.size = line.bytes.size();
     }
+    return line;
+}
+
+bool AuditWriter::append(const AuditRecord& record, QString* error, Durable onDurable)
+{
+    return appendAll({record}, error, std::move(onDurable));
+}
+
+bool AuditWriter::appendAll(const QList<AuditRecord>& records, QString* error, Durable onDurable)
+{
+    if (records.isEmpty())
+        return true;
+    std::vector<Line> lines;
+    lines.reserve(size_t(records.size()));
+    for (const AuditRecord& r : records)
+        lines.push_back(makeLine(r));
+    lines.back().onDurable = std::move(onDurable);
 
     std::unique_lock lock(mutex);
     if (!thread.joinable())
         thread = std::thread([this] { run(); });
     progress.wait(lock, [this] { return queuedBytes < AuditLog::kMaxQueuedBytes; });
-    queuedBytes += line.size;
-    line.seq = ++lastSeq;
     const bool wasEmpty = queue.empty();
     // An edit's record (documents, diff), or one a caller waits for: no commit window.
-    const bool urgent = !line.record || line.onDurable;
-    queue.push_back(std::move(line));
+    bool urgent = false;
+    // Queued under one lock: the thread takes all of them into the same batch, so the last
+    // line's answer is the answer for every one.
+    for (Line& line : lines) {
+        queuedBytes += line.size;
+        line.seq = ++lastSeq;
+        urgent = urgent || !line.record || line.onDurable;
+        queue.push_back(std::move(line));
+    }
     if (urgent)
         flushWanted = true;
     // Wake the thread only when it waits for a first line, must write now, or the queue is half

@@ -40,6 +40,8 @@ public:
 
     // AuditLog::append(), appendDurably() and flush().
     bool append(const AuditRecord& record, QString* error, Durable onDurable = {});
+    // Every record in one batch (one write, one fsync); `onDurable` answers for all of them.
+    bool appendAll(const QList<AuditRecord>& records, QString* error, Durable onDurable = {});
     bool flush(QString* error);
 
     // While the returned lock is held no batch moves into the file, so a reader of the file and
@@ -60,6 +62,7 @@ private:
         QByteArray text() const { return record ? serialise(*record) : bytes; }
     };
     static QByteArray serialise(const AuditRecord& record);
+    static Line makeLine(const AuditRecord& record); // stamped, not queued yet
 
     void run();
     bool writeLines(const std::vector<Line>& lines, std::vector<PrivateFile>* written,
