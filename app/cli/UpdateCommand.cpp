@@ -134,6 +134,12 @@ void startRun(CommandContext& ctx, TimbalService* service, const QList<Connector
             QString error;
             if (!ctx.audit().flush(&error))
                 CliOutput::error(QObject::tr("audit records could not be written: %1").arg(error));
+            if (run->unrecordedCount() > 0) {
+                ctx.fail(ExitUnrecorded, QObject::tr("%n connector(s) not updated: %1", nullptr,
+                                                     run->unrecordedCount())
+                                             .arg(run->unrecordedReason()));
+                return;
+            }
             const int failed = c.of(RowState::Failed) + c.of(RowState::TimedOut) + fetchFailures;
             ctx.finish(failed > 0 ? ExitPartial : ExitOk);
         });

@@ -360,6 +360,12 @@ void TimbalUpdateDialog::onRunFinished(const TimbalUpdateRun::Counts& counts)
             .arg(counts.of(S::Failed))
             .arg(counts.of(S::Skipped))
             .arg(counts.of(S::Cancelled)));
+    // Told where the admin looks, not only on each row: the disk must be fixed first.
+    if (m_run->unrecordedCount() > 0)
+        m_ui->summaryLabel->setText(
+            m_ui->summaryLabel->text() + QLatin1Char(' ') +
+            tr("%n connector(s) not updated: %1", "", m_run->unrecordedCount())
+                .arg(m_run->unrecordedReason()));
     updateButtons();
     emit runFinished(counts);
     if (m_hiddenWhileRunning && !isVisible() && testAttribute(Qt::WA_DeleteOnClose))

@@ -1,5 +1,7 @@
 #include "IntentReconciler.h"
 
+#include "Semver.h"
+
 #include <QTimer>
 
 namespace ca {
@@ -17,8 +19,28 @@ void IntentReconciler::start()
     QTimer::singleShot(0, this, &IntentReconciler::next);
 }
 
+namespace {
+
+QString versionAt(const QJsonObject& side)
+{
+    const QString v = side.value(QLatin1String("version")).toString();
+    const QString bare = Semver::normalized(v);
+    return bare.isEmpty() ? v : bare;
+}
+
+} // namespace
+
 AuditOutcome IntentReconciler::judge(const AuditRecord& intent, const Connector& now)
 {
+    if (intent.action == AuditAction::SoftwareUpdate) {
+        // Timbal keeps no pending state: only a reported move tells that the update went out.
+        const QString target = versionAt(intent.after);
+        const QString from = versionAt(intent.before);
+        const QString reported = Semver::normalized(now.version);
+        const bool moved = target.isEmpty() ? !reported.isEmpty() && reported != from
+                                            : reported == target && from != target;
+        return moved ? AuditOutcome::Dispatched : AuditOutcome::AnswerLost;
+    }
     // Compared as the records hold them: secrets redacted by the same rule on both sides.
     AuditRecord probe = intent;
     probe.before = now.editable;
@@ -48,11 +70,29 @@ void IntentReconciler::conclude(const AuditRecord& intent, const ConnectorResult
 {
     Result result;
     result.intent = intent;
-    const QString what = tr("The app stopped while sending a change to %1 (%2, profile %3) on %4.")
-                             .arg(intent.connectorName, intent.connectorId, intent.profile,
-                                  intent.time.toLocalTime().toString(Qt::ISODate));
+    const bool update = intent.action == AuditAction::SoftwareUpdate;
+    const QString when = intent.time.toLocalTime().toString(Qt::ISODate);
+    const QString target = versionAt(intent.after);
+    const QString what =
+        update ? tr("The app stopped while sending a software update (%1 → %2) to %3 (%4, profile "
+                    "%5) on %6.")
+                     .arg(versionAt(intent.before), target.isEmpty() ? tr("latest") : target,
+                          intent.connectorName, intent.connectorId, intent.profile, when)
+               : tr("The app stopped while sending a change to %1 (%2, profile %3) on %4.")
+                     .arg(intent.connectorName, intent.connectorId, intent.profile, when);
     QString onServer;
-    if (read.ok()) {
+    if (read.ok() && update) {
+        result.outcome = judge(intent, read.connector);
+        const QString reported =
+            read.connector.version.isEmpty() ? tr("no version") : read.connector.version;
+        onServer =
+            *result.outcome == AuditOutcome::Dispatched
+                ? tr("On the server now: it reports %1, so the update went out.").arg(reported)
+                : tr("On the server now: it reports %1. Timbal keeps no record of a "
+                     "pending update, so whether this one went out is not known: it is "
+                     "not sent again within the dispatch window unless forced.")
+                      .arg(reported);
+    } else if (read.ok()) {
         result.outcome = judge(intent, read.connector);
         switch (*result.outcome) {
         case AuditOutcome::Applied:
@@ -90,7 +130,7 @@ void IntentReconciler::conclude(const AuditRecord& intent, const ConnectorResult
     closed.outcome = *result.outcome;
     closed.httpStatus = 0;
     closed.message = tr("reconciled at start: %1").arg(onServer);
-    if (read.ok())
+    if (read.ok() && !update)
         closed.after = read.connector.editable;
     // Durable before the next one is read, without blocking the thread (the window's).
     m_log->appendDurably(closed, this, [this, result](bool ok, const QString& error) mutable {

@@ -30,7 +30,10 @@ TimbalDispatchRecords TimbalDispatchRecords::read(const AuditLog& log, const QSt
     for (const AuditRecord& r : log.records(q)) {
         if (r.vendor != Vendor::Timbal || out.m_latest.contains(r.connectorId))
             continue;
-        if (r.outcome != AuditOutcome::Dispatched && r.outcome != AuditOutcome::AnswerLost)
+        // An intent without outcome: a run sending it now, or one whose app stopped while sending
+        // (until the next start reconciles it): it may have gone out.
+        if (r.outcome != AuditOutcome::Dispatched && r.outcome != AuditOutcome::AnswerLost &&
+            r.outcome != AuditOutcome::Intent)
             continue;
         Dispatch d;
         d.connectorId = r.connectorId;
@@ -38,6 +41,7 @@ TimbalDispatchRecords TimbalDispatchRecords::read(const AuditLog& log, const QSt
         d.target = bare(r.after.value(QLatin1String("version")).toString());
         d.time = r.time.toUTC();
         d.answerLost = r.outcome == AuditOutcome::AnswerLost;
+        d.unfinished = r.outcome == AuditOutcome::Intent;
         out.m_latest.insert(d.connectorId, d);
     }
     return out;
@@ -85,6 +89,12 @@ QString TimbalDispatchRecords::waitReason(const Connector& connector, const QStr
     const QString waitingFor =
         d->target.isEmpty() ? QCoreApplication::translate("TimbalDispatchRecords", "a new version")
                             : d->target;
+    if (d->unfinished)
+        return QCoreApplication::translate("TimbalDispatchRecords",
+                                           "an update to %2 began %1 ago and has no recorded "
+                                           "outcome yet (another run is sending it, or the app "
+                                           "stopped while sending): it may have gone out")
+            .arg(ago(age), waitingFor);
     if (d->answerLost)
         return QCoreApplication::translate("TimbalDispatchRecords",
                                            "sent %1 ago without an answer (it may have gone out), "

@@ -27,10 +27,12 @@ public:
         QString target;      // bare, as the server chose it; "" when unknown (answer lost)
         QDateTime time;      // UTC
         bool answerLost = false;
+        bool unfinished = false; // an intent without outcome record
     };
 
     TimbalDispatchRecords() = default;
-    // The newest dispatch (or lost answer) per connector of `profile` within `windowMs` of `now`.
+    // The newest dispatch (or lost answer, or intent without outcome) per connector of `profile`
+    // within `windowMs` of `now`.
     static TimbalDispatchRecords read(const AuditLog& log, const QString& profile,
                                       qint64 windowMs = kDefaultWindowMs,
                                       const QDateTime& now = QDateTime::currentDateTimeUtc());

@@ -79,7 +79,8 @@ bool TimbalUpdateRun::isFinal(RowState state) const
 
 TimbalUpdateRun::TimbalUpdateRun(TimbalService* service, const QList<Connector>& connectors,
                                  QObject* parent)
-    : QObject(parent), m_service(service), m_keyPrefix(keyPrefix(service))
+    : QObject(parent), m_service(service), m_keyPrefix(keyPrefix(service)),
+      m_profileName(service ? service->profile().name : QString())
 {
     qRegisterMetaType<ca::TimbalUpdateRun::Counts>();
     for (const Connector& c : connectors) {
@@ -88,6 +89,7 @@ TimbalUpdateRun::TimbalUpdateRun(TimbalService* service, const QList<Connector>&
         row.fromVersion = c.version;
         m_rows.append(row);
         m_dispatchClock.append(QElapsedTimer());
+        m_intents.append(Intent::None);
     }
     m_counts.total = int(m_rows.size());
     m_counts.byState[size_t(RowState::Pending)] = m_counts.total;
@@ -97,6 +99,16 @@ TimbalUpdateRun::TimbalUpdateRun(TimbalService* service, const QList<Connector>&
 
 TimbalUpdateRun::~TimbalUpdateRun()
 {
+    // Closed mid-run (the dialog, the process ending): every intent still gets its outcome.
+    for (int i = 0; i < m_rows.size(); ++i) {
+        if (m_rows.at(i).state == RowState::Pending) {
+            closeUnsent(i, tr("not sent: the update run was closed"));
+        } else if (m_rows.at(i).state == RowState::Dispatching) {
+            m_rows[i].message = tr("the update run was closed while the update was being sent: "
+                                   "it may have gone out");
+            audit(i, AuditOutcome::AnswerLost);
+        }
+    }
     for (const QString& key : std::as_const(m_registered))
         registry().remove(key);
 }
@@ -293,10 +305,17 @@ void TimbalUpdateRun::setState(int row, RowState state, const QString& message)
 
 void TimbalUpdateRun::pump()
 {
+    writeIntentsAhead();
     while (m_started && m_inFlight < m_concurrency && m_next < m_rows.size()) {
-        const int row = m_next++;
-        if (m_rows.at(row).state == RowState::Pending)
+        const int row = m_next;
+        if (m_rows.at(row).state == RowState::Pending) {
+            // No POST before its intent is durable: onIntentsWritten() pumps again.
+            if (m_audit && m_intents.at(row) != Intent::Durable)
+                return;
             dispatch(row);
+        }
+        ++m_next;
+        writeIntentsAhead();
     }
 }
 
@@ -321,11 +340,13 @@ void TimbalUpdateRun::dispatch(int row)
     const QString key = registryKey(r.connector.id);
     if (!registry().insert(key)) {
         r.skipReason = tr("already being updated by another run");
+        closeUnsent(row, tr("not sent: %1").arg(r.skipReason));
         setState(row, RowState::Skipped, r.skipReason);
         return;
     }
     m_registered.insert(key);
     if (!m_service) {
+        closeUnsent(row, tr("not sent: the Timbal profile was closed"));
         setState(row, RowState::Failed, tr("the Timbal profile was closed"));
         release(row);
         return;
@@ -533,28 +554,6 @@ void TimbalUpdateRun::onPollResult(int row, const ConnectorResult& result)
     QTimer::singleShot(qMax(0, wait), this, [this, row] { poll(row); });
 }
 
-void TimbalUpdateRun::audit(int row, AuditOutcome outcome)
-{
-    if (!m_audit || !m_service)
-        return;
-    const Row& r = m_rows.at(row);
-    AuditRecord rec;
-    rec.tool = m_tool;
-    rec.profile = m_service->profile().name;
-    rec.vendor = Vendor::Timbal;
-    rec.connectorId = r.connector.id;
-    rec.connectorName = r.connector.displayName;
-    rec.action = AuditAction::SoftwareUpdate;
-    rec.httpStatus = r.httpStatus;
-    rec.outcome = outcome;
-    rec.message = r.message;
-    rec.before = QJsonObject{{QStringLiteral("version"), r.fromVersion}};
-    rec.after = QJsonObject{{QStringLiteral("version"), r.toVersion}};
-    QString error;
-    if (!m_audit->append(rec, &error))
-        qCWarning(lcServiceTimbal).noquote() << "audit log not written:" << error;
-}
-
 void TimbalUpdateRun::release(int row)
 {
     const QString key = registryKey(m_rows.at(row).connector.id);
@@ -569,8 +568,10 @@ void TimbalUpdateRun::cancelRemaining()
     m_started = true; // a cancelled run is over once its in-flight rows are
     m_next = int(m_rows.size());
     for (int i = 0; i < m_rows.size(); ++i) {
-        if (m_rows.at(i).state == RowState::Pending)
+        if (m_rows.at(i).state == RowState::Pending) {
+            closeUnsent(i, tr("not sent: cancelled"));
             setState(i, RowState::Cancelled, tr("not started: cancelled"));
+        }
     }
     if (!wasStarted)
         m_previewed = true;
@@ -588,6 +589,7 @@ void TimbalUpdateRun::onServiceGone()
     for (int i = 0; i < m_rows.size(); ++i) {
         switch (m_rows.at(i).state) {
         case RowState::Pending:
+            closeUnsent(i, tr("not sent: the Timbal profile was closed"));
             setState(i, RowState::Cancelled, tr("not started: the Timbal profile was closed"));
             break;
         case RowState::Dispatching:
@@ -595,6 +597,7 @@ void TimbalUpdateRun::onServiceGone()
             setState(i, RowState::Failed,
                      tr("the Timbal profile was closed while the update was being sent: it may "
                         "have gone out — check the connector before trying again"));
+            audit(i, AuditOutcome::AnswerLost);
             break;
         case RowState::Polling:
             setState(i, RowState::TimedOut,
@@ -617,30 +620,6 @@ void TimbalUpdateRun::checkFinished()
     m_finished = true;
     m_rolloutLock.reset(); // the next run on this profile, here or in another process, may start
     emit finished(m_counts);
-}
-
-// One rollout per profile at a time on this machine, across windows and connectorctl: the lock
-// lives beside the audit log both read. Without it, every row still to send is skipped.
-void TimbalUpdateRun::takeRolloutLock()
-{
-    if (!m_audit || plannedCount() == 0)
-        return;
-    m_rolloutLock = std::make_unique<RunLock>(m_audit->directory() + QStringLiteral("/locks"),
-                                              QStringLiteral("timbal-rollout ") + m_keyPrefix);
-    QString holder;
-    if (m_rolloutLock->tryLock(&holder))
-        return;
-    m_rolloutLock.reset();
-    const QString reason =
-        tr("another update run is rolling out on this profile (%1); one run per profile at a "
-           "time")
-            .arg(holder);
-    for (int row = 0; row < m_rows.size(); ++row) {
-        if (m_rows.at(row).state == RowState::Pending) {
-            m_rows[row].skipReason = reason;
-            setState(row, RowState::Skipped, reason);
-        }
-    }
 }
 
 TimbalUpdateRun* TimbalUpdateRun::retryFailed(QObject* parent) const

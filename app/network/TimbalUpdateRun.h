@@ -28,6 +28,11 @@ namespace ca {
 //   opens at most 6 connections per host);
 // - every connector gets at most one POST per run, and a POST is never re-sent: a lost answer is
 //   recorded as such and resolved by watching the reported version (TimbalService reads it);
+// - with an audit log, no POST leaves before the record of its intent is durable: intents are
+//   written ahead of the POSTs in batches (one write and one fsync each), and every intent gets
+//   its outcome record under the same operationId, "not sent" included. When an intent cannot
+//   be written, that row and every row not sent yet fail as unrecorded and nothing more is
+//   sent; an intent whose app stopped is read back at the next start (IntentReconciler);
 // - a connector dispatched to the same target within the dispatch window (by any window or
 //   connectorctl: TimbalDispatchRecords reads the shared audit log) that has not reported it yet
 //   is skipped with the reason, unless forced; one in flight in another run of this process is
@@ -70,6 +75,8 @@ public:
         QString artifact;
         bool answerLost = false;            // the POST went out, its answer did not come back
         bool mayHaveBeenDispatched = false; // answer lost and the new version never seen
+        bool unrecorded = false; // not sent: the record of its intent could not be written
+        QString operationId;     // of its intent record, once one was queued
     };
 
     struct Counts
@@ -90,8 +97,9 @@ public:
     void setPollIntervalMs(int ms) { m_pollIntervalMs = qMax(10, ms); } // default 2000
     void setPollTimeoutMs(int ms) { m_pollTimeoutMs = qMax(0, ms); }    // default 120000
     void setPollingEnabled(bool on) { m_polling = on; }                 // default on
-    // Not owned; must outlive the run. Every POST is recorded there, and the records of earlier
-    // dispatches (any process) are read from it by preview() and again by start().
+    // Not owned; must outlive the run. Every POST is recorded there, its intent before it and its
+    // outcome after it, and the records of earlier dispatches (any process) are read from it by
+    // preview() and again by start().
     void setAuditLog(AuditLog* log, AuditTool tool);
     // How long a dispatch not yet reported keeps the same update from being sent again.
     void setDispatchWindowMs(qint64 ms) { m_windowMs = qMax<qint64>(0, ms); }
@@ -129,6 +137,15 @@ public:
     const QList<Row>& rows() const { return m_rows; }
     Counts counts() const { return m_counts; }
 
+    // Rows not sent because the record of their intent could not be written (disk full, read-only,
+    // permissions); the reason, with the log's path, is in unrecordedReason().
+    int unrecordedCount() const;
+    QString unrecordedReason() const { return m_unrecordedReason; }
+
+    // Intents written ahead of the POSTs: at most this many rows have an intent and no POST yet
+    // (after a crash, that many intents may name updates that never left).
+    int intentsAhead() const { return qMax(64, 4 * m_concurrency); }
+
     // Connector ids (per org and base URL) in flight in any run of this process.
     static bool isInFlightAnywhere(const TimbalService* service, const QString& id);
 
@@ -153,6 +170,14 @@ private:
     void readDispatchRecords();
     void skipUnreported();
     void audit(int row, AuditOutcome outcome);
+    AuditRecord record(int row, AuditOutcome outcome) const;
+    // Intents for the next rows to send, queued as one batch when fewer than half of
+    // intentsAhead() wait ready; pump() sends a row only once its intent is durable.
+    void writeIntentsAhead();
+    void onIntentsWritten(int from, int to, bool ok, const QString& error);
+    // A row that got an intent and will not be sent: its outcome record says so.
+    void closeUnsent(int row, const QString& why);
+    void stopUnrecorded(const QString& error);
     void release(int row);
     void onServiceGone();
     void checkFinished();
@@ -176,6 +201,18 @@ private:
     QString m_fleetNewest; // set by the caller; empty: from the rows
     bool m_force = false;
     AuditLog* m_audit = nullptr;
+    QString m_profileName; // for the records, kept: the service may go first
+    enum class Intent : quint8
+    {
+        None,
+        Writing,
+        Durable,
+        Failed,
+        Closed // its outcome record was written
+    };
+    QList<Intent> m_intents; // per row
+    int m_intentEnd = 0;     // rows before it had their intent considered
+    QString m_unrecordedReason;
     std::unique_ptr<RunLock> m_rolloutLock; // held from start() until finished
     AuditTool m_tool = AuditTool::Gui;
     int m_concurrency = 4;

@@ -1,10 +1,10 @@
-// Full disks and failing writes (ctest -L disk). The fault shim (FaultShim.cpp, preloaded into this
-// test and inherited by connectorctl) fails write()/fsync() on one chosen file with ENOSPC or EIO,
-// at the first byte or in the middle, while every other file is written as usual. Each of the
-// app's files meets each fault: the audit log (through a real `connectorctl apply`), drafts,
-// profiles.ini (in-process and through `connectorctl profile add`) and a profile export. Each
-// must give a clear message, leave no partial file as the live one, send no PUT without its intent
-// record, and lose nothing written before.
+// Full disks, failing writes and a connectorctl killed while sending (ctest -L disk). The fault
+// shim (FaultShim.cpp, preloaded into this test and inherited by connectorctl) fails
+// write()/fsync() on one chosen file with ENOSPC or EIO, at the first byte or in the middle, while
+// every other file is written as usual. Each of the app's files meets each fault: the audit log
+// (through a real `connectorctl apply`), drafts, profiles.ini (in-process and through `connectorctl
+// profile add`) and a profile export. Each must give a clear message, leave no partial file as the
+// live one, send no PUT without its intent record, and lose nothing written before.
 #include "AuditLog.h"
 #include "CtlProcess.h"
 #include "DraftStore.h"
@@ -22,6 +22,7 @@
 #include <QtTest>
 
 #include <cerrno>
+#include <csignal>
 #include <cstring>
 
 using namespace ca;
@@ -89,6 +90,34 @@ class TestDiskFaults : public QObject
                                                     : QStringLiteral("both")}};
     }
 
+    // Timbal connectors an update to 0.1.4 reaches (online, connected, not on it, not too old).
+    QStringList updatableTimbalIds(int count) const
+    {
+        QStringList ids;
+        const CtlRun list =
+            runCtl(m_home.path(),
+                   {QStringLiteral("list"), QStringLiteral("t-timbal"), QStringLiteral("--json")});
+        for (const QJsonValue& v : QJsonDocument::fromJson(list.out).array()) {
+            const QJsonObject c = v.toObject();
+            const QString version = c.value(QLatin1String("version")).toString();
+            if (c.value(QLatin1String("online")).toBool() &&
+                c.value(QLatin1String("connected")).toBool() && !version.isEmpty() &&
+                version != QLatin1String("0.0.9") && version != QLatin1String("0.1.4"))
+                ids << c.value(QLatin1String("id")).toString();
+        }
+        return ids.mid(0, count);
+    }
+    static QStringList update(const QStringList& ids, int parallel)
+    {
+        return QStringList{QStringLiteral("update"), QStringLiteral("t-timbal")} + ids +
+               QStringList{QStringLiteral("--version"), QStringLiteral("0.1.4"),
+                           QStringLiteral("--parallel"), QString::number(parallel)};
+    }
+    qsizetype posts() const
+    {
+        return m_sandbox.requestsTo(QStringLiteral("timbal"), QStringLiteral("POST")).size();
+    }
+
     int puts() const
     {
         return int(m_sandbox.requestsTo(QStringLiteral("databar"), QStringLiteral("PUT")).size());
@@ -121,6 +150,13 @@ private slots:
                                    QStringLiteral("databar"), QStringLiteral("--base-url"),
                                    m_sandbox.vendorUrl(QStringLiteral("databar")).toString()});
         QVERIFY2(r.code == 0, qPrintable(r.describe()));
+        const CtlRun t =
+            runCtl(m_home.path(), {QStringLiteral("profile"), QStringLiteral("add"),
+                                   QStringLiteral("t-timbal"), QStringLiteral("--vendor"),
+                                   QStringLiteral("timbal"), QStringLiteral("--base-url"),
+                                   m_sandbox.vendorUrl(QStringLiteral("timbal")).toString(),
+                                   QStringLiteral("--org"), QStringLiteral("demo-org")});
+        QVERIFY2(t.code == 0, qPrintable(t.describe()));
     }
 
     void cleanup() { m_shim.disarm(); }
@@ -177,6 +213,88 @@ private slots:
             outcomes << auditOutcomeName(rec.outcome);
         QVERIFY2(outcomes.count(QStringLiteral("applied")) == 2, qPrintable(outcomes.join(u',')));
         QVERIFY2(outcomes.size() <= 3, qPrintable(outcomes.join(u',')));
+    }
+
+    // The same for a Timbal fleet update: no POST leaves while the intents cannot be written
+    // (exit 9, the reason and the log on stderr); with the disk back the next run sends each
+    // update once, says nothing about unfinished sends, and leaves no intent open.
+    void timbalUpdateFaultSendsNothing_data() { addFaultRows(); }
+    void timbalUpdateFaultSendsNothing()
+    {
+        const Fault f = fault();
+        QVERIFY(TestHttp::postJson(m_sandbox.url(QStringLiteral("/_sandbox/reset")), {}));
+        QDir(ctlDataDirectory(m_home.path())).removeRecursively();
+        const QStringList ids = updatableTimbalIds(5);
+        QCOMPARE(ids.size(), 5);
+        const CtlRun first = runCtl(m_home.path(), update(ids.mid(0, 1), 2));
+        QVERIFY2(first.code == 0, qPrintable(first.describe()));
+        QCOMPARE(posts(), 1);
+        const QString log = ctlDataDirectory(m_home.path()) + QStringLiteral("/audit.jsonl");
+        const QByteArray earlier = bytesOf(log);
+        QVERIFY(earlier.endsWith('\n'));
+
+        const CtlRun r = runCtl(m_home.path(), update(ids.mid(1), 2),
+                                faultEnvironment(QStringLiteral("/audit.jsonl"), f));
+        QVERIFY2(r.code == 9, qPrintable(r.describe()));
+        QVERIFY2(r.err.contains("4 connector(s) not updated") && r.err.contains("not sent") &&
+                     r.err.contains(log.toUtf8()) && r.err.contains(reasonOf(f.error).toUtf8()),
+                 qPrintable(r.describe()));
+        QCOMPARE(posts(), 1);
+        QVERIFY2(bytesOf(log).startsWith(earlier), "a line written before the fault was lost");
+
+        const CtlRun after = runCtl(m_home.path(), update(ids.mid(1), 2));
+        QVERIFY2(after.code == 0, qPrintable(after.describe()));
+        QVERIFY2(!after.err.contains("stopped while sending"), qPrintable(after.describe()));
+        QCOMPARE(posts(), 5);
+        AuditLog audit(ctlDataDirectory(m_home.path()));
+        int dispatched = 0;
+        for (const AuditRecord& rec : audit.records(QStringLiteral("t-timbal"))) {
+            QVERIFY(rec.outcome != AuditOutcome::Intent);
+            dispatched += rec.outcome == AuditOutcome::Dispatched;
+        }
+        QCOMPARE(dispatched, 5);
+    }
+
+    // connectorctl killed in the middle of a fleet update (a crash, power loss): its intents are
+    // on disk, so the next command on the profile tells each update it had begun, closes it, and
+    // the same updates are not sent again while they may still be on their way.
+    void updateKilledMidRunIsToldAndNotSentAgain()
+    {
+        QVERIFY(TestHttp::postJson(m_sandbox.url(QStringLiteral("/_sandbox/reset")), {}));
+        QDir(ctlDataDirectory(m_home.path())).removeRecursively();
+        const QStringList ids = updatableTimbalIds(4);
+        QCOMPARE(ids.size(), 4);
+        QVERIFY(TestHttp::postJson(
+            m_sandbox.url(QStringLiteral("/_sandbox/faults")),
+            {{QStringLiteral("faults"), QJsonArray{QStringLiteral("timbal:latency=4000")}}}));
+        QProcess ctl;
+        ctl.setProcessEnvironment(ctlEnvironment(m_home.path()));
+        ctl.start(QStringLiteral(CA_CONNECTORCTL_BIN), update(ids, 1));
+        QVERIFY(ctl.waitForStarted(10000));
+        // Its intents are written ahead, all four in one batch; then one POST goes, and waits.
+        const QString log = ctlDataDirectory(m_home.path()) + QStringLiteral("/audit.jsonl");
+        QTRY_COMPARE_WITH_TIMEOUT(bytesOf(log).count("\"outcome\":\"intent\""), 4, 30000);
+        QTest::qWait(500);
+        ::kill(pid_t(ctl.processId()), SIGKILL);
+        QVERIFY(ctl.waitForFinished(10000));
+        QVERIFY(TestHttp::postJson(m_sandbox.url(QStringLiteral("/_sandbox/faults")),
+                                   {{QStringLiteral("faults"), QJsonArray()}}));
+        const qsizetype postsBefore = posts();
+        QVERIFY(postsBefore <= 1);
+
+        const CtlRun next =
+            runCtl(m_home.path(), {QStringLiteral("list"), QStringLiteral("t-timbal")});
+        QVERIFY2(next.code == 0, qPrintable(next.describe()));
+        QCOMPARE(next.err.count("stopped while sending a software update"), 4);
+        for (const QString& id : ids)
+            QVERIFY2(next.err.contains(id.toUtf8()), qPrintable(next.describe()));
+        const CtlRun again = runCtl(m_home.path(), update(ids, 1));
+        QVERIFY2(!again.err.contains("stopped while sending"), qPrintable(again.describe()));
+        QCOMPARE(posts(), postsBefore);
+        QVERIFY2(again.out.count(" skipped: ") == 4, qPrintable(again.describe()));
+        AuditLog audit(ctlDataDirectory(m_home.path()));
+        for (const AuditRecord& rec : audit.records(QStringLiteral("t-timbal")))
+            QVERIFY(rec.outcome != AuditOutcome::Intent);
     }
 
     // A draft that cannot be saved: false with the reason, the earlier draft intact, no
