@@ -105,6 +105,126 @@ QJsonObject AuditRecord::toJson() const
     return o;
 }
 
+namespace {
+
+// A JSON string as QJsonDocument writes it, for text without control characters or lone
+// surrogates (false: the caller lets QJsonDocument write it).
+bool appendJsonString(QByteArray& out, const QString& text)
+{
+    for (const QChar c : text) {
+        if (c.unicode() < 0x20 || c.unicode() == 0x7f || c.isSurrogate())
+            return false;
+    }
+    out += '"';
+    for (const char byte : text.toUtf8()) {
+        if (byte == '"' || byte == '\\')
+            out += '\\';
+        out += byte;
+    }
+    out += '"';
+    return true;
+}
+
+// {"key":"text"|true|false|null,...} in the object's (sorted) key order.
+bool appendScalarObject(QByteArray& out, const QJsonObject& object)
+{
+    out += '{';
+    bool first = true;
+    for (auto it = object.begin(); it != object.end(); ++it) {
+        if (!first)
+            out += ',';
+        first = false;
+        if (!appendJsonString(out, it.key()))
+            return false;
+        out += ':';
+        const QJsonValue v = it.value();
+        if (v.isString()) {
+            if (!appendJsonString(out, v.toString()))
+                return false;
+        } else if (v.isBool()) {
+            out += v.toBool() ? "true" : "false";
+        } else if (v.isNull()) {
+            out += "null";
+        } else {
+            return false; // numbers, arrays, objects: QJsonDocument's own formatting
+        }
+    }
+    out += '}';
+    return true;
+}
+
+} // namespace
+
+bool AuditRecord::appendCompactJson(QByteArray* out) const
+{
+    if ((!diff.isUndefined() && !diff.isNull()) || !serverDifferences.isEmpty())
+        return false;
+    QByteArray line;
+    line.reserve(512);
+    // Keys in QJsonObject's order (sorted), so the line is byte for byte what it writes.
+    const auto key = [&line](const char* name) {
+        line += line.isEmpty() ? "{\"" : ",\"";
+        line += name;
+        line += "\":";
+    };
+    bool ok = true;
+    key("action");
+    ok = ok && appendJsonString(line, auditActionName(action));
+    key("after");
+    ok = ok && appendScalarObject(line, after);
+    key("before");
+    ok = ok && appendScalarObject(line, before);
+    key("connectorId");
+    ok = ok && appendJsonString(line, connectorId);
+    key("connectorName");
+    ok = ok && appendJsonString(line, connectorName);
+    key("diff");
+    line += "null";
+    if (processId > 0) {
+        key("host");
+        ok = ok && appendJsonString(line, host);
+    }
+    key("httpStatus");
+    line += QByteArray::number(httpStatus);
+    key("message");
+    ok = ok && appendJsonString(line, message);
+    if (!operationId.isEmpty()) {
+        key("operationId");
+        ok = ok && appendJsonString(line, operationId);
+    }
+    key("outcome");
+    ok = ok && appendJsonString(line, auditOutcomeName(outcome));
+    if (processId > 0) {
+        key("processId");
+        line += QByteArray::number(processId);
+    }
+    key("profile");
+    ok = ok && appendJsonString(line, profile);
+    key("requestId");
+    ok = ok && appendJsonString(line, requestId);
+    key("secretPaths");
+    line += '[';
+    for (qsizetype i = 0; ok && i < secretPaths.size(); ++i) {
+        if (i > 0)
+            line += ',';
+        ok = appendJsonString(line, secretPaths.at(i));
+    }
+    line += ']';
+    key("serverDifferences");
+    line += "[]";
+    key("time");
+    ok = ok && appendJsonString(line, time.toUTC().toString(Qt::ISODateWithMs));
+    key("tool");
+    ok = ok && appendJsonString(line, auditToolName(tool));
+    key("vendor");
+    ok = ok && appendJsonString(line, vendorId(vendor));
+    line += '}';
+    if (!ok)
+        return false;
+    *out += line;
+    return true;
+}
+
 std::optional<AuditRecord> AuditRecord::fromJson(const QJsonObject& o, QString* error)
 {
     const auto fail = [error](const QString& why) -> std::optional<AuditRecord> {

@@ -3,6 +3,7 @@
 #include "Connector.h"
 #include "Vendor.h"
 
+#include <QByteArray>
 #include <QDateTime>
 #include <QJsonObject>
 #include <QJsonValue>
@@ -80,6 +81,11 @@ struct AuditRecord
     // outcome, message, before, after, serverDifferences [{path, sent, received?}], secretPaths.
     // Values as stored: call AuditLog::redacted() first when the record comes from outside the log.
     QJsonObject toJson() const;
+    // Appends what QJsonDocument(toJson()).toJson(Compact) writes, byte for byte, for a record
+    // without a diff or server differences whose documents hold only text, booleans and nulls
+    // (a software update's, a refusal's), several times faster. False (nothing appended) for
+    // any other record.
+    bool appendCompactJson(QByteArray* out) const;
     // nullopt (with *error) when a required field is missing or has an unknown value.
     static std::optional<AuditRecord> fromJson(const QJsonObject& object, QString* error = nullptr);
 };

@@ -32,8 +32,10 @@ AuditWriter::~AuditWriter()
 
 QByteArray AuditWriter::serialise(const AuditRecord& record)
 {
-    QByteArray line =
-        QJsonDocument(AuditLog::redacted(record).toJson()).toJson(QJsonDocument::Compact);
+    const AuditRecord redacted = AuditLog::redacted(record);
+    QByteArray line;
+    if (!redacted.appendCompactJson(&line))
+        line = QJsonDocument(redacted.toJson()).toJson(QJsonDocument::Compact);
     line.append('\n');
     return line;
 }

@@ -141,6 +141,69 @@ private slots:
         QVERIFY(fileBytes().contains("\"time\":\"2024-05-01T12:34:56.789Z\""));
     }
 
+    // The writer's fast path for small records writes what QJsonDocument writes, byte for byte,
+    // and declines whatever it cannot write the same way (then QJsonDocument writes it).
+    void compactLineIsWhatQJsonDocumentWrites_data()
+    {
+        QTest::addColumn<QString>("text");
+        QTest::addColumn<bool>("fast");
+        QString ascii;
+        for (char16_t c = 0x20; c < 0x7f; ++c)
+            ascii += QChar(c);
+        QTest::newRow("printable ASCII") << ascii << true;
+        QTest::newRow("quotes and backslashes") << QStringLiteral("a\\\"b\\") << true;
+        QTest::newRow("Latin-1 and CJK") << QStringLiteral("café ñ ¿ 日本 → €") << true;
+        QTest::newRow("empty") << QString() << true;
+        QTest::newRow("newline") << QStringLiteral("two\nlines") << false;
+        QTest::newRow("tab") << QStringLiteral("a\tb") << false;
+        QTest::newRow("DEL") << QStringLiteral("a\x7f") << false;
+        QTest::newRow("emoji") << QStringLiteral("ok 👍") << false;
+        QTest::newRow("lone surrogate") << QString(QChar(0xd800)) << false;
+    }
+    void compactLineIsWhatQJsonDocumentWrites()
+    {
+        QFETCH(QString, text);
+        QFETCH(bool, fast);
+        AuditRecord r = record(QStringLiteral("prod ") + text, QStringLiteral("con_1"), text);
+        r.time = QDateTime::currentDateTimeUtc();
+        r.diff = QJsonValue(QJsonValue::Undefined);
+        r.action = AuditAction::SoftwareUpdate;
+        r.vendor = Vendor::Timbal;
+        r.connectorName = text;
+        r.requestId = text;
+        r.secretPaths = {QStringLiteral("/a"), text};
+        for (const bool intent : {false, true}) {
+            r.outcome = intent ? AuditOutcome::Intent : AuditOutcome::Dispatched;
+            r.operationId = intent ? QStringLiteral("op-") + text : QString();
+            r.processId = intent ? 4242 : 0;
+            r.host = intent ? text : QString();
+            r.httpStatus = intent ? 0 : 202;
+            r.before = QJsonObject{{QStringLiteral("version"), text},
+                                   {QStringLiteral("b"), true},
+                                   {QStringLiteral("n"), QJsonValue()}};
+            r.after =
+                QJsonObject{{QStringLiteral("version"), QStringLiteral("0.1.4")}, {text, false}};
+            QByteArray line;
+            QCOMPARE(r.appendCompactJson(&line), fast);
+            if (fast)
+                QCOMPARE(line, QJsonDocument(r.toJson()).toJson(QJsonDocument::Compact));
+            else
+                QVERIFY(line.isEmpty());
+        }
+        // Documents with numbers, arrays or objects, a diff, server differences: declined.
+        AuditRecord withNumber = r;
+        withNumber.after.insert(QStringLiteral("port"), 5432);
+        AuditRecord withDiff = r;
+        withDiff.diff = QJsonArray{QStringLiteral("x")};
+        AuditRecord withDifference = r;
+        withDifference.serverDifferences = {{QStringLiteral("/rate_limit"), 60, 10}};
+        for (const AuditRecord& other : {withNumber, withDiff, withDifference}) {
+            QByteArray line;
+            QVERIFY(!other.appendCompactJson(&line));
+            QVERIFY(line.isEmpty());
+        }
+    }
+
     // An intent is told by its outcome once that is written: readers see one record per write,
     // and an intent alone only when its outcome never came (the app stopped while sending).
     void anIntentIsFoldedIntoItsOutcome()
