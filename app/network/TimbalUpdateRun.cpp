@@ -277,6 +277,7 @@ void TimbalUpdateRun::start()
     }
     skipUnreported();
     takeRolloutLock();
+    m_ahead = intentsAhead();
     m_started = true;
     qCInfo(lcServiceTimbal).noquote()
         << "update run:" << plannedCount() << "of" << m_rows.size() << "connectors to"
@@ -310,8 +311,10 @@ void TimbalUpdateRun::pump()
         const int row = m_next;
         if (m_rows.at(row).state == RowState::Pending) {
             // No POST before its intent is durable: onIntentsWritten() pumps again.
-            if (m_audit && m_intents.at(row) != Intent::Durable)
+            if (m_audit && m_intents.at(row) != Intent::Durable) {
+                m_waitedForIntent = m_waitedForIntent || m_anyIntentDurable;
                 return;
+            }
             dispatch(row);
         }
         ++m_next;

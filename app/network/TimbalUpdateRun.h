@@ -142,9 +142,12 @@ public:
     int unrecordedCount() const;
     QString unrecordedReason() const { return m_unrecordedReason; }
 
-    // Intents written ahead of the POSTs: at most this many rows have an intent and no POST yet
-    // (after a crash, that many intents may name updates that never left).
-    int intentsAhead() const { return qMax(64, 4 * m_concurrency); }
+    // Intents are written ahead of the POSTs in batches of this many rows: 4 × the concurrency, at
+    // least 64, doubled (up to kMaxIntentsAhead) each time a POST had to wait for its intent. The
+    // next batch is written while the rows of the last one are sent; at most two batches of rows
+    // have an intent and no POST yet (after a crash, their updates are told as "may have left").
+    int intentsAhead() const { return m_ahead > 0 ? m_ahead : qMax(64, 4 * m_concurrency); }
+    static constexpr int kMaxIntentsAhead = 4096;
 
     // Connector ids (per org and base URL) in flight in any run of this process.
     static bool isInFlightAnywhere(const TimbalService* service, const QString& id);
@@ -212,6 +215,11 @@ private:
     };
     QList<Intent> m_intents; // per row
     int m_intentEnd = 0;     // rows before it had their intent considered
+    int m_ahead = 0;         // the batch size (intentsAhead()), set by start()
+    QString m_runId;         // the operationIds' stem
+    bool m_intentsWriting = false;
+    bool m_anyIntentDurable = false;
+    bool m_waitedForIntent = false; // a POST waited for the batch being written
     QString m_unrecordedReason;
     std::unique_ptr<RunLock> m_rolloutLock; // held from start() until finished
     AuditTool m_tool = AuditTool::Gui;

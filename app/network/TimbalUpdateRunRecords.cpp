@@ -55,29 +55,36 @@ void TimbalUpdateRun::closeUnsent(int row, const QString& why)
 
 void TimbalUpdateRun::writeIntentsAhead()
 {
-    if (!m_audit || !m_started || !m_unrecordedReason.isEmpty())
+    if (!m_audit || !m_started || m_intentsWriting || !m_unrecordedReason.isEmpty())
         return;
-    const int ahead = intentsAhead();
     m_intentEnd = qMax(m_intentEnd, m_next);
-    if (m_intentEnd >= m_rows.size() || m_intentEnd - m_next >= ahead / 2)
+    // Still more than a batch ready to send: the next one can wait.
+    if (m_intentEnd >= m_rows.size() || m_intentEnd - m_next > m_ahead)
         return;
+    // One random id per run, and the row's number after it: unique, and cheap for 1,000 rows.
+    if (m_runId.isEmpty())
+        m_runId = QUuid::createUuid().toString(QUuid::WithoutBraces);
+    const QString sending = tr("sending: update %1 → %2");
+    const QString noVersion = tr("(no version)");
+    const QString latest = tr("latest");
     const int from = m_intentEnd;
     QList<AuditRecord> batch;
-    while (m_intentEnd < m_rows.size() && batch.size() < ahead) {
+    batch.reserve(qMin(m_ahead, int(m_rows.size()) - from));
+    while (m_intentEnd < m_rows.size() && batch.size() < m_ahead) {
         const int row = m_intentEnd++;
         Row& r = m_rows[row];
         if (r.state != RowState::Pending || m_intents.at(row) != Intent::None)
             continue;
-        r.operationId = QUuid::createUuid().toString(QUuid::WithoutBraces);
+        r.operationId = m_runId + QLatin1Char('-') + QString::number(row);
         m_intents[row] = Intent::Writing;
         AuditRecord intent = record(row, AuditOutcome::Intent);
-        intent.message = tr("sending: update %1 → %2")
-                             .arg(r.fromVersion.isEmpty() ? tr("(no version)") : r.fromVersion,
-                                  r.toVersion.isEmpty() ? tr("latest") : r.toVersion);
-        batch.append(intent);
+        intent.message = sending.arg(r.fromVersion.isEmpty() ? noVersion : r.fromVersion,
+                                     r.toVersion.isEmpty() ? latest : r.toVersion);
+        batch.append(std::move(intent));
     }
     if (batch.isEmpty())
         return;
+    m_intentsWriting = true;
     const int to = m_intentEnd;
     m_audit->appendDurably(batch, this, [this, from, to](bool ok, const QString& error) {
         onIntentsWritten(from, to, ok, error);
@@ -86,10 +93,16 @@ void TimbalUpdateRun::writeIntentsAhead()
 
 void TimbalUpdateRun::onIntentsWritten(int from, int to, bool ok, const QString& error)
 {
+    m_intentsWriting = false;
     for (int row = from; row < to; ++row) {
         if (m_intents.at(row) == Intent::Writing)
             m_intents[row] = ok ? Intent::Durable : Intent::Failed;
     }
+    // The POSTs outran the disk: larger batches, fewer waits (a fast server, a slow fsync).
+    if (m_waitedForIntent)
+        m_ahead = qMin(2 * m_ahead, kMaxIntentsAhead);
+    m_waitedForIntent = false;
+    m_anyIntentDurable = m_anyIntentDurable || ok;
     if (!ok && m_unrecordedReason.isEmpty())
         stopUnrecorded(error);
     pump();
