@@ -1,5 +1,6 @@
 #include "PreferencesDialog.h"
 
+#include "Appearance.h"
 #include "UiSettings.h"
 #include "ui_PreferencesDialog.h"
 
@@ -69,7 +70,16 @@ void PreferencesDialog::accept()
         s.setValue(Setting::TimbalDispatchWindowMinutes, window);
         if (themeChosen)
             s.setValue(Setting::Theme, themeToString(theme));
-    } // in ui.ini before anyone reacts
+        // In ui.ini before anyone reacts; when it cannot be written, the dialog stays open with
+        // what was typed, and says why.
+        QString error;
+        if (!s.save(&error)) {
+            m_ui->saveErrorLabel->setText(tr("The preferences were not saved: %1").arg(error));
+            m_ui->saveErrorLabel->setStyleSheet(tone::errorText());
+            m_ui->saveErrorLabel->setVisible(true);
+            return;
+        }
+    }
     if (minutes != oldMinutes)
         emit autoRefreshMinutesChanged(minutes);
     if (seconds != oldSeconds)

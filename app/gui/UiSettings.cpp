@@ -4,7 +4,9 @@
 #include "SettingsLock.h"
 #include "TimbalDispatchRecords.h"
 
-#include <QStandardPaths>
+#include <QDebug>
+
+#include <utility>
 
 namespace ca {
 
@@ -44,26 +46,52 @@ SettingSpec spec(Setting setting)
 
 QSettings uiSettings()
 {
-    // An instance killed mid-save must not make the next start wait 30 s for its lock. (The path
-    // is QSettings' own for IniFormat/UserScope, computed before QSettings reads the file.)
-    clearAbandonedSettingsLock(
-        QStandardPaths::writableLocation(QStandardPaths::GenericConfigLocation) +
-        QStringLiteral("/%1/ui.ini").arg(QLatin1String(kOrgName)));
-    return QSettings(QSettings::IniFormat, QSettings::UserScope, QLatin1String(kOrgName),
-                     QStringLiteral("ui"));
+    // The file QSettings chooses for IniFormat/UserScope (QSettings::setPath() moves it), named
+    // explicitly, so that its lock and changeSettingsWhole() name the same file.
+    const QString path = QSettings(QSettings::IniFormat, QSettings::UserScope,
+                                   QLatin1String(kOrgName), QStringLiteral("ui"))
+                             .fileName();
+    // An instance killed mid-save must not make the next start wait 30 s for its lock.
+    clearAbandonedSettingsLock(path);
+    return QSettings(path, QSettings::IniFormat);
 }
 
 UiSettings::UiSettings() : m_settings(uiSettings()) {}
 
+UiSettings::~UiSettings()
+{
+    QString error;
+    if (!save(&error))
+        qWarning().noquote() << "window settings not saved:" << error;
+}
+
 QVariant UiSettings::value(Setting setting) const
 {
     const SettingSpec s = spec(setting);
+    for (auto it = m_changes.crbegin(); it != m_changes.crend(); ++it) {
+        if (it->first == s.key)
+            return it->second;
+    }
     return m_settings.value(s.key, s.defaultValue);
 }
 
 void UiSettings::setValue(Setting setting, const QVariant& value)
 {
-    m_settings.setValue(spec(setting).key, value);
+    m_changes.append({spec(setting).key, value});
+}
+
+bool UiSettings::save(QString* error)
+{
+    if (m_changes.isEmpty())
+        return true;
+    const QList<QPair<QString, QVariant>> changes = std::exchange(m_changes, {});
+    return changeSettingsWhole(
+        m_settings.fileName(),
+        [&changes](QSettings& file) {
+            for (const auto& [key, value] : changes)
+                file.setValue(key, value);
+        },
+        error);
 }
 
 QString UiSettings::key(Setting setting)

@@ -24,20 +24,28 @@ enum class Setting
 // A lock left by an instance killed mid-save is cleared first.
 QSettings uiSettings();
 
-// ui.ini through its typed keys. One instance per batch of reads and writes: the file is written
-// (and synced to disk) when the instance goes.
+// ui.ini through its typed keys. One instance per batch of reads and writes. Changes are written
+// by save(), or when the instance goes: whole or not at all (changeSettingsWhole(): a full disk
+// leaves the earlier file as it was), never by QSettings' own sync.
 class UiSettings
 {
 public:
     UiSettings();
+    ~UiSettings(); // saves changes not saved yet; a failure is only logged
+    UiSettings(const UiSettings&) = delete;
+    UiSettings& operator=(const UiSettings&) = delete;
 
-    QVariant value(Setting setting) const; // the setting's default while unset
+    QVariant value(Setting setting) const; // as changed here, or in the file, or its default
     void setValue(Setting setting, const QVariant& value);
+    // Writes the changes made since (once: a failed save is not tried again when the instance
+    // goes). False with *error (the file and the reason); the file is then as it was.
+    bool save(QString* error = nullptr);
 
     static QString key(Setting setting); // its name in ui.ini
 
 private:
-    QSettings m_settings;
+    QSettings m_settings; // read only
+    QList<QPair<QString, QVariant>> m_changes;
 };
 
 } // namespace ca

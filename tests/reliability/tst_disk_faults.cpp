@@ -13,11 +13,13 @@
 #include "ReliabilityFixtures.h"
 #include "SandboxProcess.h"
 #include "TestHttp.h"
+#include "UiSettings.h"
 
 #include <QDir>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
+#include <QSettings>
 #include <QTemporaryDir>
 #include <QtTest>
 
@@ -365,6 +367,43 @@ private slots:
         QCOMPARE(store.profiles().size(), count);
         QCOMPARE(ProfileStore(ini).profiles().size(), count);
         QVERIFY(!store.find(QStringLiteral("second")));
+    }
+
+    // ui.ini (the window's layout and preferences) the same way: a failed save says why and where,
+    // and leaves the earlier file whole, with no scratch file beside it.
+    void uiSettingsFaultKeepsTheEarlierFile_data() { profilesFaultKeepsEveryProfile_data(); }
+    void uiSettingsFaultKeepsTheEarlierFile()
+    {
+        const Fault f = fault();
+        QTemporaryDir config;
+        QSettings::setPath(QSettings::IniFormat, QSettings::UserScope, config.path());
+        const QString dir = config.filePath(QStringLiteral("ConnectorAdmin"));
+        const QString ini = dir + QStringLiteral("/ui.ini");
+        {
+            UiSettings s;
+            s.setValue(Setting::AutoRefreshMinutes, 5);
+            s.setValue(Setting::WindowGeometry, QByteArray(3000, 'g')); // a file of several writes
+            QString error;
+            QVERIFY2(s.save(&error), qPrintable(error));
+        }
+        const QByteArray before = bytesOf(ini);
+        QVERIFY(before.contains("minutes=5"));
+        const qint64 hits = m_shim.hits();
+
+        m_shim.arm(qPrintable(dir + QLatin1Char('/')), f.after, f.error, f.ops);
+        QString error;
+        {
+            UiSettings s;
+            s.setValue(Setting::AutoRefreshMinutes, 7);
+            s.setValue(Setting::WindowGeometry, QByteArray(3000, 'h'));
+            QVERIFY(!s.save(&error));
+        } // not tried again here
+        m_shim.disarm();
+        QVERIFY(m_shim.hits() > hits);
+        QVERIFY2(error.contains(ini), qPrintable(error));
+        QCOMPARE(bytesOf(ini), before);
+        QCOMPARE(filesIn(dir), QStringList{QStringLiteral("ui.ini")});
+        QCOMPARE(UiSettings().value(Setting::AutoRefreshMinutes).toInt(), 5);
     }
 
     // The same through `connectorctl profile add`: a non-zero exit and the reason on stderr.
