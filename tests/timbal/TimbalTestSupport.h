@@ -2,6 +2,8 @@
 
 // Shared by the Timbal update tests: a sandbox's Timbal connectors, its request log and faults.
 
+#include "AuditLog.h"
+#include "HttpClient.h"
 #include "SandboxProcess.h"
 #include "TestHttp.h"
 #include "TimbalService.h"
@@ -9,8 +11,10 @@
 
 #include <QJsonArray>
 #include <QSignalSpy>
+#include <QTemporaryDir>
 #include <QtTest>
 #include <algorithm>
+#include <memory>
 
 namespace timbaltest {
 
@@ -161,5 +165,76 @@ inline QJsonObject sandboxFacts(const QHash<QString, QJsonObject>& state, const 
 {
     return state.value(id).value(QLatin1String("_sandbox")).toObject();
 }
+
+// What every Timbal update test class starts from (a base after QObject): a sandbox of
+// `connectors` Timbal connectors, a service on it (and one with the read-only key), a fresh audit
+// log per test function and data row, and the connectors as listed at the start of each test.
+class UpdateFixture
+{
+public:
+    UpdateFixture(QObject* owner, int connectors, int updateDelayMs)
+        : m_sandbox({QStringLiteral("--connectors"), QString::number(connectors),
+                     QStringLiteral("--update-delay"), QString::number(updateDelayMs)}),
+          m_owner(owner), m_connectors(connectors)
+    {}
+
+protected:
+    // From initTestCase().
+    bool startFixture(QString* error)
+    {
+        if (!m_sandbox.start()) {
+            *error = m_sandbox.errorString();
+            return false;
+        }
+        if (!m_auditDir.isValid()) {
+            *error = QStringLiteral("no temporary directory for the audit logs");
+            return false;
+        }
+        m_service = std::make_unique<ca::TimbalService>(profileFor(m_sandbox), &m_http);
+        m_readOnly = std::make_unique<ca::TimbalService>(profileFor(m_sandbox, "demo-readonly-key"),
+                                                         &m_http);
+        return true;
+    }
+    // From init(): the sandbox as seeded, a new audit log, every connector listed.
+    bool beginTest()
+    {
+        if (!reset(m_sandbox))
+            return false;
+        m_audit = std::make_unique<ca::AuditLog>(
+            m_auditDir.filePath(QString::fromLatin1(QTest::currentTestFunction()) +
+                                QString::fromLatin1(QTest::currentDataTag())));
+        m_all = listAll(m_service.get());
+        return m_all.size() == m_connectors;
+    }
+    // A run owned by the test object, polling every 100 ms for up to 20 s, recorded in m_audit.
+    ca::TimbalUpdateRun* makeRun(const QList<ca::Connector>& connectors, const QString& target,
+                                 ca::TimbalService* service = nullptr)
+    {
+        auto* run =
+            new ca::TimbalUpdateRun(service ? service : m_service.get(), connectors, m_owner);
+        run->setTargetVersion(target);
+        run->setPollIntervalMs(100);
+        run->setPollTimeoutMs(20000);
+        run->setAuditLog(m_audit.get(), ca::AuditTool::Cli);
+        return run;
+    }
+    ca::Connector liveOn(const QString& version) const
+    {
+        return find(m_all,
+                    [&](const ca::Connector& x) { return isLive(x) && x.version == version; });
+    }
+
+    SandboxProcess m_sandbox;
+    ca::HttpClient m_http;
+    std::unique_ptr<ca::TimbalService> m_service;
+    std::unique_ptr<ca::TimbalService> m_readOnly;
+    QList<ca::Connector> m_all; // as listed at the start of each test
+    QTemporaryDir m_auditDir;
+    std::unique_ptr<ca::AuditLog> m_audit;
+
+private:
+    QObject* m_owner;
+    int m_connectors;
+};
 
 } // namespace timbaltest

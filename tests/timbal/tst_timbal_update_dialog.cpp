@@ -18,18 +18,14 @@ using namespace timbaltest;
 using State = TimbalUpdateRun::RowState;
 
 // The update dialog driven like an admin would (offscreen), against the real sandbox.
-class TestTimbalUpdateDialog : public QObject
+class TestTimbalUpdateDialog : public QObject, UpdateFixture
 {
     Q_OBJECT
 
-    SandboxProcess m_sandbox{{QStringLiteral("--connectors"), QStringLiteral("40"),
-                              QStringLiteral("--update-delay"), QStringLiteral("300")}};
-    HttpClient m_http;
-    std::unique_ptr<TimbalService> m_service;
-    std::unique_ptr<TimbalService> m_readOnly;
-    QList<Connector> m_all;
-    QTemporaryDir m_auditDir;
-    std::unique_ptr<AuditLog> m_audit;
+public:
+    TestTimbalUpdateDialog() : UpdateFixture(this, 40, 300) {}
+
+private:
     QPointer<TimbalUpdateDialog> m_dialog;
 
     TimbalUpdateDialog* open(const QList<Connector>& connectors, TimbalService* service = nullptr)
@@ -69,21 +65,10 @@ class TestTimbalUpdateDialog : public QObject
 private slots:
     void initTestCase()
     {
-        QVERIFY2(m_sandbox.start(), qPrintable(m_sandbox.errorString()));
-        QVERIFY(m_auditDir.isValid());
-        m_service = std::make_unique<TimbalService>(profileFor(m_sandbox), &m_http);
-        m_readOnly =
-            std::make_unique<TimbalService>(profileFor(m_sandbox, "demo-readonly-key"), &m_http);
+        QString error;
+        QVERIFY2(startFixture(&error), qPrintable(error));
     }
-    void init()
-    {
-        QVERIFY(reset(m_sandbox));
-        m_audit = std::make_unique<AuditLog>(
-            m_auditDir.filePath(QString::fromLatin1(QTest::currentTestFunction()) +
-                                QString::fromLatin1(QTest::currentDataTag())));
-        m_all = listAll(m_service.get());
-        QCOMPARE(m_all.size(), 40);
-    }
+    void init() { QVERIFY(beginTest()); }
     void cleanup()
     {
         if (m_dialog && m_dialog->run() && m_dialog->isRunning()) {

@@ -47,28 +47,14 @@ AuditRecord strandedIntent(const Connector& c, const QString& from, const QStrin
 
 } // namespace
 
-class TestTimbalUpdateRecords : public QObject
+class TestTimbalUpdateRecords : public QObject, UpdateFixture
 {
     Q_OBJECT
 
-    SandboxProcess m_sandbox{{QStringLiteral("--connectors"), QStringLiteral("200"),
-                              QStringLiteral("--update-delay"), QStringLiteral("100")}};
-    HttpClient m_http;
-    std::unique_ptr<TimbalService> m_service;
-    QList<Connector> m_all;
-    QTemporaryDir m_auditDir;
-    std::unique_ptr<AuditLog> m_audit;
+public:
+    TestTimbalUpdateRecords() : UpdateFixture(this, 200, 100) {}
 
-    TimbalUpdateRun* makeRun(const QList<Connector>& connectors, const QString& target,
-                             TimbalService* service = nullptr)
-    {
-        auto* run = new TimbalUpdateRun(service ? service : m_service.get(), connectors, this);
-        run->setTargetVersion(target);
-        run->setPollIntervalMs(100);
-        run->setPollTimeoutMs(20000);
-        run->setAuditLog(m_audit.get(), AuditTool::Cli);
-        return run;
-    }
+private:
     QList<Connector> live(const QString& notOn) const
     {
         QList<Connector> out;
@@ -79,27 +65,14 @@ class TestTimbalUpdateRecords : public QObject
         }
         return out;
     }
-    Connector liveOn(const QString& version) const
-    {
-        return find(m_all, [&](const Connector& x) { return isLive(x) && x.version == version; });
-    }
 
 private slots:
     void initTestCase()
     {
-        QVERIFY2(m_sandbox.start(), qPrintable(m_sandbox.errorString()));
-        QVERIFY(m_auditDir.isValid());
-        m_service = std::make_unique<TimbalService>(profileFor(m_sandbox), &m_http);
+        QString error;
+        QVERIFY2(startFixture(&error), qPrintable(error));
     }
-    void init()
-    {
-        QVERIFY(reset(m_sandbox));
-        m_audit = std::make_unique<AuditLog>(
-            m_auditDir.filePath(QString::fromLatin1(QTest::currentTestFunction()) +
-                                QString::fromLatin1(QTest::currentDataTag())));
-        m_all = listAll(m_service.get());
-        QCOMPARE(m_all.size(), 200);
-    }
+    void init() { QVERIFY(beginTest()); }
 
     // Each row starts sending only once its intent line is in the file; with more rows than
     // intentsAhead() the intents go in several batches. Afterwards every POST has one intent

@@ -12,29 +12,14 @@ Q_DECLARE_METATYPE(ca::TimbalUpdateRun::RowState)
 
 // TimbalUpdateRun against the real sandbox: every status of the seed page, the plan's skip
 // reasons, bounded concurrency, cancel, retry of failures, polling, and no POST ever sent twice.
-class TestTimbalUpdateRun : public QObject
+class TestTimbalUpdateRun : public QObject, UpdateFixture
 {
     Q_OBJECT
 
-    SandboxProcess m_sandbox{{QStringLiteral("--connectors"), QStringLiteral("200"),
-                              QStringLiteral("--update-delay"), QStringLiteral("300")}};
-    HttpClient m_http;
-    std::unique_ptr<TimbalService> m_service;
-    std::unique_ptr<TimbalService> m_readOnly;
-    QList<Connector> m_all; // as listed at the start of each test
-    QTemporaryDir m_auditDir;
-    std::unique_ptr<AuditLog> m_audit;
+public:
+    TestTimbalUpdateRun() : UpdateFixture(this, 200, 300) {}
 
-    TimbalUpdateRun* makeRun(const QList<Connector>& connectors, const QString& target,
-                             TimbalService* service = nullptr)
-    {
-        auto* run = new TimbalUpdateRun(service ? service : m_service.get(), connectors, this);
-        run->setTargetVersion(target);
-        run->setPollIntervalMs(100);
-        run->setPollTimeoutMs(20000);
-        run->setAuditLog(m_audit.get(), AuditTool::Cli);
-        return run;
-    }
+private:
     static bool runToEnd(TimbalUpdateRun* run)
     {
         QSignalSpy done(run, &TimbalUpdateRun::finished);
@@ -60,29 +45,14 @@ class TestTimbalUpdateRun : public QObject
         }
         return out;
     }
-    Connector liveOn(const QString& version)
-    {
-        return find(m_all, [&](const Connector& x) { return isLive(x) && x.version == version; });
-    }
 
 private slots:
     void initTestCase()
     {
-        QVERIFY2(m_sandbox.start(), qPrintable(m_sandbox.errorString()));
-        QVERIFY(m_auditDir.isValid());
-        m_service = std::make_unique<TimbalService>(profileFor(m_sandbox), &m_http);
-        m_readOnly =
-            std::make_unique<TimbalService>(profileFor(m_sandbox, "demo-readonly-key"), &m_http);
+        QString error;
+        QVERIFY2(startFixture(&error), qPrintable(error));
     }
-    void init()
-    {
-        QVERIFY(reset(m_sandbox));
-        m_audit = std::make_unique<AuditLog>(
-            m_auditDir.filePath(QString::fromLatin1(QTest::currentTestFunction()) +
-                                QString::fromLatin1(QTest::currentDataTag())));
-        m_all = listAll(m_service.get());
-        QCOMPARE(m_all.size(), 200);
-    }
+    void init() { QVERIFY(beginTest()); }
 
     void seedStatusEndsRowAsDocumented_data()
     {
