@@ -218,6 +218,17 @@ protected:
         run->setAuditLog(m_audit.get(), ca::AuditTool::Cli);
         return run;
     }
+    // Listed connectors a real update to `target` would reach (live, new enough, not on it).
+    QList<ca::Connector> updatable(const QString& target) const
+    {
+        QList<ca::Connector> out;
+        for (const ca::Connector& c : m_all) {
+            if (isLive(c) && c.version != target && c.version != QLatin1String("0.0.9") &&
+                !c.version.isEmpty())
+                out.append(c);
+        }
+        return out;
+    }
     ca::Connector liveOn(const QString& version) const
     {
         return find(m_all,

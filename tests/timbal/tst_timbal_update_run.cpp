@@ -34,17 +34,6 @@ private:
             sum += n;
         return sum == c.total;
     }
-    // Listed connectors a real update to `target` would reach (live, new enough, not on it).
-    QList<Connector> updatable(const QString& target)
-    {
-        QList<Connector> out;
-        for (const Connector& c : m_all) {
-            if (isLive(c) && c.version != target && c.version != QLatin1String("0.0.9") &&
-                !c.version.isEmpty())
-                out.append(c);
-        }
-        return out;
-    }
 
 private slots:
     void initTestCase()
