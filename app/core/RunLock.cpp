@@ -20,8 +20,10 @@ RunLock::~RunLock()
     unlock();
 }
 
-bool RunLock::tryLock(QString* holder)
+bool RunLock::tryLock(QString* holder, bool* unavailable)
 {
+    if (unavailable)
+        *unavailable = false;
     if (isLocked())
         return true;
     QString reason;
@@ -29,6 +31,8 @@ bool RunLock::tryLock(QString* holder)
     if (!ensurePrivateDirectory(directory, &reason)) {
         if (holder)
             *holder = QStringLiteral("cannot create %1: %2").arg(directory, reason);
+        if (unavailable)
+            *unavailable = true;
         return false;
     }
     auto file = std::make_unique<QLockFile>(m_path);
@@ -37,15 +41,16 @@ bool RunLock::tryLock(QString* holder)
         m_file = std::move(file);
         return true;
     }
-    if (holder) {
-        qint64 pid = 0;
-        QString host;
-        QString app;
-        if (file->error() == QLockFile::LockFailedError && file->getLockInfo(&pid, &host, &app))
-            *holder = QStringLiteral("process %1 (%2) on %3").arg(pid).arg(app, host);
-        else
-            *holder = QStringLiteral("%1 cannot be created").arg(m_path);
-    }
+    qint64 pid = 0;
+    QString host;
+    QString app;
+    const bool held =
+        file->error() == QLockFile::LockFailedError && file->getLockInfo(&pid, &host, &app);
+    if (holder)
+        *holder = held ? QStringLiteral("process %1 (%2) on %3").arg(pid).arg(app, host)
+                       : QStringLiteral("%1 cannot be created").arg(m_path);
+    if (unavailable)
+        *unavailable = !held;
     return false;
 }
 

@@ -21,9 +21,10 @@ public:
     RunLock(const RunLock&) = delete;
     RunLock& operator=(const RunLock&) = delete;
 
-    // Takes the lock without waiting. False when another live process holds it: *holder then
-    // says which ("process 4242 (connectorctl) on host ws-7"), or why the lock could not be made.
-    bool tryLock(QString* holder);
+    // Takes the lock without waiting. False when another live process holds it (*holder then
+    // says which: "process 4242 (connectorctl) on host ws-7"), or when the lock file could not be
+    // made (a full or read-only disk: *holder says why, and *unavailable is set).
+    bool tryLock(QString* holder, bool* unavailable = nullptr);
     void unlock();
     bool isLocked() const;
     QString fileName() const;

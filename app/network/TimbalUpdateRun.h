@@ -180,7 +180,8 @@ private:
     void onIntentsWritten(int from, int to, bool ok, const QString& error);
     // A row that got an intent and will not be sent: its outcome record says so.
     void closeUnsent(int row, const QString& why);
-    void stopUnrecorded(const QString& error);
+    // Nothing more is sent: the rows not sent yet fail with `rowMessage`, `reason` tells why.
+    void stopUnrecorded(const QString& reason, const QString& rowMessage);
     void release(int row);
     void onServiceGone();
     void checkFinished();

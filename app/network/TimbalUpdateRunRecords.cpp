@@ -104,26 +104,27 @@ void TimbalUpdateRun::onIntentsWritten(int from, int to, bool ok, const QString&
     m_waitedForIntent = false;
     m_anyIntentDurable = m_anyIntentDurable || ok;
     if (!ok && m_unrecordedReason.isEmpty())
-        stopUnrecorded(error);
+        stopUnrecorded(tr("the audit record of the update could not be written (%1), so it was "
+                          "not sent. Free space or fix the permissions of %2 and run again.")
+                           .arg(error, m_audit->filePath()),
+                       tr("not sent: its audit record could not be written"));
     pump();
     checkFinished();
 }
 
-void TimbalUpdateRun::stopUnrecorded(const QString& error)
+void TimbalUpdateRun::stopUnrecorded(const QString& reason, const QString& rowMessage)
 {
     // No write without a durable record of its intent: this row and every row not sent yet stay
     // unsent, so what the log says and what went out never part.
-    m_unrecordedReason = tr("the audit record of the update could not be written (%1), so it was "
-                            "not sent. Free space or fix the permissions of %2 and run again.")
-                             .arg(error, m_audit->filePath());
-    qCWarning(lcServiceTimbal).noquote() << "update run stopped:" << m_unrecordedReason;
+    m_unrecordedReason = reason;
+    qCWarning(lcServiceTimbal).noquote() << "update run stopped:" << reason;
     m_next = int(m_rows.size());
     for (int row = 0; row < m_rows.size(); ++row) {
         if (m_rows.at(row).state != RowState::Pending)
             continue;
         m_rows[row].unrecorded = true;
         closeUnsent(row, tr("not sent: the audit log could not be written"));
-        setState(row, RowState::Failed, tr("not sent: its audit record could not be written"));
+        setState(row, RowState::Failed, rowMessage);
     }
 }
 
@@ -144,9 +145,17 @@ void TimbalUpdateRun::takeRolloutLock()
     m_rolloutLock = std::make_unique<RunLock>(m_audit->directory() + QStringLiteral("/locks"),
                                               QStringLiteral("timbal-rollout ") + m_keyPrefix);
     QString holder;
-    if (m_rolloutLock->tryLock(&holder))
+    bool unavailable = false;
+    if (m_rolloutLock->tryLock(&holder, &unavailable))
         return;
     m_rolloutLock.reset();
+    if (unavailable) { // a full or read-only disk: the records could not be written either
+        stopUnrecorded(tr("the one-run-per-profile lock could not be taken (%1), so nothing was "
+                          "sent. Free space or fix the permissions of %2 and run again.")
+                           .arg(holder, m_audit->directory()),
+                       tr("not sent: the rollout lock could not be taken"));
+        return;
+    }
     const QString reason =
         tr("another update run is rolling out on this profile (%1); one run per profile at a "
            "time")

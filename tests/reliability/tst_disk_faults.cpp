@@ -257,6 +257,24 @@ private slots:
         QCOMPARE(dispatched, 5);
     }
 
+    // The one-run-per-profile lock cannot be written (the same full disk): nothing is sent, and
+    // the message says so, not that another run holds it.
+    void rolloutLockFaultSendsNothing()
+    {
+        QVERIFY(TestHttp::postJson(m_sandbox.url(QStringLiteral("/_sandbox/reset")), {}));
+        QDir(ctlDataDirectory(m_home.path())).removeRecursively();
+        const QStringList ids = updatableTimbalIds(2);
+        QCOMPARE(ids.size(), 2);
+        const qsizetype before = posts();
+        const CtlRun r = runCtl(m_home.path(), update(ids, 2),
+                                faultEnvironment(QStringLiteral("/locks/"), Fault{}));
+        QVERIFY2(r.code == 9, qPrintable(r.describe()));
+        QVERIFY2(r.err.contains("lock could not be taken") && r.err.contains("nothing was sent") &&
+                     !r.err.contains("another update run"),
+                 qPrintable(r.describe()));
+        QCOMPARE(posts(), before);
+    }
+
     // connectorctl killed in the middle of a fleet update (a crash, power loss): its intents are
     // on disk, so the next command on the profile tells each update it had begun, closes it, and
     // the same updates are not sent again while they may still be on their way.
