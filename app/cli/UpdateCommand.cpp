@@ -134,10 +134,8 @@ void startRun(CommandContext& ctx, TimbalService* service, const QList<Connector
             QString error;
             if (!ctx.audit().flush(&error))
                 CliOutput::error(QObject::tr("audit records could not be written: %1").arg(error));
-            if (run->unrecordedCount() > 0) {
-                ctx.fail(ExitUnrecorded, QObject::tr("%n connector(s) not updated: %1", nullptr,
-                                                     run->unrecordedCount())
-                                             .arg(run->unrecordedReason()));
+            if (const QString unrecorded = run->unrecordedSummary(); !unrecorded.isEmpty()) {
+                ctx.fail(ExitUnrecorded, unrecorded);
                 return;
             }
             const int failed = c.of(RowState::Failed) + c.of(RowState::TimedOut) + fetchFailures;

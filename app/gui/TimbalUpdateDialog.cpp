@@ -361,11 +361,8 @@ void TimbalUpdateDialog::onRunFinished(const TimbalUpdateRun::Counts& counts)
             .arg(counts.of(S::Skipped))
             .arg(counts.of(S::Cancelled)));
     // Told where the admin looks, not only on each row: the disk must be fixed first.
-    if (m_run->unrecordedCount() > 0)
-        m_ui->summaryLabel->setText(
-            m_ui->summaryLabel->text() + QLatin1Char(' ') +
-            tr("%n connector(s) not updated: %1", "", m_run->unrecordedCount())
-                .arg(m_run->unrecordedReason()));
+    if (const QString unrecorded = m_run->unrecordedSummary(); !unrecorded.isEmpty())
+        m_ui->summaryLabel->setText(m_ui->summaryLabel->text() + QLatin1Char(' ') + unrecorded);
     updateButtons();
     emit runFinished(counts);
     if (m_hiddenWhileRunning && !isVisible() && testAttribute(Qt::WA_DeleteOnClose))

@@ -1,6 +1,6 @@
 #include "IntentReconciler.h"
 
-#include "Semver.h"
+#include "TimbalDispatchRecords.h"
 
 #include <QTimer>
 
@@ -23,9 +23,7 @@ namespace {
 
 QString versionAt(const QJsonObject& side)
 {
-    const QString v = side.value(QLatin1String("version")).toString();
-    const QString bare = Semver::normalized(v);
-    return bare.isEmpty() ? v : bare;
+    return TimbalDispatchRecords::bare(side.value(QLatin1String("version")).toString());
 }
 
 } // namespace
@@ -34,12 +32,10 @@ AuditOutcome IntentReconciler::judge(const AuditRecord& intent, const Connector&
 {
     if (intent.action == AuditAction::SoftwareUpdate) {
         // Timbal keeps no pending state: only a reported move tells that the update went out.
-        const QString target = versionAt(intent.after);
-        const QString from = versionAt(intent.before);
-        const QString reported = Semver::normalized(now.version);
-        const bool moved = target.isEmpty() ? !reported.isEmpty() && reported != from
-                                            : reported == target && from != target;
-        return moved ? AuditOutcome::Dispatched : AuditOutcome::AnswerLost;
+        return TimbalDispatchRecords::reportsUpdate(versionAt(intent.before),
+                                                    versionAt(intent.after), now.version)
+                   ? AuditOutcome::Dispatched
+                   : AuditOutcome::AnswerLost;
     }
     // Compared as the records hold them: secrets redacted by the same rule on both sides.
     AuditRecord probe = intent;

@@ -6,13 +6,22 @@
 
 namespace ca {
 
-namespace {
-QString bare(const QString& version)
+QString TimbalDispatchRecords::bare(const QString& version)
 {
     const QString n = Semver::normalized(version);
     return n.isEmpty() ? version : n;
 }
-} // namespace
+
+bool TimbalDispatchRecords::reportsUpdate(const QString& from, const QString& target,
+                                          const QString& reported)
+{
+    const QString now = Semver::normalized(reported);
+    const QString was = Semver::normalized(from);
+    const QString to = bare(target);
+    if (!to.isEmpty())
+        return now == to && was != to;
+    return !now.isEmpty() && now != was;
+}
 
 TimbalDispatchRecords TimbalDispatchRecords::read(const AuditLog& log, const QString& profile,
                                                   qint64 windowMs, const QDateTime& now)

@@ -49,6 +49,13 @@ public:
     // "2 min", "40 s", "1 h 5 min".
     static QString ago(qint64 ms);
 
+    // A version as the records compare it: "v0.1.3" → "0.1.3"; kept as given when not semver.
+    static QString bare(const QString& version);
+    // Whether a connector that reported `from` before an update to `target` (empty: the server's
+    // latest) now reports that it moved: the target itself, or (target unknown) another version.
+    // The one rule for a run watching its dispatches and for reconciling an unfinished one.
+    static bool reportsUpdate(const QString& from, const QString& target, const QString& reported);
+
 private:
     QHash<QString, Dispatch> m_latest;
     qint64 m_windowMs = kDefaultWindowMs;

@@ -409,10 +409,7 @@ QString TimbalUpdateRun::failureMessage(const SoftwareUpdateResult& result,
 
 bool TimbalUpdateRun::hasMoved(const Row& r, const QString& reported) const
 {
-    const QString now = Semver::normalized(reported);
-    if (!r.toVersion.isEmpty())
-        return now == r.toVersion && Semver::normalized(r.fromVersion) != r.toVersion;
-    return !now.isEmpty() && now != Semver::normalized(r.fromVersion);
+    return TimbalDispatchRecords::reportsUpdate(r.fromVersion, r.toVersion, reported);
 }
 
 void TimbalUpdateRun::onUpdateResult(int row, const SoftwareUpdateResult& result)

@@ -138,9 +138,11 @@ public:
     Counts counts() const { return m_counts; }
 
     // Rows not sent because the record of their intent could not be written (disk full, read-only,
-    // permissions); the reason, with the log's path, is in unrecordedReason().
+    // permissions).
     int unrecordedCount() const;
-    QString unrecordedReason() const { return m_unrecordedReason; }
+    // "3 connector(s) not updated: <why, with the log's path>", for the end of a run; empty when
+    // none.
+    QString unrecordedSummary() const;
 
     // Intents are written ahead of the POSTs in batches of this many rows: 4 × the concurrency, at
     // least 64, doubled (up to kMaxIntentsAhead) each time a POST had to wait for its intent. The
@@ -174,8 +176,9 @@ private:
     void skipUnreported();
     void audit(int row, AuditOutcome outcome);
     AuditRecord record(int row, AuditOutcome outcome) const;
-    // Intents for the next rows to send, queued as one batch when fewer than half of
-    // intentsAhead() wait ready; pump() sends a row only once its intent is durable.
+    // Intents for the next rows to send, queued as one batch (of m_ahead rows) when no batch is
+    // being written and at most one batch of rows waits ready; pump() sends a row only once its
+    // intent is durable.
     void writeIntentsAhead();
     void onIntentsWritten(int from, int to, bool ok, const QString& error);
     // A row that got an intent and will not be sent: its outcome record says so.

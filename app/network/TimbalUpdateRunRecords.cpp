@@ -128,6 +128,13 @@ void TimbalUpdateRun::stopUnrecorded(const QString& reason, const QString& rowMe
     }
 }
 
+QString TimbalUpdateRun::unrecordedSummary() const
+{
+    const int n = unrecordedCount();
+    return n == 0 ? QString()
+                  : tr("%n connector(s) not updated: %1", "", n).arg(m_unrecordedReason);
+}
+
 int TimbalUpdateRun::unrecordedCount() const
 {
     int n = 0;
