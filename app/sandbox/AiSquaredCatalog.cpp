@@ -3,6 +3,9 @@
 #include <QHash>
 #include <QJsonArray>
 #include <QJsonDocument>
+#include <QVariant>
+
+#include <algorithm>
 
 namespace sandbox::aisquared {
 
@@ -34,66 +37,52 @@ namespace {
 
 const QString kMask = QStringLiteral("*************");
 
-// The connection_specification of the seeded kinds, trimmed to what validation and masking read
-// (type, required, properties, oneOf/const, additionalProperties, multiwoven_secret); copied
-// from integrations/lib/multiwoven/integrations/<type>/<kind>/config/spec.json at 8c78a572.
-// The username/password object that Postgresql and Snowflake nest under "credentials" is written
-// once (kCredentials) and added to their specifications when they are parsed.
-const char* const kCredentials = R"json({"type":"object",
- "required":["auth_type","username","password"],
- "properties":{"auth_type":{"type":"string"},"username":{"type":"string"},
-  "password":{"type":"string","multiwoven_secret":true}}})json";
-const char* const kPostgresqlSource = R"json({"type":"object",
- "required":["data_type","host","port","database","schema"],
- "properties":{
-  "data_type":{"type":"string","oneOf":[{"const":"structured"},{"const":"vector"}]},
-  "host":{"type":"string"},"port":{"type":"string"},"database":{"type":"string"},
-  "schema":{"type":"string"}}})json";
-const char* const kPostgresqlDestination = R"json({"type":"object",
- "required":["host","port","database","schema"],
- "properties":{
-  "host":{"type":"string"},"port":{"type":"string"},"database":{"type":"string"},
-  "schema":{"type":"string"}}})json";
-const char* const kSnowflakeSource = R"json({"type":"object",
- "required":["host","role","warehouse","database"],
- "properties":{
-  "host":{"type":"string"},"role":{"type":"string"},"warehouse":{"type":"string"},
-  "database":{"type":"string"},"schema":{"type":"string"},"jdbc_url_params":{"type":"string"}}})json";
-const char* const kSalesforceCrmDestination = R"json({"type":"object",
- "required":["access_token","refresh_token","instance_url","client_id","client_secret"],
- "properties":{
-  "access_token":{"type":"string","multiwoven_secret":true},
-  "refresh_token":{"type":"string","multiwoven_secret":true},
-  "instance_url":{"type":"string"},"client_id":{"type":"string"},
-  "client_secret":{"type":"string","multiwoven_secret":true}}})json";
-const char* const kHttpDestination = R"json({"type":"object",
- "required":["destination_url"],
- "properties":{
-  "destination_url":{"type":"string"},
-  "headers":{"additionalProperties":{"type":"string"}}}})json";
-const char* const kSlackDestination = R"json({"type":"object",
- "required":["api_token","channel_id"],
- "properties":{
-  "api_token":{"type":"string","multiwoven_secret":true},
-  "channel_id":{"type":"string"}}})json";
+struct Parsed
+{
+    QJsonObject definition;
+    QJsonObject spec; // the definition's connector_spec.connection_specification
+};
+
+QString key(const QString& type, const QString& name)
+{
+    return type + QLatin1Char('/') + name;
+}
+
+Parsed parse(const Kind& kind, const QString& type, const DefinitionText& text)
+{
+    Parsed p;
+    p.definition = QJsonDocument::fromJson(text.meta).object();
+    p.definition.insert(
+        QStringLiteral("icon"),
+        QStringLiteral("https://raw.githubusercontent.com/Multiwoven/multiwoven/main/integrations/"
+                       "lib/multiwoven/integrations/%1/%2/%3")
+            .arg(type, kind.folder, p.definition.value(QLatin1String("icon")).toString()));
+    QJsonObject connectorSpec = QJsonDocument::fromJson(text.spec).object();
+    for (const char* flag : {"supports_normalization", "supports_dbt"}) {
+        if (!connectorSpec.contains(QLatin1String(flag)))
+            connectorSpec.insert(QLatin1String(flag), false);
+    }
+    p.definition.insert(QStringLiteral("connector_spec"), connectorSpec);
+    p.spec = connectorSpec.value(QLatin1String("connection_specification")).toObject();
+    return p;
+}
+
+const QHash<QString, Parsed>& parsed()
+{
+    static const QHash<QString, Parsed> h = [] {
+        QHash<QString, Parsed> out;
+        for (const Kind& k : kinds()) {
+            if (k.source.exists())
+                out.insert(key(kSource, k.name), parse(k, kSource, k.source));
+            if (k.destination.exists())
+                out.insert(key(kDestination, k.name), parse(k, kDestination, k.destination));
+        }
+        return out;
+    }();
+    return h;
+}
 
 } // namespace
-
-// Five real kinds (their order keeps the seed's kind draw as before); Postgresql and Snowflake
-// keep their secret nested (credentials.password), Http has none.
-const QList<Kind>& kinds()
-{
-    static const QList<Kind> k{
-        {QStringLiteral("Postgresql"), QStringLiteral("postgresql"), kPostgresqlSource,
-         kPostgresqlDestination, true},
-        {QStringLiteral("Snowflake"), QStringLiteral("snowflake"), kSnowflakeSource, nullptr, true},
-        {QStringLiteral("SalesforceCrm"), QStringLiteral("salesforce_crm"), nullptr,
-         kSalesforceCrmDestination, false},
-        {QStringLiteral("Http"), QStringLiteral("http"), nullptr, kHttpDestination, false},
-        {QStringLiteral("Slack"), QStringLiteral("slack"), nullptr, kSlackDestination, false},
-    };
-    return k;
-}
 
 const Kind* kindNamed(const QString& name)
 {
@@ -104,38 +93,26 @@ const Kind* kindNamed(const QString& name)
     return nullptr;
 }
 
-namespace {
-
-QJsonObject parseSpec(const char* text, bool credentials)
+const QJsonObject* definitionFor(const QString& type, const QString& name)
 {
-    QJsonObject spec = QJsonDocument::fromJson(text).object();
-    if (credentials) {
-        QJsonObject properties = spec.value(QLatin1String("properties")).toObject();
-        properties.insert(QStringLiteral("credentials"),
-                          QJsonDocument::fromJson(kCredentials).object());
-        spec.insert(QStringLiteral("properties"), properties);
-    }
-    return spec;
+    const auto it = parsed().constFind(key(type, name));
+    return it == parsed().cend() ? nullptr : &it->definition;
 }
 
-} // namespace
+QJsonArray definitionsOf(const QString& type)
+{
+    QJsonArray out;
+    for (const QString& name : type == kSource ? enabledSources() : enabledDestinations()) {
+        if (const QJsonObject* d = definitionFor(type, name))
+            out.append(*d);
+    }
+    return out;
+}
 
 const QJsonObject* specFor(const QString& type, const QString& name)
 {
-    static const QHash<QString, QJsonObject> parsed = [] {
-        QHash<QString, QJsonObject> h;
-        for (const Kind& k : kinds()) {
-            if (k.sourceSpec)
-                h.insert(kSource + QLatin1Char('/') + k.name,
-                         parseSpec(k.sourceSpec, k.credentials));
-            if (k.destinationSpec)
-                h.insert(kDestination + QLatin1Char('/') + k.name,
-                         parseSpec(k.destinationSpec, k.credentials));
-        }
-        return h;
-    }();
-    const auto it = parsed.constFind(type + QLatin1Char('/') + name);
-    return it == parsed.cend() ? nullptr : &it.value();
+    const auto it = parsed().constFind(key(type, name));
+    return it == parsed().cend() ? nullptr : &it->spec;
 }
 
 namespace {
@@ -180,51 +157,143 @@ QJsonValue maskSecrets(const QJsonValue& value, const QSet<QString>& secrets)
     return value;
 }
 
-bool matchesSchema(const QJsonValue& v, const QJsonObject& schema)
+namespace {
+
+QString compactJson(const QJsonValue& v)
 {
-    const QString type = schema.value(QLatin1String("type")).toString();
-    if (type == QLatin1String("string") && !v.isString())
-        return false;
-    if (type == QLatin1String("integer") &&
-        !(v.isDouble() && v.toDouble() == double(v.toInteger())))
-        return false;
-    if (type == QLatin1String("number") && !v.isDouble())
-        return false;
-    if (type == QLatin1String("boolean") && !v.isBool())
-        return false;
-    if (type == QLatin1String("object") && !v.isObject())
-        return false;
-    if (type == QLatin1String("array") && !v.isArray())
-        return false;
+    if (v.isObject())
+        return QString::fromUtf8(QJsonDocument(v.toObject()).toJson(QJsonDocument::Compact));
+    if (v.isArray())
+        return QString::fromUtf8(QJsonDocument(v.toArray()).toJson(QJsonDocument::Compact));
+    // A scalar: serialised inside an array, brackets dropped.
+    const QByteArray a = QJsonDocument(QJsonArray{v}).toJson(QJsonDocument::Compact);
+    return QString::fromUtf8(a.mid(1, a.size() - 2));
+}
+
+// json_schemer's way of naming an instance location.
+QString where(const QString& pointer)
+{
+    return pointer.isEmpty() ? QStringLiteral("root")
+                             : QLatin1Char('`') + pointer + QLatin1Char('`');
+}
+
+bool hasType(const QJsonValue& v, const QString& type)
+{
+    if (type == QLatin1String("string"))
+        return v.isString();
+    if (type == QLatin1String("integer"))
+        return v.isDouble() && v.toDouble() == double(v.toInteger());
+    if (type == QLatin1String("number"))
+        return v.isDouble();
+    if (type == QLatin1String("boolean"))
+        return v.isBool();
+    if (type == QLatin1String("object"))
+        return v.isObject();
+    if (type == QLatin1String("array"))
+        return v.isArray();
+    if (type == QLatin1String("null"))
+        return v.isNull();
+    return true;
+}
+
+QString typeError(const QJsonValue& v, const QJsonValue& type, const QString& at)
+{
+    const QStringList types = type.isArray()
+                                  ? QVariant(type.toArray().toVariantList()).toStringList()
+                                  : QStringList{type.toString()};
+    if (type.isUndefined() ||
+        std::any_of(types.begin(), types.end(), [&](const QString& t) { return hasType(v, t); }))
+        return {};
+    QStringList named;
+    for (const QString& t : types)
+        named << (t == QLatin1String("null") ? t
+                  : t == QLatin1String("integer") || t == QLatin1String("object") ||
+                          t == QLatin1String("array")
+                      ? QStringLiteral("an ") + t
+                      : QStringLiteral("a ") + t);
+    return QStringLiteral("value at %1 is not %2")
+        .arg(where(at), named.join(QStringLiteral(" or ")));
+}
+
+QString schemaErrorAt(const QJsonValue& v, const QJsonObject& schema, const QString& at)
+{
+    QString e = typeError(v, schema.value(QLatin1String("type")), at);
+    if (!e.isEmpty())
+        return e;
     if (schema.contains(QLatin1String("const")) && v != schema.value(QLatin1String("const")))
-        return false;
+        return QStringLiteral("value at %1 is not: %2")
+            .arg(where(at), compactJson(schema.value(QLatin1String("const"))));
+    if (schema.contains(QLatin1String("enum")) &&
+        !schema.value(QLatin1String("enum")).toArray().contains(v))
+        return QStringLiteral("value at %1 is not one of: %2")
+            .arg(where(at), compactJson(schema.value(QLatin1String("enum"))));
     if (schema.contains(QLatin1String("oneOf"))) {
         int matching = 0;
         for (const QJsonValue& alt : schema.value(QLatin1String("oneOf")).toArray())
-            matching += matchesSchema(v, alt.toObject()) ? 1 : 0;
+            matching += schemaErrorAt(v, alt.toObject(), at).isEmpty() ? 1 : 0;
         if (matching != 1)
-            return false;
+            return QStringLiteral("value at %1 does not match exactly one `oneOf` schema")
+                .arg(where(at));
+    }
+    if (v.isDouble()) {
+        const QJsonValue min = schema.value(QLatin1String("minimum"));
+        const QJsonValue max = schema.value(QLatin1String("maximum"));
+        if (min.isDouble() && v.toDouble() < min.toDouble())
+            return QStringLiteral("number at %1 is less than: %2").arg(where(at), compactJson(min));
+        if (max.isDouble() && v.toDouble() > max.toDouble())
+            return QStringLiteral("number at %1 is greater than: %2")
+                .arg(where(at), compactJson(max));
+    }
+    if (schema.value(QLatin1String("if")).isObject()) {
+        const bool taken =
+            schemaErrorAt(v, schema.value(QLatin1String("if")).toObject(), at).isEmpty();
+        const QJsonValue branch =
+            schema.value(taken ? QLatin1String("then") : QLatin1String("else"));
+        if (branch.isObject() && !(e = schemaErrorAt(v, branch.toObject(), at)).isEmpty())
+            return e;
+    }
+    if (v.isArray() && schema.value(QLatin1String("items")).isObject()) {
+        const QJsonArray a = v.toArray();
+        for (qsizetype i = 0; i < a.size(); ++i) {
+            e = schemaErrorAt(a.at(i), schema.value(QLatin1String("items")).toObject(),
+                              at + QLatin1Char('/') + QString::number(i));
+            if (!e.isEmpty())
+                return e;
+        }
     }
     if (!v.isObject())
-        return true;
+        return {};
     const QJsonObject o = v.toObject();
+    QStringList missing;
     for (const QJsonValue& r : schema.value(QLatin1String("required")).toArray()) {
         if (!o.contains(r.toString()))
-            return false;
+            missing << r.toString();
     }
+    if (!missing.isEmpty())
+        return QStringLiteral("object at %1 is missing required properties: %2")
+            .arg(where(at), missing.join(QStringLiteral(", ")));
     const QJsonObject properties = schema.value(QLatin1String("properties")).toObject();
     const QJsonValue additional = schema.value(QLatin1String("additionalProperties"));
     for (auto it = o.begin(); it != o.end(); ++it) {
-        if (properties.contains(it.key())) {
-            if (!matchesSchema(it.value(), properties.value(it.key()).toObject()))
-                return false;
-        } else if (additional.isObject() && !matchesSchema(it.value(), additional.toObject())) {
-            return false;
-        } else if (additional.isBool() && !additional.toBool()) {
-            return false;
-        }
+        const QString inner = at + QLatin1Char('/') + it.key();
+        if (properties.contains(it.key()))
+            e = schemaErrorAt(it.value(), properties.value(it.key()).toObject(), inner);
+        else if (additional.isObject())
+            e = schemaErrorAt(it.value(), additional.toObject(), inner);
+        else if (additional.isBool() && !additional.toBool())
+            e = QStringLiteral("object property at %1 is a disallowed additional property")
+                    .arg(where(inner));
+        if (!e.isEmpty())
+            return e;
     }
-    return true;
+    return {};
+}
+
+} // namespace
+
+QString schemaError(const QJsonValue& v, const QJsonObject& schema)
+{
+    return schemaErrorAt(v, schema, {});
 }
 
 } // namespace sandbox::aisquared

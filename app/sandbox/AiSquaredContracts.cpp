@@ -141,4 +141,98 @@ ContractResult itemContract(const QString& idSegment, bool write, const QJsonObj
     return out;
 }
 
+bool knownWorkspace(const QByteArray& workspaceId)
+{
+    static const QRegularExpression numeric(QStringLiteral("^\\s*[+-]?\\d"));
+    const QString text = QString::fromLatin1(workspaceId);
+    return numeric.match(text).hasMatch() && rubyToI(text) == kWorkspace;
+}
+
+namespace {
+
+// ConnectorType.include?(value.downcase): the rule every definitions contract has on type.
+bool connectorType(const QString& type)
+{
+    return type.toLower() == kSource || type.toLower() == kDestination;
+}
+
+// A params schema's filled(:string) on a query value.
+QString filledString(const QMap<QString, QString>& query, const QString& key, bool required)
+{
+    if (!query.contains(key))
+        return required ? QStringLiteral("is missing") : QString();
+    return query.value(key).isEmpty() ? QStringLiteral("must be filled") : QString();
+}
+
+} // namespace
+
+QJsonObject definitionsIndexContract(const QMap<QString, QString>& query)
+{
+    QJsonObject errors;
+    const QString type = filledString(query, QStringLiteral("type"), false);
+    if (!type.isEmpty())
+        errors.insert(QStringLiteral("type"), QJsonArray{type});
+    else if (query.contains(QStringLiteral("type")) &&
+             !connectorType(query.value(QStringLiteral("type"))))
+        errors.insert(QStringLiteral("type"), QJsonArray{QStringLiteral("invalid connector type")});
+    const QString page = filledString(query, QStringLiteral("page"), false);
+    if (!page.isEmpty())
+        errors.insert(QStringLiteral("page"), QJsonArray{page});
+    else if (query.contains(QStringLiteral("page")) &&
+             !paramsInteger(query.value(QStringLiteral("page"))))
+        errors.insert(QStringLiteral("page"), QJsonArray{QStringLiteral("must be an integer")});
+    return errors;
+}
+
+QJsonObject definitionShowContract(const QMap<QString, QString>& query)
+{
+    QJsonObject errors;
+    const QString type = filledString(query, QStringLiteral("type"), true);
+    if (!type.isEmpty())
+        errors.insert(QStringLiteral("type"), QJsonArray{type});
+    else if (!connectorType(query.value(QStringLiteral("type"))))
+        errors.insert(QStringLiteral("type"), QJsonArray{QStringLiteral("invalid connector type")});
+    return errors;
+}
+
+QJsonObject checkConnectionContract(const QJsonObject& params)
+{
+    QJsonObject errors;
+    for (const char* key : {"name", "type"}) {
+        const QJsonValue v = params.value(QLatin1String(key));
+        if (v.isUndefined())
+            errors.insert(QLatin1String(key), QJsonArray{QStringLiteral("is missing")});
+        else if (v.isNull() || (v.isString() && v.toString().isEmpty()))
+            errors.insert(QLatin1String(key), QJsonArray{QStringLiteral("must be filled")});
+        else if (!v.isString())
+            errors.insert(QLatin1String(key), QJsonArray{QStringLiteral("must be a string")});
+    }
+    const QJsonValue spec = params.value(QLatin1String("connection_spec"));
+    if (spec.isUndefined())
+        errors.insert(QStringLiteral("connection_spec"), QJsonArray{QStringLiteral("is missing")});
+    else if (spec.isNull() || (spec.isObject() && spec.toObject().isEmpty()) ||
+             (spec.isString() && spec.toString().isEmpty()))
+        errors.insert(QStringLiteral("connection_spec"),
+                      QJsonArray{QStringLiteral("must be filled")});
+    else if (!spec.isObject())
+        errors.insert(QStringLiteral("connection_spec"),
+                      QJsonArray{QStringLiteral("must be a hash")});
+
+    // The rules run only on keys whose schema passed.
+    const QString type = params.value(QLatin1String("type")).toString();
+    const QString name = params.value(QLatin1String("name")).toString();
+    if (!errors.contains(QLatin1String("type")) && !connectorType(type))
+        errors.insert(QStringLiteral("type"), QJsonArray{QStringLiteral("invalid connector type")});
+    if (!errors.contains(QLatin1String("type")) && !errors.contains(QLatin1String("name"))) {
+        // rule(:name, :type) compares the type as sent: "Source" passes the type rule, not this.
+        if (type == kSource && !enabledSources().contains(name))
+            errors.insert(QStringLiteral("name"),
+                          QJsonArray{QStringLiteral("invalid connector source name")});
+        else if (type == kDestination && !enabledDestinations().contains(name))
+            errors.insert(QStringLiteral("name"),
+                          QJsonArray{QStringLiteral("invalid connector destination name")});
+    }
+    return errors;
+}
+
 } // namespace sandbox::aisquared

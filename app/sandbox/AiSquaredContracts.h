@@ -1,14 +1,16 @@
 #pragma once
 
+#include <QByteArray>
 #include <QJsonObject>
 #include <QMap>
 #include <QString>
 
 #include <optional>
 
-// How AI Squared reads a connectors request's params before the action runs: Ruby's and
-// dry-types' integer parsing, Rails' Hash#to_query and wrap_parameters, and the checks of
-// ConnectorContracts (contracts/connector_contracts.rb) that validate_contract answers with 400.
+// How AI Squared reads a request's params before the action runs: Ruby's and dry-types' integer
+// parsing, Rails' Hash#to_query and wrap_parameters, the Workspace-Id lookup, and the checks of
+// ConnectorContracts and ConnectorDefinitionContracts (contracts/connector_contracts.rb,
+// connector_definition_contracts.rb) that validate_contract answers with 400.
 namespace sandbox::aisquared {
 
 // Ruby's String#to_i: optional leading blanks and sign, then digits; 0 when none.
@@ -35,5 +37,17 @@ ContractResult indexContract(const QMap<QString, QString>& query);
 // none), `jsonBody` whether the request says its body is JSON.
 ContractResult itemContract(const QString& idSegment, bool write, const QJsonObject& body,
                             bool jsonBody);
+
+// The one workspace of the sandbox's keys, and whether a Workspace-Id header names it
+// (current_workspace: current_user.workspaces.find_by(id:), the header cast like to_i).
+constexpr int kWorkspace = 1;
+bool knownWorkspace(const QByteArray& workspaceId);
+
+// ConnectorDefinitionContracts::Index and ::Show on the query (Show's id is the path's, never
+// empty), ::CheckConnection on the params (the query merged with the JSON body): the
+// dry-validation errors hash, empty when the contract passed.
+QJsonObject definitionsIndexContract(const QMap<QString, QString>& query);
+QJsonObject definitionShowContract(const QMap<QString, QString>& query);
+QJsonObject checkConnectionContract(const QJsonObject& params);
 
 } // namespace sandbox::aisquared

@@ -1,12 +1,12 @@
 #include "AiSquaredCatalog.h"
 #include "AiSquaredContracts.h"
+#include "AiSquaredDefinitions.h"
 #include "AiSquaredErrors.h"
 #include "HandlerSupport.h"
 #include "Handlers.h"
 #include "SeedData.h"
 
 #include <QMap>
-#include <QRegularExpression>
 #include <QUrl>
 
 #include <algorithm>
@@ -18,9 +18,10 @@
 // models/connector.rb (default scope, masked_configuration), serializers/connector_serializer.rb,
 // config/initializers/{kaminari_config,custom_pagination_links}.rb, and the integrations' real
 // config/spec.json files (connection_specification). Everything vendor-specific lives in the
-// AiSquared*.cpp files: this one has the seed data, the routes and the actions; the catalogue of
-// kinds and secret masking (AiSquaredCatalog), the params' contracts (AiSquaredContracts) and the
-// error shapes (AiSquaredErrors) have their own.
+// AiSquared*.cpp files: this one has the seed data, the routes and the connectors' actions; the
+// catalogue of kinds and secret masking (AiSquaredCatalog, the definitions' texts in
+// AiSquaredSpecs), the connector definitions' actions (AiSquaredDefinitions), the params'
+// contracts (AiSquaredContracts) and the error shapes (AiSquaredErrors) have their own.
 namespace sandbox {
 namespace {
 
@@ -28,7 +29,6 @@ using namespace support;
 using namespace aisquared;
 
 constexpr const char* kVendor = "aisquared";
-constexpr int kWorkspace = 1;
 constexpr int kDefaultPerPage = 10; // kaminari_config.rb; no max_per_page
 
 // Field numbers of the seed draws, so that each value has its own stream.
@@ -48,6 +48,10 @@ enum Field
     FDescription,
     FDescriptionWord,
     FAuthHeader,
+    FAddedKind, // whether the connector is of a kind added after the first five, and which
+    FRegion,
+    FFlag,
+    FPath,
 };
 
 // An entry of the list order: updated_at descending (model default scope), id descending on ties.
@@ -96,6 +100,14 @@ public:
 
     SandboxReply handle(const SandboxRequest& request) override;
 
+    // A check_connection body holds secrets: the log keeps them as digests only.
+    QByteArray loggedBody(const SandboxRequest& request) const override
+    {
+        return routeDefinitions(request, nullptr) == DefinitionsAction::CheckConnection
+                   ? loggedCheckConnectionBody(request.body)
+                   : request.body;
+    }
+
     SandboxReply faultReply(int status, std::optional<qint64> retryAfterSeconds,
                             const SandboxRequest&) override
     {
@@ -103,17 +115,25 @@ public:
     }
 
 private:
+    // Most connectors keep the kind the seed drew before the catalogue grew (one of the first
+    // kSeedKindsBefore); a quarter are of the kinds added since.
     const Kind& kindOf(int index) const
     {
-        return seed::pickFrom(kinds(), m_options.seed, kVendor, index, FKind);
+        const quint64 added = draw(index, FAddedKind);
+        if (added % 100 < 25)
+            return kinds().at(kSeedKindsBefore +
+                              int((added / 100) % quint64(kinds().size() - kSeedKindsBefore)));
+        return kinds().at(pick(index, FKind, kSeedKindsBefore));
     }
     QString generatedType(int index) const
     {
         const Kind& k = kindOf(index);
-        if (k.sourceSpec && k.destinationSpec)
+        if (k.source.exists() && k.destination.exists())
             return seed::chance(m_options.seed, kVendor, index, FType, 60) ? kSource : kDestination;
-        return k.sourceSpec ? kSource : kDestination;
+        return k.source.exists() ? kSource : kDestination;
     }
+    bool holdsSecrets(const QString& type, const QString& name,
+                      const QList<SecretValue>& secrets) const;
     QString typeOf(int index) const
     {
         if (const QJsonObject* e = m_store.edited(index))
@@ -191,6 +211,64 @@ QJsonObject AiSquaredHandler::configurationFor(const Kind& kind, const QString& 
              QStringLiteral("https://acme-corp-%1.my.salesforce.com").arg(host)},
             {QStringLiteral("client_id"), QStringLiteral("3MVG9") + hex(draw(index, FAccount), 16)},
             {QStringLiteral("client_secret"), hex(seed::mix(draw(index, FSecret)), 16).toUpper()}};
+    if (kind.name == QLatin1String("Databricks"))
+        return {
+            {QStringLiteral("host"), QStringLiteral("dbc-%1-%2.cloud.databricks.com")
+                                         .arg(hex(draw(index, FAccount), 8), host.left(4))},
+            {QStringLiteral("port"), QStringLiteral("443")},
+            {QStringLiteral("access_token"),
+             QStringLiteral("dapi") + hex(draw(index, FToken), 16) + hex(draw(index, FSecret), 16)},
+            {QStringLiteral("http_path"), QStringLiteral("sql/protocolv1/o/%1/0412-%2")
+                                              .arg(draw(index, FAccount) % 10000000000000000ull)
+                                              .arg(hex(draw(index, FPath), 14))},
+            {QStringLiteral("catalog"), QStringLiteral("hive_metastore")},
+            {QStringLiteral("schema"), word}};
+    if (kind.name == QLatin1String("Klaviyo"))
+        return {
+            {QStringLiteral("public_api_key"),
+             QStringLiteral("PUB") + hex(draw(index, FAccount), 8).toUpper()},
+            {QStringLiteral("private_api_key"),
+             QStringLiteral("pk_") + hex(draw(index, FToken), 16) + hex(draw(index, FSecret), 16)}};
+    if (kind.name == QLatin1String("AmazonS3")) {
+        static const QStringList regions{QStringLiteral("us-east-1"), QStringLiteral("us-east-2"),
+                                         QStringLiteral("eu-west-1"),
+                                         QStringLiteral("eu-central-1")};
+        QJsonObject c{
+            {QStringLiteral("data_type"), QStringLiteral("structured")},
+            {QStringLiteral("region"), regions.at(pick(index, FRegion, int(regions.size())))},
+            {QStringLiteral("bucket"), QStringLiteral("acme-%1-%2").arg(word, host.left(4))},
+            {QStringLiteral("path"), QStringLiteral("/exports/%1/").arg(word)},
+            {QStringLiteral("file_type"),
+             draw(index, FFlag) % 2 ? QStringLiteral("csv") : QStringLiteral("parquet")},
+            {QStringLiteral("path_style"), (draw(index, FFlag) >> 1) % 4 == 0}};
+        if ((draw(index, FFlag) >> 3) % 2)
+            c.insert(QStringLiteral("prefixes"),
+                     QJsonArray{QStringLiteral("daily/"), word + QLatin1Char('/')});
+        if ((draw(index, FFlag) >> 4) % 10 < 7) { // an IAM user, with its secret
+            c.insert(QStringLiteral("auth_type"), QStringLiteral("user"));
+            c.insert(QStringLiteral("access_id"),
+                     QStringLiteral("AKIA") + hex(draw(index, FAccount), 16).toUpper());
+            c.insert(QStringLiteral("secret_access"), hex(draw(index, FSecret), 16) +
+                                                          hex(draw(index, FToken), 16) +
+                                                          hex(draw(index, FPassword), 8));
+        } else { // an IAM role: no secret at all
+            c.insert(QStringLiteral("auth_type"), QStringLiteral("role"));
+            c.insert(QStringLiteral("arn"),
+                     QStringLiteral("arn:aws:iam::%1:role/multiwoven-%2")
+                         .arg(draw(index, FAccount) % 1000000000000ull, 12, 10, QLatin1Char('0'))
+                         .arg(word));
+            c.insert(QStringLiteral("external_id"), hex(draw(index, FSecret), 16));
+        }
+        return c;
+    }
+    if (kind.name == QLatin1String("Sftp"))
+        return {{QStringLiteral("host"), QStringLiteral("sftp-%1.acme-corp.internal").arg(host)},
+                {QStringLiteral("port"), draw(index, FFlag) % 3 ? 22 : 2222},
+                {QStringLiteral("username"), user},
+                {QStringLiteral("password"), password},
+                {QStringLiteral("file_path"), QStringLiteral("/outbound/") + word},
+                {QStringLiteral("file_name"), word + QStringLiteral(".csv")},
+                {QStringLiteral("format_type"), QStringLiteral("csv")}};
     if (kind.name == QLatin1String("Http")) {
         // Http has no secret property: its headers, an Authorization one included, are shown.
         QJsonObject headers{{QStringLiteral("Content-Type"), QStringLiteral("application/json")}};
@@ -290,6 +368,24 @@ void AiSquaredHandler::touch(int index, QJsonObject record)
     m_store.store(index, record);
 }
 
+// The connectors of (type, name) as the state holds them: generated ones of another kind are
+// skipped without being generated.
+bool AiSquaredHandler::holdsSecrets(const QString& type, const QString& name,
+                                    const QList<SecretValue>& secrets) const
+{
+    for (int i = 1; i <= m_store.count(); ++i) {
+        const QJsonObject* edited = m_store.edited(i);
+        if (!edited && (kindOf(i).name != name || generatedType(i) != type))
+            continue;
+        const QJsonObject r = edited ? *edited : m_store.record(i);
+        if (r.value(QLatin1String("connector_type")).toString() == type &&
+            r.value(QLatin1String("connector_name")).toString() == name &&
+            aisquared::holdsSecrets(r.value(QLatin1String("configuration")), secrets))
+            return true;
+    }
+    return false;
+}
+
 int AiSquaredHandler::indexOf(qint64 id) const
 {
     return id >= 1 && id <= m_store.count() ? int(id) : 0;
@@ -299,18 +395,21 @@ SandboxReply AiSquaredHandler::handle(const SandboxRequest& request)
 {
     // Routing comes first (config/routes.rb): an unknown path is Rails' 404, whoever asks.
     const QStringList& s = request.segments;
+    QByteArray allow;
+    const DefinitionsAction definitions = routeDefinitions(request, &allow);
     const bool prefix = s.size() >= 3 && s[0] == QLatin1String("api") &&
                         s[1] == QLatin1String("v1") && s[2] == QLatin1String("connectors");
     const bool collection = prefix && s.size() == 3;
     const bool item = prefix && s.size() == 4 && !s[3].isEmpty();
-    if (!collection && !item)
+    if (!collection && !item && definitions == DefinitionsAction::None && allow.isEmpty())
         return railsPublic(404);
     const QByteArray& method = request.method;
     const bool write = item && (method == "PUT" || method == "PATCH");
-    if ((collection && method != "GET") || (item && method != "GET" && !write)) {
+    if ((collection && method != "GET") || (item && method != "GET" && !write))
+        allow = item ? QByteArrayLiteral("GET, PUT, PATCH") : QByteArrayLiteral("GET");
+    if (!allow.isEmpty()) {
         SandboxReply r = railsPublic(405);
-        r.headers.append({QByteArrayLiteral("Allow"),
-                          item ? QByteArrayLiteral("GET, PUT, PATCH") : QByteArrayLiteral("GET")});
+        r.headers.append({QByteArrayLiteral("Allow"), allow});
         return r;
     }
 
@@ -319,6 +418,12 @@ SandboxReply AiSquaredHandler::handle(const SandboxRequest& request)
     if (token.isEmpty() || (token != m_options.key && token != m_options.readOnlyKey))
         return renderError(401, QStringLiteral("Unauthorized"), {}, false);
     const bool readOnly = token != m_options.key;
+    if (definitions != DefinitionsAction::None)
+        return connectorDefinitions(
+            definitions, request, readOnly,
+            [this](const QString& type, const QString& name, const QList<SecretValue>& secrets) {
+                return holdsSecrets(type, name, secrets);
+            });
 
     // Rails params: the query string, plus a JSON body when the request says it is JSON. A body
     // that does not parse raises in validate_contract, outside handle_with_exception.
@@ -341,9 +446,7 @@ SandboxReply AiSquaredHandler::handle(const SandboxRequest& request)
         return contractFailure(params.errors);
 
     // current_workspace: "Workspace not found" is a StandardError, answered 400.
-    const QString workspace = QString::fromLatin1(request.header("workspace-id"));
-    static const QRegularExpression numeric(QStringLiteral("^\\s*[+-]?\\d"));
-    if (!numeric.match(workspace).hasMatch() || rubyToI(workspace) != kWorkspace)
+    if (!knownWorkspace(request.header("workspace-id")))
         return badRequest(QStringLiteral("Workspace not found"));
 
     if (collection)

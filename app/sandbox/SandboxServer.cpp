@@ -244,13 +244,20 @@ void SandboxServer::handle(const QHttpServerRequest& request, QTcpSocket* socket
 void SandboxServer::serveVendor(VendorHandler& handler, const Incoming& in, QTcpSocket* socket)
 {
     const QString vendor = handler.vendorId();
+    SandboxRequest request;
+    request.method = in.method;
+    request.segments = in.segments.mid(1);
+    request.query = in.query;
+    request.headers = in.lowerHeaders;
+    request.body = in.body;
+
     RequestLog::Entry entry;
     entry.vendor = vendor;
     entry.method = in.method;
     entry.path = in.encodedPath.mid(vendor.size() + 1);
     entry.query = in.rawQuery;
     entry.headers = in.headers;
-    entry.body = in.body;
+    entry.body = handler.loggedBody(request);
     entry.receivedMs = nowMs();
 
     const std::optional<FaultSpec> fault =
@@ -259,12 +266,6 @@ void SandboxServer::serveVendor(VendorHandler& handler, const Incoming& in, QTcp
         entry.fault = fault->text;
     const qint64 seq = m_log.append(std::move(entry));
 
-    SandboxRequest request;
-    request.method = in.method;
-    request.segments = in.segments.mid(1);
-    request.query = in.query;
-    request.headers = in.lowerHeaders;
-    request.body = in.body;
     SandboxReply reply;
     if (!fault || fault->handlerRuns()) {
         reply = handler.handle(request);

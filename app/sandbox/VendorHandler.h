@@ -75,6 +75,9 @@ public:
         Q_UNUSED(settings);
         return {};
     }
+    // The request body as /_sandbox/requests keeps it: a handler whose request bodies carry
+    // secrets returns them redacted (RequestLog::redact); the default keeps the body as sent.
+    virtual QByteArray loggedBody(const SandboxRequest& request) const { return request.body; }
     // The vendor's own error answer for `status`, as a `status=CODE` fault sends it (the handler
     // did not run). retryAfterSeconds is set for a `retry-after=S` fault (status 429); the HTTP
     // layer adds `Retry-After: S` unless the reply already carries it.
