@@ -109,6 +109,66 @@ QJsonValue jsonValueSet(const QJsonValue& root, const QString& pointer, const QJ
     return setAt(root, jsonPointerTokens(pointer), 0, value);
 }
 
+namespace {
+QJsonValue setCreating(const QJsonValue& node, QStringList tokens, const QJsonValue& value)
+{
+    if (tokens.isEmpty())
+        return value;
+    const QString token = tokens.takeFirst();
+    if (node.isArray()) {
+        QJsonArray a = node.toArray();
+        bool ok = false;
+        const int index = token.toInt(&ok);
+        if (!ok || index < 0)
+            return node;
+        while (a.size() <= index)
+            a.append(QJsonValue::Null);
+        const QJsonValue child = setCreating(a.at(index), tokens, value);
+        a.replace(index, child.isUndefined() ? QJsonValue(QJsonValue::Null) : child);
+        return a;
+    }
+    QJsonObject o = node.toObject();
+    const QJsonValue child = setCreating(o.value(token), tokens, value);
+    if (child.isUndefined())
+        o.remove(token);
+    else
+        o.insert(token, child);
+    return o;
+}
+} // namespace
+
+QJsonValue jsonValueSetCreating(const QJsonValue& root, const QString& pointer,
+                                const QJsonValue& value)
+{
+    return setCreating(root, jsonPointerTokens(pointer), value);
+}
+
+namespace {
+void collectLeaves(const QJsonValue& v, const QString& pointer,
+                   const std::function<bool(const QJsonValue&)>& match, QStringList* out)
+{
+    if (v.isObject()) {
+        const QJsonObject o = v.toObject();
+        for (auto it = o.begin(); it != o.end(); ++it)
+            collectLeaves(it.value(), jsonPointerAppend(pointer, it.key()), match, out);
+    } else if (v.isArray()) {
+        const QJsonArray a = v.toArray();
+        for (qsizetype i = 0; i < a.size(); ++i)
+            collectLeaves(a.at(i), jsonPointerAppend(pointer, QString::number(i)), match, out);
+    } else if (match(v)) {
+        out->append(pointer);
+    }
+}
+} // namespace
+
+QStringList jsonLeafPointers(const QJsonValue& value,
+                             const std::function<bool(const QJsonValue&)>& match, const QString& at)
+{
+    QStringList out;
+    collectLeaves(value, at, match, &out);
+    return out;
+}
+
 void collectJsonStrings(const QJsonValue& value, QStringList* out)
 {
     if (value.isString() && !value.toString().isEmpty())

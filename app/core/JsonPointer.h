@@ -4,6 +4,7 @@
 #include <QList>
 #include <QString>
 #include <QStringList>
+#include <functional>
 #include <span>
 
 namespace ca {
@@ -29,6 +30,15 @@ QJsonValue jsonValueAt(const QJsonValue& root, const QString& pointer);
 // `root` with the value at `pointer` replaced (parents must exist; an array index must be in
 // range). An Undefined `value` removes the member or item. Returns `root` unchanged otherwise.
 QJsonValue jsonValueSet(const QJsonValue& root, const QString& pointer, const QJsonValue& value);
+// The same, creating the objects on the way where members are missing (a missing array item
+// becomes null); an array item is replaced, never removed (Undefined sets it to null), so other
+// indexes stay valid.
+QJsonValue jsonValueSetCreating(const QJsonValue& root, const QString& pointer,
+                                const QJsonValue& value);
+// The pointers (below `at`) of every scalar in `value` that `match` accepts, in document order.
+QStringList jsonLeafPointers(const QJsonValue& value,
+                             const std::function<bool(const QJsonValue&)>& match,
+                             const QString& at = {});
 // Appends every non-empty string anywhere inside `value` (the values a secret subtree holds).
 void collectJsonStrings(const QJsonValue& value, QStringList* out);
 

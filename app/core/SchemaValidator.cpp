@@ -280,7 +280,19 @@ SchemaValidator::SchemaValidator(const QString& schemaFile)
                       .arg(schemaFile, parseError.errorString());
         return;
     }
-    m_schema = doc.object();
+    compile(doc.object(), schemaFile);
+}
+
+SchemaValidator SchemaValidator::fromSchema(const QJsonObject& schema, const QString& name)
+{
+    SchemaValidator v;
+    v.compile(schema, name);
+    return v;
+}
+
+void SchemaValidator::compile(const QJsonObject& schema, const QString& name)
+{
+    m_schema = schema;
     try {
         auto compiled = std::make_shared<Compiled>();
         valijson::SchemaParser parser(valijson::SchemaParser::kDraft7);
@@ -289,7 +301,7 @@ SchemaValidator::SchemaValidator(const QString& schemaFile)
         m_compiled = std::move(compiled);
     } catch (const std::exception& e) {
         m_error = QStringLiteral("schema %1 is not usable: %2")
-                      .arg(schemaFile, QString::fromStdString(e.what()));
+                      .arg(name, QString::fromStdString(e.what()));
     }
 }
 

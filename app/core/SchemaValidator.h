@@ -32,6 +32,8 @@ public:
     SchemaValidator() = default; // no schema: isLoaded() is false, validate() reports that
     // `schemaFile` is a file or Qt resource path (":/schemas/databar.schema.json").
     explicit SchemaValidator(const QString& schemaFile);
+    // A schema held in memory (a vendor's connector definition); `name` appears in errors.
+    static SchemaValidator fromSchema(const QJsonObject& schema, const QString& name);
 
     // The editable-document schema of a vendor (compiled once, shared).
     static SchemaValidator forVendor(Vendor vendor);
@@ -48,6 +50,8 @@ public:
     static QString toJsonPointer(const std::vector<std::string>& context);
 
 private:
+    void compile(const QJsonObject& schema, const QString& name);
+
     struct Compiled;
     std::shared_ptr<const Compiled> m_compiled;
     QJsonObject m_schema;
