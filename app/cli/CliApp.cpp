@@ -24,7 +24,10 @@ QString environmentHelp()
         "  CONNECTOR_ADMIN_API_KEY  API key for this run instead of the keychain (CI jobs);\n"
         "                           never printed or stored.\n"
         "  CONNECTOR_ADMIN_TIMEOUT  seconds without a byte from the server before a request\n"
-        "                           attempt times out (default 30).\n");
+        "                           attempt times out (default 30).\n"
+        "  CONNECTOR_ADMIN_SECRET_<PATH>  check: a secret of the configuration, by its path\n"
+        "                           upper-cased, '/' and other signs as '_'\n"
+        "                           (credentials/password: ..._CREDENTIALS_PASSWORD).\n");
 }
 
 QString topLevelHelp()

@@ -7,6 +7,10 @@
 #include "KeychainKeyStore.h"
 #include "SecretBytes.h"
 
+#include <QFile>
+#include <QJsonArray>
+#include <QJsonDocument>
+
 namespace ca {
 
 CommandContext::CommandContext(QCommandLineParser& parser, QObject* parent)
@@ -89,6 +93,56 @@ std::optional<Profile> CommandContext::requireProfile(const QString& name)
         fail(ExitNotFound, tr("no profile named '%1'").arg(name),
              tr("see `connectorctl profile list`, or add it with `connectorctl profile add`"));
     return profile;
+}
+
+std::optional<QJsonObject> CommandContext::readObjectFile(const QString& file, const QString& hint)
+{
+    // Connector documents are a few KB: a bigger input is a wrong file, refused before parsing.
+    constexpr qint64 kMaxDocumentBytes = 4 * 1024 * 1024;
+    QByteArray bytes;
+    if (file == QLatin1String("-")) {
+        bytes = CliOutput::readStdin(kMaxDocumentBytes + 1);
+    } else {
+        QFile f(file);
+        if (!f.open(QIODevice::ReadOnly)) {
+            fail(ExitInvalid, tr("cannot read %1: %2").arg(file, f.errorString()));
+            return std::nullopt;
+        }
+        bytes = f.read(kMaxDocumentBytes + 1);
+    }
+    if (bytes.size() > kMaxDocumentBytes) {
+        fail(ExitInvalid,
+             tr("%1 is too large for a connector document (over %2 MB)")
+                 .arg(file)
+                 .arg(kMaxDocumentBytes / (1024 * 1024)),
+             hint);
+        return std::nullopt;
+    }
+    if (bytes.trimmed().isEmpty()) {
+        fail(ExitInvalid, tr("%1 is empty").arg(file), hint);
+        return std::nullopt;
+    }
+    QJsonParseError parseError{};
+    const QJsonDocument doc = QJsonDocument::fromJson(bytes, &parseError);
+    if (parseError.error != QJsonParseError::NoError) {
+        // A lone string or number is valid JSON that QJsonDocument does not take at the top.
+        const QJsonDocument wrapped = QJsonDocument::fromJson('[' + bytes + ']');
+        if (wrapped.isArray() && wrapped.array().size() == 1) {
+            fail(ExitInvalid, tr("%1 must hold one JSON object").arg(file), hint);
+            return std::nullopt;
+        }
+        fail(ExitInvalid,
+             tr("%1 is not valid JSON: %2 at offset %3")
+                 .arg(file, parseError.errorString())
+                 .arg(parseError.offset),
+             hint);
+        return std::nullopt;
+    }
+    if (!doc.isObject()) {
+        fail(ExitInvalid, tr("%1 must hold one JSON object").arg(file), hint);
+        return std::nullopt;
+    }
+    return doc.object();
 }
 
 QString shownId(const QString& id)

@@ -47,6 +47,10 @@ public:
     // The named profile, or fails with "not found" (3) / a usage error for a malformed name.
     std::optional<Profile> requireProfile(const QString& name);
 
+    // The JSON object in `file` ("-" = stdin): at most 4 MB, one object. Otherwise fails with
+    // exit 5, saying what is wrong and `hint`, and returns nullopt (nothing was sent).
+    std::optional<QJsonObject> readObjectFile(const QString& file, const QString& hint);
+
     // Fails with exit 5 when `id` cannot be a connector id of `service`'s vendor (empty, "..",
     // the wrong shape); the id is shown shortened, so a huge one does not flood the terminal.
     bool refuseId(const ConnectorService& service, const QString& id);

@@ -156,6 +156,24 @@ const QList<CommandSpec>& commandTable()
                   QStringLiteral("MIN")),
               jsonOption(QObject::tr("Print a JSON array of results."))},
              runUpdate});
+        t.append(
+            {QStringLiteral("check"),
+             QStringLiteral("NAME ID FILE"),
+             QObject::tr("Test a configuration of AI Squared connector ID before applying it: "
+                         "the vendor connects with it (check_connection). FILE holds the editable "
+                         "document (as `get --json` prints it, edited) or only its configuration "
+                         "object. A secret that FILE leaves out or holds as \"%1\" or a mask is "
+                         "read from %2<PATH> (credentials/password: "
+                         "%2CREDENTIALS_PASSWORD), never from an argument. Exit 0: succeeded, "
+                         "6: failed.")
+                 .arg(SecretMarker::placeholder, QLatin1String(kCheckSecretEnvPrefix)),
+             {profile,
+              id,
+              {QStringLiteral("FILE"),
+               QObject::tr("The document or its configuration (JSON); - for stdin."),
+               QStringLiteral("file")}},
+             {},
+             runCheck});
         t.append({QStringLiteral("history"),
                   QStringLiteral("NAME ID [--json]"),
                   QObject::tr("Show the audit records of a connector (GUI and CLI)."),

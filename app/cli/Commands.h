@@ -43,6 +43,13 @@ void runDiff(CommandContext& ctx);
 void runApply(CommandContext& ctx);
 void runHistory(CommandContext& ctx);
 void runUpdate(CommandContext& ctx);
+void runCheck(CommandContext& ctx);
+
+// check: the environment variable that supplies the secret at `pointer` of a configuration
+// ("/credentials/password": CONNECTOR_ADMIN_SECRET_CREDENTIALS_PASSWORD; every character but
+// A-Z and 0-9 becomes '_').
+inline constexpr const char* kCheckSecretEnvPrefix = "CONNECTOR_ADMIN_SECRET_";
+QString checkSecretVariable(const QString& pointer);
 
 // The bash completion script for the table (`connectorctl --completion-script bash`).
 QString bashCompletionScript();

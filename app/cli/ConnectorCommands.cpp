@@ -10,7 +10,6 @@
 #include "ExitCode.h"
 #include "SchemaValidator.h"
 
-#include <QFile>
 #include <QJsonArray>
 #include <QJsonDocument>
 
@@ -51,53 +50,11 @@ std::optional<QJsonObject> readDocument(CommandContext& ctx, const QString& file
                  tr("use `connectorctl update` for software updates"));
         return std::nullopt;
     }
-    // Connector documents are a few KB: a bigger input is a wrong file, refused before parsing.
-    constexpr qint64 kMaxDocumentBytes = 4 * 1024 * 1024;
-    const QString start = tr("start from `connectorctl get NAME ID --json`");
-    QByteArray bytes;
-    if (file == QLatin1String("-")) {
-        bytes = CliOutput::readStdin(kMaxDocumentBytes + 1);
-    } else {
-        QFile f(file);
-        if (!f.open(QIODevice::ReadOnly)) {
-            ctx.fail(ExitInvalid, QObject::tr("cannot read %1: %2").arg(file, f.errorString()));
-            return std::nullopt;
-        }
-        bytes = f.read(kMaxDocumentBytes + 1);
-    }
-    if (bytes.size() > kMaxDocumentBytes) {
-        ctx.fail(ExitInvalid,
-                 QObject::tr("%1 is too large for a connector document (over %2 MB)")
-                     .arg(file)
-                     .arg(kMaxDocumentBytes / (1024 * 1024)),
-                 start);
+    const std::optional<QJsonObject> doc =
+        ctx.readObjectFile(file, tr("start from `connectorctl get NAME ID --json`"));
+    if (!doc)
         return std::nullopt;
-    }
-    if (bytes.trimmed().isEmpty()) {
-        ctx.fail(ExitInvalid, QObject::tr("%1 is empty").arg(file), start);
-        return std::nullopt;
-    }
-    QJsonParseError parseError{};
-    const QJsonDocument doc = QJsonDocument::fromJson(bytes, &parseError);
-    if (parseError.error != QJsonParseError::NoError) {
-        // A lone string or number is valid JSON that QJsonDocument does not take at the top.
-        const QJsonDocument wrapped = QJsonDocument::fromJson('[' + bytes + ']');
-        if (wrapped.isArray() && wrapped.array().size() == 1) {
-            ctx.fail(ExitInvalid, QObject::tr("%1 must hold one JSON object").arg(file), start);
-            return std::nullopt;
-        }
-        ctx.fail(ExitInvalid,
-                 QObject::tr("%1 is not valid JSON: %2 at offset %3")
-                     .arg(file, parseError.errorString())
-                     .arg(parseError.offset),
-                 start);
-        return std::nullopt;
-    }
-    if (!doc.isObject()) {
-        ctx.fail(ExitInvalid, QObject::tr("%1 must hold one JSON object").arg(file), start);
-        return std::nullopt;
-    }
-    const QList<FieldProblem> problems = SchemaValidator::forVendor(vendor).validate(doc.object());
+    const QList<FieldProblem> problems = SchemaValidator::forVendor(vendor).validate(*doc);
     if (!problems.isEmpty()) {
         const FieldProblem& first = problems.first();
         QString what =
@@ -110,7 +67,7 @@ std::optional<QJsonObject> readDocument(CommandContext& ctx, const QString& file
         ctx.fail(ExitInvalid, what, tr("nothing was sent; fix the document and try again"));
         return std::nullopt;
     }
-    return doc.object();
+    return doc;
 }
 
 // The review of an edit read from a file: placeholders restored first, so that the service builds

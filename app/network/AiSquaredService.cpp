@@ -33,19 +33,21 @@ void flattenErrorHash(const QJsonValue& v, const QStringList& path,
     }
 }
 
-// Paths below `pointer` whose key looks secret or whose value is the mask.
-void collectSecrets(const QJsonValue& v, const QString& pointer, const QString& key,
+// Paths below `pointer` whose value is the mask, or (`byKeyName`) whose key looks secret.
+void collectSecrets(const QJsonValue& v, const QString& pointer, const QString& key, bool byKeyName,
                     QStringList* out)
 {
     if (v.isObject()) {
         const QJsonObject o = v.toObject();
         for (auto it = o.begin(); it != o.end(); ++it)
-            collectSecrets(it.value(), jsonPointerAppend(pointer, it.key()), it.key(), out);
+            collectSecrets(it.value(), jsonPointerAppend(pointer, it.key()), it.key(), byKeyName,
+                           out);
     } else if (v.isArray()) {
         const QJsonArray a = v.toArray();
         for (int i = 0; i < a.size(); ++i)
-            collectSecrets(a.at(i), jsonPointerAppend(pointer, QString::number(i)), key, out);
-    } else if (SecretRules::isSecretKeyName(key) ||
+            collectSecrets(a.at(i), jsonPointerAppend(pointer, QString::number(i)), key, byKeyName,
+                           out);
+    } else if ((byKeyName && SecretRules::isSecretKeyName(key)) ||
                v.toString() == AiSquaredService::maskedPlaceholder()) {
         out->append(pointer);
     }
@@ -163,9 +165,28 @@ Connector AiSquaredService::toConnector(const QJsonObject& json) const
 
 QStringList AiSquaredService::secretPaths(const QJsonObject& doc) const
 {
+    const QString prefix = QStringLiteral("/configuration");
+    const QJsonValue configuration = doc.value(kConfiguration);
+    // The kind's definition says which keys are secret (multiwoven_secret), so a key merely named
+    // like a secret is not one; without it, the key-name rule guesses. A mask is a secret always.
+    const std::optional<ConnectorDefinition> definition =
+        cachedDefinition(doc.value(QLatin1String("connector_type")).toString(),
+                         doc.value(QLatin1String("connector_name")).toString());
     QStringList out;
-    collectSecrets(doc.value(kConfiguration), QStringLiteral("/configuration"), QString(), &out);
+    if (definition)
+        out = definition->secretPaths(configuration.toObject(), prefix);
+    collectSecrets(configuration, prefix, QString(), !definition, &out);
+    out.sort();
+    out.removeDuplicates();
     return out;
+}
+
+SecretRules AiSquaredService::baseSecretRules(const QJsonObject& doc) const
+{
+    if (cachedDefinition(doc.value(QLatin1String("connector_type")).toString(),
+                         doc.value(QLatin1String("connector_name")).toString()))
+        return SecretRules();
+    return ConnectorService::baseSecretRules(doc);
 }
 
 QJsonObject AiSquaredService::buildUpdateBody(const Connector& base, const QJsonObject& edited,

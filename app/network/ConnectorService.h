@@ -149,6 +149,9 @@ protected:
         return vendorJson;
     }
     virtual bool ignoreDifference(const QString& path, const QJsonValue& received) const;
+    // The rules secretRules() starts from for `document`: the vendor's (vendorSecretRules()), or
+    // what the vendor itself declares for that document's kind (AI Squared's definitions).
+    virtual SecretRules baseSecretRules(const QJsonObject& document) const;
     // Fills serverMessage, requestId and fieldErrors from an error body.
     virtual void readErrorBody(const QJsonDocument& doc, const HttpResponse& response,
                                ApiError* error) const = 0;

@@ -119,4 +119,33 @@ void ConnectorUpdateJob::finishCanceled(const ApiError& error)
     finish(r);
 }
 
+void DefinitionJob::finish(const DefinitionResult& result)
+{
+    if (!markDone())
+        return;
+    emit finished(result);
+}
+
+void DefinitionJob::finishCanceled(const ApiError& error)
+{
+    DefinitionResult r;
+    r.error = error;
+    finish(r);
+}
+
+void ConnectionCheckJob::finish(const ConnectionCheckResult& result)
+{
+    if (!markDone())
+        return;
+    emit finished(result);
+}
+
+void ConnectionCheckJob::finishCanceled(const ApiError& error)
+{
+    ConnectionCheckResult r;
+    r.error = error;
+    r.at = QDateTime::currentDateTime();
+    finish(r);
+}
+
 } // namespace ca

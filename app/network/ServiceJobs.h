@@ -2,7 +2,9 @@
 
 #include "ApiError.h"
 #include "Connector.h"
+#include "ConnectorDefinition.h"
 
+#include <QDateTime>
 #include <QHash>
 #include <QJsonObject>
 #include <QList>
@@ -153,8 +155,71 @@ private:
     UpdateResult m_pending;
 };
 
+// An AI Squared connector kind's definition (AiSquaredService::definition()).
+struct DefinitionResult
+{
+    ConnectorDefinition definition; // valid when ok()
+    // Where it came from: the server now, the session's memory, or the disk cache (read when the
+    // server could not be asked; `error` then says why).
+    enum class Source
+    {
+        None,
+        Server,
+        Memory,
+        Disk
+    };
+    Source source = Source::None;
+    ApiError error; // why the server's definition could not be had (also with a Disk result)
+    bool ok() const { return definition.isValid(); }
+};
+
+// A connection test (AiSquaredService::checkConnection()).
+struct ConnectionCheckResult
+{
+    enum class Status
+    {
+        Succeeded, // the vendor reached the system with this configuration
+        Failed,    // the vendor answered "failed": `message` is its reason
+        NotRun     // refused before sending, or no answer (`error`)
+    };
+    Status status = Status::NotRun;
+    QString message; // the vendor's connection_status.message
+    ApiError error;  // NotRun: why (refusal, 403, time-out, ...)
+    QDateTime at;    // when the answer came (local time)
+};
+
+class DefinitionJob : public ServiceJob
+{
+    Q_OBJECT
+public:
+    using ServiceJob::ServiceJob;
+    void finish(const DefinitionResult& result);
+
+signals:
+    void finished(const ca::DefinitionResult& result);
+
+protected:
+    void finishCanceled(const ApiError& error) override;
+};
+
+class ConnectionCheckJob : public ServiceJob
+{
+    Q_OBJECT
+public:
+    using ServiceJob::ServiceJob;
+    void finish(const ConnectionCheckResult& result);
+
+signals:
+    void finished(const ca::ConnectionCheckResult& result);
+
+protected:
+    void finishCanceled(const ApiError& error) override;
+};
+
 } // namespace ca
 
+Q_DECLARE_METATYPE(ca::DefinitionResult)
+Q_DECLARE_METATYPE(ca::ConnectionCheckResult)
 Q_DECLARE_METATYPE(ca::ConnectorResult)
 Q_DECLARE_METATYPE(ca::ConnectorListResult)
 Q_DECLARE_METATYPE(ca::UpdateResult)

@@ -32,11 +32,17 @@ DiffOptions vendorDiffOptions(Vendor vendor)
 SecretRules ConnectorService::secretRules(const QJsonObject& document,
                                           const QStringList& known) const
 {
-    SecretRules rules = vendorSecretRules(vendor());
+    SecretRules rules = baseSecretRules(document);
     rules.addPaths(known);
     rules.addPaths(secretPaths(document));
     rules.addValues(rules.valuesAt(document));
     return rules;
+}
+
+SecretRules ConnectorService::baseSecretRules(const QJsonObject& document) const
+{
+    Q_UNUSED(document);
+    return vendorSecretRules(vendor());
 }
 
 DiffOptions ConnectorService::diffOptions(const Connector& base, const QJsonObject& edited) const

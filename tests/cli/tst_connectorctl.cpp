@@ -7,6 +7,7 @@
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
+#include <QMap>
 #include <QProcess>
 #include <QSysInfo>
 #include <QTemporaryDir>
@@ -55,6 +56,7 @@ private:
         QByteArray key = kKey;
         QByteArray stdinBytes;
         QString dataHome; // XDG_DATA_HOME (the audit log's parent) instead of the test's own
+        QMap<QString, QString> env; // extra variables (check's CONNECTOR_ADMIN_SECRET_*)
     };
 
     Run ctl(const QStringList& args, const Options& o)
@@ -76,6 +78,8 @@ private:
         env.remove(QStringLiteral("CONNECTOR_ADMIN_API_KEY"));
         if (o.withKey)
             env.insert(QStringLiteral("CONNECTOR_ADMIN_API_KEY"), QString::fromUtf8(o.key));
+        for (auto it = o.env.cbegin(); it != o.env.cend(); ++it)
+            env.insert(it.key(), it.value());
         p.setProcessEnvironment(env);
         p.start(QStringLiteral(CA_CONNECTORCTL_BIN), args);
         Run r;
@@ -188,8 +192,9 @@ private slots:
     void helpWorksOnEveryCommand_data()
     {
         QTest::addColumn<QStringList>("command");
-        for (const char* c : {"profile add", "profile list", "profile remove", "key set",
-                              "key delete", "list", "get", "diff", "apply", "update", "history"})
+        for (const char* c :
+             {"profile add", "profile list", "profile remove", "key set", "key delete", "list",
+              "get", "diff", "apply", "update", "history", "check"})
             QTest::newRow(c) << QString::fromLatin1(c).split(QLatin1Char(' '));
     }
     void helpWorksOnEveryCommand()
@@ -207,8 +212,9 @@ private slots:
     {
         const Run r = ctl({QStringLiteral("--help")});
         QCOMPARE(r.code, 0);
-        for (const char* c : {"profile add", "profile list", "profile remove", "key set",
-                              "key delete", "list", "get", "diff", "apply", "update", "history"})
+        for (const char* c :
+             {"profile add", "profile list", "profile remove", "key set", "key delete", "list",
+              "get", "diff", "apply", "update", "history", "check"})
             QVERIFY2(r.out.contains(QByteArray("  ") + c + ' '), c);
         for (int code = 0; code <= 8; ++code)
             QVERIFY(r.out.contains(QByteArray("  ") + QByteArray::number(code) + "  "));
@@ -1051,6 +1057,139 @@ private slots:
         QCOMPARE(rows.size() + current, state(QStringLiteral("timbal")).size());
     }
 
+    // --- check ---
+
+    // A seeded AI Squared connector of one kind, as the sandbox holds it (real secret values).
+    QJsonObject aisquaredConnector(const QString& type, const QString& name)
+    {
+        for (const QJsonValue& v : state(QStringLiteral("aisquared"))) {
+            const QJsonObject c = v.toObject();
+            if (c.value(QLatin1String("connector_type")).toString() == type &&
+                c.value(QLatin1String("connector_name")).toString() == name)
+                return c;
+        }
+        return {};
+    }
+    static QString realPassword(const QJsonObject& connector)
+    {
+        return connector.value(QLatin1String("configuration"))
+            .toObject()
+            .value(QLatin1String("credentials"))
+            .toObject()
+            .value(QLatin1String("password"))
+            .toString();
+    }
+    static bool shows(const Run& r, const QString& secret)
+    {
+        return r.out.contains(secret.toUtf8()) || r.err.contains(secret.toUtf8());
+    }
+
+    void checkSucceedsWithTheSecretFromTheEnvironment()
+    {
+        const QJsonObject pg =
+            aisquaredConnector(QStringLiteral("source"), QStringLiteral("Postgresql"));
+        const QString id = pg.value(QLatin1String("id")).toString();
+        const QString password = realPassword(pg);
+        QVERIFY(!password.isEmpty());
+        // The document as `get --json` prints it: the password is "<secret>".
+        Run r = ctl(
+            {QStringLiteral("get"), QStringLiteral("t-aisquared"), id, QStringLiteral("--json")});
+        QVERIFY2(r.code == 0, qPrintable(describe(r)));
+        QVERIFY(r.out.contains("<secret>"));
+        const QString file = writeFile(QStringLiteral("check-doc.json"), r.out);
+        Options o;
+        o.env.insert(QStringLiteral("CONNECTOR_ADMIN_SECRET_CREDENTIALS_PASSWORD"), password);
+        r = ctl({QStringLiteral("check"), QStringLiteral("t-aisquared"), id, file}, o);
+        QVERIFY2(r.code == 0, qPrintable(describe(r)));
+        QVERIFY2(r.out.startsWith("connection test succeeded"), qPrintable(describe(r)));
+        QVERIFY2(!shows(r, password), qPrintable(describe(r)));
+        QCOMPARE(requests(QStringLiteral("aisquared"), QStringLiteral("POST")).size(), 1);
+    }
+
+    void checkFailsWithAWrongSecret()
+    {
+        const QJsonObject pg =
+            aisquaredConnector(QStringLiteral("source"), QStringLiteral("Postgresql"));
+        QJsonObject configuration = pg.value(QLatin1String("configuration")).toObject();
+        QJsonObject credentials = configuration.value(QLatin1String("credentials")).toObject();
+        const QString wrong = QStringLiteral("wrong-Password-4711");
+        credentials.insert(QStringLiteral("password"), wrong);
+        configuration.insert(QStringLiteral("credentials"), credentials);
+        // Only the configuration this time.
+        const QString file =
+            writeFile(QStringLiteral("check-config.json"), QJsonDocument(configuration).toJson());
+        const Run r = ctl({QStringLiteral("check"), QStringLiteral("t-aisquared"),
+                           pg.value(QLatin1String("id")).toString(), file});
+        QVERIFY2(r.code == 6, qPrintable(describe(r)));
+        QVERIFY2(r.err.startsWith("connectorctl: connection test failed: "),
+                 qPrintable(describe(r)));
+        QVERIFY(r.oneErrorLine());
+        QVERIFY(r.out.isEmpty());
+        QVERIFY2(!shows(r, wrong) && !shows(r, realPassword(pg)), qPrintable(describe(r)));
+    }
+
+    void checkRefusesAnInvalidFile_data()
+    {
+        QTest::addColumn<QByteArray>("content");
+        QTest::addColumn<QString>("says");
+        QTest::newRow("not JSON") << QByteArray("{host: x") << "is not valid JSON";
+        QTest::newRow("configuration not an object")
+            << QByteArray(R"({"name": "x", "configuration": [1]})")
+            << "configuration must be a JSON object";
+        QTest::newRow("against the definition")
+            << QByteArray(R"({"host": "db", "port": 5432, "database": "d", "schema": "s",
+                 "credentials": {"auth_type": "username/password", "username": "u",
+                 "password": "Pw-checked-0001"}})")
+            << "is not a valid Postgresql source configuration";
+    }
+    void checkRefusesAnInvalidFile()
+    {
+        QFETCH(QByteArray, content);
+        QFETCH(QString, says);
+        const QJsonObject pg =
+            aisquaredConnector(QStringLiteral("source"), QStringLiteral("Postgresql"));
+        const QString file = writeFile(QStringLiteral("check-invalid.json"), content);
+        const Run r = ctl({QStringLiteral("check"), QStringLiteral("t-aisquared"),
+                           pg.value(QLatin1String("id")).toString(), file});
+        QVERIFY2(r.code == 5, qPrintable(describe(r)));
+        QVERIFY2(r.err.contains(says.toUtf8()), qPrintable(describe(r)));
+        QVERIFY2(!shows(r, QStringLiteral("Pw-checked-0001")), qPrintable(describe(r)));
+        QVERIFY(requests(QStringLiteral("aisquared"), QStringLiteral("POST")).isEmpty());
+    }
+
+    void checkNamesTheVariableOfAMaskedSecret()
+    {
+        const QJsonObject pg =
+            aisquaredConnector(QStringLiteral("destination"), QStringLiteral("Postgresql"));
+        QJsonObject configuration = pg.value(QLatin1String("configuration")).toObject();
+        QJsonObject credentials = configuration.value(QLatin1String("credentials")).toObject();
+        credentials.insert(QStringLiteral("password"), QStringLiteral("*************"));
+        configuration.insert(QStringLiteral("credentials"), credentials);
+        const QString file =
+            writeFile(QStringLiteral("check-masked.json"),
+                      QJsonDocument(QJsonObject{{QStringLiteral("name"), QStringLiteral("x")},
+                                                {QStringLiteral("configuration"), configuration}})
+                          .toJson());
+        const Run r = ctl({QStringLiteral("check"), QStringLiteral("t-aisquared"),
+                           pg.value(QLatin1String("id")).toString(), file});
+        QVERIFY2(r.code == 5, qPrintable(describe(r)));
+        QVERIFY2(r.err.contains("credentials.password is masked: set "
+                                "CONNECTOR_ADMIN_SECRET_CREDENTIALS_PASSWORD"),
+                 qPrintable(describe(r)));
+        QVERIFY(r.oneErrorLine());
+        QVERIFY(requests(QStringLiteral("aisquared"), QStringLiteral("POST")).isEmpty());
+    }
+
+    void checkIsForAiSquaredOnly()
+    {
+        const QString file = writeFile(QStringLiteral("check-databar.json"), "{}");
+        const Run r = ctl(
+            {QStringLiteral("check"), QStringLiteral("t-databar"), QStringLiteral("1001"), file});
+        QVERIFY2(r.code == 2, qPrintable(describe(r)));
+        QVERIFY2(r.err.contains("check is for AI Squared connectors"), qPrintable(describe(r)));
+        QVERIFY(requests().isEmpty());
+    }
+
     // --- packaging ---
 
     void completionScriptCoversEveryCommand()
@@ -1077,8 +1216,9 @@ private slots:
         QVERIFY(f.open(QIODevice::ReadOnly));
         const QString man = QString::fromUtf8(f.readAll()).remove(QLatin1Char('\\'));
         const Run help = ctl({QStringLiteral("--help")});
-        for (const char* c : {"profile add", "profile list", "profile remove", "key set",
-                              "key delete", "list", "get", "diff", "apply", "update", "history"}) {
+        for (const char* c :
+             {"profile add", "profile list", "profile remove", "key set", "key delete", "list",
+              "get", "diff", "apply", "update", "history", "check"}) {
             QVERIFY2(man.contains(QLatin1String(c)), c);
             const Run r = ctl(QString::fromLatin1(c).split(QLatin1Char(' ')) +
                               QStringList{QStringLiteral("--help")});
@@ -1089,8 +1229,8 @@ private slots:
                              qPrintable(m.captured(1)));
             }
         }
-        for (const char* w :
-             {"CONNECTOR_ADMIN_API_KEY", "profiles.ini", "audit.jsonl", "EXIT STATUS"})
+        for (const char* w : {"CONNECTOR_ADMIN_API_KEY", "CONNECTOR_ADMIN_SECRET_", "profiles.ini",
+                              "audit.jsonl", "definitions", "EXIT STATUS"})
             QVERIFY2(man.contains(QLatin1String(w)), w);
         for (int code = 0; code <= 8; ++code)
             QVERIFY(man.contains(QStringLiteral(".B %1").arg(code)) ||

@@ -1,6 +1,7 @@
 // Secret hygiene end to end: a whole session with recognisable keys and secret values — profiles,
 // keys set, secret fields edited in the real window, applies that succeed and fail, a Timbal
-// update, connectorctl with --json, and processes killed mid-operation — then every byte the app
+// update, connectorctl with --json, AI Squared connection tests with real secrets (in this process
+// and with `connectorctl check`), and processes killed mid-operation — then every byte the app
 // left behind (config, data, cache, runtime and temp dirs: settings, audit log, drafts) and every
 // byte it printed or logged is searched for each secret, raw and encoded. Zero hits.
 //
@@ -9,6 +10,7 @@
 // scanned: the sandbox (another process with no files; /_sandbox/state holds the real values by
 // design) and, under run-with-keyring.sh, the throwaway gnome-keyring's storage, which lives in
 // the wrapper's own dir: that is the OS keychain, where keys belong.
+#include "AiSquaredService.h"
 #include "ApiKeys.h"
 #include "AuditLog.h"
 #include "BuildInfo.h"
@@ -54,6 +56,10 @@ const QString kDraftSecret = QStringLiteral("HYGIENE-DRAFT-TYPED-c07e+5a/9=");
 const QString kCliHeader = QStringLiteral("HYGIENE-DBHDR-CLI-18f4+b2/6=");
 const QString kCliFailedHeader = QStringLiteral("HYGIENE-DBHDR-CLIFAIL-d93a+0c/4=");
 const QString kCliCrashHeader = QStringLiteral("HYGIENE-DBHDR-CRASH-5ee1+a7/2=");
+// Secrets typed for AI Squared connection tests that fail, time out or are refused.
+const QString kCheckWrongSecret = QStringLiteral("HYGIENE-CHECK-WRONG-2b7d+e1/8=");
+const QString kCheckHangSecret = QStringLiteral("HYGIENE-CHECK-HANG-94ac+0f/3=");
+const QString kCheckCliWrongSecret = QStringLiteral("HYGIENE-CHECK-CLI-61e0+d4/b=");
 // connector-admin --demo holds this key for its built-in sandbox, in memory only.
 const QByteArray kDemoKey = "demo-key";
 
@@ -194,13 +200,17 @@ class TestSecretHygiene : public QObject
                             kDraftSecret.toUtf8(),
                             kCliHeader.toUtf8(),
                             kCliFailedHeader.toUtf8(),
-                            kCliCrashHeader.toUtf8()};
+                            kCliCrashHeader.toUtf8(),
+                            kCheckWrongSecret.toUtf8(),
+                            kCheckHangSecret.toUtf8(),
+                            kCheckCliWrongSecret.toUtf8()};
         for (int i = 0; i < 4; ++i)
             s.append((kGuiAisqSecret + QString::number(i)).toUtf8());
         return s + m_storedSecrets;
     }
 
-    QProcessEnvironment childEnv(const QByteArray& key) const
+    QProcessEnvironment childEnv(const QByteArray& key,
+                                 const QMap<QString, QString>& extra = {}) const
     {
         QProcessEnvironment env = QProcessEnvironment::systemEnvironment(); // already isolated
         env.insert(QStringLiteral("QT_QPA_PLATFORM"), QStringLiteral("offscreen"));
@@ -208,14 +218,16 @@ class TestSecretHygiene : public QObject
         env.insert(QStringLiteral("QT_LOGGING_RULES"), QStringLiteral("ca.*.debug=true"));
         if (!key.isEmpty())
             env.insert(QStringLiteral("CONNECTOR_ADMIN_API_KEY"), QString::fromUtf8(key));
+        for (auto it = extra.cbegin(); it != extra.cend(); ++it)
+            env.insert(it.key(), it.value());
         return env;
     }
 
     Run ctl(const QStringList& args, const QByteArray& key = kKey,
-            const QByteArray& stdinBytes = {})
+            const QByteArray& stdinBytes = {}, const QMap<QString, QString>& env = {})
     {
         QProcess p;
-        p.setProcessEnvironment(childEnv(key));
+        p.setProcessEnvironment(childEnv(key, env));
         p.start(QStringLiteral(CA_CONNECTORCTL_BIN), args);
         Run r;
         if (!p.waitForStarted(10000))
@@ -395,15 +407,25 @@ private slots:
                         h.toObject().value(QStringLiteral("value")).toString().toUtf8());
             }
         for (const QJsonValue& c : state.value(QStringLiteral("aisquared")).toArray()) {
-            const QJsonObject config = c.toObject()
-                                           .value(QStringLiteral("attributes"))
-                                           .toObject()
-                                           .value(QStringLiteral("configuration"))
-                                           .toObject();
-            for (const QString& k : {QStringLiteral("password"), QStringLiteral("api_key"),
-                                     QStringLiteral("token"), QStringLiteral("secret")})
-                if (config.value(k).isString())
-                    m_storedSecrets.append(config.value(k).toString().toUtf8());
+            // Every string whose own key is named like a secret, at any depth
+            // (credentials.password; not credentials.username).
+            QStringList values;
+            std::function<void(const QJsonValue&, const QString&)> walk = [&](const QJsonValue& v,
+                                                                              const QString& key) {
+                if (v.isObject()) {
+                    const QJsonObject o = v.toObject();
+                    for (auto it = o.begin(); it != o.end(); ++it)
+                        walk(it.value(), it.key());
+                } else if (v.isArray()) {
+                    for (const QJsonValue& item : v.toArray())
+                        walk(item, key);
+                } else if (v.isString() && SecretRules::isSecretKeyName(key)) {
+                    values << v.toString();
+                }
+            };
+            walk(c.toObject().value(QStringLiteral("configuration")), QString());
+            for (const QString& v : std::as_const(values))
+                m_storedSecrets.append(v.toUtf8());
         }
         m_storedSecrets.removeIf([](const QByteArray& s) { return s.size() < 8; });
         QVERIFY2(m_storedSecrets.size() >= 5, "the sandbox seeded no secrets to look for");
@@ -600,6 +622,85 @@ private slots:
             r = ctl({QStringLiteral("key"), QStringLiteral("delete"), db}, {});
             QVERIFY2(r.code == 0, qPrintable(describe(r)));
         }
+    }
+
+    // AI Squared connection tests carry real secrets: in this process (succeeded, failed, timed
+    // out, refused for a mask, refused to the read-only key) and with `connectorctl check`.
+    void connectionTestSession()
+    {
+        QJsonObject pg;
+        for (const QJsonValue& v :
+             TestHttp::getJson(m_sandbox.url(QStringLiteral("/_sandbox/state?vendor=aisquared")))
+                 .value(QStringLiteral("aisquared"))
+                 .toArray()) {
+            const QJsonObject c = v.toObject();
+            if (c.value(QStringLiteral("connector_name")).toString() == QLatin1String("Postgresql"))
+                pg = c;
+        }
+        QVERIFY(!pg.isEmpty());
+        const QString type = pg.value(QStringLiteral("connector_type")).toString();
+        const QString id = pg.value(QStringLiteral("id")).toString();
+        const QJsonObject real = pg.value(QStringLiteral("configuration")).toObject();
+        const QString password =
+            jsonValueAt(real, QStringLiteral("/credentials/password")).toString();
+        QVERIFY(m_storedSecrets.contains(password.toUtf8()));
+        auto with = [&real](const QString& value) {
+            return jsonValueSet(real, QStringLiteral("/credentials/password"), value).toObject();
+        };
+
+        HttpClient http;
+        ConnectorProfile profile;
+        profile.name = profileOf(QStringLiteral("aisquared"));
+        profile.vendor = Vendor::AiSquared;
+        profile.baseUrl = m_sandbox.vendorUrl(QStringLiteral("aisquared"));
+        profile.workspaceId = QStringLiteral("1");
+        profile.apiKey = kKey;
+        AiSquaredService service(profile, &http);
+        auto check = [&](AiSquaredService& s, const QJsonObject& spec) {
+            ConnectionCheckJob* job = s.checkConnection(type, QStringLiteral("Postgresql"), spec);
+            QSignalSpy spy(job, &ConnectionCheckJob::finished);
+            if (!spy.wait(60000))
+                return ConnectionCheckResult{};
+            const auto r = spy.first().first().value<ConnectionCheckResult>();
+            // What a window would show of it, logged so that the scan below covers it.
+            qInfo().noquote() << "connection test:" << int(r.status) << r.message
+                              << r.error.toString() << r.error.rawBody;
+            return r;
+        };
+        DefinitionJob* definition = service.definition(type, QStringLiteral("Postgresql"));
+        QSignalSpy definitionSpy(definition, &DefinitionJob::finished);
+        QVERIFY(definitionSpy.wait(30000));
+        QVERIFY(definitionSpy.first().first().value<DefinitionResult>().ok());
+        QCOMPARE(check(service, real).status, ConnectionCheckResult::Status::Succeeded);
+        QCOMPARE(check(service, with(kCheckWrongSecret)).status,
+                 ConnectionCheckResult::Status::Failed);
+        QCOMPARE(check(service, with(SecretMarker::vendorMask)).error.kind,
+                 ApiError::Kind::Refused);
+        profile.apiKey = kReadonlyKey;
+        AiSquaredService readOnly(profile, &http);
+        QCOMPARE(check(readOnly, real).error.kind, ApiError::Kind::Forbidden);
+        QVERIFY(
+            setFaults({QJsonObject{{QStringLiteral("spec"), QStringLiteral("aisquared:hang")},
+                                   {QStringLiteral("path"), QStringLiteral("check_connection")}}}));
+        HttpOptions shortWait = service.httpOptions();
+        shortWait.transferTimeoutMs = 1000;
+        service.setHttpOptions(shortWait);
+        QCOMPARE(check(service, with(kCheckHangSecret)).error.kind, ApiError::Kind::Timeout);
+        QVERIFY(setFaults({}));
+
+        // connectorctl check: the real secret from the environment, a wrong one from a file.
+        const Run got = ctl({QStringLiteral("get"), profile.name, id, QStringLiteral("--json")});
+        QVERIFY2(got.code == 0, qPrintable(describe(got)));
+        const QString document = writeInput(QStringLiteral("check.json"), got.out);
+        Run r = ctl({QStringLiteral("check"), profile.name, id, document}, kKey, {},
+                    {{QStringLiteral("CONNECTOR_ADMIN_SECRET_CREDENTIALS_PASSWORD"), password}});
+        QVERIFY2(r.code == 0, qPrintable(describe(r)));
+        const QString wrong = writeInput(QStringLiteral("check-wrong.json"),
+                                         QJsonDocument(with(kCheckCliWrongSecret)).toJson());
+        r = ctl({QStringLiteral("check"), profile.name, id, wrong});
+        QVERIFY2(r.code == 6, qPrintable(describe(r)));
+        r = ctl({QStringLiteral("check"), profile.name, id, wrong}, kReadonlyKey);
+        QVERIFY2(r.code == 4, qPrintable(describe(r)));
     }
 
     // Processes killed mid-operation: an update waiting for its version, an apply whose answer
