@@ -4,6 +4,7 @@
 #include "SandboxServer.h"
 
 #include <QDir>
+#include <QFile>
 #include <QFileInfo>
 
 namespace ca {
@@ -27,7 +28,11 @@ DemoSession::DemoSession()
     : m_dir(demoDirectoryTemplate()), m_profiles(std::make_unique<ProfileStore>(
                                           m_dir.filePath(QStringLiteral("demo-profiles.conf")))),
       m_keys(std::make_unique<ApiKeys>(std::make_unique<MemoryKeyStore>()))
-{}
+{
+    // Caches (AI Squared's connector definitions) of a sandbox on a new port each run belong to
+    // the run, not to the user's ~/.cache.
+    qputenv("XDG_CACHE_HOME", QFile::encodeName(m_dir.filePath(QStringLiteral("cache"))));
+}
 
 DemoSession::~DemoSession()
 {

@@ -6,6 +6,7 @@
 #include "ConnectorTableModel.h"
 #include "MainWindow.h"
 #include "ReviewChangesDialog.h"
+#include "SecretField.h"
 #include "TimbalUpdateDialog.h"
 
 #include <QApplication>
@@ -49,6 +50,12 @@ bool ScreenshotTour::selectConnector(const std::function<bool(const Connector&)>
         return true;
     }
     return false;
+}
+
+bool ScreenshotTour::selectAiSquaredKind(const QString& kind)
+{
+    return selectConnector(
+        [kind](const Connector& c) { return c.vendor == Vendor::AiSquared && c.type == kind; });
 }
 
 bool ScreenshotTour::loaded() const
@@ -125,12 +132,18 @@ void ScreenshotTour::step()
     if (m_step < afterForms) {
         // Timbal: a connector that is connected but not online here, the case both flags exist
         // for (its tooltips say what each means).
-        if (vendors.at(m_step - 1) != QLatin1String("timbal") ||
-            !selectConnector([](const Connector& c) {
-                return c.vendor == Vendor::Timbal && c.connected.value_or(false) &&
-                       !c.online.value_or(true);
-            }))
-            selectVendor(vendors.at(m_step - 1));
+        // AI Squared: a Postgresql connector, its fields built from the vendor's definition with
+        // the nested credentials group.
+        const QString vendor = vendors.at(m_step - 1);
+        const bool chosen =
+            (vendor == QLatin1String("timbal") && selectConnector([](const Connector& c) {
+                 return c.vendor == Vendor::Timbal && c.connected.value_or(false) &&
+                        !c.online.value_or(true);
+             })) ||
+            (vendor == QLatin1String("aisquared") &&
+             selectAiSquaredKind(QStringLiteral("Postgresql")));
+        if (!chosen)
+            selectVendor(vendor);
         QTimer::singleShot(400, this, [this, next] {
             save(m_window, QStringLiteral("form-") + vendors.at(m_step - 1));
             next(0);
@@ -148,15 +161,14 @@ void ScreenshotTour::step()
             save(dialog, QStringLiteral("timbal-update-dialog"));
             dialog->close();
         }
-        // An AI Squared edit the vendor refuses with its 400 contract hash: an empty
-        // configuration, on a kind without secrets (so the form itself lets it through).
+        // An AI Squared edit the vendor refuses at a field (its model: a blank name), on a kind
+        // without secrets (so the form itself lets it through).
         selectConnector([](const Connector& c) {
             return c.vendor == Vendor::AiSquared && c.secretPaths.isEmpty();
         });
         QTimer::singleShot(300, this, [this, next] {
-            if (auto* config =
-                    m_window->findChild<QPlainTextEdit*>(QStringLiteral("configurationEdit")))
-                config->setPlainText(QStringLiteral("{}"));
+            if (auto* name = m_window->findChild<QLineEdit*>(QStringLiteral("nameEdit")))
+                name->setText(QStringLiteral("   "));
             m_window->reviewAndApply();
             next(600);
         });
@@ -182,6 +194,38 @@ void ScreenshotTour::step()
         return;
     }
     if (m_step == afterForms + 4) {
+        // A second generated form: several secrets at the top level, a read-only field.
+        selectAiSquaredKind(QStringLiteral("SalesforceCrm"));
+        QTimer::singleShot(500, this, [this, next] {
+            save(m_window, QStringLiteral("form-aisquared-salesforce"));
+            next(0);
+        });
+        return;
+    }
+    if (m_step == afterForms + 5) {
+        // A connection test with a wrong password: the vendor's answer, inline.
+        selectAiSquaredKind(QStringLiteral("Postgresql"));
+        QTimer::singleShot(500, this, [this, next] {
+            if (auto* secret =
+                    m_window->findChild<SecretField*>(QStringLiteral("cfg_credentials.password"))) {
+                secret->setState(SecretField::State::Replace);
+                secret->valueEdit()->setText(QStringLiteral("not-the-password"));
+            }
+            if (auto* test =
+                    m_window->findChild<QPushButton*>(QStringLiteral("testConnectionButton")))
+                test->click();
+            next(1200);
+        });
+        return;
+    }
+    if (m_step == afterForms + 6) {
+        save(m_window, QStringLiteral("aisquared-connection-failed"));
+        if (auto* form = m_window->findChild<ConnectorForm*>(QStringLiteral("connectorForm")))
+            form->setConnector(form->connector());
+        next(300);
+        return;
+    }
+    if (m_step == afterForms + 7) {
         // An edit and its review, on a Databar connector.
         selectVendor(QStringLiteral("databar"));
         QTimer::singleShot(300, this, [this, next] {

@@ -29,6 +29,7 @@ private:
     void step();
     bool selectVendor(const QString& vendorId);
     bool selectConnector(const std::function<bool(const Connector&)>& accept);
+    bool selectAiSquaredKind(const QString& kind); // connector_name, e.g. "Postgresql"
     bool loaded() const;
     void editFirstDatabarName();
     void save(QWidget* widget, const QString& name);

@@ -195,6 +195,12 @@ QString errorText()
                                : QStringLiteral("color: #b3261e;");
 }
 
+QString successText()
+{
+    return applicationIsDark() ? QStringLiteral("color: #7ee2a8;")
+                               : QStringLiteral("color: #1b6e3a;");
+}
+
 QString problemField()
 {
     return applicationIsDark() ? QStringLiteral("background-color: #5c1f1f; color: #ffdad6;")

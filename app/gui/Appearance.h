@@ -28,6 +28,7 @@ bool applicationIsDark();
 // style that sets a background also sets the text colour.
 namespace tone {
 QString errorText();      // style sheet: "color: …;"
+QString successText();    // style sheet: "color: …;" (a check that passed)
 QString problemField();   // style sheet for a field with invalid input
 QString problemSummary(); // style sheet for the list of problems above a form
 QString infoBanner(const QString& selector);

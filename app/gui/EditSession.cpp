@@ -1,5 +1,7 @@
 #include "EditSession.h"
 
+#include "AiSquaredForm.h"
+#include "AiSquaredService.h"
 #include "ConnectorForm.h"
 #include "ConnectorService.h"
 #include "IntentReconciler.h"
@@ -76,6 +78,8 @@ void EditSession::open(const Connector& connector, const QJsonObject& edited)
         m_form->setObjectName(QStringLiteral("connectorForm"));
         connect(m_form, &ConnectorForm::changed, this, &EditSession::onFormChanged);
         connect(m_form, &ConnectorForm::validityChanged, this, &EditSession::editChanged);
+        if (auto* aisquared = qobject_cast<AiSquaredForm*>(m_form.data()))
+            wireDefinitions(aisquared);
         emit formCreated(m_form);
     }
     if (edited == connector.editable)
@@ -138,7 +142,62 @@ ReviewChangesDialog* EditSession::review(QWidget* parent)
 {
     if (!canReview())
         return nullptr;
-    return review(m_base, m_form->editedDocument(), AuditAction::Apply, parent);
+    const QJsonObject edited = m_form->editedDocument();
+    ReviewChangesDialog* dialog = review(m_base, edited, AuditAction::Apply, parent);
+    const auto* aisquared = qobject_cast<const AiSquaredForm*>(m_form.data());
+    const QString configuration = QStringLiteral("configuration");
+    if (aisquared && edited.value(configuration) != m_base.editable.value(configuration))
+        dialog->setConnectionTestNote(aisquared->connectionTestStatus());
+    return dialog;
+}
+
+AiSquaredService* EditSession::aiSquaredService() const
+{
+    return qobject_cast<AiSquaredService*>(m_services ? m_services(m_base.profileName) : nullptr);
+}
+
+void EditSession::wireDefinitions(AiSquaredForm* form)
+{
+    form->setDefinitionLookup([this](const QString& type, const QString& name) {
+        AiSquaredService* service = aiSquaredService();
+        return service ? service->cachedDefinition(type, name) : std::nullopt;
+    });
+    connect(form, &AiSquaredForm::definitionWanted, this,
+            [this, form](const QString& type, const QString& name) {
+                AiSquaredService* service = aiSquaredService();
+                if (!service) {
+                    form->setDefinitionUnavailable(type, name, tr("the profile is not open"));
+                    return;
+                }
+                // The form may show another connector by the time the answer comes: it checks.
+                connect(service->definition(type, name), &DefinitionJob::finished, form,
+                        [form, type, name](const DefinitionResult& r) {
+                            if (!r.ok())
+                                form->setDefinitionUnavailable(type, name, r.error.message);
+                            else if (r.source == DefinitionResult::Source::Disk)
+                                form->setDefinition(
+                                    r.definition,
+                                    tr("From the copy saved earlier: the server could not be "
+                                       "asked (%1).")
+                                        .arg(r.error.message));
+                            else
+                                form->setDefinition(r.definition);
+                        });
+            });
+    connect(form, &AiSquaredForm::connectionTestRequested, this,
+            [this, form](const QString& type, const QString& name, const QJsonObject& spec) {
+                AiSquaredService* service = aiSquaredService();
+                if (!service) {
+                    ConnectionCheckResult r;
+                    r.error.message = tr("the profile is not open");
+                    r.at = QDateTime::currentDateTime();
+                    form->showConnectionTest(r);
+                    return;
+                }
+                connect(service->checkConnection(type, name, spec), &ConnectionCheckJob::finished,
+                        form,
+                        [form](const ConnectionCheckResult& r) { form->showConnectionTest(r); });
+            });
 }
 
 ReviewChangesDialog* EditSession::review(const Connector& base, const QJsonObject& edited,

@@ -19,6 +19,8 @@ class QWidget;
 
 namespace ca {
 
+class AiSquaredForm;
+class AiSquaredService;
 class ConnectorService;
 class ReviewChangesDialog;
 
@@ -101,6 +103,9 @@ signals:
 private:
     void onFormChanged();
     void scheduleDraftSave();
+    // AI Squared: the form's definitions and connection tests go through the profile's service.
+    void wireDefinitions(AiSquaredForm* form);
+    AiSquaredService* aiSquaredService() const;
 
     ServiceLookup m_services;
     QPointer<QWidget> m_formHost;

@@ -126,6 +126,12 @@ void ReviewChangesDialog::fillReview()
     m_ui->progressLabel->clear();
 }
 
+void ReviewChangesDialog::setConnectionTestNote(const QString& status)
+{
+    m_ui->connectionTestLabel->setText(tr("Connection: %1.").arg(status));
+    m_ui->connectionTestLabel->setVisible(!status.isEmpty());
+}
+
 void ReviewChangesDialog::setBusy(const QString& message)
 {
     m_ui->progressLabel->setText(message);

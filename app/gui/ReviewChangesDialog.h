@@ -39,6 +39,10 @@ public:
     // For tests and the audit log: how the last apply ended.
     std::optional<ApplyOperation::Outcome> lastOutcome() const { return m_outcome; }
 
+    // "Connection: tested: succeeded at 14:02" under the changes (configuration edits of
+    // vendors that can test a connection).
+    void setConnectionTestNote(const QString& status);
+
     // The secret paths the diff masks (vendor rules + this connector's + the edit's).
     QStringList secretPaths() const { return m_review.secrets().paths(); }
 

@@ -75,6 +75,9 @@ protected:
                    const QString& itemNoun = {});
     void unbindFieldsUnder(const QString& pointer);
     void setSummaryLabel(QLabel* summary) { m_summary = summary; }
+    // Validates against `schema` from now on (the vendor's own definition of a connector kind);
+    // call revalidate() after.
+    void setSchema(const SchemaValidator& schema) { m_schema = schema; }
 
     // A read-only fact: the value at `pointer` of connector().readOnly, under `label`.
     struct Fact

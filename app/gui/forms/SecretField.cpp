@@ -94,6 +94,24 @@ void SecretField::showState()
         m_edit->setPlaceholderText(tr("new value"));
 }
 
+void SecretField::copyStateFrom(const SecretField& other)
+{
+    if (other.m_hasStored) {
+        setStored(other.m_stored);
+        setState(other.state());
+    } else {
+        setNew();
+    }
+    if (other.state() == State::Replace)
+        m_edit->setText(other.m_edit->text());
+}
+
+bool SecretField::holdsTypedValue() const
+{
+    const QString typed = m_edit->text();
+    return state() == State::Replace && !typed.isEmpty() && !looksMasked(typed);
+}
+
 bool SecretField::looksMasked(const QString& text)
 {
     return SecretRules::looksLikeVendorMask(text);

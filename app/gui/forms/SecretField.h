@@ -32,6 +32,13 @@ public:
     // No stored value: the entry holds the value itself.
     void setNew(const QString& value = {});
     QJsonValue storedValue() const { return m_stored; }
+    bool hasStored() const { return m_hasStored; }
+    // Takes over `other`'s stored value, choice and typed text (the same secret shown in another
+    // view of the document).
+    void copyStateFrom(const SecretField& other);
+    // Whether value() is a real value the user typed (Replace with text, or a new entry), so it
+    // can be sent where the stored one (a mask) cannot: a connection test.
+    bool holdsTypedValue() const;
 
     State state() const;
     void setState(State state);
