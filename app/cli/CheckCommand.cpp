@@ -49,11 +49,6 @@ void collectMasks(const QJsonValue& v, const QString& pointer, QStringList* out)
         pointer);
 }
 
-bool isUnsentable(const QJsonValue& v)
-{
-    return !AiSquaredService::unsentableSecrets({{QStringLiteral("v"), v}}).isEmpty();
-}
-
 // The connection test itself, once the definition is known.
 void testConnection(CommandContext& ctx, AiSquaredService* service, const Connector& connector,
                     const ConnectorDefinition& definition, QJsonObject configuration,
@@ -68,7 +63,7 @@ void testConnection(CommandContext& ctx, AiSquaredService* service, const Connec
     pointers.removeDuplicates();
     QStringList problems;
     auto problem = [&problems](const QString& pointer, const QJsonValue& value) {
-        const QString where = jsonPointerTokens(pointer).join(QLatin1Char('.'));
+        const QString where = jsonPointerDotted(pointer);
         const QString variable = checkSecretVariable(pointer);
         if (value.isUndefined())
             problems << QObject::tr("%1 is missing: set %2").arg(where, variable);
@@ -85,7 +80,7 @@ void testConnection(CommandContext& ctx, AiSquaredService* service, const Connec
     };
     for (const QString& pointer : std::as_const(pointers)) {
         const QJsonValue value = jsonValueAt(configuration, pointer);
-        if (!value.isUndefined() && !isUnsentable(value))
+        if (!value.isUndefined() && !AiSquaredService::isUnsentable(value))
             continue;
         QByteArray fromEnv = qgetenv(checkSecretVariable(pointer).toLatin1().constData());
         if (!fromEnv.isEmpty()) {

@@ -82,12 +82,7 @@ ConnectorDefinition ConnectorDefinition::fromJson(const QJsonValue& value, QStri
             *error = why;
         return ConnectorDefinition{};
     };
-    // The controller renders [] for an unknown name; through the JSON:API serializer that
-    // reaches the client as {"data": []} (spec/requests/api/v1/connector_definitions_spec.rb).
-    const QJsonValue data = value.toObject().value(QLatin1String("data"));
-    if ((value.isArray() && value.toArray().isEmpty()) ||
-        (value.isObject() && value.toObject().size() == 1 && data.isArray() &&
-         data.toArray().isEmpty()))
+    if (isNoSuchKind(value))
         return fail(QStringLiteral("the vendor has no definition of that kind"));
     if (!value.isObject())
         return fail(QStringLiteral("expected a definition object"));
@@ -107,31 +102,29 @@ ConnectorDefinition ConnectorDefinition::fromJson(const QJsonValue& value, QStri
     if (d.specification.contains(QLatin1String("type")) &&
         d.specification.value(QLatin1String("type")) != QLatin1String("object"))
         return fail(QStringLiteral("its connection_specification does not describe an object"));
+    collectSecretNames(d.specification, &d.m_secretNames);
+    collectSecretPointers(d.specification, QString(), &d.m_secretPointers);
     if (error)
         error->clear();
     return d;
 }
 
-QSet<QString> ConnectorDefinition::secretKeyNames() const
+bool ConnectorDefinition::isNoSuchKind(const QJsonValue& answer)
 {
-    QSet<QString> names;
-    collectSecretNames(specification, &names);
-    return names;
-}
-
-QStringList ConnectorDefinition::secretPropertyPointers() const
-{
-    QStringList out;
-    collectSecretPointers(specification, QString(), &out);
-    return out;
+    // The controller renders [] for an unknown name; through the JSON:API serializer that
+    // reaches the client as {"data": []} (spec/requests/api/v1/connector_definitions_spec.rb).
+    const QJsonObject o = answer.toObject();
+    const QJsonValue data = o.value(QLatin1String("data"));
+    return (answer.isArray() && answer.toArray().isEmpty()) ||
+           (answer.isObject() && o.size() == 1 && data.isArray() && data.toArray().isEmpty());
 }
 
 QStringList ConnectorDefinition::secretPaths(const QJsonObject& configuration,
                                              const QString& prefix) const
 {
     QStringList out;
-    collectKeysNamed(configuration, QString(), secretKeyNames(), &out);
-    for (const QString& pointer : secretPropertyPointers()) {
+    collectKeysNamed(configuration, QString(), m_secretNames, &out);
+    for (const QString& pointer : m_secretPointers) {
         if (!out.contains(pointer) && parentsAreObjects(configuration, pointer))
             out.append(pointer);
     }

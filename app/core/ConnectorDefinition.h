@@ -43,12 +43,14 @@ struct ConnectorDefinition
     // client as `{"data": []}` (Multiwoven's own request spec): invalid, *error says so;
     // another shape: invalid with what is wrong.
     static ConnectorDefinition fromJson(const QJsonValue& value, QString* error = nullptr);
+    // Whether an answer to GET …/connector_definitions/{name} says there is no such kind.
+    static bool isNoSuchKind(const QJsonValue& answer);
 
     // Names flagged multiwoven_secret anywhere in the specification.
-    QSet<QString> secretKeyNames() const;
+    const QSet<QString>& secretKeyNames() const { return m_secretNames; }
     // The specification's flagged properties, as pointers into the configuration
     // ("/credentials/password"), in property order.
-    QStringList secretPropertyPointers() const;
+    const QStringList& secretPropertyPointers() const { return m_secretPointers; }
     // The secret paths of one configuration, prefixed by `prefix` ("/configuration"): every key of
     // a secret name at any depth of `configuration` (as the server masks them), plus the flagged
     // properties the configuration does not hold yet. Sorted.
@@ -65,6 +67,12 @@ struct ConnectorDefinition
     // schema `documentSchema`, so one validator checks the whole edit against the vendor's own
     // specification.
     QJsonObject documentSchema(const QJsonObject& documentSchema) const;
+
+private:
+    // Read from the specification once (fromJson): secretPaths() runs for every connector of a
+    // list.
+    QSet<QString> m_secretNames;
+    QStringList m_secretPointers;
 };
 
 } // namespace ca

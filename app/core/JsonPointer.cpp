@@ -26,6 +26,11 @@ QList<JsonPathToken> jsonPathOf(const QString& pointer)
     return path;
 }
 
+QString jsonPointerDotted(const QString& pointer)
+{
+    return jsonPointerTokens(pointer).join(QLatin1Char('.'));
+}
+
 QString jsonPointerAppend(const QString& pointer, const QString& token)
 {
     QString escaped = token;

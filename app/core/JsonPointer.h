@@ -23,6 +23,9 @@ QStringList jsonPointerTokens(const QString& pointer);
 // The same tokens as a path (every token a key; a pattern compares "3" with position 3).
 QList<JsonPathToken> jsonPathOf(const QString& pointer);
 QString jsonPointerAppend(const QString& pointer, const QString& token);
+// A pointer as a person reads it in a message or an objectName: "/credentials/password" →
+// "credentials.password".
+QString jsonPointerDotted(const QString& pointer);
 QString jsonPointerFrom(std::span<const JsonPathToken> path);
 
 // Undefined where `pointer` leads nowhere.

@@ -24,19 +24,12 @@ const QString kDefinitionsPath = QStringLiteral("/api/v1/connector_definitions")
 // A definition is a few KB; Multiwoven's largest spec.json is under 20 KB.
 constexpr qint64 kMaxDefinitionFileBytes = 1024 * 1024;
 
-bool isUnsentable(const QString& text)
+bool isUnsentableText(const QString& text)
 {
     return text == SecretMarker::vendorMask || text == SecretMarker::placeholder ||
            text == SecretMarker::draftStored || text == SecretMarker::draftNotSaved ||
            text == SecretMarker::redacted || SecretRules::looksLikeVendorMask(text) ||
            SecretRules::isFingerprint(text);
-}
-
-void collectUnsentable(const QJsonValue& v, const QString& pointer, QStringList* out)
-{
-    *out += jsonLeafPointers(
-        v, [](const QJsonValue& leaf) { return leaf.isString() && isUnsentable(leaf.toString()); },
-        pointer);
 }
 
 // Where a definition about to be cached holds what looks like a secret value: a string under a
@@ -75,12 +68,6 @@ QString secretInDefinition(const QJsonValue& v, const QString& pointer, int dept
             return found;
     }
     return {};
-}
-
-// "/credentials/password" as a person reads it: "credentials.password".
-QString dotted(const QString& pointer)
-{
-    return jsonPointerTokens(pointer).join(QLatin1Char('.'));
 }
 
 // A name as part of a file name: kept when plain, else percent-encoded (never a path).
@@ -190,11 +177,7 @@ DefinitionJob* AiSquaredService::definition(const QString& connectorType,
     auto* job = new DefinitionJob(this);
     const OperationContext context{Operation::Get, QString(), {}};
     const QString operation = tr("reading the %1 %2 definition").arg(connectorName, connectorType);
-    QString refusal = profileRefusal();
-    if (refusal.isEmpty() && connectorType != kSource && connectorType != kDestination)
-        refusal = tr("the connector type is '%1', not source or destination").arg(connectorType);
-    if (refusal.isEmpty() && connectorName.trimmed().isEmpty())
-        refusal = tr("the connector has no connector_name");
+    QString refusal = kindRefusal(connectorType, connectorName);
     if (!refusal.isEmpty()) {
         DefinitionResult r;
         r.error = reworded(refusedError(refusal, context), context, operation);
@@ -248,10 +231,7 @@ DefinitionResult AiSquaredService::definitionFromAnswer(const HttpResponse& resp
         ConnectorDefinition definition = ConnectorDefinition::fromJson(value, &why);
         // verified: show renders [] for a name it does not know, which the json_api adapter
         // sends as {"data": []} (spec/requests/api/v1/connector_definitions_spec.rb).
-        const QJsonObject wrapper = doc.object();
-        if ((doc.isArray() && doc.array().isEmpty()) ||
-            (wrapper.size() == 1 && wrapper.value(QLatin1String("data")).isArray() &&
-             wrapper.value(QLatin1String("data")).toArray().isEmpty())) {
+        if (ConnectorDefinition::isNoSuchKind(value)) {
             error.kind = ApiError::Kind::NotFound;
             error.httpStatus = response.status;
             error.message = tr("%1, %2: AI Squared has no %3 connector named '%4'")
@@ -307,11 +287,26 @@ DefinitionResult AiSquaredService::definitionFromAnswer(const HttpResponse& resp
     return result;
 }
 
+bool AiSquaredService::isUnsentable(const QJsonValue& value)
+{
+    return value.isString() && isUnsentableText(value.toString());
+}
+
 QStringList AiSquaredService::unsentableSecrets(const QJsonObject& spec)
 {
-    QStringList out;
-    collectUnsentable(spec, QString(), &out);
-    return out;
+    return jsonLeafPointers(spec, &AiSquaredService::isUnsentable);
+}
+
+QString AiSquaredService::kindRefusal(const QString& connectorType,
+                                      const QString& connectorName) const
+{
+    if (const QString refusal = profileRefusal(); !refusal.isEmpty())
+        return refusal;
+    if (connectorType != kSource && connectorType != kDestination)
+        return tr("the connector type is '%1', not source or destination").arg(connectorType);
+    if (connectorName.trimmed().isEmpty())
+        return tr("the connector has no connector_name");
+    return {};
 }
 
 ConnectionCheckJob* AiSquaredService::checkConnection(const QString& connectorType,
@@ -321,16 +316,12 @@ ConnectionCheckJob* AiSquaredService::checkConnection(const QString& connectorTy
     auto* job = new ConnectionCheckJob(this);
     const OperationContext context{Operation::Get, QString(), {}};
     const QString operation = tr("testing a %1 %2 connection").arg(connectorName, connectorType);
-    QString refusal = profileRefusal();
-    if (refusal.isEmpty() && connectorType != kSource && connectorType != kDestination)
-        refusal = tr("the connector type is '%1', not source or destination").arg(connectorType);
-    if (refusal.isEmpty() && connectorName.trimmed().isEmpty())
-        refusal = tr("the connector has no connector_name");
+    QString refusal = kindRefusal(connectorType, connectorName);
     if (refusal.isEmpty()) {
         // The vendor only ever showed us masks: a test with one would test the mask.
         QStringList masked = unsentableSecrets(connectionSpec);
         for (QString& pointer : masked)
-            pointer = dotted(pointer);
+            pointer = jsonPointerDotted(pointer);
         if (masked.size() == 1)
             refusal =
                 tr("%1 is masked: type the real value to test the connection").arg(masked.first());

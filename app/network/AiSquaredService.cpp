@@ -56,24 +56,13 @@ void collectSecrets(const QJsonValue& v, const QString& pointer, const QString& 
 // The first path under `pointer` holding the mask, or empty.
 QString findMask(const QJsonValue& v, const QString& pointer)
 {
-    if (v.isObject()) {
-        const QJsonObject o = v.toObject();
-        for (auto it = o.begin(); it != o.end(); ++it) {
-            const QString found = findMask(it.value(), jsonPointerAppend(pointer, it.key()));
-            if (!found.isEmpty())
-                return found;
-        }
-    } else if (v.isArray()) {
-        const QJsonArray a = v.toArray();
-        for (int i = 0; i < a.size(); ++i) {
-            const QString found = findMask(a.at(i), jsonPointerAppend(pointer, QString::number(i)));
-            if (!found.isEmpty())
-                return found;
-        }
-    } else if (v.isString() && v.toString() == AiSquaredService::maskedPlaceholder()) {
-        return pointer;
-    }
-    return {};
+    return jsonLeafPointers(
+               v,
+               [](const QJsonValue& leaf) {
+                   return leaf.toString() == AiSquaredService::maskedPlaceholder();
+               },
+               pointer)
+        .value(0);
 }
 } // namespace
 

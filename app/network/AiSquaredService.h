@@ -72,6 +72,8 @@ public:
     // Pointers (into the configuration, "/credentials/password") of values in `spec` that are
     // masks or placeholders, so cannot be sent to a connection test.
     static QStringList unsentableSecrets(const QJsonObject& spec);
+    // One such value: the mask, a placeholder, a draft marker, a fingerprint.
+    static bool isUnsentable(const QJsonValue& value);
 
 protected:
     QString collectionPath() const override;
@@ -99,6 +101,8 @@ private:
         bool fromDisk = false; // read from the disk cache: the server is asked again next time
     };
     static QString definitionKey(const QString& connectorType, const QString& connectorName);
+    // Why a definition or a connection test cannot be asked for (profile, type, name), or "".
+    QString kindRefusal(const QString& connectorType, const QString& connectorName) const;
     QString definitionFilePath(const QString& connectorType, const QString& connectorName) const;
     std::optional<ConnectorDefinition> readDefinitionFile(const QString& connectorType,
                                                           const QString& connectorName) const;
