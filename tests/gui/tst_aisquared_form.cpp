@@ -390,6 +390,27 @@ private slots:
         check(form.editedDocument());
     }
 
+    void aSecondAnswerForTheKindKeepsWhatWasTyped()
+    {
+        // Two opens of connectors of a kind not read yet ask twice; the second answer rebuilds
+        // the fields shown, which must keep the secret typed in between.
+        const Connector c = connectorOfKind(QStringLiteral("source"), QStringLiteral("Postgresql"));
+        QVERIFY(!c.id.isEmpty());
+        const ConnectorDefinition def = ConnectorDefinition::fromJson(
+            definitionOf(QStringLiteral("source"), QStringLiteral("Postgresql")));
+        AiSquaredForm form;
+        form.setConnector(c);
+        form.setDefinition(def);
+        const QString pointer = QStringLiteral("/configuration/credentials/password");
+        replaceSecret(&form, pointer, QStringLiteral("typed-before-1"));
+        form.setDefinition(def);
+        QVERIFY(!form.isJsonMode());
+        SecretField* field = form.secretField(pointer);
+        QVERIFY(field);
+        QCOMPARE(field->state(), SecretField::State::Replace);
+        QCOMPARE(field->valueEdit()->text(), QStringLiteral("typed-before-1"));
+    }
+
     void nestedSecretReplacedChangesOnlyThatSecret()
     {
         const Connector c = connectorOfKind(QStringLiteral("source"), QStringLiteral("Postgresql"));

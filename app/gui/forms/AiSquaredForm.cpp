@@ -45,8 +45,7 @@ void findMasks(const QJsonValue& v, const QString& pointer, QStringList* out)
 
 QString relativeName(const QString& secretPointer)
 {
-    return jsonPointerTokens(secretPointer.mid(kConfigurationPointer.size()))
-        .join(QLatin1Char('.'));
+    return jsonPointerDotted(secretPointer.mid(kConfigurationPointer.size()));
 }
 } // namespace
 
@@ -161,7 +160,7 @@ void AiSquaredForm::fillWidgets(const Connector& connector)
     m_ui->editAsJsonToggle->setEnabled(definitionMatches());
     const QJsonObject configuration = e.value(kConfiguration).toObject();
     if (definitionMatches() && !m_userChoseJson)
-        showSchemaView(configuration);
+        showSchemaView(configuration, {});
     else
         showJsonView(configuration, secretPointersFor(configuration), {});
     if (!e.contains(kConfiguration)) {
@@ -197,12 +196,7 @@ void AiSquaredForm::setDefinition(const ConnectorDefinition& definition, const Q
     if (!m_userChoseJson) {
         const QSignalBlocker block(m_ui->editAsJsonToggle);
         m_ui->editAsJsonToggle->setChecked(false);
-        showSchemaView(configuration);
-        const auto built = m_editor->secretFields();
-        for (auto it = built.begin(); it != built.end(); ++it) {
-            if (SecretField* from = secrets.value(it.key()))
-                it.value()->copyStateFrom(*from);
-        }
+        showSchemaView(configuration, secrets);
     } else {
         showJsonView(configuration, secretPointersFor(configuration), secrets);
     }
@@ -253,13 +247,7 @@ bool AiSquaredForm::setJsonMode(bool json)
             return false;
         }
         m_userChoseJson = false;
-        const auto secrets = m_secrets;
-        showSchemaView(assembledConfiguration());
-        const auto built = m_editor->secretFields();
-        for (auto it = built.begin(); it != built.end(); ++it) {
-            if (SecretField* from = secrets.value(it.key()))
-                it.value()->copyStateFrom(*from);
-        }
+        showSchemaView(assembledConfiguration(), m_secrets);
         rebuildSecretRows({}, {}, {}); // the JSON view's rows are gone
     }
     {
@@ -271,11 +259,12 @@ bool AiSquaredForm::setJsonMode(bool json)
     return true;
 }
 
-void AiSquaredForm::showSchemaView(const QJsonObject& configuration)
+void AiSquaredForm::showSchemaView(const QJsonObject& configuration,
+                                   const QMap<QString, SecretField*>& statesFrom)
 {
     unbindFieldsUnder(kConfigurationPointer);
     m_editor->build(m_definition, connector().editable.value(kConfiguration).toObject(),
-                    configuration);
+                    configuration, statesFrom);
     bindField(kConfigurationPointer, m_ui->schemaBox, m_ui->configurationProblem,
               m_ui->configurationLabel->text());
     for (const SchemaConfigEditor::Binding& b : m_editor->bindings())
@@ -373,14 +362,7 @@ void AiSquaredForm::rebuildSecretRows(const QJsonObject& configuration,
         if (SecretField* from = statesFrom.value(pointer)) {
             field->copyStateFrom(*from);
         } else if (!kept.isUndefined()) {
-            field->setStored(kept);
-            if (!shown.isUndefined() && shown != kept) {
-                const QString text = shown.toString();
-                field->setState(text.isEmpty() ? SecretField::State::Clear
-                                               : SecretField::State::Replace);
-                if (!text.isEmpty() && !SecretField::looksMasked(text))
-                    field->valueEdit()->setText(text);
-            }
+            field->setStoredAndEdited(kept, shown);
         } else if (!shown.isUndefined()) {
             // Held by the edit, not by the server (a merge, a restored draft): kept as it is.
             field->setStored(shown);
@@ -565,7 +547,7 @@ QString AiSquaredForm::connectionTestBlocker() const
     }
     QStringList names;
     for (const QString& pointer : AiSquaredService::unsentableSecrets(currentConfiguration()))
-        names << jsonPointerTokens(pointer).join(QLatin1Char('.'));
+        names << jsonPointerDotted(pointer);
     if (!names.isEmpty())
         return tr("To test, re-enter %1: AI Squared shows stored secrets only masked, and the "
                   "test needs the real values.")

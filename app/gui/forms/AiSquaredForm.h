@@ -81,7 +81,8 @@ protected:
 private:
     void showJsonView(const QJsonObject& configuration, const QStringList& secretPointers,
                       const QMap<QString, SecretField*>& statesFrom);
-    void showSchemaView(const QJsonObject& configuration);
+    void showSchemaView(const QJsonObject& configuration,
+                        const QMap<QString, SecretField*>& statesFrom);
     void rebuildSecretRows(const QJsonObject& configuration, const QStringList& secretPointers,
                            const QMap<QString, SecretField*>& statesFrom);
     void updateSyntaxStatus();

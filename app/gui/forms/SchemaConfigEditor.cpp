@@ -18,6 +18,7 @@
 #include <QSpinBox>
 #include <QVBoxLayout>
 #include <limits>
+#include <memory>
 
 namespace ca {
 
@@ -59,11 +60,6 @@ SchemaConfigEditor::SchemaConfigEditor(QWidget* parent) : QWidget(parent)
 
 SchemaConfigEditor::~SchemaConfigEditor() = default;
 
-QString SchemaConfigEditor::objectNameFor(const QString& pointerBelowConfiguration)
-{
-    return jsonPointerTokens(pointerBelowConfiguration).join(QLatin1Char('.'));
-}
-
 void SchemaConfigEditor::clear()
 {
     m_fields.clear();
@@ -72,9 +68,15 @@ void SchemaConfigEditor::clear()
 }
 
 void SchemaConfigEditor::build(const ConnectorDefinition& definition, const QJsonObject& stored,
-                               const QJsonObject& configuration)
+                               const QJsonObject& configuration,
+                               const QMap<QString, SecretField*>& statesFrom)
 {
-    clear();
+    // The fields shown so far stay alive until the new ones took their states (statesFrom may
+    // be them).
+    std::unique_ptr<QWidget> previousContent(m_content);
+    m_content = nullptr;
+    m_fields.clear();
+    m_statesFrom = &statesFrom;
     m_base = configuration;
     m_stored = stored;
     m_content = new QWidget(this);
@@ -84,6 +86,7 @@ void SchemaConfigEditor::build(const ConnectorDefinition& definition, const QJso
     form->setFieldGrowthPolicy(QFormLayout::AllNonFixedFieldsGrow);
     layout()->addWidget(m_content);
     addProperties(definition.specification, QString(), form, 0);
+    m_statesFrom = nullptr;
     // Tab order follows the fields' order.
     QWidget* previous = nullptr;
     for (const Field& f : std::as_const(m_fields)) {
@@ -107,7 +110,7 @@ void SchemaConfigEditor::addField(const SchemaProperty& p, QFormLayout* layout, 
     Field f;
     f.property = p;
     f.label = titleOf(p);
-    const QString name = objectNameFor(p.pointer);
+    const QString name = jsonPointerDotted(p.pointer);
     const QJsonObject& s = p.schema;
     const QString type = typeOf(s);
     const QJsonValue current = jsonValueAt(m_base, p.pointer);
@@ -146,14 +149,11 @@ void SchemaConfigEditor::addField(const SchemaProperty& p, QFormLayout* layout, 
     if (p.secret) {
         auto* secret = new SecretField(layout->parentWidget());
         const QJsonValue stored = jsonValueAt(m_stored, p.pointer);
-        if (!stored.isUndefined()) {
-            secret->setStored(stored);
-            if (f.present && current != stored) {
-                secret->setState(current.toString().isEmpty() ? SecretField::State::Clear
-                                                              : SecretField::State::Replace);
-                if (!current.toString().isEmpty() && !SecretField::looksMasked(current.toString()))
-                    secret->valueEdit()->setText(current.toString());
-            }
+        if (SecretField* from =
+                m_statesFrom ? m_statesFrom->value(kConfiguration + p.pointer) : nullptr) {
+            secret->copyStateFrom(*from);
+        } else if (!stored.isUndefined()) {
+            secret->setStoredAndEdited(stored, current);
         } else {
             secret->setNew(current.isString() ? current.toString() : QString());
         }
@@ -428,15 +428,6 @@ QMap<QString, SecretField*> SchemaConfigEditor::secretFields() const
             out.insert(kConfiguration + f.property.pointer, static_cast<SecretField*>(f.input));
     }
     return out;
-}
-
-QWidget* SchemaConfigEditor::fieldWidget(const QString& pointer) const
-{
-    for (const Field& f : m_fields) {
-        if (kConfiguration + f.property.pointer == pointer)
-            return f.input;
-    }
-    return nullptr;
 }
 
 } // namespace ca

@@ -41,9 +41,12 @@ public:
     ~SchemaConfigEditor() override;
 
     // Builds the fields of `definition` showing `configuration` (the edit); `stored` is the
-    // configuration the server holds (secrets found there can be kept).
+    // configuration the server holds (secrets found there can be kept). A secret found in
+    // `statesFrom` (by pointer, with "/configuration"; the same secrets in the view shown so far,
+    // this editor's own included) takes its choice and typed text.
     void build(const ConnectorDefinition& definition, const QJsonObject& stored,
-               const QJsonObject& configuration);
+               const QJsonObject& configuration,
+               const QMap<QString, SecretField*>& statesFrom = {});
     void clear();
     bool isBuilt() const { return !m_fields.isEmpty(); }
 
@@ -62,10 +65,6 @@ public:
     QList<FieldProblem> widgetProblems() const;
     // pointer (with "/configuration") → field, in path order.
     QMap<QString, SecretField*> secretFields() const;
-    // The input of a property ("/configuration/host"), or null.
-    QWidget* fieldWidget(const QString& pointer) const;
-
-    static QString objectNameFor(const QString& pointerBelowConfiguration);
 
 signals:
     void changed();
@@ -103,6 +102,7 @@ private:
     QJsonObject m_base;   // the configuration as given to build()
     QJsonObject m_stored; // the server's
     QWidget* m_content = nullptr;
+    const QMap<QString, SecretField*>* m_statesFrom = nullptr; // during build() only
 };
 
 } // namespace ca

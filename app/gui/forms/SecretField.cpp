@@ -106,10 +106,15 @@ void SecretField::copyStateFrom(const SecretField& other)
         m_edit->setText(other.m_edit->text());
 }
 
-bool SecretField::holdsTypedValue() const
+void SecretField::setStoredAndEdited(const QJsonValue& stored, const QJsonValue& edited)
 {
-    const QString typed = m_edit->text();
-    return state() == State::Replace && !typed.isEmpty() && !looksMasked(typed);
+    setStored(stored);
+    if (edited.isUndefined() || edited == stored)
+        return;
+    const QString text = edited.toString();
+    setState(text.isEmpty() ? State::Clear : State::Replace);
+    if (!text.isEmpty() && !looksMasked(text))
+        m_edit->setText(text);
 }
 
 bool SecretField::looksMasked(const QString& text)

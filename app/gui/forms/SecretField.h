@@ -36,9 +36,9 @@ public:
     // Takes over `other`'s stored value, choice and typed text (the same secret shown in another
     // view of the document).
     void copyStateFrom(const SecretField& other);
-    // Whether value() is a real value the user typed (Replace with text, or a new entry), so it
-    // can be sent where the stored one (a mask) cannot: a connection test.
-    bool holdsTypedValue() const;
+    // setStored(stored), then the choice an edit of it made: unchanged (or Undefined) keeps, ""
+    // clears, anything else replaces (the text shown unless it is a mask).
+    void setStoredAndEdited(const QJsonValue& stored, const QJsonValue& edited);
 
     State state() const;
     void setState(State state);
