@@ -33,7 +33,8 @@ constexpr std::pair<AuditTool, const char*> kTools[] = {{AuditTool::Gui, "gui"},
 constexpr std::pair<AuditAction, const char*> kActions[] = {
     {AuditAction::Apply, "apply"},
     {AuditAction::SoftwareUpdate, "software-update"},
-    {AuditAction::Revert, "revert"}};
+    {AuditAction::Revert, "revert"},
+    {AuditAction::ChangeSet, "change-set"}};
 constexpr std::pair<AuditOutcome, const char*> kOutcomes[] = {
     {AuditOutcome::Applied, "applied"},        {AuditOutcome::Refused, "refused"},
     {AuditOutcome::Failed, "failed"},          {AuditOutcome::Conflict, "conflict"},
@@ -98,6 +99,8 @@ QJsonObject AuditRecord::toJson() const
     };
     if (!operationId.isEmpty())
         o.insert(QStringLiteral("operationId"), operationId);
+    if (!changeSetId.isEmpty())
+        o.insert(QStringLiteral("changeSetId"), changeSetId);
     if (processId > 0) {
         o.insert(QStringLiteral("processId"), processId);
         o.insert(QStringLiteral("host"), host);
@@ -174,6 +177,10 @@ bool AuditRecord::appendCompactJson(QByteArray* out) const
     ok = ok && appendScalarObject(line, after);
     key("before");
     ok = ok && appendScalarObject(line, before);
+    if (!changeSetId.isEmpty()) {
+        key("changeSetId");
+        ok = ok && appendJsonString(line, changeSetId);
+    }
     key("connectorId");
     ok = ok && appendJsonString(line, connectorId);
     key("connectorName");
@@ -260,6 +267,7 @@ std::optional<AuditRecord> AuditRecord::fromJson(const QJsonObject& o, QString* 
     r.httpStatus = o.value(QStringLiteral("httpStatus")).toInt();
     r.requestId = o.value(QStringLiteral("requestId")).toString();
     r.operationId = o.value(QStringLiteral("operationId")).toString();
+    r.changeSetId = o.value(QStringLiteral("changeSetId")).toString();
     r.processId = o.value(QStringLiteral("processId")).toInteger();
     r.host = o.value(QStringLiteral("host")).toString();
     r.message = o.value(QStringLiteral("message")).toString();

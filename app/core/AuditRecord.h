@@ -23,7 +23,10 @@ enum class AuditAction
 {
     Apply,
     SoftwareUpdate,
-    Revert
+    Revert,
+    // The summary of one change set in one profile (connectorId empty): who, when, counts. The
+    // records of its connectors carry the same changeSetId.
+    ChangeSet
 };
 enum class AuditOutcome
 {
@@ -39,8 +42,8 @@ enum class AuditOutcome
     Intent
 };
 
-QString auditToolName(AuditTool tool);          // "gui", "cli"
-QString auditActionName(AuditAction action);    // "apply", "software-update", "revert"
+QString auditToolName(AuditTool tool);       // "gui", "cli"
+QString auditActionName(AuditAction action); // "apply", "software-update", "revert", "change-set"
 QString auditOutcomeName(AuditOutcome outcome); // "applied", ..., "answer-lost"
 std::optional<AuditTool> auditToolFromName(const QString& name);
 std::optional<AuditAction> auditActionFromName(const QString& name);
@@ -62,6 +65,9 @@ struct AuditRecord
     QString requestId;
     // Ties an intent to its outcome record (a fresh UUID per write); empty in older records.
     QString operationId;
+    // The change set (many connectors reviewed and applied as one) this record belongs to; empty
+    // for a single edit.
+    QString changeSetId;
     // Intents only (stamped on append): the writing process and machine, so a later start can
     // tell an intent still being sent from one whose app stopped.
     qint64 processId = 0;
@@ -77,7 +83,8 @@ struct AuditRecord
     QStringList secretPaths;
 
     // Compact-JSON-ready object with keys: time (ISO 8601 UTC with ms), tool, profile, vendor,
-    // connectorId, connectorName, action, diff, httpStatus, requestId, operationId (when set),
+    // connectorId, connectorName, action, diff, httpStatus, requestId, operationId and changeSetId
+    // (when set),
     // outcome, message, before, after, serverDifferences [{path, sent, received?}], secretPaths.
     // Values as stored: call AuditLog::redacted() first when the record comes from outside the log.
     QJsonObject toJson() const;

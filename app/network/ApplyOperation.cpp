@@ -106,7 +106,8 @@ void ApplyOperation::onFresh(const ConnectorResult& result)
 
 void ApplyOperation::send(const Connector& fresh)
 {
-    ConnectorUpdateJob* update = m_service ? m_service->update(fresh, m_edited) : nullptr;
+    ConnectorUpdateJob* update =
+        m_service ? m_service->update(fresh, m_edited, m_retryWrites) : nullptr;
     if (!update) {
         finishUnsent(fresh, tr("the profile's connection is gone; nothing was sent"));
         return;

@@ -55,6 +55,9 @@ public:
     // Before the PUT, `intent` (EditReview::intentRecord()) is appended to `log` with a fresh
     // operationId, and the PUT waits until it is durable. `log` must outlive this operation.
     void recordIntentIn(AuditLog* log, AuditRecord intent);
+    // The PUT goes out once, never retried on a lost answer or a 503 (HttpOptions::retryWrites):
+    // the caller reads the connector again instead. Default: retried like any request.
+    void setRetryWrites(bool retry) { m_retryWrites = retry; }
 
     void start();
     void abort();
@@ -79,6 +82,7 @@ private:
     AuditLog* m_log = nullptr;
     AuditRecord m_intent;
     QString m_operationId;
+    bool m_retryWrites = true;
     bool m_aborted = false;
     bool m_done = false;
 };

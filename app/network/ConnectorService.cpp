@@ -225,7 +225,8 @@ void ConnectorService::runLater(QObject* context, std::function<void()> fn)
     QTimer::singleShot(0, context, std::move(fn));
 }
 
-HttpJob* ConnectorService::send(const QByteArray& method, const QUrl& url, const QJsonValue& body)
+HttpJob* ConnectorService::send(const QByteArray& method, const QUrl& url, const QJsonValue& body,
+                                const std::optional<HttpOptions>& options)
 {
     HttpRequest request;
     request.method = method;
@@ -237,7 +238,7 @@ HttpJob* ConnectorService::send(const QByteArray& method, const QUrl& url, const
     else if (body.isArray())
         request.body = QJsonDocument(body.toArray()).toJson(QJsonDocument::Compact);
     qCDebug(logCategory()).noquote() << method << url.toDisplayString();
-    return m_http->send(request, m_options);
+    return m_http->send(request, options.value_or(m_options));
 }
 
 QString ConnectorService::operationText(const OperationContext& context) const
@@ -578,7 +579,7 @@ QList<Connector> ConnectorService::parseListAnswer(const HttpResponse& response,
 }
 
 ConnectorUpdateJob* ConnectorService::update(const Connector& base,
-                                             const QJsonObject& editedDocument)
+                                             const QJsonObject& editedDocument, bool retryWrites)
 {
     auto* job = new ConnectorUpdateJob(this);
     const OperationContext context{Operation::Update, base.id, {}};
@@ -598,7 +599,9 @@ ConnectorUpdateJob* ConnectorService::update(const Connector& base,
         return job;
     }
     job->pending().sentBody = body;
-    HttpJob* http = send("PUT", connectorUrl(base.id), body);
+    HttpOptions options = m_options;
+    options.retryWrites = retryWrites;
+    HttpJob* http = send("PUT", connectorUrl(base.id), body, options);
     job->track(http);
     job->pending().sent = true;
     connect(http, &HttpJob::finished, job,

@@ -49,7 +49,10 @@ public:
     ConnectorJob* get(const QString& id);
     // Sends buildUpdateBody(base, editedDocument). `base` must be a fresh get() of the connector
     // (Bigdata resends its unedited fields from it). Refusals end the job without sending.
-    ConnectorUpdateJob* update(const Connector& base, const QJsonObject& editedDocument);
+    // `retryWrites` false: the PUT goes out once, whatever happens to it
+    // (HttpOptions::retryWrites).
+    ConnectorUpdateJob* update(const Connector& base, const QJsonObject& editedDocument,
+                               bool retryWrites = true);
 
     // The body update() would send, built by the vendor's rules (never by echoing a GET), so a
     // review dialog can show exactly that. Empty object + *refusal set when it must not be sent.
@@ -173,7 +176,8 @@ protected:
     static QJsonObject objectUnder(const QJsonDocument& doc, const QString& key,
                                    QString* shapeError);
     HttpJob* send(const QByteArray& method, const QUrl& url,
-                  const QJsonValue& body = QJsonValue::Undefined);
+                  const QJsonValue& body = QJsonValue::Undefined,
+                  const std::optional<HttpOptions>& options = std::nullopt);
     QUrl urlFor(const QString& encodedPath, const QString& encodedQuery = {}) const;
     static QString segment(const QString& raw); // one percent-encoded path segment
     // For vendors whose ids are integers: why `id` is not one, or empty.

@@ -65,7 +65,7 @@ QJsonValue restoreWalk(const QJsonValue& edited, const QJsonValue& stored,
 } // namespace
 
 EditReview::EditReview(const ConnectorService* service, Connector base, QJsonObject edited,
-                       AuditAction action)
+                       AuditAction action, const QStringList& extraSecrets)
     : m_base(std::move(base)), m_edited(std::move(edited)), m_action(action)
 {
     if (service) {
@@ -75,6 +75,11 @@ EditReview::EditReview(const ConnectorService* service, Connector base, QJsonObj
         m_options.secrets.addPaths(m_base.secretPaths);
         m_options.secrets.addValues(m_options.secrets.valuesAt(m_base.editable));
         m_options.secrets.addValues(m_options.secrets.valuesAt(m_edited));
+    }
+    if (!extraSecrets.isEmpty()) {
+        m_options.secrets.addPaths(extraSecrets);
+        m_options.secrets.addValues(m_options.secrets.valuesAt(m_edited));
+        m_options.secrets.addValues(m_options.secrets.valuesAt(m_base.editable));
     }
     m_diff = ConnectorDiff(m_base.editable, m_edited, m_options);
     if (!service) {

@@ -23,8 +23,10 @@ class EditReview
 public:
     EditReview() = default;
     // `service` may be null (a profile whose connection is gone): nothing can be sent then.
+    // `extraSecrets`: JSON pointers of `edited` whose values are secret whatever the vendor's rules
+    // say (a value read from stdin or the environment for a change set).
     EditReview(const ConnectorService* service, Connector base, QJsonObject edited,
-               AuditAction action = AuditAction::Apply);
+               AuditAction action = AuditAction::Apply, const QStringList& extraSecrets = {});
 
     const Connector& base() const { return m_base; }
     const QJsonObject& edited() const { return m_edited; }

@@ -29,6 +29,9 @@ struct HttpOptions
     int maxAttempts = 3;                        // total tries for GET/PUT on transient failures
     int maxRetryWaitMs = 60000;                 // a longer Retry-After fails instead of waiting
     int initialBackoffMs = 500;                 // doubled per retry, with jitter
+    // PUT retried on transient failures like GET. Off where a write must leave at most once
+    // (a change set resolves a lost answer by reading the connector again instead).
+    bool retryWrites = true;
 };
 
 struct HttpRequest

@@ -91,7 +91,7 @@ HttpJob::~HttpJob()
 bool HttpJob::isRetryable() const
 {
     const QByteArray m = m_request.method.toUpper();
-    return m == "GET" || m == "PUT" || m == "HEAD";
+    return m == "GET" || m == "HEAD" || (m == "PUT" && m_options.retryWrites);
 }
 
 void HttpJob::start()

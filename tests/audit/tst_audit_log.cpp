@@ -175,6 +175,7 @@ private slots:
         for (const bool intent : {false, true}) {
             r.outcome = intent ? AuditOutcome::Intent : AuditOutcome::Dispatched;
             r.operationId = intent ? QStringLiteral("op-") + text : QString();
+            r.changeSetId = intent ? QStringLiteral("cs-") + text : QString();
             r.processId = intent ? 4242 : 0;
             r.host = intent ? text : QString();
             r.httpStatus = intent ? 0 : 202;
@@ -314,6 +315,21 @@ private slots:
         QVERIFY(stamped.isValid());
         QVERIFY(stamped >= before);
         QCOMPARE(stamped.timeSpec(), Qt::UTC);
+    }
+
+    // The records of a change set share its id, and its summary is a record of its own.
+    void changeSetIdAndActionRoundTrip()
+    {
+        AuditRecord r = record(QStringLiteral("p"), QString(), QStringLiteral("3 applied"));
+        r.action = AuditAction::ChangeSet;
+        r.changeSetId = QStringLiteral("cs-1");
+        QVERIFY(AuditLog(m_dir).append(r));
+        QVERIFY(fileBytes().contains("\"action\":\"change-set\""));
+        const AuditRecord read = AuditLog(m_dir).records().value(0);
+        QCOMPARE(read.action, AuditAction::ChangeSet);
+        QCOMPARE(read.changeSetId, QStringLiteral("cs-1"));
+        r.changeSetId.clear();
+        QVERIFY(!r.toJson().contains(QStringLiteral("changeSetId")));
     }
 
     void recordHasNoFieldForAnApiKey()
