@@ -1,0 +1,307 @@
+// export: the connectors of profiles written into a folder, one file each, with the base the next
+// plan compares against (the folder's format is ConnectorFolder's). An edit made in the folder is
+// kept, and secrets are written as the placeholder only (the printable document), never as values.
+#include "CliOutput.h"
+#include "CommandContext.h"
+#include "Commands.h"
+#include "ConnectorFolder.h"
+#include "EditReview.h"
+#include "ExitCode.h"
+#include "Secrets.h"
+
+#include <QDir>
+#include <QFileInfo>
+#include <QJsonArray>
+#include <QMap>
+#include <QSet>
+
+#include <memory>
+
+namespace ca {
+
+namespace {
+
+QString tr(const char* text)
+{
+    return QObject::tr(text);
+}
+
+// What became of one profile's connectors.
+struct ProfileExport
+{
+    Profile profile;
+    ConnectorService* service = nullptr;
+    QString directory; // DIR/<profile>, as messages show it
+    int rewritten = 0;
+    int unchanged = 0;
+    int keptEdits = 0;
+    int keptGone = 0; // files of connectors gone from the server, kept for their edits
+    int removed = 0;
+    int skipped = 0; // connectors without editable settings (Timbal's)
+    int failed = 0;  // files that could not be written or removed
+    QString error;   // the connectors could not be listed
+
+    QJsonObject toJson() const
+    {
+        QJsonObject o{{QStringLiteral("profile"), profile.name},
+                      {QStringLiteral("directory"), directory}};
+        if (!error.isEmpty()) {
+            o.insert(QStringLiteral("error"), error);
+            return o;
+        }
+        o.insert(QStringLiteral("exported"), rewritten + unchanged);
+        o.insert(QStringLiteral("rewritten"), rewritten);
+        o.insert(QStringLiteral("unchanged"), unchanged);
+        o.insert(QStringLiteral("keptEdits"), keptEdits);
+        o.insert(QStringLiteral("keptGone"), keptGone);
+        o.insert(QStringLiteral("removed"), removed);
+        o.insert(QStringLiteral("notEditable"), skipped);
+        o.insert(QStringLiteral("failed"), failed);
+        return o;
+    }
+
+    QString line() const
+    {
+        if (!error.isEmpty())
+            return QObject::tr("%1: not exported (%2)").arg(profile.name, error);
+        QStringList counts{QObject::tr("%1 rewritten").arg(rewritten),
+                           QObject::tr("%1 unchanged").arg(unchanged)};
+        if (keptEdits > 0)
+            counts << QObject::tr("%1 kept as edited").arg(keptEdits);
+        if (keptGone > 0)
+            counts << QObject::tr("%1 gone from the server kept as edited").arg(keptGone);
+        if (removed > 0)
+            counts << QObject::tr("%1 removed").arg(removed);
+        if (skipped > 0)
+            counts << QObject::tr("%1 without editable settings").arg(skipped);
+        if (failed > 0)
+            counts << QObject::tr("%1 failed").arg(failed);
+        const int exported = rewritten + unchanged;
+        return QObject::tr("%1: %2 exported to %3 (%4)")
+            .arg(profile.name,
+                 exported == 1 ? QObject::tr("1 connector")
+                               : QObject::tr("%1 connectors").arg(exported),
+                 directory, counts.join(QStringLiteral(", ")));
+    }
+};
+
+// The whole command: services first (a profile that cannot be used ends the command before any
+// file is written), then every profile listed at once; the lines are printed, in the order the
+// profiles were named, when the last list is done.
+struct ExportRun
+{
+    explicit ExportRun(const QString& directory) : folder(directory) {}
+    ConnectorFolder folder;
+    bool overwrite = false;
+    QList<ProfileExport> profiles;
+    int pending = 0;
+    std::optional<int> firstFailure;
+
+    void failed(int code)
+    {
+        if (!firstFailure)
+            firstFailure = code;
+    }
+};
+
+// Whether the file of a connector still on the server holds something export must not replace:
+// an edit since the export, a file written by hand, or one that cannot be read. A file that
+// already says what the server has is none of these.
+bool holdsAnEdit(const FolderEntry& entry, const QJsonObject& document)
+{
+    if (entry.error.isEmpty() && entry.desired == document)
+        return false;
+    if (!entry.error.isEmpty() || !entry.base)
+        return true;
+    return entry.desired != entry.base->document;
+}
+
+void exportProfile(ExportRun& run, ProfileExport& out, const QList<Connector>& connectors)
+{
+    const QString profile = out.profile.name;
+    QMap<QString, FolderEntry> entries;
+    for (const FolderEntry& e : run.folder.read({profile})) {
+        if (!e.id.isEmpty())
+            entries.insert(e.id, e);
+    }
+    QSet<QString> listed;
+    for (const Connector& c : connectors) {
+        listed.insert(c.id);
+        if (!c.isEditable()) {
+            ++out.skipped;
+            continue;
+        }
+        const QJsonObject document = EditReview::printable(*out.service, c);
+        FolderBase base{document, c.displayName, c.type, c.updatedAt, {}};
+        const auto found = entries.constFind(c.id);
+        if (found != entries.cend()) {
+            if (!run.overwrite && holdsAnEdit(*found, document)) {
+                CliOutput::message(
+                    found->error.isEmpty()
+                        ? QObject::tr("%1: kept your edit of %2 (plan shows it; --overwrite "
+                                      "discards it)")
+                              .arg(profile, found->path)
+                        : QObject::tr("%1: kept %2 (--overwrite replaces it)")
+                              .arg(profile, found->error));
+                ++out.keptEdits;
+                continue;
+            }
+            // What was sent from a file stays known while the document still keeps that secret.
+            if (found->base) {
+                const QMap<QString, QString>& known = found->base->secretFingerprints;
+                for (auto it = known.cbegin(); it != known.cend(); ++it) {
+                    if (jsonValueAt(document, it.key()) == QJsonValue(SecretMarker::placeholder))
+                        base.secretFingerprints.insert(it.key(), it.value());
+                }
+            }
+        }
+        QString error;
+        bool rewritten = false;
+        if (!run.folder.write(profile, c.id, document, base, &error, &rewritten)) {
+            CliOutput::error(error);
+            ++out.failed;
+            continue;
+        }
+        ++(rewritten ? out.rewritten : out.unchanged);
+    }
+    if (out.service->vendor() == Vendor::Timbal)
+        CliOutput::message(
+            QObject::tr("%1: Timbal connectors have no editable settings; nothing exported")
+                .arg(profile));
+    else if (out.skipped > 0)
+        CliOutput::message(QObject::tr("%1: %2 connectors have no editable settings; not exported")
+                               .arg(profile)
+                               .arg(out.skipped));
+
+    // Connectors gone from the server: their files go with them, unless they hold an edit. A file
+    // without a base was written by hand (a connector to create): not export's to remove.
+    for (const FolderEntry& entry : std::as_const(entries)) {
+        if (listed.contains(entry.id) || (!entry.base && entry.error.isEmpty()))
+            continue;
+        if (!entry.error.isEmpty()) {
+            CliOutput::message(QObject::tr("%1: kept %2: connector %3 is no longer on the server, "
+                                           "but %4")
+                                   .arg(profile, entry.path, shownId(entry.id), entry.error));
+            ++out.keptGone;
+            continue;
+        }
+        if (entry.desired != entry.base->document) {
+            CliOutput::message(QObject::tr("%1: kept %2: connector %3 is no longer on the server, "
+                                           "and the file holds your edit")
+                                   .arg(profile, entry.path, shownId(entry.id)));
+            ++out.keptGone;
+            continue;
+        }
+        QString error;
+        if (!run.folder.remove(profile, entry.id, &error)) {
+            CliOutput::error(error);
+            ++out.failed;
+            continue;
+        }
+        ++out.removed;
+    }
+    if (out.failed > 0)
+        run.failed(ExitPartial);
+}
+
+void finishRun(CommandContext& ctx, const ExportRun& run)
+{
+    if (ctx.wantsJson()) {
+        QJsonArray all;
+        for (const ProfileExport& p : run.profiles)
+            all.append(p.toJson());
+        CliOutput::json(all);
+    } else {
+        for (const ProfileExport& p : run.profiles)
+            CliOutput::dataLine(p.line());
+    }
+    ctx.finish(run.firstFailure.value_or(ExitOk));
+}
+
+void listAll(CommandContext& ctx, const std::shared_ptr<ExportRun>& run)
+{
+    run->pending = int(run->profiles.size());
+    for (qsizetype i = 0; i < run->profiles.size(); ++i) {
+        ConnectorListJob* job = run->profiles.at(i).service->list();
+        QObject::connect(job, &ConnectorListJob::finished, &ctx,
+                         [&ctx, run, i](const ConnectorListResult& r) {
+                             ProfileExport& out = run->profiles[i];
+                             if (r.ok()) {
+                                 exportProfile(*run, out, r.connectors);
+                             } else {
+                                 CliOutput::error(r.error);
+                                 out.error = r.error.toString();
+                                 run->failed(exitCodeFor(r.error));
+                             }
+                             if (--run->pending == 0)
+                                 finishRun(ctx, *run);
+                         });
+    }
+}
+
+// The services one after the other, then the lists all at once.
+void startServices(CommandContext& ctx, const std::shared_ptr<ExportRun>& run, qsizetype next)
+{
+    if (next == run->profiles.size()) {
+        listAll(ctx, run);
+        return;
+    }
+    ctx.withService(run->profiles.at(next).profile, [&ctx, run, next](ConnectorService* service) {
+        run->profiles[next].service = service;
+        startServices(ctx, run, next + 1);
+    });
+}
+
+} // namespace
+
+void runExport(CommandContext& ctx)
+{
+    const QString usage =
+        QStringLiteral("connectorctl export DIR [NAME...] [--overwrite] [--json]");
+    if (!ctx.expectPositional(1, -1, usage))
+        return;
+    const QString directory = ctx.positional().at(0);
+    if (directory.isEmpty()) {
+        ctx.fail(ExitUsage, tr("the folder name is empty"), tr("usage: %1").arg(usage));
+        return;
+    }
+    const QFileInfo info(directory);
+    if (info.exists() && !info.isDir()) {
+        ctx.fail(ExitInvalid, QObject::tr("%1 is not a folder").arg(directory),
+                 tr("name a folder to export into (it is created when missing)"));
+        return;
+    }
+    QList<Profile> profiles;
+    QStringList names = ctx.positional().mid(1);
+    names.removeDuplicates();
+    if (names.isEmpty()) {
+        profiles = ctx.profiles().profiles();
+        if (profiles.isEmpty()) {
+            ctx.fail(ExitNotFound, tr("there are no profiles to export"),
+                     tr("add one with `connectorctl profile add`"));
+            return;
+        }
+    }
+    for (const QString& name : std::as_const(names)) {
+        const std::optional<Profile> profile = ctx.requireProfile(name);
+        if (!profile)
+            return;
+        profiles.append(*profile);
+    }
+    auto run = std::make_shared<ExportRun>(directory);
+    run->overwrite = ctx.isSet(QStringLiteral("overwrite"));
+    for (const Profile& p : std::as_const(profiles)) {
+        if (const QString refusal = ConnectorFolder::profileRefusal(p.name); !refusal.isEmpty()) {
+            ctx.fail(ExitUsage, tr("profile %1 cannot be exported: %2").arg(p.name, refusal),
+                     tr("rename the profile (profile add NEW … , profile remove OLD)"));
+            return;
+        }
+        ProfileExport out;
+        out.profile = p;
+        out.directory = QDir(directory).filePath(p.name);
+        run->profiles.append(out);
+    }
+    startServices(ctx, run, 0);
+}
+
+} // namespace ca
