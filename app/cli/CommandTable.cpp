@@ -13,6 +13,13 @@ QCommandLineOption jsonOption(const QString& what)
     return QCommandLineOption(QStringLiteral("json"), what);
 }
 
+QCommandLineOption parallelOption()
+{
+    return QCommandLineOption(QStringLiteral("parallel"),
+                              QObject::tr("Connectors in flight at once (1-64, default 4)."),
+                              QStringLiteral("N"));
+}
+
 } // namespace
 
 const QList<CommandSpec>& commandTable()
@@ -101,26 +108,39 @@ const QList<CommandSpec>& commandTable()
                   {profile, id, file},
                   {jsonOption(QObject::tr("Print the diff as JSON."))},
                   runDiff});
-        t.append({QStringLiteral("apply"),
-                  QStringLiteral("NAME ID FILE [--yes] [--dry-run] [--base FILE]"),
-                  QObject::tr("Review the diff, then send it after confirmation. \"%1\" keeps "
-                              "the stored value. Nothing is sent if the connector changed on the "
-                              "server meanwhile (exit 7).")
-                      .arg(SecretMarker::placeholder),
-                  {profile, id, file},
-                  {QCommandLineOption(
-                       {QStringLiteral("y"), QStringLiteral("yes")},
-                       QObject::tr("Do not ask (required when stdin is not a terminal).")),
-                   QCommandLineOption(
-                       QStringLiteral("base"),
-                       QObject::tr("The document as `get --json` printed it when the edit began: "
-                                   "refuse (exit 7) if the connector changed on the server since."),
-                       QStringLiteral("FILE")),
-                   QCommandLineOption(
-                       QStringLiteral("dry-run"),
-                       QObject::tr(
-                           "Print the body that would be sent (secrets masked); send nothing."))},
-                  runApply});
+        t.append(
+            {QStringLiteral("apply"),
+             QStringLiteral("NAME ID FILE [--yes] [--dry-run] [--base FILE] | DIR [--yes] "
+                            "[--dry-run] [--parallel N] [--only ID,...] [--resolve "
+                            "mine|server] [--json]"),
+             QObject::tr("Review the diff, then send it after confirmation. \"%1\" keeps "
+                         "the stored value. Nothing is sent if the connector changed on the "
+                         "server meanwhile (exit 7).")
+                 .arg(SecretMarker::placeholder),
+             {profile, id, file},
+             {QCommandLineOption(
+                  {QStringLiteral("y"), QStringLiteral("yes")},
+                  QObject::tr("Do not ask (required when stdin is not a terminal).")),
+              QCommandLineOption(
+                  QStringLiteral("base"),
+                  QObject::tr("The document as `get --json` printed it when the edit began: "
+                              "refuse (exit 7) if the connector changed on the server since."),
+                  QStringLiteral("FILE")),
+              QCommandLineOption(
+                  QStringLiteral("dry-run"),
+                  QObject::tr("Print the body that would be sent (secrets masked); send nothing.")),
+              parallelOption(),
+              QCommandLineOption(QStringLiteral("only"),
+                                 QObject::tr("With DIR: only these connectors (ID or "
+                                             "NAME/ID, comma-separated or repeated)."),
+                                 QStringLiteral("ID")),
+              QCommandLineOption(QStringLiteral("resolve"),
+                                 QObject::tr("With DIR: settle conflicts (changed in the file "
+                                             "and on the server) with the file's values "
+                                             "(mine) or the server's (server)."),
+                                 QStringLiteral("WHICH")),
+              jsonOption(QObject::tr("With DIR: print the results as JSON."))},
+             runApply});
         t.append(
             {QStringLiteral("update"),
              QStringLiteral("NAME ID... [--all-outdated] [--version V] [--parallel N] [--wait "
@@ -180,6 +200,80 @@ const QList<CommandSpec>& commandTable()
                   {profile, id},
                   {jsonOption(QObject::tr("Print a JSON array of audit records."))},
                   runHistory});
+        t.append(
+            {QStringLiteral("export"),
+             QStringLiteral("DIR [NAME...] [--overwrite] [--json]"),
+             QObject::tr("Write every connector of the profiles NAME (default: all) into DIR, one "
+                         "file each (DIR/NAME/ID.json, secrets as \"%1\"), with the base the next "
+                         "plan compares against. A file edited since its export is kept; "
+                         "unchanged files are not rewritten.")
+                 .arg(SecretMarker::placeholder),
+             {{QStringLiteral("DIR"), QObject::tr("The folder (created when missing)."),
+               QStringLiteral("file")},
+              {QStringLiteral("NAME"), QObject::tr("Profile names."), QStringLiteral("profile"),
+               true}},
+             {QCommandLineOption(QStringLiteral("overwrite"),
+                                 QObject::tr("Replace files edited in DIR with the server's "
+                                             "connector (the edits are lost).")),
+              jsonOption(QObject::tr("Print a JSON array, one object per profile."))},
+             runExport});
+        const A dir{QStringLiteral("DIR"), QObject::tr("A folder written by export."),
+                    QStringLiteral("file")};
+        t.append({QStringLiteral("plan"),
+                  QStringLiteral("DIR [--json]"),
+                  QObject::tr("Compare every file of DIR with the server: to change, drifted "
+                              "(changed on the server since the export), conflict, gone, refused "
+                              "or unchanged. Exit 0: nothing to apply, 1: changes, 7: a conflict, "
+                              "5: an invalid file. {\"$env\": \"NAME\"} takes a secret from the "
+                              "environment."),
+                  {dir},
+                  {jsonOption(QObject::tr("Print {items: [...], summary: {...}}."))},
+                  runPlan});
+        t.append({QStringLiteral("drift"),
+                  QStringLiteral("DIR [--refresh] [--json]"),
+                  QObject::tr("Show only what changed on the server since the export. Exit 0: "
+                              "none, 1: drift."),
+                  {dir},
+                  {QCommandLineOption(QStringLiteral("refresh"),
+                                      QObject::tr("Adopt the server's state into the files (an "
+                                                  "edit in a file is kept on top; never a secret "
+                                                  "value).")),
+                   jsonOption(QObject::tr("Print {items: [...], summary: {...}}."))},
+                  runDrift});
+        t.append(
+            {QStringLiteral("set"),
+             QStringLiteral("NAME POINTER (--value JSON | --secret-stdin | --delete) [--remove] "
+                            "[--filter TEXT] [--ids ID,...] [--dry-run] [--yes] [--parallel N] "
+                            "[--json]"),
+             QObject::tr("Set one field on many connectors of a profile as one reviewed change "
+                         "set. POINTER may select an item (/headers/[name=X-Api-Key]/value) or "
+                         "append (/config/allowed_emails/-)."),
+             {profile,
+              {QStringLiteral("POINTER"), QObject::tr("The field, as a JSON pointer."), QString()}},
+             {QCommandLineOption(QStringLiteral("value"), QObject::tr("The value, as JSON."),
+                                 QStringLiteral("JSON")),
+              QCommandLineOption(QStringLiteral("secret-stdin"),
+                                 QObject::tr("Read the value from stdin as a secret (needs "
+                                             "--yes or --dry-run); it is never shown.")),
+              QCommandLineOption(QStringLiteral("remove"),
+                                 QObject::tr("Remove the value from the list at POINTER.")),
+              QCommandLineOption(QStringLiteral("delete"),
+                                 QObject::tr("Delete the field or item at POINTER.")),
+              QCommandLineOption(
+                  QStringLiteral("filter"),
+                  QObject::tr("Only connectors whose id, name or type contains TEXT."),
+                  QStringLiteral("TEXT")),
+              QCommandLineOption(QStringLiteral("ids"),
+                                 QObject::tr("Only these connectors (comma-separated or "
+                                             "repeated)."),
+                                 QStringLiteral("ID")),
+              QCommandLineOption(QStringLiteral("dry-run"),
+                                 QObject::tr("Print the plan; send nothing.")),
+              QCommandLineOption({QStringLiteral("y"), QStringLiteral("yes")},
+                                 QObject::tr("Do not ask (required when stdin is not a "
+                                             "terminal).")),
+              parallelOption(), jsonOption(QObject::tr("Print the plan and the results as JSON."))},
+             runSet});
         return t;
     }();
     return table;

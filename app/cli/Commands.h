@@ -44,6 +44,12 @@ void runApply(CommandContext& ctx);
 void runHistory(CommandContext& ctx);
 void runUpdate(CommandContext& ctx);
 void runCheck(CommandContext& ctx);
+// Change sets: connectors as files (plan, apply DIR, drift) and one field on many (set).
+void runPlan(CommandContext& ctx);
+void runApplyFolder(CommandContext& ctx); // `apply DIR`: runApply hands over with one argument
+void runDrift(CommandContext& ctx);
+void runSet(CommandContext& ctx);
+void runExport(CommandContext& ctx);
 
 // check: the environment variable that supplies the secret at `pointer` of a configuration
 // ("/credentials/password": CONNECTOR_ADMIN_SECRET_CREDENTIALS_PASSWORD; every character but

@@ -255,6 +255,10 @@ void runDiff(CommandContext& ctx)
 
 void runApply(CommandContext& ctx)
 {
+    if (ctx.positional().size() == 1) {
+        runApplyFolder(ctx);
+        return;
+    }
     if (!ctx.expectPositional(
             3, 3,
             QStringLiteral("connectorctl apply NAME ID FILE [--yes] [--dry-run] [--base FILE]")))

@@ -15,8 +15,8 @@ enum ExitCode : int
     ExitAuth = 4,      // no key, key rejected (401/403), keychain unavailable
     ExitInvalid = 5,   // bad JSON file, schema failure, refused id or body
     ExitNetwork = 6,   // time-out, 5xx, connection refused, malformed answer
-    ExitConflict = 7,  // changed on the server since (apply's stale check)
-    ExitPartial = 8,   // update: some connectors failed
+    ExitConflict = 7,  // changed on the server since (apply's stale check); plan: a conflict
+    ExitPartial = 8,   // update, apply DIR, set: some connectors failed; export: some files
     ExitUnrecorded = 9 // the audit record of the intent could not be written: nothing was sent
 };
 

@@ -146,11 +146,6 @@ ChangeSetItem classifyChange(const ConnectorService& service, const ChangeSetEnt
                           .arg(vendorDisplayName(item.vendor));
         return item;
     }
-    if (const QString why = schemaRefusal(item.vendor, entry.desired); !why.isEmpty()) {
-        item.kind = Kind::Refused;
-        item.reason = why;
-        return item;
-    }
     // Both sides as printed (secrets as the placeholder), so a stored secret compares equal to
     // the placeholder that keeps it.
     const QJsonObject current = EditReview::printable(service, *server);
@@ -168,6 +163,13 @@ ChangeSetItem classifyChange(const ConnectorService& service, const ChangeSetEnt
         if (theirs)
             item.reason = ChangeSetItem::tr("changed on the server since the base: %1")
                               .arg(ConnectorDiff(base, current, options).summaryLine());
+        return item;
+    }
+    // Checked only where the entry changes something: a connector the server holds in a shape
+    // the schema rejects (a repeated address) is no reason to refuse a file nobody edited.
+    if (const QString why = schemaRefusal(item.vendor, entry.desired); !why.isEmpty()) {
+        item.kind = Kind::Refused;
+        item.reason = why;
         return item;
     }
     QString refusal;

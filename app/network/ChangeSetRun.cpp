@@ -174,9 +174,11 @@ void ChangeSetRun::onApplied(int index, const ApplyOperation::Outcome& o)
         for (const int waiting : std::as_const(m_queue)) {
             m_items[waiting].state = State::Failed;
             m_items[waiting].message = why;
+            m_items[waiting].unrecorded = true;
             emit itemChanged(waiting);
         }
         m_queue.clear();
+        item.unrecorded = true;
         settle(index, State::Failed, why, o);
         return;
     }
@@ -214,6 +216,8 @@ void ChangeSetRun::readBack(int index, const ApplyOperation::Outcome& o)
             const bool read = r.ok() && service;
             const QJsonObject now =
                 read ? EditReview::printable(*service, r.connector) : QJsonObject();
+            if (read)
+                item.after = r.connector;
             if (o.kind == ApplyOperation::Outcome::Kind::Applied) {
                 for (const ValueDifference& d : o.update.differences)
                     item.verifyNotes << tr("the server stored %1 as %2 (sent %3)")

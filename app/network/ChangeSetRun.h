@@ -53,10 +53,12 @@ public:
         ApiError error;             // Failed / Refused by the server
         bool sent = false;          // a PUT went out
         bool mayHaveLanded = false; // sent, answer lost, and the re-read could not tell
+        bool unrecorded = false; // not sent: the record of its intent could not be written
         // Applied: fields the server holds differently from what was sent (the PUT's answer and
         // the read-back), masked; empty when verified as sent.
         QStringList verifyNotes;
         bool verified = false; // read back after the apply and found as sent
+        std::optional<Connector> after; // as read back, when it could be
         QString operationId;
     };
     struct Counts

@@ -219,10 +219,13 @@ QJsonObject BigdataHandler::generate(int index) const
     if (email) {
         const QString hash = hex(draw(index, FHash), 12);
         QJsonArray allowed;
-        for (int n = 0, count = pick(index, FAllowedCount, 4); n < count; ++n)
-            allowed.append(senders[pick(index, FAllowed + 2 * n, int(senders.size()))] +
-                           QLatin1Char('@') +
-                           domains[pick(index, FAllowed + 2 * n + 1, int(domains.size()))]);
+        for (int n = 0, count = pick(index, FAllowedCount, 4); n < count; ++n) {
+            const QString address = senders[pick(index, FAllowed + 2 * n, int(senders.size()))] +
+                                    QLatin1Char('@') +
+                                    domains[pick(index, FAllowed + 2 * n + 1, int(domains.size()))];
+            if (!allowed.contains(address)) // a list of senders, each once
+                allowed.append(address);
+        }
         config = {{QStringLiteral("allowed_emails"), allowed},
                   {QStringLiteral("email_hash"), hash},
                   {QStringLiteral("email"), hash + QStringLiteral("@inbox.bigdata.com")}};

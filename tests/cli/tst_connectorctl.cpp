@@ -1218,7 +1218,8 @@ private slots:
         const Run help = ctl({QStringLiteral("--help")});
         for (const char* c :
              {"profile add", "profile list", "profile remove", "key set", "key delete", "list",
-              "get", "diff", "apply", "update", "history", "check"}) {
+              "get", "diff", "apply", "update", "history", "check", "export", "plan", "drift",
+              "set"}) {
             QVERIFY2(man.contains(QLatin1String(c)), c);
             const Run r = ctl(QString::fromLatin1(c).split(QLatin1Char(' ')) +
                               QStringList{QStringLiteral("--help")});
@@ -1236,6 +1237,311 @@ private slots:
             QVERIFY(man.contains(QStringLiteral(".B %1").arg(code)) ||
                     man.contains(QStringLiteral(".IP %1").arg(code)));
     }
+
+    // ===== export (change sets, issue 21) =====================================================
+    // Kept together at the end of the class. Helpers are lambdas/statics here so the block stays
+    // self-contained.
+
+    // A fresh folder under the test's home for one test.
+    QString exportDirectory(const QString& name)
+    {
+        const QString path = m_home.filePath(QStringLiteral("export-") + name);
+        QDir(path).removeRecursively();
+        return path;
+    }
+
+    // Every file under `dir` (dot files and .base included), by relative path.
+    static QMap<QString, QByteArray> filesUnder(const QString& dir)
+    {
+        QMap<QString, QByteArray> files;
+        QDirIterator it(dir, QDir::Files | QDir::Hidden, QDirIterator::Subdirectories);
+        while (it.hasNext()) {
+            const QString path = it.next();
+            QFile f(path);
+            if (f.open(QIODevice::ReadOnly))
+                files.insert(QDir(dir).relativeFilePath(path), f.readAll());
+        }
+        return files;
+    }
+
+    static QMap<QString, QDateTime> mtimesUnder(const QString& dir)
+    {
+        QMap<QString, QDateTime> times;
+        for (const QString& relative : filesUnder(dir).keys())
+            times.insert(relative, QFileInfo(QDir(dir).filePath(relative))
+                                       .fileTime(QFileDevice::FileModificationTime));
+        return times;
+    }
+
+    // The secret values the sandbox stores (true values, as seeded): credentials named like
+    // secrets at any depth, and the values of credential headers ({"name": "X-Api-Key", …}).
+    QStringList storedSecrets()
+    {
+        static const QRegularExpression secretKey(
+            QStringLiteral("password|secret|token|api_?key|private_key|secret_access"),
+            QRegularExpression::CaseInsensitiveOption);
+        static const QRegularExpression credentialName(QStringLiteral("auth|key|token|secret"),
+                                                       QRegularExpression::CaseInsensitiveOption);
+        QStringList values;
+        std::function<void(const QJsonValue&, const QString&)> walk = [&](const QJsonValue& v,
+                                                                          const QString& key) {
+            if (v.isObject()) {
+                const QJsonObject o = v.toObject();
+                if (credentialName.match(o.value(QLatin1String("name")).toString()).hasMatch() &&
+                    o.value(QLatin1String("value")).isString())
+                    values << o.value(QLatin1String("value")).toString();
+                for (auto it = o.begin(); it != o.end(); ++it)
+                    walk(it.value(), it.key());
+            } else if (v.isArray()) {
+                for (const QJsonValue& item : v.toArray())
+                    walk(item, key);
+            } else if (v.isString() && secretKey.match(key).hasMatch()) {
+                values << v.toString();
+            }
+        };
+        for (const QString& vendor : editableVendors())
+            walk(state(vendor), QString());
+        values.removeIf([](const QString& s) { return s.size() < 8; });
+        values.removeDuplicates();
+        return values;
+    }
+
+    void exportWritesOneFilePerConnector()
+    {
+        const QString dir = exportDirectory(QStringLiteral("one"));
+        const Run r = ctl({QStringLiteral("export"), dir, QStringLiteral("t-databar")});
+        QVERIFY2(r.code == 0, qPrintable(describe(r)));
+        const QJsonArray listed =
+            ctl({QStringLiteral("list"), QStringLiteral("t-databar"), QStringLiteral("--json")})
+                .json()
+                .array();
+        QVERIFY(!listed.isEmpty());
+        QVERIFY2(
+            r.out.startsWith(QStringLiteral("t-databar: %1 connectors exported to %2/t-databar")
+                                 .arg(listed.size())
+                                 .arg(dir)
+                                 .toUtf8()),
+            qPrintable(describe(r)));
+        QStringList expected;
+        for (const QJsonValue& c : listed)
+            expected << c.toObject().value(QLatin1String("id")).toString() +
+                            QStringLiteral(".json");
+        expected.sort();
+        QStringList written =
+            QDir(dir + QStringLiteral("/t-databar")).entryList(QDir::Files, QDir::Name);
+        written.sort();
+        QCOMPARE(written, expected);
+        int withSecret = 0;
+        for (const QString& name : std::as_const(written)) {
+            const QString path = dir + QStringLiteral("/t-databar/") + name;
+            QFile f(path);
+            QVERIFY(f.open(QIODevice::ReadOnly));
+            const QByteArray bytes = f.readAll();
+            QVERIFY2(bytes.startsWith("{\n  \"") && bytes.endsWith("\n}\n"), bytes.constData());
+            QVERIFY(!bytes.contains("\n    \"body\"")); // top-level keys: two spaces, not four
+            QVERIFY(QJsonDocument::fromJson(bytes).isObject());
+            QVERIFY(QFileInfo::exists(dir + QStringLiteral("/t-databar/.base/") + name));
+            withSecret += bytes.contains("\"<secret>\"") ? 1 : 0;
+        }
+        QVERIFY(withSecret > 0);
+        // The file is what `get --json` prints.
+        const QString id = firstId(QStringLiteral("databar"));
+        QFile first(dir + QStringLiteral("/t-databar/") + id + QStringLiteral(".json"));
+        QVERIFY(first.open(QIODevice::ReadOnly));
+        QCOMPARE(
+            QJsonDocument::fromJson(first.readAll()),
+            ctl({QStringLiteral("get"), QStringLiteral("t-databar"), id, QStringLiteral("--json")})
+                .json());
+        QVERIFY(requests(QStringLiteral("databar"), QStringLiteral("PUT")).isEmpty());
+    }
+
+    void exportTwiceRewritesNothing()
+    {
+        const QString dir = exportDirectory(QStringLiteral("twice"));
+        Run r = ctl({QStringLiteral("export"), dir, QStringLiteral("t-databar"),
+                     QStringLiteral("t-aisquared")});
+        QVERIFY2(r.code == 0, qPrintable(describe(r)));
+        const QDateTime old = QDateTime::currentDateTimeUtc().addDays(-3);
+        const QMap<QString, QByteArray> before = filesUnder(dir);
+        QVERIFY(before.size() > 4);
+        for (const QString& relative : before.keys()) {
+            QFile f(QDir(dir).filePath(relative));
+            QVERIFY(f.open(QIODevice::ReadWrite));
+            QVERIFY(f.setFileTime(old, QFileDevice::FileModificationTime));
+        }
+        const QMap<QString, QDateTime> times = mtimesUnder(dir);
+        r = ctl({QStringLiteral("export"), dir, QStringLiteral("t-databar"),
+                 QStringLiteral("t-aisquared")});
+        QVERIFY2(r.code == 0, qPrintable(describe(r)));
+        QVERIFY2(r.out.contains("(0 rewritten, "), qPrintable(describe(r)));
+        QVERIFY(!r.out.contains("(0 rewritten, 0 unchanged"));
+        QCOMPARE(filesUnder(dir), before);
+        QCOMPARE(mtimesUnder(dir), times);
+    }
+
+    void exportKeepsAnEditedFileUnlessOverwritten()
+    {
+        const QString dir = exportDirectory(QStringLiteral("edited"));
+        Run r = ctl({QStringLiteral("export"), dir, QStringLiteral("t-databar")});
+        QVERIFY2(r.code == 0, qPrintable(describe(r)));
+        const QString id = firstId(QStringLiteral("databar"));
+        const QString path = dir + QStringLiteral("/t-databar/") + id + QStringLiteral(".json");
+        const QMap<QString, QByteArray> exported = filesUnder(dir);
+        QFile f(path);
+        QVERIFY(f.open(QIODevice::ReadOnly));
+        QJsonObject doc = QJsonDocument::fromJson(f.readAll()).object();
+        f.close();
+        doc.insert(QStringLiteral("name"), QStringLiteral("Renamed in the folder"));
+        const QByteArray edited = QJsonDocument(doc).toJson();
+        QVERIFY(f.open(QIODevice::WriteOnly | QIODevice::Truncate));
+        f.write(edited);
+        f.close();
+
+        r = ctl({QStringLiteral("export"), dir, QStringLiteral("t-databar")});
+        QVERIFY2(r.code == 0, qPrintable(describe(r)));
+        QVERIFY2(r.err.contains(QStringLiteral("kept your edit of %1 (plan shows it; --overwrite "
+                                               "discards it)")
+                                    .arg(path)
+                                    .toUtf8()),
+                 qPrintable(describe(r)));
+        QVERIFY2(r.out.contains("1 kept as edited"), qPrintable(describe(r)));
+        QMap<QString, QByteArray> now = filesUnder(dir);
+        QCOMPARE(now.value(QStringLiteral("t-databar/") + id + QStringLiteral(".json")), edited);
+        now.insert(QStringLiteral("t-databar/") + id + QStringLiteral(".json"),
+                   exported.value(QStringLiteral("t-databar/") + id + QStringLiteral(".json")));
+        QCOMPARE(now, exported); // the base and every other file as they were
+
+        r = ctl({QStringLiteral("export"), dir, QStringLiteral("t-databar"),
+                 QStringLiteral("--overwrite")});
+        QVERIFY2(r.code == 0, qPrintable(describe(r)));
+        QVERIFY(!r.err.contains("kept"));
+        QCOMPARE(filesUnder(dir), exported);
+    }
+
+    void exportRemovesTheFilesOfGoneConnectorsUnlessEdited()
+    {
+        const QString dir = exportDirectory(QStringLiteral("gone"));
+        Run r = ctl({QStringLiteral("export"), dir, QStringLiteral("t-databar")});
+        QVERIFY2(r.code == 0, qPrintable(describe(r)));
+        const QString id = firstId(QStringLiteral("databar"));
+        const QDir profileDir(dir + QStringLiteral("/t-databar"));
+        // Two connectors the server no longer has (copies under ids it never had), one of them
+        // edited, and a file added by hand (no base).
+        for (const char* gone : {"990001", "990002"}) {
+            QVERIFY(
+                QFile::copy(profileDir.filePath(id + QStringLiteral(".json")),
+                            profileDir.filePath(QLatin1String(gone) + QStringLiteral(".json"))));
+            QVERIFY(QFile::copy(
+                profileDir.filePath(QStringLiteral(".base/") + id + QStringLiteral(".json")),
+                profileDir.filePath(QStringLiteral(".base/") + QLatin1String(gone) +
+                                    QStringLiteral(".json"))));
+        }
+        QFile edited(profileDir.filePath(QStringLiteral("990002.json")));
+        QVERIFY(edited.open(QIODevice::WriteOnly | QIODevice::Truncate));
+        edited.write("{\"name\": \"mine\"}\n");
+        edited.close();
+        QFile byHand(profileDir.filePath(QStringLiteral("990003.json")));
+        QVERIFY(byHand.open(QIODevice::WriteOnly));
+        byHand.write("{\"name\": \"new\"}\n");
+        byHand.close();
+
+        r = ctl({QStringLiteral("export"), dir, QStringLiteral("t-databar")});
+        QVERIFY2(r.code == 0, qPrintable(describe(r)));
+        QVERIFY(!profileDir.exists(QStringLiteral("990001.json")));
+        QVERIFY(!profileDir.exists(QStringLiteral(".base/990001.json")));
+        QVERIFY(profileDir.exists(QStringLiteral("990002.json")));
+        QVERIFY(profileDir.exists(QStringLiteral(".base/990002.json")));
+        QVERIFY(profileDir.exists(QStringLiteral("990003.json")));
+        QVERIFY2(r.err.contains("990002.json: connector 990002 is no longer on the server"),
+                 qPrintable(describe(r)));
+        QVERIFY2(r.out.contains("1 removed"), qPrintable(describe(r)));
+    }
+
+    void exportOfAnUnknownProfileFails()
+    {
+        const QString dir = exportDirectory(QStringLiteral("unknown"));
+        const Run r = ctl({QStringLiteral("export"), dir, QStringLiteral("t-databar"),
+                           QStringLiteral("no-such-profile")});
+        QVERIFY2(r.code == 3, qPrintable(describe(r)));
+        QVERIFY(r.oneErrorLine());
+        QVERIFY(r.err.contains("no-such-profile"));
+        QVERIFY(!QFileInfo::exists(dir)); // nothing written, not even for the known profile
+        QVERIFY(requests().isEmpty());
+    }
+
+    void exportWritesNoSecretValue()
+    {
+        const QStringList secrets = storedSecrets();
+        QVERIFY2(secrets.size() >= 10, qPrintable(secrets.join(QLatin1Char(' '))));
+        const QString dir = exportDirectory(QStringLiteral("secrets"));
+        QStringList args{QStringLiteral("export"), dir};
+        for (const QString& vendor : allVendors())
+            args << profileOf(vendor);
+        const Run r = ctl(args);
+        QVERIFY2(r.code == 0, qPrintable(describe(r)));
+        QVERIFY2(r.err.contains("t-timbal: Timbal connectors have no editable settings; nothing "
+                                "exported"),
+                 qPrintable(describe(r)));
+        QCOMPARE(r.err.count("Timbal connectors have no editable settings"), 1);
+        QVERIFY(!QFileInfo::exists(dir + QStringLiteral("/t-timbal")));
+        const QMap<QString, QByteArray> files = filesUnder(dir);
+        for (const QString& vendor : editableVendors())
+            QVERIFY2(files.contains(QStringLiteral("t-") + vendor + QStringLiteral("/") +
+                                    firstId(vendor) + QStringLiteral(".json")),
+                     qPrintable(vendor));
+        for (auto it = files.cbegin(); it != files.cend(); ++it) {
+            for (const QString& s : secrets) {
+                const QByteArray raw = s.toUtf8();
+                const QByteArray escaped =
+                    QJsonDocument(QJsonArray{s})
+                        .toJson(QJsonDocument::Compact); // ["…"], as a JSON file would hold it
+                QVERIFY2(!it.value().contains(raw) &&
+                             !it.value().contains(escaped.mid(2, escaped.size() - 4)),
+                         qPrintable(it.key() + QStringLiteral(" holds ") + s));
+                QVERIFY(!r.out.contains(raw) && !r.err.contains(raw));
+            }
+        }
+    }
+
+    void exportJsonPrintsAnObjectPerProfile()
+    {
+        const QString dir = exportDirectory(QStringLiteral("json"));
+        const Run r = ctl({QStringLiteral("export"), dir, QStringLiteral("t-b3os"),
+                           QStringLiteral("t-bigdata"), QStringLiteral("--json")});
+        QVERIFY2(r.code == 0, qPrintable(describe(r)));
+        const QJsonArray all = r.json().array();
+        QCOMPARE(all.size(), 2);
+        QCOMPARE(all.at(0).toObject().value(QLatin1String("profile")).toString(),
+                 QStringLiteral("t-b3os"));
+        QCOMPARE(all.at(1).toObject().value(QLatin1String("profile")).toString(),
+                 QStringLiteral("t-bigdata"));
+        for (const QJsonValue& v : all) {
+            const QJsonObject o = v.toObject();
+            QVERIFY(o.value(QLatin1String("exported")).toInt() > 0);
+            QCOMPARE(o.value(QLatin1String("rewritten")), o.value(QLatin1String("exported")));
+            QCOMPARE(o.value(QLatin1String("failed")).toInt(), 0);
+        }
+    }
+
+    void exportIsInHelpCompletionAndManPage()
+    {
+        Run r = ctl({QStringLiteral("export"), QStringLiteral("--help")});
+        QCOMPARE(r.code, 0);
+        QVERIFY(r.out.startsWith("Usage: connectorctl export DIR"));
+        QVERIFY(r.out.contains("--overwrite"));
+        r = ctl({QStringLiteral("--help")});
+        QVERIFY(r.out.contains("  export DIR"));
+        r = ctl({QStringLiteral("--completion-script"), QStringLiteral("bash")});
+        QVERIFY(r.out.contains("\"export\") opts=\"--overwrite --json --help\"; args=\"file "
+                               "profile\""));
+        QFile f(QStringLiteral(CA_SOURCE_DIR "/packaging/connectorctl.1"));
+        QVERIFY(f.open(QIODevice::ReadOnly));
+        const QString man = QString::fromUtf8(f.readAll()).remove(QLatin1Char('\\'));
+        QVERIFY(man.contains(QLatin1String("export ")));
+        QVERIFY(man.contains(QLatin1String("-overwrite")));
+        QVERIFY(man.contains(QLatin1String("-json")));
+    }
+    // ===== end of export ======================================================================
 };
 
 QTEST_GUILESS_MAIN(TestConnectorCtl)
