@@ -60,6 +60,11 @@ const QString kCliCrashHeader = QStringLiteral("HYGIENE-DBHDR-CRASH-5ee1+a7/2=")
 const QString kCheckWrongSecret = QStringLiteral("HYGIENE-CHECK-WRONG-2b7d+e1/8=");
 const QString kCheckHangSecret = QStringLiteral("HYGIENE-CHECK-HANG-94ac+0f/3=");
 const QString kCheckCliWrongSecret = QStringLiteral("HYGIENE-CHECK-CLI-61e0+d4/b=");
+// Change sets: a secret taken from the environment for a folder's apply, and header values
+// rotated on many connectors from stdin (applied, and refused by the server).
+const QString kEnvSecret = QStringLiteral("HYGIENE-ENV-FOLDER-8c3d+17/e=");
+const QString kRotatedSecret = QStringLiteral("HYGIENE-ROTATED-STDIN-4f9b+e0/2=");
+const QString kRotatedFailSecret = QStringLiteral("HYGIENE-ROTATED-FAIL-a6e2+58/d=");
 // connector-admin --demo holds this key for its built-in sandbox, in memory only.
 const QByteArray kDemoKey = "demo-key";
 
@@ -203,7 +208,10 @@ class TestSecretHygiene : public QObject
                             kCliCrashHeader.toUtf8(),
                             kCheckWrongSecret.toUtf8(),
                             kCheckHangSecret.toUtf8(),
-                            kCheckCliWrongSecret.toUtf8()};
+                            kCheckCliWrongSecret.toUtf8(),
+                            kEnvSecret.toUtf8(),
+                            kRotatedSecret.toUtf8(),
+                            kRotatedFailSecret.toUtf8()};
         for (int i = 0; i < 4; ++i)
             s.append((kGuiAisqSecret + QString::number(i)).toUtf8());
         return s + m_storedSecrets;
@@ -705,6 +713,62 @@ private slots:
 
     // Processes killed mid-operation: an update waiting for its version, an apply whose answer
     // never comes, and the real connector-admin with an edit open.
+    // Change sets: an export into the scanned dirs, a folder applied with a secret from the
+    // environment, plan / drift with --json, and a header value rotated from stdin on every
+    // connector that carries it (dry run, applied, refused by the server with 500).
+    void changeSetSession()
+    {
+        const QString db = profileOf(QStringLiteral("databar"));
+        const QString folder = g_root + QStringLiteral("/exports");
+        Run r = ctl({QStringLiteral("export"), folder, db});
+        QVERIFY2(r.code == 0, qPrintable(describe(r)));
+        QString file;
+        QJsonObject doc;
+        QDirIterator files(folder + QLatin1Char('/') + db, {QStringLiteral("*.json")}, QDir::Files);
+        while (files.hasNext() && file.isEmpty()) {
+            const QString path = files.next();
+            QFile f(path);
+            QVERIFY(f.open(QIODevice::ReadOnly));
+            doc = QJsonDocument::fromJson(f.readAll()).object();
+            if (!doc.value(QStringLiteral("headers")).toArray().isEmpty())
+                file = path;
+        }
+        QVERIFY(!file.isEmpty());
+        QJsonArray headers = doc.value(QStringLiteral("headers")).toArray();
+        QJsonObject first = headers.first().toObject();
+        first.insert(QStringLiteral("value"),
+                     QJsonObject{{QStringLiteral("$env"), QStringLiteral("HYGIENE_ENV_SECRET")}});
+        headers.replace(0, first);
+        doc.insert(QStringLiteral("headers"), headers);
+        QFile out(file);
+        QVERIFY(out.open(QIODevice::WriteOnly | QIODevice::Truncate));
+        out.write(QJsonDocument(doc).toJson());
+        out.close();
+        const QMap<QString, QString> env{{QStringLiteral("HYGIENE_ENV_SECRET"), kEnvSecret}};
+        r = ctl({QStringLiteral("plan"), folder, QStringLiteral("--json")}, kKey, {}, env);
+        QVERIFY2(r.code == 1, qPrintable(describe(r)));
+        r = ctl({QStringLiteral("apply"), folder, QStringLiteral("--yes")}, kKey, {}, env);
+        QVERIFY2(r.code == 0, qPrintable(describe(r)));
+        r = ctl({QStringLiteral("drift"), folder, QStringLiteral("--json")});
+        QVERIFY2(r.code == 0, qPrintable(describe(r)));
+
+        const QStringList rotate{db, QStringLiteral("/headers/[name=X-Api-Key]/value"),
+                                 QStringLiteral("--secret-stdin")};
+        r = ctl(QStringList{QStringLiteral("set")} + rotate +
+                    QStringList{QStringLiteral("--dry-run")},
+                kKey, kRotatedSecret.toUtf8() + '\n');
+        QVERIFY2(r.code == 0 && r.out.contains("to change"), qPrintable(describe(r)));
+        r = ctl(QStringList{QStringLiteral("set")} + rotate +
+                    QStringList{QStringLiteral("--yes"), QStringLiteral("--json")},
+                kKey, kRotatedSecret.toUtf8() + '\n');
+        QVERIFY2(r.code == 0, qPrintable(describe(r)));
+        QVERIFY(setFaults({fault(QStringLiteral("databar:status=500"), QStringLiteral("PUT"))}));
+        r = ctl(QStringList{QStringLiteral("set")} + rotate + QStringList{QStringLiteral("--yes")},
+                kKey, kRotatedFailSecret.toUtf8() + '\n');
+        QVERIFY(setFaults({}));
+        QVERIFY2(r.code == 8, qPrintable(describe(r)));
+    }
+
     void crashes()
     {
         QVERIFY(TestHttp::postJson(m_sandbox.url(QStringLiteral("/_sandbox/config")),
