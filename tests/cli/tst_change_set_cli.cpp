@@ -6,7 +6,6 @@
 #include "SandboxProcess.h"
 #include "TestHttp.h"
 
-#include <QDirIterator>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
@@ -14,19 +13,6 @@
 #include <QtTest>
 
 namespace {
-
-QMap<QString, QByteArray> filesUnder(const QString& dir)
-{
-    QMap<QString, QByteArray> files;
-    QDirIterator it(dir, QDir::Files | QDir::Hidden, QDirIterator::Subdirectories);
-    while (it.hasNext()) {
-        const QString path = it.next();
-        QFile f(path);
-        if (f.open(QIODevice::ReadOnly))
-            files.insert(QDir(dir).relativeFilePath(path), f.readAll());
-    }
-    return files;
-}
 
 QJsonObject readObject(const QString& path)
 {
@@ -120,6 +106,19 @@ class TestChangeSetCli : public QObject
         for (const QJsonValue& v : state(vendor))
             out << idOf(v.toObject());
         return out;
+    }
+
+    // Renames Databar connector `id` on the server, as someone in the vendor's console would,
+    // starting from its exported `file`.
+    bool renameOnServer(const QString& id, const QString& file, const QString& name)
+    {
+        QJsonObject changed = readObject(file);
+        changed.insert(QStringLiteral("name"), name);
+        const QString single = m_home.filePath(QStringLiteral("console.json"));
+        return writeObject(single, changed) &&
+               ctl({QStringLiteral("apply"), QStringLiteral("t-databar"), id, single,
+                    QStringLiteral("--yes")})
+                       .code == 0;
     }
 
     QByteArray auditBytes()
@@ -229,13 +228,7 @@ private slots:
         QVERIFY2(r.code == 0, qPrintable(r.describe()));
         const QString id = ids(QStringLiteral("databar")).at(5);
         const QString file = QStringLiteral("%1/t-databar/%2.json").arg(d, id);
-        QJsonObject changed = readObject(file);
-        changed.insert(QStringLiteral("name"), QStringLiteral("Changed in the console"));
-        const QString single = m_home.filePath(QStringLiteral("console.json"));
-        QVERIFY(writeObject(single, changed));
-        r = ctl({QStringLiteral("apply"), QStringLiteral("t-databar"), id, single,
-                 QStringLiteral("--yes")});
-        QVERIFY2(r.code == 0, qPrintable(r.describe()));
+        QVERIFY(renameOnServer(id, file, QStringLiteral("Changed in the console")));
 
         r = ctl({QStringLiteral("plan"), d});
         QVERIFY2(r.code == 0, qPrintable(r.describe()));
@@ -263,14 +256,7 @@ private slots:
         QVERIFY2(r.code == 0, qPrintable(r.describe()));
         const QString id = ids(QStringLiteral("databar")).at(1);
         const QString file = QStringLiteral("%1/t-databar/%2.json").arg(d, id);
-        QJsonObject theirs = readObject(file);
-        theirs.insert(QStringLiteral("name"), QStringLiteral("Theirs"));
-        const QString single = m_home.filePath(QStringLiteral("theirs.json"));
-        QVERIFY(writeObject(single, theirs));
-        QCOMPARE(ctl({QStringLiteral("apply"), QStringLiteral("t-databar"), id, single,
-                      QStringLiteral("--yes")})
-                     .code,
-                 0);
+        QVERIFY(renameOnServer(id, file, QStringLiteral("Theirs")));
         QJsonObject mine = readObject(file);
         mine.insert(QStringLiteral("name"), QStringLiteral("Mine"));
         QVERIFY(writeObject(file, mine));
@@ -481,8 +467,8 @@ private slots:
                              {QStringLiteral("path"), QLatin1Char('/') + chosen.at(2)}}}}}));
         const CtlRun r =
             ctl({QStringLiteral("set"), QStringLiteral("t-databar"), QStringLiteral("/name"),
-                 QStringLiteral("--value"), QStringLiteral("\"Renamed in bulk\""), QStringLiteral("--ids"),
-                 chosen.join(QLatin1Char(',')), QStringLiteral("--yes")});
+                 QStringLiteral("--value"), QStringLiteral("\"Renamed in bulk\""),
+                 QStringLiteral("--ids"), chosen.join(QLatin1Char(',')), QStringLiteral("--yes")});
         QVERIFY(TestHttp::postJson(m_sandbox.url(QStringLiteral("/_sandbox/faults")),
                                    QJsonObject{{QStringLiteral("faults"), QJsonArray()}}));
         QVERIFY2(r.code == 8, qPrintable(r.describe()));

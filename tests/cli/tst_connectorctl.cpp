@@ -1,6 +1,7 @@
 // connectorctl as a black box: the built binary run as a process against a connector-sandbox
 // process, with HOME and the XDG dirs in a temp dir and no keychain (the key comes from
 // CONNECTOR_ADMIN_API_KEY). Every run is checked for the key leaking into stdout or stderr.
+#include "CtlProcess.h"
 #include "SandboxProcess.h"
 #include "TestHttp.h"
 
@@ -1216,10 +1217,9 @@ private slots:
         QVERIFY(f.open(QIODevice::ReadOnly));
         const QString man = QString::fromUtf8(f.readAll()).remove(QLatin1Char('\\'));
         const Run help = ctl({QStringLiteral("--help")});
-        for (const char* c :
-             {"profile add", "profile list", "profile remove", "key set", "key delete", "list",
-              "get", "diff", "apply", "update", "history", "check", "export", "plan", "drift",
-              "set"}) {
+        for (const char* c : {"profile add", "profile list", "profile remove", "key set",
+                              "key delete", "list", "get", "diff", "apply", "update", "history",
+                              "check", "export", "plan", "drift", "set"}) {
             QVERIFY2(man.contains(QLatin1String(c)), c);
             const Run r = ctl(QString::fromLatin1(c).split(QLatin1Char(' ')) +
                               QStringList{QStringLiteral("--help")});
@@ -1248,20 +1248,6 @@ private slots:
         const QString path = m_home.filePath(QStringLiteral("export-") + name);
         QDir(path).removeRecursively();
         return path;
-    }
-
-    // Every file under `dir` (dot files and .base included), by relative path.
-    static QMap<QString, QByteArray> filesUnder(const QString& dir)
-    {
-        QMap<QString, QByteArray> files;
-        QDirIterator it(dir, QDir::Files | QDir::Hidden, QDirIterator::Subdirectories);
-        while (it.hasNext()) {
-            const QString path = it.next();
-            QFile f(path);
-            if (f.open(QIODevice::ReadOnly))
-                files.insert(QDir(dir).relativeFilePath(path), f.readAll());
-        }
-        return files;
     }
 
     static QMap<QString, QDateTime> mtimesUnder(const QString& dir)

@@ -1,6 +1,8 @@
 #include "CtlProcess.h"
 
 #include <QDir>
+#include <QDirIterator>
+#include <QFile>
 #include <QProcess>
 
 QString CtlRun::describe() const
@@ -58,4 +60,17 @@ CtlRun runCtlIn(const QProcessEnvironment& env, const QStringList& args,
 QString ctlDataDirectory(const QString& home)
 {
     return QDir(home).filePath(QStringLiteral("data/ConnectorAdmin"));
+}
+
+QMap<QString, QByteArray> filesUnder(const QString& dir)
+{
+    QMap<QString, QByteArray> files;
+    QDirIterator it(dir, QDir::Files | QDir::Hidden, QDirIterator::Subdirectories);
+    while (it.hasNext()) {
+        const QString path = it.next();
+        QFile f(path);
+        if (f.open(QIODevice::ReadOnly))
+            files.insert(QDir(dir).relativeFilePath(path), f.readAll());
+    }
+    return files;
 }

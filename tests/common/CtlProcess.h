@@ -29,3 +29,6 @@ CtlRun runCtlIn(const QProcessEnvironment& env, const QStringList& args,
                 const QByteArray& stdinBytes = {});
 // <home>/data/ConnectorAdmin: where connectorctl keeps its audit log under ctlEnvironment().
 QString ctlDataDirectory(const QString& home);
+// Every file under `dir` (dot files and subdirectories included), by relative path: what an
+// export or an apply left in a folder.
+QMap<QString, QByteArray> filesUnder(const QString& dir);
