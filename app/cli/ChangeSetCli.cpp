@@ -3,6 +3,7 @@
 #include "CliOutput.h"
 #include "CommandContext.h"
 #include "ExitCode.h"
+#include "HttpClient.h"
 
 #include <QJsonArray>
 #include <memory>
@@ -192,6 +193,10 @@ void applyChangeSet(CommandContext& ctx, const ServiceMap& services, ChangeSetPl
         ctx.finish(ExitOk);
         return;
     }
+    // Qt's manager opens 6 connections per host; a wider run goes through the client's own pool,
+    // as wide as --parallel (nothing is in flight on it now: the lists are done).
+    if (options.parallel > HttpClient::kQtConnectionsPerHost)
+        ctx.http()->setMaxConnectionsPerHost(options.parallel);
     auto* run = new ChangeSetRun(services, plan, &ctx);
     run->setConcurrency(options.parallel);
     run->setAuditLog(&ctx.audit(), AuditTool::Cli);

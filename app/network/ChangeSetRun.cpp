@@ -90,8 +90,12 @@ ChangeSetRun::ChangeSetRun(QHash<QString, ConnectorService*> services, const Cha
                            QObject* parent)
     : QObject(parent), m_changeSetId(QUuid::createUuid().toString(QUuid::WithoutBraces))
 {
-    for (auto it = services.cbegin(); it != services.cend(); ++it)
+    for (auto it = services.cbegin(); it != services.cend(); ++it) {
         m_services.insert(it.key(), it.value());
+        if (it.value())
+            connect(it.value(), &QObject::destroyed, this,
+                    [this, profile = it.key()] { onServiceGone(profile); });
+    }
     for (const qsizetype index : plan.toApply()) {
         Item item;
         item.planned = plan.items.at(index);
@@ -158,6 +162,7 @@ void ChangeSetRun::launch(int index)
     });
     connect(op, &ApplyOperation::finished, this,
             [this, index](const ApplyOperation::Outcome& o) { onApplied(index, o); });
+    m_inFlightWork.insert(index, op);
     op->start();
 }
 
@@ -180,6 +185,12 @@ void ChangeSetRun::onApplied(int index, const ApplyOperation::Outcome& o)
         m_queue.clear();
         item.unrecorded = true;
         settle(index, State::Failed, why, o);
+        return;
+    }
+    if (o.kind == K::Applied && o.update.connector.isEditable()) {
+        // The server's answer to the PUT is the connector as stored: verified from it, without
+        // reading it once more.
+        verifyApplied(index, o, &o.update.connector, {});
         return;
     }
     if (o.kind == K::Applied || EditReview::answerMayHaveLanded(o)) {
@@ -207,6 +218,7 @@ void ChangeSetRun::readBack(int index, const ApplyOperation::Outcome& o)
                tr("the profile's connection is gone; not read back"), o);
         return;
     }
+    m_inFlightWork.insert(index, job);
     connect(
         job, &ConnectorJob::finished, this,
         [this, index, o, service = QPointer<ConnectorService>(service)](const ConnectorResult& r) {
@@ -214,25 +226,14 @@ void ChangeSetRun::readBack(int index, const ApplyOperation::Outcome& o)
             const EditReview& review = *item.planned.review;
             const QJsonObject sent = sentAsPrinted(review);
             const bool read = r.ok() && service;
+            if (o.kind == ApplyOperation::Outcome::Kind::Applied) {
+                verifyApplied(index, o, read ? &r.connector : nullptr, r.error);
+                return;
+            }
             const QJsonObject now =
                 read ? EditReview::printable(*service, r.connector) : QJsonObject();
             if (read)
                 item.after = r.connector;
-            if (o.kind == ApplyOperation::Outcome::Kind::Applied) {
-                for (const ValueDifference& d : o.update.differences)
-                    item.verifyNotes << tr("the server stored %1 as %2 (sent %3)")
-                                            .arg(d.path, review.maskedText(d.received),
-                                                 review.maskedText(d.sent));
-                if (!read)
-                    item.verifyNotes << tr("not read back: %1").arg(r.error.toString());
-                else if (now != sent && o.update.differences.isEmpty())
-                    item.verifyNotes
-                        << tr("read back, it differs from what was sent: %1")
-                               .arg(ConnectorDiff(sent, now, review.options()).summaryLine());
-                item.verified = read && now == sent;
-                settle(index, State::Applied, review.diff().summaryLine(), o);
-                return;
-            }
             // The answer was lost: what the server holds now says whether it landed.
             ApplyOperation::Outcome resolved = o;
             if (read && now == sent) {
@@ -260,10 +261,35 @@ void ChangeSetRun::readBack(int index, const ApplyOperation::Outcome& o)
         });
 }
 
+void ChangeSetRun::verifyApplied(int index, const ApplyOperation::Outcome& o,
+                                 const Connector* stored, const ApiError& readError)
+{
+    Item& item = m_items[index];
+    const EditReview& review = *item.planned.review;
+    const ConnectorService* service = m_services.value(item.planned.entry.profile);
+    for (const ValueDifference& d : o.update.differences)
+        item.verifyNotes << tr("the server stored %1 as %2 (sent %3)")
+                                .arg(d.path, review.maskedText(d.received),
+                                     review.maskedText(d.sent));
+    if (!stored || !service) {
+        item.verifyNotes << tr("not read back: %1").arg(readError.toString());
+    } else {
+        item.after = *stored;
+        const QJsonObject sent = sentAsPrinted(review);
+        const QJsonObject now = EditReview::printable(*service, *stored);
+        item.verified = now == sent;
+        if (!item.verified && o.update.differences.isEmpty())
+            item.verifyNotes << tr("stored differently from what was sent: %1")
+                                    .arg(ConnectorDiff(sent, now, review.options()).summaryLine());
+    }
+    settle(index, State::Applied, review.diff().summaryLine(), o);
+}
+
 void ChangeSetRun::settle(int index, State state, const QString& message,
                           const ApplyOperation::Outcome& outcome)
 {
     Item& item = m_items[index];
+    m_inFlightWork.remove(index);
     item.state = state;
     item.message = message;
     record(index, outcome);
@@ -290,6 +316,33 @@ void ChangeSetRun::record(int index, const ApplyOperation::Outcome& outcome)
         qWarning("change set %s: the audit record of %s could not be written: %s",
                  qPrintable(m_changeSetId), qPrintable(item.planned.entry.connectorId),
                  qPrintable(error));
+}
+
+void ChangeSetRun::onServiceGone(const QString& profile)
+{
+    for (const int index : m_inFlightWork.keys()) {
+        Item& item = m_items[index];
+        if (item.planned.entry.profile != profile)
+            continue;
+        if (QObject* work = m_inFlightWork.value(index)) {
+            work->disconnect(this);
+            work->deleteLater();
+        }
+        ApplyOperation::Outcome o;
+        o.kind = ApplyOperation::Outcome::Kind::Failed;
+        o.operationId = item.operationId;
+        // A PUT that was out, or answered and not read back yet, may have been stored.
+        const bool mayHaveLeft = item.state == State::Sending || item.state == State::Verifying;
+        o.sent = mayHaveLeft;
+        item.sent = item.sent || mayHaveLeft;
+        item.mayHaveLanded = mayHaveLeft;
+        settle(index, State::Failed,
+               mayHaveLeft ? tr("the profile was reloaded while this change was being sent: "
+                                "whether it was stored is not known; not sent again")
+                           : tr("the profile was reloaded before this change was sent; nothing "
+                                "was sent"),
+               o);
+    }
 }
 
 void ChangeSetRun::cancelRemaining()

@@ -19,7 +19,8 @@ class AuditLog;
 // - every item is sent at most once per run; a run never re-sends;
 // - an item whose answer was lost is read again: stored as sent → applied; as before → not
 //   applied (a retry may send it); anything else → not known, never retried automatically;
-// - after a 2xx, the connector is read again and compared with what was sent (verification);
+// - after a 2xx, the connector as stored is compared with what was sent (verification): the PUT's
+//   answer where it carries the connector, else a read-back;
 // - with an audit log, every item's records carry the run's change-set id, and each profile gets
 //   a change-set record at the end (who, where, counts).
 // Widget-free: `connectorctl apply DIR` and the window's change-set review drive it alike.
@@ -53,11 +54,11 @@ public:
         ApiError error;             // Failed / Refused by the server
         bool sent = false;          // a PUT went out
         bool mayHaveLanded = false; // sent, answer lost, and the re-read could not tell
-        bool unrecorded = false; // not sent: the record of its intent could not be written
+        bool unrecorded = false;    // not sent: the record of its intent could not be written
         // Applied: fields the server holds differently from what was sent (the PUT's answer and
         // the read-back), masked; empty when verified as sent.
         QStringList verifyNotes;
-        bool verified = false; // read back after the apply and found as sent
+        bool verified = false;          // read back after the apply and found as sent
         std::optional<Connector> after; // as read back, when it could be
         QString operationId;
     };
@@ -108,15 +109,23 @@ private:
     void launch(int index);
     void onApplied(int index, const ApplyOperation::Outcome& outcome);
     void readBack(int index, const ApplyOperation::Outcome& outcome);
+    // An applied item checked against the connector as the server stored it (the PUT's answer or
+    // a read-back; null when it could not be read, with `readError`).
+    void verifyApplied(int index, const ApplyOperation::Outcome& outcome, const Connector* stored,
+                       const ApiError& readError);
     void settle(int index, State state, const QString& message,
                 const ApplyOperation::Outcome& outcome);
     void record(int index, const ApplyOperation::Outcome& outcome);
     void finishIfDone();
     void recordChangeSet();
+    // A profile's service went away (the window reloaded the profile): what it had in flight
+    // cannot finish, so it ends now, as a lost answer where a PUT may have left.
+    void onServiceGone(const QString& profile);
 
     QHash<QString, QPointer<ConnectorService>> m_services;
     QList<Item> m_items;
     QList<int> m_queue;
+    QHash<int, QPointer<QObject>> m_inFlightWork; // index → its ApplyOperation or read-back job
     int m_concurrency = 4;
     int m_inFlight = 0;
     AuditLog* m_log = nullptr;

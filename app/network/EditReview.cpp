@@ -112,12 +112,16 @@ QString EditReview::diffText() const
 
 QJsonObject EditReview::toJson() const
 {
+    if (m_json)
+        return *m_json;
     QJsonObject out = m_diff.toJson();
     out.insert(QStringLiteral("resets"), QJsonArray::fromStringList(m_resets));
     if (!m_refusal.isEmpty())
         out.insert(QStringLiteral("refusal"), m_refusal);
     const QByteArray text = QJsonDocument(masked(out).toObject()).toJson(QJsonDocument::Compact);
-    return QJsonDocument::fromJson(secrets().maskedBytes(text, SecretMarker::placeholder)).object();
+    m_json =
+        QJsonDocument::fromJson(secrets().maskedBytes(text, SecretMarker::placeholder)).object();
+    return *m_json;
 }
 
 AuditOutcome EditReview::auditOutcome(ApplyOperation::Outcome::Kind kind)

@@ -9,6 +9,7 @@
 #include <QJsonObject>
 #include <QString>
 #include <QStringList>
+#include <optional>
 
 namespace ca {
 
@@ -82,6 +83,7 @@ private:
     QJsonObject m_body;
     QString m_refusal;
     QStringList m_resets;
+    mutable std::optional<QJsonObject> m_json; // toJson(), made once (an apply records it twice)
 };
 
 } // namespace ca

@@ -343,6 +343,37 @@ private slots:
         QCOMPARE(puts, 1);
     }
 
+    // The window reloads a profile (its service is replaced) while a run is sending: the run
+    // still ends, what was in flight as "not known", what had not started as not sent.
+    void aServiceGoingAwayEndsTheRun()
+    {
+        const QList<ca::Connector> all = list(ca::Vendor::Databar);
+        QList<ca::ChangeSetEntry> entries;
+        for (int i = 0; i < 6; ++i)
+            entries << entryFor(all.at(i), QStringLiteral("/name"), QStringLiteral("g %1").arg(i));
+        const ca::ChangeSetPlan p = plan(entries);
+        QVERIFY(nettest::setFaults(m_sandbox, {QStringLiteral("databar:latency=400")}));
+        auto* doomed = ca::createConnectorService(
+            nettest::profileFor(m_sandbox, ca::Vendor::Databar), m_http, nullptr);
+        auto* run = new ca::ChangeSetRun({{doomed->profile().name, doomed}}, p, this);
+        run->setConcurrency(2);
+        QSignalSpy finished(run, &ca::ChangeSetRun::finished);
+        connect(run, &ca::ChangeSetRun::itemChanged, doomed, [run, doomed](int index) {
+            if (run->items().at(index).state == ca::ChangeSetRun::State::Sending)
+                doomed->deleteLater();
+        });
+        run->start();
+        QVERIFY(finished.wait(30000));
+        QVERIFY(nettest::setFaults(m_sandbox, {}));
+        QCOMPARE(run->counts().finished, 6);
+        QCOMPARE(run->counts().applied, 0);
+        int unknown = 0;
+        for (const ca::ChangeSetRun::Item& item : run->items())
+            unknown += item.mayHaveLanded;
+        QVERIFY(unknown >= 1 && unknown <= 2);
+        QCOMPARE(run->retryPlan().items.size(), 6 - unknown);
+    }
+
     // Appending an address to allowed_emails keeps label, description and share_with_org.
     void bigdataAppendKeepsTheOtherFields()
     {
