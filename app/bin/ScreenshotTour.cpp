@@ -1,5 +1,7 @@
 #include "ScreenshotTour.h"
 
+#include "BulkEditDialog.h"
+#include "ChangeSetDialog.h"
 #include "ConnectorCatalog.h"
 #include "ConnectorFilterModel.h"
 #include "ConnectorForm.h"
@@ -10,12 +12,15 @@
 #include "TimbalUpdateDialog.h"
 
 #include <QApplication>
+#include <QComboBox>
 #include <QLineEdit>
 #include <QPlainTextEdit>
 #include <QPushButton>
 #include <QScreen>
+#include <QSpinBox>
 #include <QTableView>
 #include <QTimer>
+#include <QTreeView>
 #include <cstdio>
 
 namespace ca {
@@ -235,9 +240,110 @@ void ScreenshotTour::step()
         });
         return;
     }
-    if (auto* review = m_window->findChild<ReviewChangesDialog*>())
-        save(review, QStringLiteral("review-dialog"));
+    if (m_step == afterForms + 8) {
+        if (auto* review = m_window->findChild<ReviewChangesDialog*>()) {
+            save(review, QStringLiteral("review-dialog"));
+            review->reject();
+        }
+        if (auto* form = m_window->findChild<ConnectorForm*>(QStringLiteral("connectorForm")))
+            form->setConnector(form->connector());
+        // A change set: eight Databar connectors, one of them changed in the vendor's console
+        // meanwhile (a conflict in the review).
+        m_bulk = databarConnectors(8);
+        ConnectorService* service = m_window->catalog()->service(QStringLiteral("demo-databar"));
+        if (!service || m_bulk.size() < 8) {
+            QApplication::exit(1);
+            return;
+        }
+        const Connector changed = m_bulk.at(2);
+        QJsonObject theirs = changed.editable;
+        const int rate = changed.editable.value(QLatin1String("rate_limit")).toInt();
+        theirs.insert(QStringLiteral("rate_limit"), rate == 2 ? 3 : 2);
+        service->update(changed, theirs);
+        next(800);
+        return;
+    }
+    if (m_step == afterForms + 9) {
+        auto* view = m_window->findChild<QTableView*>(QStringLiteral("connectorView"));
+        ConnectorTableModel* model = m_window->connectorModel();
+        bool first = true;
+        for (const Connector& c : std::as_const(m_bulk)) {
+            const QModelIndex index = m_window->filterModel()->mapFromSource(
+                model->index(model->rowOf(c.profileName, c.id), 0));
+            view->selectionModel()->setCurrentIndex(
+                index, (first ? QItemSelectionModel::ClearAndSelect : QItemSelectionModel::Select) |
+                           QItemSelectionModel::Rows);
+            first = false;
+        }
+        QTimer::singleShot(300, this, [this, next] {
+            m_window->editSelected();
+            next(500);
+        });
+        return;
+    }
+    if (m_step == afterForms + 10) {
+        // A new rate limit for all, and a rotated key in a header (typed, shown masked).
+        auto* bulk = m_window->findChild<BulkEditDialog*>();
+        if (!bulk) {
+            QApplication::exit(1);
+            return;
+        }
+        if (auto* mode = bulk->findChild<QComboBox*>(QStringLiteral("bulkField_rate_limit_mode")))
+            mode->setCurrentIndex(1);
+        if (auto* spin = bulk->findChild<QSpinBox*>(QStringLiteral("bulkField_rate_limit_value")))
+            spin->setValue(6);
+        if (auto* mode = bulk->findChild<QComboBox*>(QStringLiteral("bulkHeaderMode")))
+            mode->setCurrentIndex(1);
+        if (auto* name = bulk->findChild<QLineEdit*>(QStringLiteral("bulkHeaderName")))
+            name->setText(QStringLiteral("X-Api-Key"));
+        if (auto* value = bulk->findChild<SecretField*>(QStringLiteral("bulkHeaderValue")))
+            value->valueEdit()->setText(QStringLiteral("rotated-key-2027"));
+        m_waits = 0;
+        QTimer::singleShot(300, this, [this, bulk, next] {
+            save(bulk, QStringLiteral("bulk-edit"));
+            if (auto* review = bulk->findChild<QPushButton*>(QStringLiteral("reviewButton")))
+                review->click();
+            next(1500);
+        });
+        return;
+    }
+    auto* changeSet = m_window->findChild<ChangeSetDialog*>();
+    if (changeSet && changeSet->isPlanning() && ++m_waits < 200) {
+        QTimer::singleShot(100, this, &ScreenshotTour::step);
+        return;
+    }
+    if (changeSet) {
+        // A connector to change: its own diff (the rotated key masked); the conflict is listed.
+        const ChangeSetPlan& plan = changeSet->currentPlan();
+        auto* items = changeSet->findChild<QTreeView*>(QStringLiteral("changeSetItems"));
+        for (int r = 0; items && r < items->model()->rowCount(); ++r) {
+            const QModelIndex index = items->model()->index(r, 0);
+            const int planIndex = index.data(ChangeSetDialog::PlanIndexRole).toInt();
+            if (plan.items.value(planIndex).kind == ChangeSetItem::Kind::ToChange) {
+                items->setCurrentIndex(index);
+                break;
+            }
+        }
+        QTimer::singleShot(400, this, [this, changeSet] {
+            save(changeSet, QStringLiteral("change-set-review"));
+            QApplication::exit(0);
+        });
+        return;
+    }
     QApplication::exit(0);
+}
+
+QList<Connector> ScreenshotTour::databarConnectors(int count) const
+{
+    QList<Connector> out;
+    ConnectorTableModel* model = m_window->connectorModel();
+    for (int r = 0; r < model->rowCount(); ++r) {
+        if (model->connector(r).vendor == Vendor::Databar)
+            out.append(model->connector(r));
+    }
+    std::sort(out.begin(), out.end(),
+              [](const Connector& a, const Connector& b) { return a.id.toInt() < b.id.toInt(); });
+    return out.mid(0, count);
 }
 
 } // namespace ca

@@ -13,7 +13,8 @@ class MainWindow;
 
 // `connector-admin --demo --screenshot-tour DIR`: drives the real window through what the README
 // shows (the list, each vendor's form, the Timbal update dialog, an AI Squared field error from
-// the vendor's 400, the review dialog), saves a PNG of each, then quits.
+// the vendor's 400, the review dialog, a bulk edit and its change-set review), saves a PNG of
+// each, then quits.
 // Used by scripts/screenshots so the README's pictures always match the app.
 class ScreenshotTour : public QObject
 {
@@ -33,11 +34,13 @@ private:
     bool loaded() const;
     void editFirstDatabarName();
     void save(QWidget* widget, const QString& name);
+    QList<Connector> databarConnectors(int count) const; // the first ones by id
 
     MainWindow* m_window;
     QDir m_dir;
     int m_step = 0;
     int m_waits = 0;
+    QList<Connector> m_bulk; // the bulk edit's connectors
 };
 
 } // namespace ca

@@ -3,6 +3,7 @@
 #include "Appearance.h"
 #include "AuditLog.h"
 #include "BuildInfo.h"
+#include "ChangeSetDialog.h"
 #include "ConnectorCatalog.h"
 #include "ConnectorFilterModel.h"
 #include "ConnectorForm.h"
@@ -114,7 +115,8 @@ MainWindow::MainWindow(ProfileStore& profiles, ApiKeys& keys, QWidget* parent)
     m_view->setSortingEnabled(true);
     m_view->sortByColumn(ConnectorTableModel::NameColumn, Qt::AscendingOrder);
     m_view->setSelectionBehavior(QAbstractItemView::SelectRows);
-    m_view->setSelectionMode(QAbstractItemView::SingleSelection);
+    // Shift/Ctrl select many (for "Edit selected…"); the details show the current row.
+    m_view->setSelectionMode(QAbstractItemView::ExtendedSelection);
     m_view->setAlternatingRowColors(true);
     m_view->setWordWrap(false);
     m_view->verticalHeader()->hide();
@@ -286,6 +288,8 @@ MainWindow::~MainWindow()
     // QWidget deletes the catalog (and its services) before QObject drops connections; a
     // Timbal run ends when its service goes, and must not call back into the dying window.
     for (TimbalUpdateDialog* dialog : findChildren<TimbalUpdateDialog*>())
+        disconnect(dialog, nullptr, this, nullptr);
+    for (ChangeSetDialog* dialog : findChildren<ChangeSetDialog*>())
         disconnect(dialog, nullptr, this, nullptr);
 }
 

@@ -17,6 +17,7 @@
 class QComboBox;
 class QLabel;
 class QLineEdit;
+class QMenu;
 class QPushButton;
 class QSplitter;
 class QStackedWidget;
@@ -26,6 +27,7 @@ class QTimer;
 namespace ca {
 
 class AuditLog;
+class ChangeSetDialog;
 class ConnectorCatalog;
 class ConnectorForm;
 class DraftBanner;
@@ -36,6 +38,8 @@ class ConnectorFilterModel;
 class ConnectorTableModel;
 class KeychainBanner;
 class ProfileStatusPanel;
+struct ChangeSetEntry;
+struct ChangeSetItem;
 
 // The window an admin sees all day: every connector of every profile in one filterable list,
 // per-profile loading state, and the selected connector's details.
@@ -59,6 +63,10 @@ public:
     // Auto-refresh every `interval` (0: off). The preferences set it in minutes; the soak test
     // runs it every second.
     void setAutoRefreshInterval(std::chrono::milliseconds interval);
+    // The review of a change set (a bulk edit, a folder compared with the servers), non-modal;
+    // `refused`: connectors left out before planning, listed with the others.
+    ChangeSetDialog* openChangeSetReview(const QList<ca::ChangeSetEntry>& entries,
+                                         const QList<ca::ChangeSetItem>& refused = {});
 
 public slots:
     void checkKeychain();
@@ -78,6 +86,8 @@ public slots:
     void updateOpenTimbalConnector();
     void restoreDraft();
     void discardDrafts();
+    // The bulk edit of the selected connectors (two or more of one vendor).
+    void editSelected();
 
 signals:
     void keychainChecked(bool available);
@@ -139,6 +149,12 @@ private:
     // Files that could not be used and were kept aside (a damaged draft, a garbage profiles.ini,
     // a link where an app file belongs): one non-modal box that says which and where they went.
     void showFileNotices(const QStringList& notices);
+    // Change sets (MainWindowChangeSets.cpp).
+    void addBulkEditAction(QMenu* edit);
+    QList<Connector> selectedConnectors() const;
+    QString bulkEditRefusal(const QList<Connector>& selected) const; // empty: allowed
+    void updateBulkEditAction();
+    QAction* m_editSelectedAction = nullptr;
     DraftBanner* m_draftBanner = nullptr;
     QTimer* m_autoRefresh = nullptr;
     bool m_keychainAvailable = true;

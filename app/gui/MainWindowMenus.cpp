@@ -47,6 +47,7 @@ void MainWindow::buildMenus()
     QAction* update = edit->addAction(tr("Update &Timbal connectors…"), this,
                                       &MainWindow::updateTimbalConnectors);
     update->setObjectName(QStringLiteral("updateTimbalAction"));
+    addBulkEditAction(edit);
 
     QMenu* view = menuBar()->addMenu(tr("&View"));
     QAction* refresh = view->addAction(tr("&Refresh"), this, &MainWindow::refreshAll);

@@ -1,28 +1,17 @@
 #include "ReviewChangesDialog.h"
 
 #include "Appearance.h"
+#include "EditReviewView.h"
 #include "ThreeWayMerge.h"
 #include "ui_ReviewChangesDialog.h"
 
 #include <QComboBox>
+#include <QFontDatabase>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QPushButton>
 
 namespace ca {
-
-namespace {
-
-QString pretty(const QJsonValue& v)
-{
-    if (v.isObject())
-        return QString::fromUtf8(QJsonDocument(v.toObject()).toJson(QJsonDocument::Indented));
-    if (v.isArray())
-        return QString::fromUtf8(QJsonDocument(v.toArray()).toJson(QJsonDocument::Indented));
-    return ConnectorDiff::valueText(v);
-}
-
-} // namespace
 
 ReviewChangesDialog::ReviewChangesDialog(ConnectorService* service, const Connector& base,
                                          const QJsonObject& edited, QWidget* parent,
@@ -37,14 +26,7 @@ ReviewChangesDialog::ReviewChangesDialog(ConnectorService* service, const Connec
     connect(m_ui->closeButton, &QPushButton::clicked, this, &QDialog::accept);
     connect(m_ui->reviewAgainButton, &QPushButton::clicked, this,
             &ReviewChangesDialog::reviewAgain);
-    m_ui->changeTree->header()->setStretchLastSection(true);
-    m_ui->changeTree->setColumnWidth(0, 110);
-    m_ui->changeTree->setColumnWidth(1, 260);
-    m_ui->changeTree->setColumnWidth(2, 220);
-    const QFont mono = QFontDatabase::systemFont(QFontDatabase::FixedFont);
-    m_ui->beforeText->setFont(mono);
-    m_ui->afterText->setFont(mono);
-    m_ui->detailsText->setFont(mono);
+    m_ui->detailsText->setFont(QFontDatabase::systemFont(QFontDatabase::FixedFont));
     fillReview();
 }
 
@@ -72,52 +54,7 @@ void ReviewChangesDialog::fillReview()
     m_ui->summaryLabel->setText(
         QStringLiteral("<b>%1</b>").arg(m_review.diff().summaryLine().toHtmlEscaped()));
 
-    m_ui->changeTree->clear();
-    for (const DiffEntry& e : m_review.diff().entries()) {
-        auto* item = new QTreeWidgetItem(m_ui->changeTree);
-        const QString kind = diffKindName(e.kind);
-        item->setText(0, kind);
-        item->setText(1, QString(e.depth * 2, QLatin1Char(' ')) +
-                             (e.path.isEmpty() ? tr("(top level)") : e.path));
-        if (e.kind == DiffEntry::Kind::Unchanged) {
-            item->setText(2, e.unchangedItems
-                                 ? tr("%n unchanged item(s)", nullptr, e.unchangedCount)
-                                 : tr("%n unchanged field(s)", nullptr, e.unchangedCount));
-            item->setForeground(0, palette().brush(QPalette::Disabled, QPalette::Text));
-            item->setForeground(2, palette().brush(QPalette::Disabled, QPalette::Text));
-            continue;
-        }
-        if (e.kind == DiffEntry::Kind::Moved) {
-            item->setText(2, tr("position %1").arg(e.fromIndex));
-            item->setText(3, tr("position %1").arg(e.toIndex));
-        } else {
-            item->setText(2, e.before.isUndefined() ? QString() : text(e.before));
-            item->setText(3, e.after.isUndefined() ? QString() : text(e.after));
-        }
-        item->setToolTip(2, item->text(2));
-        item->setToolTip(3, item->text(3));
-        item->setData(0, Qt::AccessibleTextRole, tr("%1: %2").arg(kind, e.path));
-    }
-
-    m_ui->beforeText->setPlainText(pretty(masked(m_review.base().editable)));
-    m_ui->afterText->setPlainText(m_review.refusal().isEmpty() ? pretty(masked(m_review.body()))
-                                                               : tr("(nothing will be sent)"));
-
-    const QStringList& omissions = m_review.resets();
-    m_ui->omissionLabel->setText(
-        omissions.isEmpty() ? tr("Nothing is cleared or reset by omission.")
-                            : tr("<b>The update also resets:</b> %1")
-                                  .arg(omissions.join(QStringLiteral("; ")).toHtmlEscaped()));
-    m_ui->serverNotesLabel->setText(
-        m_service ? tr("Set by the server: %1.")
-                        .arg(m_service->serverComputedNotes().join(QStringLiteral("; ")))
-                  : QString());
-    m_ui->refusalLabel->setVisible(!m_review.refusal().isEmpty() || m_review.diff().isEmpty());
-    m_ui->refusalLabel->setText(
-        !m_review.refusal().isEmpty()
-            ? tr("<b>This cannot be sent:</b> %1").arg(m_review.refusal().toHtmlEscaped())
-            : tr("There is nothing to send: the edit changes nothing."));
-    m_ui->refusalLabel->setStyleSheet(tone::errorText());
+    m_ui->reviewView->showReview(m_review, m_service);
     m_ui->applyButton->setEnabled(canApply());
     m_ui->applyButton->setVisible(true);
     m_ui->cancelButton->setVisible(true);
@@ -128,8 +65,7 @@ void ReviewChangesDialog::fillReview()
 
 void ReviewChangesDialog::setConnectionTestNote(const QString& status)
 {
-    m_ui->connectionTestLabel->setText(tr("Connection: %1.").arg(status));
-    m_ui->connectionTestLabel->setVisible(!status.isEmpty());
+    m_ui->reviewView->setConnectionTestNote(status);
 }
 
 void ReviewChangesDialog::setBusy(const QString& message)
