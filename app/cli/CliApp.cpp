@@ -42,7 +42,8 @@ QString topLevelHelp()
     text += QStringLiteral(
         "\nOptions:\n  -h, --help     Show help (also `connectorctl COMMAND --help`).\n"
         "  -v, --version  Show the version.\n"
-        "  --completion-script bash  Print the bash completion script.\n\n");
+        "  --completion-script SHELL  Print the completion script of SHELL: bash, zsh or "
+        "fish.\n\n");
     text += environmentHelp() + QLatin1Char('\n') + exitCodeHelp();
     text += QStringLiteral("\nData goes to stdout, messages to stderr. See connectorctl(1).\n");
     return text;
@@ -72,12 +73,21 @@ const CommandSpec* findCommand(const QStringList& words, int* consumed)
 
 int writeCompletion(const QStringList& rest)
 {
-    if (rest.isEmpty() || rest.first() != QLatin1String("bash")) {
-        CliOutput::error(QObject::tr("--completion-script supports: bash"),
-                         QObject::tr("connectorctl --completion-script bash [--output FILE]"));
+    const QString shells = completionShells().join(QLatin1Char('|'));
+    const QString usage =
+        QStringLiteral("connectorctl --completion-script %1 [--output FILE]").arg(shells);
+    if (rest.isEmpty()) {
+        CliOutput::error(QObject::tr("--completion-script needs a shell"), usage);
         return ExitUsage;
     }
-    const QString script = bashCompletionScript();
+    const QString shell = rest.first();
+    const QString script = completionScript(shell);
+    if (script.isEmpty()) {
+        CliOutput::error(QObject::tr("no completion script for the shell '%1' (known: %2)")
+                             .arg(shell, completionShells().join(QStringLiteral(", "))),
+                         usage);
+        return ExitUsage;
+    }
     if (rest.size() == 3 && rest.at(1) == QLatin1String("--output")) {
         QString error;
         if (!writeFileWhole(rest.at(2), script.toUtf8(), FileOwner::User, &error)) {
@@ -87,7 +97,8 @@ int writeCompletion(const QStringList& rest)
         return ExitOk;
     }
     if (rest.size() != 1) {
-        CliOutput::error(QObject::tr("unexpected arguments after --completion-script bash"));
+        CliOutput::error(
+            QObject::tr("unexpected arguments after --completion-script %1").arg(shell), usage);
         return ExitUsage;
     }
     CliOutput::data(script);

@@ -10,15 +10,15 @@ namespace ca {
 class CommandContext;
 
 // One connectorctl command: its name ("profile add"), what --help says about it, its options, and
-// the function that runs it. The table drives dispatch, --help, the man page check and the bash
-// completion script, so a new option shows up in all of them at once.
+// the function that runs it. The table drives dispatch, --help, the man page check and the bash,
+// zsh and fish completion scripts, so a new option shows up in all of them at once.
 struct CommandSpec
 {
     struct Argument
     {
         QString name; // "NAME"
         QString description;
-        QString completion; // bash completion source: "profile", "vendor", "file", "" (none)
+        QString completion; // what completes it: "profile", "vendor", "file", "" (nothing)
         bool repeated = false;
     };
     QString name;
@@ -57,7 +57,9 @@ void runExport(CommandContext& ctx);
 inline constexpr const char* kCheckSecretEnvPrefix = "CONNECTOR_ADMIN_SECRET_";
 QString checkSecretVariable(const QString& pointer);
 
-// The bash completion script for the table (`connectorctl --completion-script bash`).
-QString bashCompletionScript();
+// The shells `connectorctl --completion-script SHELL` writes a script for: bash, zsh, fish.
+QStringList completionShells();
+// The completion script of `shell`, generated from the table; empty for an unknown shell.
+QString completionScript(const QString& shell);
 
 } // namespace ca

@@ -1528,6 +1528,262 @@ private slots:
         QVERIFY(man.contains(QLatin1String("-json")));
     }
     // ===== end of export ======================================================================
+
+    // ===== zsh and fish completion ============================================================
+    // `--completion-script bash|zsh|fish`, all three generated from the command table. The shells
+    // check what they can where they are installed (CI: scripts/deps.txt); bash always is.
+
+    // The commands that `connectorctl --help` lists ("profile add", "list", …).
+    QStringList helpCommands()
+    {
+        const QString help = QString::fromUtf8(ctl({QStringLiteral("--help")}).out);
+        const QString section = help.section(QStringLiteral("Commands:\n"), 1)
+                                    .section(QStringLiteral("\nOptions:"), 0, 0);
+        static const QRegularExpression word(QStringLiteral("^[a-z][a-z-]*$"));
+        QStringList commands;
+        for (const QString& line : section.split(QLatin1Char('\n'))) {
+            if (line.size() < 3 || !line.startsWith(QLatin1String("  ")) ||
+                line.at(2) == QLatin1Char(' '))
+                continue; // a summary line
+            QStringList name;
+            for (const QString& w : line.trimmed().split(QLatin1Char(' '))) {
+                if (!word.match(w).hasMatch())
+                    break;
+                name << w;
+            }
+            commands << name.join(QLatin1Char(' '));
+        }
+        return commands;
+    }
+
+    // The long options in the Options section of `connectorctl COMMAND --help`, but --help.
+    QStringList helpOptions(const QString& command)
+    {
+        const QString help = QString::fromUtf8(
+            ctl(command.split(QLatin1Char(' ')) + QStringList{QStringLiteral("--help")}).out);
+        const QString section =
+            help.section(QStringLiteral("Options:\n"), 1).section(QStringLiteral("\n\n"), 0, 0);
+        static const QRegularExpression option(QStringLiteral("^  (?:-[a-z], )?--([a-z][a-z-]*)"),
+                                               QRegularExpression::MultilineOption);
+        QStringList options;
+        for (const auto& m : option.globalMatch(section)) {
+            if (m.captured(1) != QLatin1String("help"))
+                options << m.captured(1);
+        }
+        return options;
+    }
+
+    // The part of a shell's script that is about one command.
+    static QString commandPart(const QString& script, const QString& shell, const QString& command)
+    {
+        if (shell == QLatin1String("zsh")) {
+            const qsizetype from = script.indexOf(QStringLiteral("'%1')\n").arg(command));
+            return from < 0 ? QString()
+                            : script.mid(from, script.indexOf(QLatin1String(";;"), from) - from);
+        }
+        // bash: its line of the case; fish: its line of the argument switch and its options.
+        const QStringList marks =
+            shell == QLatin1String("bash")
+                ? QStringList{QStringLiteral("\"%1\") opts=").arg(command)}
+                : QStringList{QStringLiteral("case '%1'").arg(command),
+                              QStringLiteral("__connectorctl_command_is '%1'\"").arg(command)};
+        QStringList lines;
+        for (const QString& line : script.split(QLatin1Char('\n'))) {
+            if (line.contains(marks.first()) || line.contains(marks.last()))
+                lines << line;
+        }
+        return lines.join(QLatin1Char('\n'));
+    }
+
+    QString writeScript(const QString& shell)
+    {
+        const Run r = ctl({QStringLiteral("--completion-script"), shell});
+        return r.code == 0 ? writeFile(QStringLiteral("completion.") + shell, r.out) : QString();
+    }
+
+    // The environment of ctl() with connectorctl on PATH: the scripts run `connectorctl profile
+    // list` for profile names.
+    QProcessEnvironment shellEnvironment()
+    {
+        QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+        env.insert(QStringLiteral("HOME"), m_home.path());
+        env.insert(QStringLiteral("XDG_CONFIG_HOME"), m_home.filePath(QStringLiteral("config")));
+        env.insert(QStringLiteral("XDG_DATA_HOME"), m_home.filePath(QStringLiteral("data")));
+        env.insert(QStringLiteral("DBUS_SESSION_BUS_ADDRESS"),
+                   QStringLiteral("unix:path=/nonexistent/bus"));
+        env.insert(QStringLiteral("PATH"),
+                   QFileInfo(QStringLiteral(CA_CONNECTORCTL_BIN)).absolutePath() +
+                       QLatin1Char(':') + env.value(QStringLiteral("PATH")));
+        return env;
+    }
+
+    // A shell run in the test's home with shellEnvironment().
+    Run runShell(const QString& program, const QStringList& args)
+    {
+        QProcess p;
+        p.setProcessEnvironment(shellEnvironment());
+        p.setWorkingDirectory(m_home.path());
+        p.start(program, args);
+        Run r;
+        if (!p.waitForStarted(10000))
+            return r;
+        p.closeWriteChannel();
+        if (!p.waitForFinished(60000))
+            p.kill();
+        r.code = p.exitStatus() == QProcess::NormalExit ? p.exitCode() : -1;
+        r.out = p.readAllStandardOutput();
+        r.err = p.readAllStandardError();
+        return r;
+    }
+
+    void completionScriptsNameEveryCommandAndOption_data()
+    {
+        QTest::addColumn<QString>("shell");
+        QTest::addColumn<QString>("optionPattern"); // how the script names a long option
+        QTest::newRow("bash") << QStringLiteral("bash") << QStringLiteral("--%1(?![a-z-])");
+        QTest::newRow("zsh") << QStringLiteral("zsh") << QStringLiteral("--%1(?![a-z-])");
+        QTest::newRow("fish") << QStringLiteral("fish") << QStringLiteral(" -l %1(?![a-z-])");
+    }
+    void completionScriptsNameEveryCommandAndOption()
+    {
+        QFETCH(QString, shell);
+        QFETCH(QString, optionPattern);
+        const Run r = ctl({QStringLiteral("--completion-script"), shell});
+        QCOMPARE(r.code, 0);
+        QVERIFY(r.err.isEmpty());
+        const QString script = QString::fromUtf8(r.out);
+        const QStringList commands = helpCommands();
+        for (const char* c : {"profile add", "export", "plan", "drift", "set", "apply"})
+            QVERIFY2(commands.contains(QLatin1String(c)), c);
+        for (const QString& c : commands) {
+            const QString part = commandPart(script, shell, c);
+            QVERIFY2(!part.isEmpty(), qPrintable(c));
+            for (const QString& o : helpOptions(c)) {
+                const QRegularExpression named(optionPattern.arg(QRegularExpression::escape(o)));
+                QVERIFY2(part.contains(named), qPrintable(c + QStringLiteral(": --") + o));
+            }
+        }
+        for (const QString& w : {QStringLiteral("profile"), QStringLiteral("key"),
+                                 QStringLiteral("plan"), QStringLiteral("drift")})
+            QVERIFY2(script.contains(w), qPrintable(w));
+    }
+
+    void completionScriptForAnUnknownShellIsAUsageError_data()
+    {
+        QTest::addColumn<QStringList>("args");
+        QTest::newRow("unknown shell") << QStringList{QStringLiteral("tcsh")};
+        QTest::newRow("no shell") << QStringList{};
+        QTest::newRow("extra argument") << QStringList{QStringLiteral("zsh"), QStringLiteral("x")};
+    }
+    void completionScriptForAnUnknownShellIsAUsageError()
+    {
+        QFETCH(QStringList, args);
+        const Run r = ctl(QStringList{QStringLiteral("--completion-script")} + args);
+        QCOMPARE(r.code, 2);
+        QVERIFY(r.out.isEmpty());
+        QVERIFY2(r.oneErrorLine(), r.err.constData());
+        QVERIFY(r.err.contains("bash|zsh|fish"));
+        if (!args.isEmpty())
+            QVERIFY(r.err.contains(args.first().toUtf8()));
+    }
+
+    void completionScriptsPassTheirShellsSyntaxCheck_data()
+    {
+        QTest::addColumn<QString>("shell");
+        QTest::addColumn<QStringList>("check");
+        QTest::newRow("bash") << QStringLiteral("bash") << QStringList{QStringLiteral("-n")};
+        QTest::newRow("zsh") << QStringLiteral("zsh") << QStringList{QStringLiteral("-n")};
+        QTest::newRow("fish") << QStringLiteral("fish")
+                              << QStringList{QStringLiteral("--no-execute")};
+    }
+    void completionScriptsPassTheirShellsSyntaxCheck()
+    {
+        QFETCH(QString, shell);
+        QFETCH(QStringList, check);
+        const QString program = QStandardPaths::findExecutable(shell);
+        if (program.isEmpty())
+            QSKIP(qPrintable(shell + QStringLiteral(" is not installed")));
+        const QString script = writeScript(shell);
+        QVERIFY(!script.isEmpty());
+        const Run r = runShell(program, check + QStringList{script});
+        QVERIFY2(r.code == 0, r.err.constData());
+    }
+
+    // What a shell offers for a command line ending at the cursor.
+    void completionOffers_data()
+    {
+        QTest::addColumn<QString>("line");
+        QTest::addColumn<QString>("offered");
+        QTest::newRow("command") << QStringLiteral("connectorctl pl") << QStringLiteral("plan");
+        QTest::newRow("new command")
+            << QStringLiteral("connectorctl dr") << QStringLiteral("drift");
+        QTest::newRow("subcommand")
+            << QStringLiteral("connectorctl profile re") << QStringLiteral("remove");
+        QTest::newRow("option") << QStringLiteral("connectorctl set t-timbal /x --dr")
+                                << QStringLiteral("--dry-run");
+        QTest::newRow("apply DIR option")
+            << QStringLiteral("connectorctl apply --res") << QStringLiteral("--resolve");
+        QTest::newRow("profile") << QStringLiteral("connectorctl list t-ti")
+                                 << QStringLiteral("t-timbal");
+        QTest::newRow("profile after an option value")
+            << QStringLiteral("connectorctl set --filter x t-da") << QStringLiteral("t-databar");
+        QTest::newRow("repeated profile") << QStringLiteral("connectorctl export out t-timbal t-bi")
+                                          << QStringLiteral("t-bigdata");
+        QTest::newRow("vendor") << QStringLiteral("connectorctl profile add x --vendor da")
+                                << QStringLiteral("databar");
+        // The scripts are written into the shells' working directory first.
+        QTest::newRow("file") << QStringLiteral("connectorctl plan completion.ba")
+                              << QStringLiteral("completion.bash");
+    }
+
+    void bashCompletes_data() { completionOffers_data(); }
+    void bashCompletes()
+    {
+        QFETCH(QString, line);
+        QFETCH(QString, offered);
+        const QString bash = QStandardPaths::findExecutable(QStringLiteral("bash"));
+        if (bash.isEmpty())
+            QSKIP("bash is not installed");
+        const QString script = writeScript(QStringLiteral("bash"));
+        QVERIFY(!script.isEmpty());
+        const Run r =
+            runShell(bash, QStringList{QStringLiteral("-c"),
+                                       QStringLiteral("source \"$1\"; shift; COMP_WORDS=(\"$@\"); "
+                                                      "COMP_CWORD=$(($# - 1)); _connectorctl; "
+                                                      "printf '%s\\n' \"${COMPREPLY[@]}\""),
+                                       QStringLiteral("bash"), script} +
+                               line.split(QLatin1Char(' ')));
+        QVERIFY2(r.code == 0, r.err.constData());
+        QVERIFY2(QString::fromUtf8(r.out).split(QLatin1Char('\n')).contains(offered),
+                 qPrintable(describe(r)));
+    }
+
+    void fishCompletes_data() { completionOffers_data(); }
+    void fishCompletes()
+    {
+        QFETCH(QString, line);
+        QFETCH(QString, offered);
+        const QString fish = QStandardPaths::findExecutable(QStringLiteral("fish"));
+        if (fish.isEmpty())
+            QSKIP("fish is not installed");
+        QVERIFY(!writeScript(QStringLiteral("bash")).isEmpty()); // for the "file" row
+        const QString script = writeScript(QStringLiteral("fish"));
+        QVERIFY(!script.isEmpty());
+        const auto quoted = [](QString text) {
+            text.replace(QLatin1Char('\\'), QLatin1String("\\\\"))
+                .replace(QLatin1Char('\''), QLatin1String("\\'"));
+            return QLatin1Char('\'') + text + QLatin1Char('\'');
+        };
+        const Run r = runShell(
+            fish, {QStringLiteral("-c"),
+                   QStringLiteral("source %1; complete -C %2").arg(quoted(script), quoted(line))});
+        QVERIFY2(r.code == 0, r.err.constData());
+        bool found = false;
+        for (const QString& candidate : QString::fromUtf8(r.out).split(QLatin1Char('\n')))
+            found = found || candidate.section(QLatin1Char('\t'), 0, 0) == offered;
+        QVERIFY2(found, qPrintable(describe(r)));
+    }
+    // ===== end of zsh and fish completion =====================================================
 };
 
 QTEST_GUILESS_MAIN(TestConnectorCtl)

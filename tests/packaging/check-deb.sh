@@ -73,6 +73,8 @@ expected=(
     /usr/share/man/man1/connector-admin.1.gz /usr/share/man/man1/connectorctl.1.gz
     /usr/share/man/man1/connector-sandbox.1.gz
     /usr/share/bash-completion/completions/connectorctl
+    /usr/share/zsh/vendor-completions/_connectorctl
+    /usr/share/fish/vendor_completions.d/connectorctl.fish
     /usr/share/doc/connector-admin/copyright /usr/share/doc/connector-admin/changelog.gz)
 for size in 16 32 48 64 128 256; do
     expected+=("/usr/share/icons/hicolor/${size}x${size}/apps/connector-admin.png")
