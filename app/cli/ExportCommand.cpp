@@ -4,16 +4,12 @@
 #include "CliOutput.h"
 #include "CommandContext.h"
 #include "Commands.h"
-#include "ConnectorFolder.h"
-#include "EditReview.h"
 #include "ExitCode.h"
-#include "Secrets.h"
+#include "FolderChangeSet.h"
 
 #include <QDir>
 #include <QFileInfo>
 #include <QJsonArray>
-#include <QMap>
-#include <QSet>
 
 #include <memory>
 
@@ -104,102 +100,20 @@ struct ExportRun
     }
 };
 
-// Whether the file of a connector still on the server holds something export must not replace:
-// an edit since the export, a file written by hand, or one that cannot be read. A file that
-// already says what the server has is none of these.
-bool holdsAnEdit(const FolderEntry& entry, const QJsonObject& document)
-{
-    if (entry.error.isEmpty() && entry.desired == document)
-        return false;
-    if (!entry.error.isEmpty() || !entry.base)
-        return true;
-    return entry.desired != entry.base->document;
-}
-
 void exportProfile(ExportRun& run, ProfileExport& out, const QList<Connector>& connectors)
 {
-    const QString profile = out.profile.name;
-    QMap<QString, FolderEntry> entries;
-    for (const FolderEntry& e : run.folder.read({profile})) {
-        if (!e.id.isEmpty())
-            entries.insert(e.id, e);
-    }
-    QSet<QString> listed;
-    for (const Connector& c : connectors) {
-        listed.insert(c.id);
-        if (!c.isEditable()) {
-            ++out.skipped;
-            continue;
-        }
-        const QJsonObject document = EditReview::printable(*out.service, c);
-        FolderBase base{document, c.displayName, c.type, c.updatedAt, {}};
-        const auto found = entries.constFind(c.id);
-        if (found != entries.cend()) {
-            if (!run.overwrite && holdsAnEdit(*found, document)) {
-                CliOutput::message(
-                    found->error.isEmpty()
-                        ? QObject::tr("%1: kept your edit of %2 (plan shows it; --overwrite "
-                                      "discards it)")
-                              .arg(profile, found->path)
-                        : QObject::tr("%1: kept %2 (--overwrite replaces it)")
-                              .arg(profile, found->error));
-                ++out.keptEdits;
-                continue;
-            }
-            // What was sent from a file stays known while the document still keeps that secret.
-            if (found->base) {
-                const QMap<QString, QString>& known = found->base->secretFingerprints;
-                for (auto it = known.cbegin(); it != known.cend(); ++it) {
-                    if (jsonValueAt(document, it.key()) == QJsonValue(SecretMarker::placeholder))
-                        base.secretFingerprints.insert(it.key(), it.value());
-                }
-            }
-        }
-        QString error;
-        bool rewritten = false;
-        if (!run.folder.write(profile, c.id, document, base, &error, &rewritten)) {
-            CliOutput::error(error);
-            ++out.failed;
-            continue;
-        }
-        ++(rewritten ? out.rewritten : out.unchanged);
-    }
-    if (out.service->vendor() == Vendor::Timbal)
-        CliOutput::message(
-            QObject::tr("%1: Timbal connectors have no editable settings; nothing exported")
-                .arg(profile));
-    else if (out.skipped > 0)
-        CliOutput::message(QObject::tr("%1: %2 connectors have no editable settings; not exported")
-                               .arg(profile)
-                               .arg(out.skipped));
-
-    // Connectors gone from the server: their files go with them, unless they hold an edit. A file
-    // without a base was written by hand (a connector to create): not export's to remove.
-    for (const FolderEntry& entry : std::as_const(entries)) {
-        if (listed.contains(entry.id) || (!entry.base && entry.error.isEmpty()))
-            continue;
-        if (!entry.error.isEmpty()) {
-            CliOutput::message(QObject::tr("%1: kept %2: connector %3 is no longer on the server, "
-                                           "but %4")
-                                   .arg(profile, entry.path, shownId(entry.id), entry.error));
-            ++out.keptGone;
-            continue;
-        }
-        if (entry.desired != entry.base->document) {
-            CliOutput::message(QObject::tr("%1: kept %2: connector %3 is no longer on the server, "
-                                           "and the file holds your edit")
-                                   .arg(profile, entry.path, shownId(entry.id)));
-            ++out.keptGone;
-            continue;
-        }
-        QString error;
-        if (!run.folder.remove(profile, entry.id, &error)) {
-            CliOutput::error(error);
-            ++out.failed;
-            continue;
-        }
-        ++out.removed;
-    }
+    const FolderExport done = exportToFolder(run.folder, *out.service, connectors, run.overwrite);
+    out.rewritten = done.rewritten;
+    out.unchanged = done.unchanged;
+    out.keptEdits = done.keptEdits;
+    out.keptGone = done.keptGone;
+    out.removed = done.removed;
+    out.skipped = done.skipped;
+    out.failed = done.failed;
+    for (const QString& note : done.notes)
+        CliOutput::message(note);
+    for (const QString& error : done.errors)
+        CliOutput::error(error);
     if (out.failed > 0)
         run.failed(ExitPartial);
 }
