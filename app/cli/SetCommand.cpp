@@ -9,6 +9,7 @@
 
 #include <QJsonArray>
 #include <QJsonDocument>
+#include <QSet>
 
 namespace ca {
 
@@ -21,7 +22,7 @@ struct SetRequest
     QJsonValue value;
     bool secret = false;
     QString filter;
-    QStringList ids;
+    QSet<QString> ids; // --ids: a set, as a rotation may name hundreds
 };
 
 // The value of --value: any JSON value, a bare string included only when quoted.
@@ -79,7 +80,8 @@ std::optional<SetRequest> readRequest(CommandContext& ctx)
     }
     r.filter = ctx.value(QStringLiteral("filter"));
     for (const QString& v : ctx.args().values(QStringLiteral("ids")))
-        r.ids += v.split(QLatin1Char(','), Qt::SkipEmptyParts);
+        for (const QString& id : v.split(QLatin1Char(','), Qt::SkipEmptyParts))
+            r.ids.insert(id);
     return r;
 }
 

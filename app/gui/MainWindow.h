@@ -88,9 +88,16 @@ public slots:
     void discardDrafts();
     // The bulk edit of the selected connectors (two or more of one vendor).
     void editSelected();
+    // Connectors as files (MainWindowFolders.cpp): every loaded profile's connectors written
+    // into `directory` as `connectorctl export` writes them; the folder's plan in the change-set
+    // review, its bases updated after each apply. Both answer asynchronously (foldersChanged).
+    void exportConnectorsTo(const QString& directory);
+    ChangeSetDialog* compareWithFolder(const QString& directory);
 
 signals:
     void keychainChecked(bool available);
+    // An export into `directory` finished, or an apply from it updated its bases.
+    void foldersChanged(const QString& directory);
 
 protected:
     bool event(QEvent* event) override;
@@ -151,6 +158,9 @@ private:
     void showFileNotices(const QStringList& notices);
     // Change sets (MainWindowChangeSets.cpp).
     void addBulkEditAction(QMenu* edit);
+    void addFolderActions(QMenu* file);
+    void chooseExportFolder();
+    void chooseCompareFolder();
     QList<Connector> selectedConnectors() const;
     QString bulkEditRefusal(const QList<Connector>& selected) const; // empty: allowed
     void updateBulkEditAction();

@@ -24,6 +24,8 @@ void MainWindow::buildMenus()
     prefs->setShortcut(QKeySequence::Preferences);
     prefs->setObjectName(QStringLiteral("preferencesAction"));
     file->addSeparator();
+    addFolderActions(file);
+    file->addSeparator();
     file->addAction(tr("&Quit"), QKeySequence::Quit, this, &QWidget::close);
 
     QMenu* edit = menuBar()->addMenu(tr("&Edit"));

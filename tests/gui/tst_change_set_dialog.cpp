@@ -8,6 +8,7 @@
 #include "ChangeSetDialog.h"
 #include "ConnectorCatalog.h"
 #include "ConnectorFilterModel.h"
+#include "ConnectorFolder.h"
 #include "ConnectorTableModel.h"
 #include "MainWindow.h"
 #include "MemoryKeyStore.h"
@@ -20,11 +21,13 @@
 #include <QAction>
 #include <QComboBox>
 #include <QJsonArray>
+#include <QJsonDocument>
 #include <QLabel>
 #include <QLineEdit>
 #include <QPlainTextEdit>
 #include <QProgressBar>
 #include <QPushButton>
+#include <QSignalSpy>
 #include <QSpinBox>
 #include <QTableView>
 #include <QTemporaryDir>
@@ -613,6 +616,53 @@ private slots:
 
     // An assistive-technology walk of both dialogs finds no keyboard-reachable control without a
     // name.
+    // File → Export connectors… then Compare with folder…: the folder written as connectorctl
+    // writes it, one edited file planned as the only change, applied from the review, the
+    // folder's base brought up to date (a second compare has nothing to do).
+    void exportThenCompareWithFolder()
+    {
+        openWindow();
+        QVERIFY(m_window->findChild<QAction*>(QStringLiteral("exportConnectorsAction")));
+        QVERIFY(m_window->findChild<QAction*>(QStringLiteral("compareFolderAction")));
+        const QString folder = m_dir.filePath(QStringLiteral("folder"));
+        QSignalSpy changed(m_window.get(), &MainWindow::foldersChanged);
+        m_window->exportConnectorsTo(folder);
+        QTRY_COMPARE_WITH_TIMEOUT(changed.count(), 1, 20000);
+        const QString id = connectorsOf(Vendor::Databar).first().id;
+        const ConnectorFolder files(folder);
+        const QString path = files.documentPath(profileOf(Vendor::Databar), id);
+        QVERIFY2(QFile::exists(path), qPrintable(path));
+        QCOMPARE(files.read().size(),
+                 connectorsOf(Vendor::Databar).size() + connectorsOf(Vendor::Bigdata).size());
+        QFile f(path);
+        QVERIFY(f.open(QIODevice::ReadOnly));
+        QJsonObject doc = QJsonDocument::fromJson(f.readAll()).object();
+        f.close();
+        doc.insert(QStringLiteral("name"), QStringLiteral("Renamed in the folder"));
+        QVERIFY(f.open(QIODevice::WriteOnly | QIODevice::Truncate));
+        f.write(jsonFileText(doc));
+        f.close();
+
+        ChangeSetDialog* review = m_window->compareWithFolder(folder);
+        QVERIFY(review);
+        QTRY_VERIFY_WITH_TIMEOUT(!review->isPlanning(), 20000);
+        QVERIFY2(summary(review).contains(QStringLiteral(">1 to change,")),
+                 qPrintable(summary(review)));
+        click(review, "applyButton");
+        QTRY_VERIFY_WITH_TIMEOUT(runDone(review), 30000);
+        QTRY_COMPARE_WITH_TIMEOUT(changed.count(), 2, 10000);
+        QCOMPARE(stateById(Vendor::Databar).value(id).toObject().value(QLatin1String("name")),
+                 QJsonValue(QStringLiteral("Renamed in the folder")));
+        for (const FolderEntry& e : files.read({profileOf(Vendor::Databar)})) {
+            if (e.id == id)
+                QCOMPARE(e.base->document, e.desired);
+        }
+        ChangeSetDialog* again = m_window->compareWithFolder(folder);
+        QVERIFY(again);
+        QTRY_VERIFY_WITH_TIMEOUT(!again->isPlanning(), 20000);
+        QVERIFY2(!summary(again).contains(QStringLiteral("to change")), qPrintable(summary(again)));
+    }
+
     void everyFocusableControlHasAName()
     {
         openWindow();
