@@ -1,5 +1,7 @@
 #include "Secrets.h"
 
+#include <QHash>
+
 #include <QCryptographicHash>
 #include <QJsonArray>
 #include <QJsonDocument>
@@ -286,6 +288,21 @@ QStringList SecretRules::valuesAt(const QJsonObject& document) const
 }
 
 bool SecretRules::isSecretKeyName(const QString& key)
+{
+    // The same few key names come back in every document of a list or a change set: each is
+    // judged once per thread (bounded: header names are the user's).
+    thread_local QHash<QString, bool> judged;
+    const auto found = judged.constFind(key);
+    if (found != judged.cend())
+        return *found;
+    if (judged.size() >= 4096)
+        judged.clear();
+    const bool secret = judgeKeyName(key);
+    judged.insert(key, secret);
+    return secret;
+}
+
+bool SecretRules::judgeKeyName(const QString& key)
 {
     if (!mayBeSecretName(key))
         return false;

@@ -105,6 +105,7 @@ public:
     static bool looksLikeVendorMask(const QString& text);
 
 private:
+    static bool judgeKeyName(const QString& key); // isSecretKeyName() before its cache
     static QJsonValue hide(const QJsonValue& value, Mask mask);
     QJsonValue walk(const QJsonValue& value, const Hide& hide, QList<JsonPathToken>& path,
                     bool* replaced) const;

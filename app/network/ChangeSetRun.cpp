@@ -275,12 +275,18 @@ void ChangeSetRun::verifyApplied(int index, const ApplyOperation::Outcome& o,
         item.verifyNotes << tr("not read back: %1").arg(readError.toString());
     } else {
         item.after = *stored;
-        const QJsonObject sent = sentAsPrinted(review);
-        const QJsonObject now = EditReview::printable(*service, *stored);
-        item.verified = now == sent;
-        if (!item.verified && o.update.differences.isEmpty())
-            item.verifyNotes << tr("stored differently from what was sent: %1")
-                                    .arg(ConnectorDiff(sent, now, review.options()).summaryLine());
+        // Stored as sent, secrets included (a vendor that answers them in clear); else compared
+        // as printed, where a vendor's masks stand for the secrets.
+        item.verified = stored->editable == review.edited();
+        if (!item.verified) {
+            const QJsonObject sent = sentAsPrinted(review);
+            const QJsonObject now = EditReview::printable(*service, *stored);
+            item.verified = now == sent;
+            if (!item.verified && o.update.differences.isEmpty())
+                item.verifyNotes
+                    << tr("stored differently from what was sent: %1")
+                           .arg(ConnectorDiff(sent, now, review.options()).summaryLine());
+        }
     }
     settle(index, State::Applied, review.diff().summaryLine(), o);
 }
