@@ -11,6 +11,17 @@
   post-phase STATUS         /_sandbox/requests: "COUNT MS": how many POSTs were answered STATUS,
                             and the ms from the first POST received to the last POST answered
                             (the sandbox's clock, ms resolution)
+  vendor-ids VENDOR N       /_sandbox/state?vendor=VENDOR: the ids of its first N connectors, comma
+                            separated (exit 1 when there are fewer)
+  curl-get-put BASE HEADER  /_sandbox/requests: a curl config with, for every logged PUT, a GET of
+                            the same URL and that PUT (same content type and body); HEADER is the
+                            credential header line both send ("x-apikey: KEY")
+  rename-files DIR N        not a sandbox answer: in each DIR/<profile>/ of a `connectorctl export`,
+                            appends " (bench)" to the name (label for Bigdata) of the first N
+                            files, written as export writes them (sorted keys, two-space indent)
+  put-phase STATUS          /_sandbox/requests: "PUTS GETS MS": how many PUTs were answered STATUS,
+                            how many GETs went to the URLs that got a PUT, and the ms from the
+                            first request to one of those URLs received to the last one answered
 """
 import json
 import sys
@@ -82,6 +93,62 @@ def post_phase(status):
     print("%d %d" % (sum(1 for r in posts if r["status"] == status), max(span, 1)))
 
 
+def vendor_ids(vendor, count):
+    rows = json.load(sys.stdin)[vendor]
+    if len(rows) < count:
+        sys.exit("only %d %s connectors" % (len(rows), vendor))
+    print(",".join(str(c["id"]) for c in rows[:count]))
+
+
+def curl_get_put(base, header):
+    puts = [r for r in json.load(sys.stdin)["requests"] if r["method"] == "PUT"]
+    blocks = []
+    for r in puts:
+        url = quoted(url_of(base, r))
+        blocks.append("\n".join(["url = " + url, "header = " + quoted(header),
+                                  'output = "/dev/null"']))
+        lines = ["url = " + url, "request = PUT", "header = " + quoted(header)]
+        ctype = next((v for k, v in r["headers"].items() if k.lower() == "content-type"), None)
+        if ctype:
+            lines.append("header = " + quoted("Content-Type: " + ctype))
+        lines += ["data-binary = " + quoted(r["body"]), 'output = "/dev/null"']
+        blocks.append("\n".join(lines))
+    print("\nnext\n".join(blocks))
+
+
+def rename_files(folder, count):
+    import os
+    edited = 0
+    for profile in sorted(os.listdir(folder)):
+        where = os.path.join(folder, profile)
+        if profile.startswith(".") or not os.path.isdir(where):
+            continue
+        names = sorted(n for n in os.listdir(where) if n.endswith(".json"))[:count]
+        for name in names:
+            path = os.path.join(where, name)
+            with open(path, encoding="utf-8") as f:
+                doc = json.load(f)
+            key = "label" if "label" in doc else "name"
+            doc[key] = doc[key] + " (bench)"
+            with open(path, "w", encoding="utf-8") as f:
+                f.write(json.dumps(doc, indent=2, sort_keys=True, ensure_ascii=False) + "\n")
+            edited += 1
+    print(edited)
+
+
+def put_phase(status):
+    log = json.load(sys.stdin)["requests"]
+    puts = [r for r in log if r["method"] == "PUT"]
+    if not puts:
+        print("0 0 nan")
+        return
+    paths = {(r["vendor"], r["path"]) for r in puts}
+    phase = [r for r in log if (r["vendor"], r["path"]) in paths]
+    span = max(r["answeredMs"] for r in phase) - min(r["receivedMs"] for r in phase)
+    print("%d %d %d" % (sum(1 for r in puts if r["status"] == status),
+                        sum(1 for r in phase if r["method"] == "GET"), max(span, 1)))
+
+
 if __name__ == "__main__":
     command, args = sys.argv[1], sys.argv[2:]
     if command == "updatable-ids":
@@ -92,6 +159,14 @@ if __name__ == "__main__":
         post_phase(int(args[0]))
     elif command == "curl-gets":
         curl_gets(args[0])
+    elif command == "vendor-ids":
+        vendor_ids(args[0], int(args[1]))
+    elif command == "curl-get-put":
+        curl_get_put(args[0], args[1])
+    elif command == "rename-files":
+        rename_files(args[0], int(args[1]))
+    elif command == "put-phase":
+        put_phase(int(args[0]))
     elif command == "count-posts":
         count_posts(int(args[0]))
     else:
