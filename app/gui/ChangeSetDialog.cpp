@@ -5,7 +5,6 @@
 #include "EditReviewView.h"
 #include "ui_ChangeSetDialog.h"
 
-#include <QCloseEvent>
 #include <QHeaderView>
 #include <QLocale>
 #include <QRegularExpression>
@@ -73,7 +72,7 @@ QString duration(qint64 ms)
 } // namespace
 
 ChangeSetDialog::ChangeSetDialog(ServiceLookup services, AuditLog* audit, QWidget* parent)
-    : QDialog(parent), m_ui(std::make_unique<Ui::ChangeSetDialog>()),
+    : RunningDialog(parent), m_ui(std::make_unique<Ui::ChangeSetDialog>()),
       m_services(std::move(services)), m_audit(audit)
 {
     m_ui->setupUi(this);
@@ -522,29 +521,7 @@ void ChangeSetDialog::onRunFinished()
             profiles.append(item.planned.entry.profile);
     }
     emit runFinished(profiles);
-    if (m_hiddenWhileRunning && !isVisible() && testAttribute(Qt::WA_DeleteOnClose))
-        deleteLater();
-}
-
-void ChangeSetDialog::reject()
-{
-    if (isRunning()) {
-        m_hiddenWhileRunning = true;
-        hide(); // the run goes on; see the class comment
-        return;
-    }
-    QDialog::reject();
-}
-
-void ChangeSetDialog::closeEvent(QCloseEvent* event)
-{
-    if (isRunning()) {
-        m_hiddenWhileRunning = true;
-        hide();
-        event->ignore(); // not closed: WA_DeleteOnClose must not delete the running dialog
-        return;
-    }
-    QDialog::closeEvent(event);
+    runEnded();
 }
 
 } // namespace ca

@@ -3,7 +3,7 @@
 #include "ChangeSet.h"
 #include "ChangeSetRun.h"
 
-#include <QDialog>
+#include "RunningDialog.h"
 #include <QHash>
 #include <QPointer>
 #include <QSet>
@@ -33,7 +33,7 @@ class ConnectorService;
 // Object names: changeSetSummary, changeSetFilter, changeSetItems, itemTitle, itemReason,
 // conflictTree, keepMineButton, keepServerButton, changeSetDiff, changeSetProgress,
 // changeSetRate, applyButton, cancelRemainingButton, retryFailedButton, closeButton.
-class ChangeSetDialog : public QDialog
+class ChangeSetDialog : public RunningDialog
 {
     Q_OBJECT
 public:
@@ -71,17 +71,11 @@ public:
     bool isPlanning() const { return m_planning; }
     // The apply shown (the first or a retry); null before Apply.
     ChangeSetRun* run() const { return m_run; }
-    bool isRunning() const { return m_run && !m_run->isFinished(); }
+    bool isRunning() const override { return m_run && !m_run->isFinished(); }
 
 signals:
     // An apply (the first or a retry) ended; `profiles` had connectors in it.
     void runFinished(const QStringList& profiles);
-
-public slots:
-    void reject() override;
-
-protected:
-    void closeEvent(QCloseEvent* event) override;
 
 private:
     void fillItems();
@@ -119,7 +113,6 @@ private:
     QHash<int, Result> m_result; // plan index → its latest run result
     QPointer<ChangeSetRun> m_run;
     QList<int> m_runIndexes; // the run's item i is plan index m_runIndexes[i]
-    bool m_hiddenWhileRunning = false;
 };
 
 } // namespace ca

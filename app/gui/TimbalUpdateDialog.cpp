@@ -4,7 +4,6 @@
 #include "Semver.h"
 #include "ui_TimbalUpdateDialog.h"
 
-#include <QCloseEvent>
 #include <QHeaderView>
 #include <QLabel>
 #include <QLineEdit>
@@ -44,7 +43,7 @@ QString countObjectName(TimbalUpdateRun::RowState state)
 
 TimbalUpdateDialog::TimbalUpdateDialog(TimbalService* service, const QList<Connector>& connectors,
                                        AuditLog* audit, QWidget* parent)
-    : QDialog(parent), m_ui(std::make_unique<Ui::TimbalUpdateDialog>()), m_service(service),
+    : RunningDialog(parent), m_ui(std::make_unique<Ui::TimbalUpdateDialog>()), m_service(service),
       m_connectors(connectors), m_audit(audit)
 {
     m_ui->setupUi(this);
@@ -365,29 +364,7 @@ void TimbalUpdateDialog::onRunFinished(const TimbalUpdateRun::Counts& counts)
         m_ui->summaryLabel->setText(m_ui->summaryLabel->text() + QLatin1Char(' ') + unrecorded);
     updateButtons();
     emit runFinished(counts);
-    if (m_hiddenWhileRunning && !isVisible() && testAttribute(Qt::WA_DeleteOnClose))
-        deleteLater();
-}
-
-void TimbalUpdateDialog::reject()
-{
-    if (isRunning()) {
-        m_hiddenWhileRunning = true;
-        hide(); // the run goes on; see the class comment
-        return;
-    }
-    QDialog::reject();
-}
-
-void TimbalUpdateDialog::closeEvent(QCloseEvent* event)
-{
-    if (isRunning()) {
-        m_hiddenWhileRunning = true;
-        hide();
-        event->ignore(); // not closed: WA_DeleteOnClose must not delete the running dialog
-        return;
-    }
-    QDialog::closeEvent(event);
+    runEnded();
 }
 
 } // namespace ca

@@ -4,7 +4,7 @@
 #include "TimbalService.h"
 #include "TimbalUpdateRun.h"
 
-#include <QDialog>
+#include "RunningDialog.h"
 #include <QHash>
 #include <QPointer>
 #include <memory>
@@ -23,7 +23,7 @@ namespace ca {
 // connector's result and the counts per state. Non-modal: show it with show(). Closing it while
 // updates are under way only hides it; the run goes on to the end (polling included) and, if the
 // dialog has Qt::WA_DeleteOnClose, the dialog deletes itself once the run has finished.
-class TimbalUpdateDialog : public QDialog
+class TimbalUpdateDialog : public RunningDialog
 {
     Q_OBJECT
 public:
@@ -36,7 +36,7 @@ public:
 
     // The run shown: the plan before Confirm, then the running or finished run.
     TimbalUpdateRun* run() const { return m_run; }
-    bool isRunning() const;
+    bool isRunning() const override;
     // Poll settings handed to every run (defaults: every 2 s, up to 120 s).
     void setPollOptions(int intervalMs, int timeoutMs);
     // How long an unreported dispatch (this app's audit records) keeps a connector from getting
@@ -49,12 +49,6 @@ public:
 signals:
     // A run (the first or a retry) ended: the connector list may want a refresh.
     void runFinished(const ca::TimbalUpdateRun::Counts& counts);
-
-public slots:
-    void reject() override;
-
-protected:
-    void closeEvent(QCloseEvent* event) override;
 
 private:
     void readDispatchRecords();
@@ -82,7 +76,6 @@ private:
     int m_pollIntervalMs = 2000;
     int m_pollTimeoutMs = 120000;
     bool m_confirmed = false;
-    bool m_hiddenWhileRunning = false;
 };
 
 } // namespace ca

@@ -150,11 +150,10 @@ int main(int argc, char** argv)
     QList<Connector> listed;
     bool listDone = false;
     ConnectorListJob* list = service->list();
-    QObject::connect(list, &ConnectorListJob::finished, &app,
-                     [&](const ConnectorListResult& r) {
-                         listed = r.connectors;
-                         listDone = true;
-                     });
+    QObject::connect(list, &ConnectorListJob::finished, &app, [&](const ConnectorListResult& r) {
+        listed = r.connectors;
+        listDone = true;
+    });
     if (!waitFor([&] { return listDone; }, 60000) || listed.size() < count)
         return fail("could not list enough Databar connectors");
     QList<ChangeSetEntry> entries;
@@ -164,9 +163,9 @@ int main(int argc, char** argv)
         e.profile = profile.name;
         e.connectorId = c.id;
         e.base = EditReview::printable(*service, c);
-        e.desired = jsonValueSet(*e.base, QStringLiteral("/name"),
-                                 QStringLiteral("%1 %2").arg(name).arg(i))
-                        .toObject();
+        e.desired =
+            jsonValueSet(*e.base, QStringLiteral("/name"), QStringLiteral("%1 %2").arg(name).arg(i))
+                .toObject();
         entries.append(e);
     }
 
@@ -178,8 +177,7 @@ int main(int argc, char** argv)
     clock.start();
     if (mode == QLatin1String("dialog")) {
 #if CA_BENCH_HAS_DIALOG
-        ChangeSetDialog dialog([&services](const QString& p) { return services.value(p); },
-                               &audit);
+        ChangeSetDialog dialog([&services](const QString& p) { return services.value(p); }, &audit);
         dialog.resize(1000, 700);
         dialog.show();
         dialog.plan(entries);
@@ -213,11 +211,10 @@ int main(int argc, char** argv)
         ChangeSetPlan plan;
         bool planned = false;
         auto* planner = new ChangeSetPlanner(services, entries, &app);
-        QObject::connect(planner, &ChangeSetPlanner::finished, &app,
-                         [&](const ChangeSetPlan& p) {
-                             plan = p;
-                             planned = true;
-                         });
+        QObject::connect(planner, &ChangeSetPlanner::finished, &app, [&](const ChangeSetPlan& p) {
+            plan = p;
+            planned = true;
+        });
         planner->start();
         if (!waitFor([&] { return planned; }, 120000))
             return fail("the plan did not finish");
@@ -240,9 +237,10 @@ int main(int argc, char** argv)
     }
     QString error;
     audit.flush(&error);
-    std::printf("changeset-stall mode=%s concurrency=%d connectors=%d applied=%d apply_worst_ms=%lld "
-                "apply_p99_ms=%lld apply_ms=%lld plan_worst_ms=%lld plan_ms=%lld beats=%lld\n",
-                qPrintable(mode), concurrency, count, applied, beat.worst(),
-                beat.percentile(0.99), applyMs, planWorst, planMs, qint64(beat.beats()));
+    std::printf(
+        "changeset-stall mode=%s concurrency=%d connectors=%d applied=%d apply_worst_ms=%lld "
+        "apply_p99_ms=%lld apply_ms=%lld plan_worst_ms=%lld plan_ms=%lld beats=%lld\n",
+        qPrintable(mode), concurrency, count, applied, beat.worst(), beat.percentile(0.99), applyMs,
+        planWorst, planMs, qint64(beat.beats()));
     return applied == count ? 0 : 2;
 }
