@@ -2,6 +2,7 @@
 
 #include "ApiError.h"
 #include "ApiKeys.h"
+#include "ChangeSet.h" // openChangeSetReview()'s arguments, defaulted
 #include "Connector.h"
 #include "DraftStore.h"
 #include "ProfileStore.h"
@@ -38,8 +39,6 @@ class ConnectorFilterModel;
 class ConnectorTableModel;
 class KeychainBanner;
 class ProfileStatusPanel;
-struct ChangeSetEntry;
-struct ChangeSetItem;
 
 // The window an admin sees all day: every connector of every profile in one filterable list,
 // per-profile loading state, and the selected connector's details.
