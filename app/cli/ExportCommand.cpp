@@ -28,14 +28,8 @@ struct ProfileExport
     Profile profile;
     ConnectorService* service = nullptr;
     QString directory; // DIR/<profile>, as messages show it
-    int rewritten = 0;
-    int unchanged = 0;
-    int keptEdits = 0;
-    int keptGone = 0; // files of connectors gone from the server, kept for their edits
-    int removed = 0;
-    int skipped = 0; // connectors without editable settings (Timbal's)
-    int failed = 0;  // files that could not be written or removed
-    QString error;   // the connectors could not be listed
+    FolderExport done; // what became of its files
+    QString error;     // the connectors could not be listed
 
     QJsonObject toJson() const
     {
@@ -45,14 +39,14 @@ struct ProfileExport
             o.insert(QStringLiteral("error"), error);
             return o;
         }
-        o.insert(QStringLiteral("exported"), rewritten + unchanged);
-        o.insert(QStringLiteral("rewritten"), rewritten);
-        o.insert(QStringLiteral("unchanged"), unchanged);
-        o.insert(QStringLiteral("keptEdits"), keptEdits);
-        o.insert(QStringLiteral("keptGone"), keptGone);
-        o.insert(QStringLiteral("removed"), removed);
-        o.insert(QStringLiteral("notEditable"), skipped);
-        o.insert(QStringLiteral("failed"), failed);
+        o.insert(QStringLiteral("exported"), done.exported());
+        o.insert(QStringLiteral("rewritten"), done.rewritten);
+        o.insert(QStringLiteral("unchanged"), done.unchanged);
+        o.insert(QStringLiteral("keptEdits"), done.keptEdits);
+        o.insert(QStringLiteral("keptGone"), done.keptGone);
+        o.insert(QStringLiteral("removed"), done.removed);
+        o.insert(QStringLiteral("notEditable"), done.skipped);
+        o.insert(QStringLiteral("failed"), done.failed);
         return o;
     }
 
@@ -60,19 +54,19 @@ struct ProfileExport
     {
         if (!error.isEmpty())
             return QObject::tr("%1: not exported (%2)").arg(profile.name, error);
-        QStringList counts{QObject::tr("%1 rewritten").arg(rewritten),
-                           QObject::tr("%1 unchanged").arg(unchanged)};
-        if (keptEdits > 0)
-            counts << QObject::tr("%1 kept as edited").arg(keptEdits);
-        if (keptGone > 0)
-            counts << QObject::tr("%1 gone from the server kept as edited").arg(keptGone);
-        if (removed > 0)
-            counts << QObject::tr("%1 removed").arg(removed);
-        if (skipped > 0)
-            counts << QObject::tr("%1 without editable settings").arg(skipped);
-        if (failed > 0)
-            counts << QObject::tr("%1 failed").arg(failed);
-        const int exported = rewritten + unchanged;
+        QStringList counts{QObject::tr("%1 rewritten").arg(done.rewritten),
+                           QObject::tr("%1 unchanged").arg(done.unchanged)};
+        if (done.keptEdits > 0)
+            counts << QObject::tr("%1 kept as edited").arg(done.keptEdits);
+        if (done.keptGone > 0)
+            counts << QObject::tr("%1 gone from the server kept as edited").arg(done.keptGone);
+        if (done.removed > 0)
+            counts << QObject::tr("%1 removed").arg(done.removed);
+        if (done.skipped > 0)
+            counts << QObject::tr("%1 without editable settings").arg(done.skipped);
+        if (done.failed > 0)
+            counts << QObject::tr("%1 failed").arg(done.failed);
+        const int exported = done.exported();
         return QObject::tr("%1: %2 exported to %3 (%4)")
             .arg(profile.name,
                  exported == 1 ? QObject::tr("1 connector")
@@ -102,19 +96,12 @@ struct ExportRun
 
 void exportProfile(ExportRun& run, ProfileExport& out, const QList<Connector>& connectors)
 {
-    const FolderExport done = exportToFolder(run.folder, *out.service, connectors, run.overwrite);
-    out.rewritten = done.rewritten;
-    out.unchanged = done.unchanged;
-    out.keptEdits = done.keptEdits;
-    out.keptGone = done.keptGone;
-    out.removed = done.removed;
-    out.skipped = done.skipped;
-    out.failed = done.failed;
-    for (const QString& note : done.notes)
+    out.done = exportToFolder(run.folder, *out.service, connectors, run.overwrite);
+    for (const QString& note : std::as_const(out.done.notes))
         CliOutput::message(note);
-    for (const QString& error : done.errors)
+    for (const QString& error : std::as_const(out.done.errors))
         CliOutput::error(error);
-    if (out.failed > 0)
+    if (out.done.failed > 0)
         run.failed(ExitPartial);
 }
 

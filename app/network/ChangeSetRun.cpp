@@ -224,12 +224,12 @@ void ChangeSetRun::readBack(int index, const ApplyOperation::Outcome& o)
         [this, index, o, service = QPointer<ConnectorService>(service)](const ConnectorResult& r) {
             Item& item = m_items[index];
             const EditReview& review = *item.planned.review;
-            const QJsonObject sent = sentAsPrinted(review);
             const bool read = r.ok() && service;
             if (o.kind == ApplyOperation::Outcome::Kind::Applied) {
                 verifyApplied(index, o, read ? &r.connector : nullptr, r.error);
                 return;
             }
+            const QJsonObject sent = sentAsPrinted(review);
             const QJsonObject now =
                 read ? EditReview::printable(*service, r.connector) : QJsonObject();
             if (read)

@@ -80,21 +80,6 @@ class TestChangeSetCli : public QObject
         return out;
     }
 
-    QList<QJsonObject> requests(const QString& vendor, const QString& method)
-    {
-        QList<QJsonObject> out;
-        const QJsonArray all =
-            TestHttp::getJson(m_sandbox.url(QStringLiteral("/_sandbox/requests")))
-                .value(QLatin1String("requests"))
-                .toArray();
-        for (const QJsonValue& v : all) {
-            const QJsonObject r = v.toObject();
-            if (r.value(QLatin1String("vendor")).toString() == vendor &&
-                r.value(QLatin1String("method")).toString() == method)
-                out.append(r);
-        }
-        return out;
-    }
     void clearRequests()
     {
         TestHttp::request("DELETE", m_sandbox.url(QStringLiteral("/_sandbox/requests")));
@@ -184,12 +169,12 @@ private slots:
         QVERIFY2(r.code == 1, qPrintable(r.describe()));
         QVERIFY2(r.out.contains("3 to change, "), qPrintable(r.describe()));
         QVERIFY(r.out.contains("Renamed one"));
-        QVERIFY(requests(QStringLiteral("databar"), QStringLiteral("PUT")).isEmpty());
+        QVERIFY(m_sandbox.requestsTo(QStringLiteral("databar"), QStringLiteral("PUT")).isEmpty());
 
         r = ctl({QStringLiteral("apply"), d, QStringLiteral("--yes")});
         QVERIFY2(r.code == 0, qPrintable(r.describe()));
-        QCOMPARE(requests(QStringLiteral("databar"), QStringLiteral("PUT")).size(), 2);
-        QCOMPARE(requests(QStringLiteral("bigdata"), QStringLiteral("PUT")).size(), 1);
+        QCOMPARE(m_sandbox.requestsTo(QStringLiteral("databar"), QStringLiteral("PUT")).size(), 2);
+        QCOMPARE(m_sandbox.requestsTo(QStringLiteral("bigdata"), QStringLiteral("PUT")).size(), 1);
         QMap<QString, QJsonObject> databarAfter = stateById(QStringLiteral("databar"));
         QMap<QString, QJsonObject> bigdataAfter = stateById(QStringLiteral("bigdata"));
         QCOMPARE(databarAfter.value(d1).value(QLatin1String("name")).toString(),
@@ -267,11 +252,11 @@ private slots:
         QVERIFY(r.out.contains("1 conflict"));
         r = ctl({QStringLiteral("apply"), d, QStringLiteral("--yes")});
         QVERIFY2(r.code == 7, qPrintable(r.describe()));
-        QVERIFY(requests(QStringLiteral("databar"), QStringLiteral("PUT")).isEmpty());
+        QVERIFY(m_sandbox.requestsTo(QStringLiteral("databar"), QStringLiteral("PUT")).isEmpty());
         r = ctl({QStringLiteral("apply"), d, QStringLiteral("--yes"), QStringLiteral("--resolve"),
                  QStringLiteral("mine")});
         QVERIFY2(r.code == 0, qPrintable(r.describe()));
-        QCOMPARE(requests(QStringLiteral("databar"), QStringLiteral("PUT")).size(), 1);
+        QCOMPARE(m_sandbox.requestsTo(QStringLiteral("databar"), QStringLiteral("PUT")).size(), 1);
         QCOMPARE(stateById(QStringLiteral("databar")).value(id).value(QLatin1String("name")),
                  QJsonValue(QStringLiteral("Mine")));
     }
@@ -358,7 +343,8 @@ private slots:
                        {}, value + '\n');
         QVERIFY2(r.code == 0, qPrintable(r.describe()));
         QVERIFY(!r.out.contains(value) && !r.err.contains(value));
-        const QList<QJsonObject> puts = requests(QStringLiteral("databar"), QStringLiteral("PUT"));
+        const QList<QJsonObject> puts =
+            m_sandbox.requestsTo(QStringLiteral("databar"), QStringLiteral("PUT"));
         QCOMPARE(puts.size(), 40);
         const QMap<QString, QJsonObject> after = stateById(QStringLiteral("databar"));
         for (const QString& id : chosen) {
@@ -407,7 +393,8 @@ private slots:
                                QStringLiteral("--yes")};
         CtlRun r = ctl(args);
         QVERIFY2(r.code == 0, qPrintable(r.describe()));
-        QCOMPARE(requests(QStringLiteral("bigdata"), QStringLiteral("PUT")).size(), emails.size());
+        QCOMPARE(m_sandbox.requestsTo(QStringLiteral("bigdata"), QStringLiteral("PUT")).size(),
+                 emails.size());
         const QMap<QString, QJsonObject> after = stateById(QStringLiteral("bigdata"));
         for (const QString& id : emails) {
             for (const char* field : {"label", "description", "share_with_org"})
@@ -424,7 +411,7 @@ private slots:
         r = ctl(args);
         QVERIFY2(r.code == 0, qPrintable(r.describe()));
         QVERIFY(r.err.contains("nothing to apply"));
-        QVERIFY(requests(QStringLiteral("bigdata"), QStringLiteral("PUT")).isEmpty());
+        QVERIFY(m_sandbox.requestsTo(QStringLiteral("bigdata"), QStringLiteral("PUT")).isEmpty());
     }
 
     // A bulk rename of AI Squared connectors never sends their configuration; --dry-run sends
@@ -442,11 +429,11 @@ private slots:
         CtlRun r = ctl(args + QStringList{QStringLiteral("--dry-run")});
         QVERIFY2(r.code == 0, qPrintable(r.describe()));
         QVERIFY(r.out.contains("3 to change"));
-        QVERIFY(requests(QStringLiteral("aisquared"), QStringLiteral("PUT")).isEmpty());
+        QVERIFY(m_sandbox.requestsTo(QStringLiteral("aisquared"), QStringLiteral("PUT")).isEmpty());
         r = ctl(args + QStringList{QStringLiteral("--yes")});
         QVERIFY2(r.code == 0, qPrintable(r.describe()));
         const QList<QJsonObject> puts =
-            requests(QStringLiteral("aisquared"), QStringLiteral("PUT"));
+            m_sandbox.requestsTo(QStringLiteral("aisquared"), QStringLiteral("PUT"));
         QCOMPARE(puts.size(), 3);
         for (const QJsonObject& put : puts) {
             const QJsonObject body = put.value(QLatin1String("json")).toObject();
@@ -474,7 +461,7 @@ private slots:
         QVERIFY2(r.code == 8, qPrintable(r.describe()));
         QVERIFY(r.out.contains("failed"));
         QVERIFY(r.err.contains("3 applied, 1 failed (of 4)"));
-        QCOMPARE(requests(QStringLiteral("databar"), QStringLiteral("PUT")).size(), 4);
+        QCOMPARE(m_sandbox.requestsTo(QStringLiteral("databar"), QStringLiteral("PUT")).size(), 4);
     }
 };
 
