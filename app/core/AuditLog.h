@@ -20,8 +20,9 @@ class ThreadHandoff;
 // When it grows past rotateBytes it is renamed to audit.jsonl.1 (one generation is kept).
 //
 // Writing is group-committed on a writer thread of this instance (started by the first append):
-// append() only redacts, serialises and queues the record, so the thread that appends (the GUI's,
-// or the network event loop of a bulk update) never waits for the disk. The writer appends every
+// append() only stamps and queues a copy of the record, which the writer thread redacts and
+// serialises, so the thread that appends (the GUI's, or the event loop of a bulk run) neither
+// waits for the disk nor spends its time on the records' JSON. The writer appends every
 // queued record with one write() (O_APPEND, so lines of other writers, e.g. GUI and CLI, never
 // interleave with a batch) and then fsyncs once for the whole batch; records keep the order in
 // which append() was called.
@@ -55,10 +56,10 @@ public:
     QString filePath() const;        // <directory>/audit.jsonl
     QString rotatedFilePath() const; // <directory>/audit.jsonl.1
 
-    // Redacts (see redacted()), stamps the time if unset, and queues one line for the writer.
-    // Returns at once. False with *error when the writer's last batch could not be written (the
-    // record is queued all the same and written if the disk recovers); flush() reports every
-    // failure.
+    // Stamps the time if unset and queues the record for the writer, which redacts it (see
+    // redacted()) and writes it as one line. Returns at once. False with *error when the writer's
+    // last batch could not be written (the record is queued all the same and written if the disk
+    // recovers); flush() reports every failure.
     bool append(const AuditRecord& record, QString* error = nullptr);
 
     // The record of an intent (AuditOutcome::Intent) before a write leaves the app: appended like

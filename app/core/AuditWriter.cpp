@@ -6,7 +6,9 @@
 #include "SafeFile.h"
 
 #include <QCoreApplication>
+#include <QJsonArray>
 #include <QJsonDocument>
+#include <QJsonObject>
 #include <QSysInfo>
 
 #include <algorithm>
@@ -42,27 +44,45 @@ QByteArray AuditWriter::serialise(const AuditRecord& record)
 
 namespace {
 
-// A record whose documents hold only scalars (a software update's versions, a refusal) has a
-// small, predictable line: its redaction and serialisation can wait for the writer thread.
-// Returns its estimated size, or -1 when it must be serialised now (documents, diffs).
-qint64 deferredLineEstimate(const AuditRecord& r)
+// About the bytes `v` takes as compact JSON (strings counted as if nothing needed escaping), by a
+// walk that allocates nothing: the queue's bound for a record not serialised yet.
+qint64 jsonBytesEstimate(const QJsonValue& v)
 {
-    if (!r.diff.isUndefined() && !r.diff.isNull())
-        return -1;
-    if (!r.serverDifferences.isEmpty())
-        return -1;
-    qint64 bytes =
-        512 + 2 * (r.message.size() + r.connectorName.size() + r.connectorId.size() +
-                   r.profile.size() + r.requestId.size() + r.operationId.size() + r.host.size());
-    for (const QJsonObject* doc : {&r.before, &r.after}) {
-        if (doc->size() > 16)
-            return -1;
-        for (auto it = doc->begin(); it != doc->end(); ++it) {
-            if (it->isObject() || it->isArray())
-                return -1;
-            bytes += 16 + 2 * (it.key().size() + it->toString().size());
-        }
+    switch (v.type()) {
+    case QJsonValue::String:
+        return 2 + v.toString().size();
+    case QJsonValue::Array: {
+        qint64 bytes = 2;
+        const QJsonArray a = v.toArray();
+        for (const QJsonValue& e : a)
+            bytes += 1 + jsonBytesEstimate(e);
+        return bytes;
     }
+    case QJsonValue::Object: {
+        qint64 bytes = 2;
+        const QJsonObject o = v.toObject();
+        for (auto it = o.begin(); it != o.end(); ++it)
+            bytes += 4 + it.key().size() + jsonBytesEstimate(it.value());
+        return bytes;
+    }
+    default:
+        return 8;
+    }
+}
+
+// A record's line is redacted and serialised on the writer thread, off the appending one (the
+// GUI's, or the event loop of a bulk run, where an edit's two records were a third of the CPU).
+// Its size until then is this estimate.
+qint64 lineEstimate(const AuditRecord& r)
+{
+    qint64 bytes = 512 + r.message.size() + r.connectorName.size() + r.connectorId.size() +
+                   r.profile.size() + r.requestId.size() + r.operationId.size() + r.host.size() +
+                   r.changeSetId.size() + jsonBytesEstimate(r.before) + jsonBytesEstimate(r.after) +
+                   jsonBytesEstimate(r.diff);
+    for (const QString& p : r.secretPaths)
+        bytes += 3 + p.size();
+    for (const ValueDifference& d : r.serverDifferences)
+        bytes += 48 + d.path.size() + jsonBytesEstimate(d.sent) + jsonBytesEstimate(d.received);
     return bytes;
 }
 
@@ -71,26 +91,15 @@ qint64 deferredLineEstimate(const AuditRecord& r)
 AuditWriter::Line AuditWriter::makeLine(const AuditRecord& given)
 {
     Line line;
-    AuditRecord stamped;
-    if (given.outcome == AuditOutcome::Intent && given.processId <= 0) {
-        stamped = given;
-        stamped.processId = QCoreApplication::applicationPid();
-        stamped.host = QSysInfo::machineHostName();
+    line.record = given;
+    AuditRecord& record = line.record;
+    if (record.outcome == AuditOutcome::Intent && record.processId <= 0) {
+        record.processId = QCoreApplication::applicationPid();
+        record.host = QSysInfo::machineHostName();
     }
-    const AuditRecord& record = stamped.processId > 0 ? stamped : given;
-    const qint64 estimate = deferredLineEstimate(record);
-    if (estimate >= 0) {
-        line.record = record;
-        if (!line.record->time.isValid())
-            line.record->time = QDateTime::currentDateTimeUtc();
-        line.size = estimate;
-    } else {
-        AuditRecord r = record;
-        if (!r.time.isValid())
-            r.time = QDateTime::currentDateTimeUtc();
-        line.bytes = serialise(r);
-        line.size = line.bytes.size();
-    }
+    if (!record.time.isValid())
+        record.time = QDateTime::currentDateTimeUtc();
+    line.size = lineEstimate(record);
     return line;
 }
 
@@ -121,7 +130,8 @@ bool AuditWriter::appendAll(const QList<AuditRecord>& records, QString* error, D
     for (Line& line : lines) {
         queuedBytes += line.size;
         line.seq = ++lastSeq;
-        urgent = urgent || !line.record || line.onDurable;
+        urgent = urgent || line.onDurable ||
+                 !(line.record.diff.isNull() || line.record.diff.isUndefined());
         queue.push_back(std::move(line));
     }
     if (urgent)
@@ -193,13 +203,13 @@ void AuditWriter::run()
         progress.notify_all(); // room in the queue again
         lock.unlock();
 
-        // Small records are redacted and serialised here, off the appending thread. inFlight is
-        // only read meanwhile (records() may read it too); the text goes to a copy.
-        std::vector<Line> batch;
+        // Records are redacted and serialised here, off the appending thread. inFlight is only
+        // read meanwhile (records() may read it too); the text goes to a copy.
+        std::vector<QByteArray> batch;
         std::vector<Durable> waiting; // told once the batch is durable (or failed)
         batch.reserve(inFlight.size());
         for (const Line& l : inFlight) {
-            batch.push_back({l.seq, l.record ? serialise(*l.record) : l.bytes, {}, 0, {}});
+            batch.push_back(l.text());
             if (l.onDurable)
                 waiting.push_back(l.onDurable);
         }
@@ -266,8 +276,8 @@ bool AuditWriter::rotateIfFull(PrivateFile& file, QString* error)
 // Appends `lines` in order, as few appends as rotation allows (one per file): a line is
 // appended while the file is below rotateBytes, as if the lines came one by one. The files
 // written to are left open in *written for the caller to sync and close.
-bool AuditWriter::writeLines(const std::vector<Line>& lines, std::vector<PrivateFile>* written,
-                             QString* error)
+bool AuditWriter::writeLines(const std::vector<QByteArray>& lines,
+                             std::vector<PrivateFile>* written, QString* error)
 {
     if (!ensurePrivateDirectory(directory, error))
         return false;
@@ -302,7 +312,7 @@ bool AuditWriter::writeLines(const std::vector<Line>& lines, std::vector<Private
                 bytes.append('\n');
         }
         do {
-            bytes += lines[next++].bytes;
+            bytes += lines[next++];
         } while (next < lines.size() && size + bytes.size() < rotateBytes);
         QString reason;
         if (!file.append(bytes, &reason)) {

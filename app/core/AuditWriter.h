@@ -13,7 +13,6 @@
 #include <condition_variable>
 #include <functional>
 #include <mutex>
-#include <optional>
 #include <thread>
 #include <vector>
 
@@ -54,18 +53,18 @@ private:
     struct Line
     {
         quint64 seq = 0;
-        QByteArray bytes; // one compact JSON object and its '\n'; empty until serialised
-        std::optional<AuditRecord> record; // a small record still to redact and serialise
-        qint64 size = 0;                   // bytes, or the record's estimate (queue bound)
-        Durable onDurable;                 // optional
+        AuditRecord record; // stamped; redacted and serialised by the writer thread
+        qint64 size = 0;    // the line's estimated bytes (the queue's bound)
+        Durable onDurable;  // optional
 
-        QByteArray text() const { return record ? serialise(*record) : bytes; }
+        // One compact JSON object and its '\n', secrets redacted.
+        QByteArray text() const { return serialise(record); }
     };
     static QByteArray serialise(const AuditRecord& record);
     static Line makeLine(const AuditRecord& record); // stamped, not queued yet
 
     void run();
-    bool writeLines(const std::vector<Line>& lines, std::vector<PrivateFile>* written,
+    bool writeLines(const std::vector<QByteArray>& lines, std::vector<PrivateFile>* written,
                     QString* error);
     bool rotateIfFull(PrivateFile& file, QString* error);
 
