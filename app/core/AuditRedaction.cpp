@@ -4,6 +4,8 @@
 
 #include <QJsonArray>
 
+#include <optional>
+
 namespace ca {
 
 const QString AuditLog::kRedacted = SecretMarker::redacted;
@@ -13,17 +15,27 @@ namespace {
 // A diff has its own shape (ConnectorDiff::toJson(): entries with beforePointer/afterPointer and
 // before/after values): an entry whose pointer is secret has its values redacted, whatever else
 // the key-name rule finds in it.
-QJsonValue redactDiffEntries(const QJsonValue& value, const SecretRules& rules)
+// Copied only where a value is redacted (most entries have nothing secret); *redactedAny tells.
+QJsonValue redactDiffEntries(const QJsonValue& value, const SecretRules& rules, bool* redactedAny)
 {
     if (value.isArray()) {
-        QJsonArray a = value.toArray();
-        for (auto it = a.begin(); it != a.end(); ++it)
-            *it = redactDiffEntries(*it, rules);
-        return a;
+        const QJsonArray a = value.toArray();
+        std::optional<QJsonArray> changed;
+        for (qsizetype i = 0; i < a.size(); ++i) {
+            bool here = false;
+            const QJsonValue out = redactDiffEntries(a.at(i), rules, &here);
+            if (!here)
+                continue;
+            *redactedAny = true;
+            if (!changed)
+                changed = a;
+            changed->replace(i, out);
+        }
+        return changed ? QJsonValue(*changed) : value;
     }
     if (!value.isObject())
         return value;
-    QJsonObject o = value.toObject();
+    const QJsonObject o = value.toObject();
     bool secretEntry = false;
     for (const char* field : {"path", "pointer", "beforePointer", "afterPointer"}) {
         const QJsonValue p = o.value(QLatin1String(field));
@@ -35,13 +47,19 @@ QJsonValue redactDiffEntries(const QJsonValue& value, const SecretRules& rules)
                                          QStringLiteral("value"),    QStringLiteral("sent"),
                                          QStringLiteral("received"), QStringLiteral("old"),
                                          QStringLiteral("new")};
+    std::optional<QJsonObject> changed;
     for (auto it = o.begin(); it != o.end(); ++it) {
-        if (secretEntry && valueFields.contains(it.key()) && !it.value().isNull())
-            it.value() = SecretMarker::redacted;
-        else
-            it.value() = redactDiffEntries(it.value(), rules);
+        bool here = secretEntry && valueFields.contains(it.key()) && !it.value().isNull();
+        const QJsonValue out =
+            here ? QJsonValue(SecretMarker::redacted) : redactDiffEntries(it.value(), rules, &here);
+        if (!here)
+            continue;
+        *redactedAny = true;
+        if (!changed)
+            changed = o;
+        changed->insert(it.key(), out);
     }
-    return o;
+    return changed ? QJsonValue(*changed) : value;
 }
 
 } // namespace
@@ -53,9 +71,10 @@ AuditRecord AuditLog::redacted(const AuditRecord& record)
     AuditRecord r = record;
     r.before = rules.masked(record.before, Mask::Redacted).toObject();
     r.after = rules.masked(record.after, Mask::Redacted).toObject();
+    bool anyEntry = false;
     // The diff's own structure is no document: only names and the entries' pointers count there.
-    r.diff =
-        SecretRules::byKeyNames().masked(redactDiffEntries(record.diff, rules), Mask::Redacted);
+    r.diff = SecretRules::byKeyNames().masked(redactDiffEntries(record.diff, rules, &anyEntry),
+                                              Mask::Redacted);
     for (ValueDifference& d : r.serverDifferences) {
         const QList<JsonPathToken> at = jsonPathOf(d.path);
         d.sent = rules.masked(d.sent, Mask::Redacted, at);

@@ -10,6 +10,7 @@
 #include <QRegularExpression>
 
 #include <algorithm>
+#include <optional>
 
 namespace ca {
 
@@ -227,29 +228,47 @@ QJsonValue SecretRules::walk(const QJsonValue& value, const Hide& hide, QList<Js
         *replaced = true;
         return hide(value, path);
     }
+    // Copied only where something is hidden: most documents hold few secrets, and rebuilding
+    // every object and array they hold was most of an audit record's cost.
     if (value.isObject()) {
-        QJsonObject o = value.toObject();
-        const QJsonObject original = o;
-        for (auto it = o.begin(); it != o.end(); ++it) {
+        const QJsonObject original = value.toObject();
+        std::optional<QJsonObject> changed;
+        for (auto it = original.begin(); it != original.end(); ++it) {
             path.append({it.key(), -1});
+            bool here = false;
+            QJsonValue out;
             if (isSecretMember(original, it.key()) && !it.value().isNull()) {
-                *replaced = true;
-                it.value() = hide(it.value(), path);
+                here = true;
+                out = hide(it.value(), path);
             } else {
-                it.value() = walk(it.value(), hide, path, replaced);
+                out = walk(it.value(), hide, path, &here);
             }
             path.removeLast();
+            if (!here)
+                continue;
+            *replaced = true;
+            if (!changed)
+                changed = original;
+            changed->insert(it.key(), out);
         }
-        return o;
+        return changed ? QJsonValue(*changed) : value;
     }
     if (value.isArray()) {
-        QJsonArray a = value.toArray();
-        for (qsizetype i = 0; i < a.size(); ++i) {
+        const QJsonArray original = value.toArray();
+        std::optional<QJsonArray> changed;
+        for (qsizetype i = 0; i < original.size(); ++i) {
             path.append({QString(), int(i)});
-            a.replace(i, walk(a.at(i), hide, path, replaced));
+            bool here = false;
+            QJsonValue out = walk(original.at(i), hide, path, &here);
             path.removeLast();
+            if (!here)
+                continue;
+            *replaced = true;
+            if (!changed)
+                changed = original;
+            changed->replace(i, out);
         }
-        return a;
+        return changed ? QJsonValue(*changed) : value;
     }
     return value;
 }
