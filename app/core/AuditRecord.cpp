@@ -1,6 +1,7 @@
 #include "AuditRecord.h"
 
 #include <QJsonArray>
+#include <QJsonDocument>
 
 #include <utility>
 
@@ -68,17 +69,27 @@ std::optional<AuditOutcome> auditOutcomeFromName(const QString& name)
     return fromName(name, kOutcomes);
 }
 
-QJsonObject AuditRecord::toJson() const
+namespace {
+
+QJsonArray differencesJson(const QList<ValueDifference>& differences)
 {
-    QJsonArray differences;
-    for (const ValueDifference& d : serverDifferences) {
+    QJsonArray out;
+    for (const ValueDifference& d : differences) {
         QJsonObject o{{QStringLiteral("path"), d.path}};
         if (!d.sent.isUndefined())
             o.insert(QStringLiteral("sent"), d.sent);
         if (!d.received.isUndefined())
             o.insert(QStringLiteral("received"), d.received);
-        differences.append(o);
+        out.append(o);
     }
+    return out;
+}
+
+} // namespace
+
+QJsonObject AuditRecord::toJson() const
+{
+    const QJsonArray differences = differencesJson(serverDifferences);
     QJsonObject o{
         {QStringLiteral("time"), time.toUTC().toString(Qt::ISODateWithMs)},
         {QStringLiteral("tool"), auditToolName(tool)},
@@ -156,11 +167,24 @@ bool appendScalarObject(QByteArray& out, const QJsonObject& object)
     return true;
 }
 
+// A document as QJsonDocument writes it: text, booleans and nulls directly, anything else
+// (numbers, nested values) by QJsonDocument itself.
+bool appendDocument(QByteArray& out, const QJsonObject& object)
+{
+    const qsizetype mark = out.size();
+    if (appendScalarObject(out, object))
+        return true;
+    out.truncate(mark);
+    out += QJsonDocument(object).toJson(QJsonDocument::Compact);
+    return true;
+}
+
 } // namespace
 
 bool AuditRecord::appendCompactJson(QByteArray* out) const
 {
-    if ((!diff.isUndefined() && !diff.isNull()) || !serverDifferences.isEmpty())
+    const bool noDiff = diff.isUndefined() || diff.isNull();
+    if (!noDiff && !diff.isObject() && !diff.isArray())
         return false;
     QByteArray line;
     line.reserve(512);
@@ -174,9 +198,9 @@ bool AuditRecord::appendCompactJson(QByteArray* out) const
     key("action");
     ok = ok && appendJsonString(line, auditActionName(action));
     key("after");
-    ok = ok && appendScalarObject(line, after);
+    ok = ok && appendDocument(line, after);
     key("before");
-    ok = ok && appendScalarObject(line, before);
+    ok = ok && appendDocument(line, before);
     if (!changeSetId.isEmpty()) {
         key("changeSetId");
         ok = ok && appendJsonString(line, changeSetId);
@@ -186,7 +210,11 @@ bool AuditRecord::appendCompactJson(QByteArray* out) const
     key("connectorName");
     ok = ok && appendJsonString(line, connectorName);
     key("diff");
-    line += "null";
+    if (noDiff)
+        line += "null";
+    else
+        line += (diff.isObject() ? QJsonDocument(diff.toObject()) : QJsonDocument(diff.toArray()))
+                    .toJson(QJsonDocument::Compact);
     if (processId > 0) {
         key("host");
         ok = ok && appendJsonString(line, host);
@@ -218,7 +246,9 @@ bool AuditRecord::appendCompactJson(QByteArray* out) const
     }
     line += ']';
     key("serverDifferences");
-    line += "[]";
+    line += serverDifferences.isEmpty()
+                ? QByteArray("[]")
+                : QJsonDocument(differencesJson(serverDifferences)).toJson(QJsonDocument::Compact);
     key("time");
     ok = ok && appendJsonString(line, time.toUTC().toString(Qt::ISODateWithMs));
     key("tool");

@@ -88,10 +88,11 @@ struct AuditRecord
     // outcome, message, before, after, serverDifferences [{path, sent, received?}], secretPaths.
     // Values as stored: call AuditLog::redacted() first when the record comes from outside the log.
     QJsonObject toJson() const;
-    // Appends what QJsonDocument(toJson()).toJson(Compact) writes, byte for byte, for a record
-    // without a diff or server differences whose documents hold only text, booleans and nulls
-    // (a software update's, a refusal's), several times faster. False (nothing appended) for
-    // any other record.
+    // Appends what QJsonDocument(toJson()).toJson(Compact) writes, byte for byte, without
+    // building that object: the record's own fields directly, its documents, diff and server
+    // differences by QJsonDocument one by one (text, booleans and nulls directly). False (nothing
+    // appended) for a diff that is neither an object nor an array, or text with control
+    // characters or emoji in the record's own fields (QJsonDocument escapes those).
     bool appendCompactJson(QByteArray* out) const;
     // nullopt (with *error) when a required field is missing or has an unknown value.
     static std::optional<AuditRecord> fromJson(const QJsonObject& object, QString* error = nullptr);

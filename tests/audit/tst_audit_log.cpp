@@ -191,18 +191,36 @@ private slots:
             else
                 QVERIFY(line.isEmpty());
         }
-        // Documents with numbers, arrays or objects, a diff, server differences: declined.
+        if (!fast)
+            return;
+        // Documents with numbers, arrays or objects, a diff, server differences: the same bytes.
         AuditRecord withNumber = r;
-        withNumber.after.insert(QStringLiteral("port"), 5432);
+        withNumber.after.insert(QStringLiteral("port"), 5432.5);
+        withNumber.before.insert(QStringLiteral("rate"), 60);
         AuditRecord withDiff = r;
-        withDiff.diff = QJsonArray{QStringLiteral("x")};
+        withDiff.diff = QJsonArray{QStringLiteral("x"), QJsonObject{{QStringLiteral("n"), 1e21}}};
+        AuditRecord withDiffObject = r;
+        withDiffObject.diff = QJsonObject{{QStringLiteral("changes"), QJsonArray{}},
+                                          {QStringLiteral("note"), QStringLiteral("a\nb ") + text}};
         AuditRecord withDifference = r;
-        withDifference.serverDifferences = {{QStringLiteral("/rate_limit"), 60, 10}};
-        for (const AuditRecord& other : {withNumber, withDiff, withDifference}) {
+        withDifference.serverDifferences = {{QStringLiteral("/rate_limit"), 60, 10},
+                                            {QStringLiteral("/gone"), true, QJsonValue::Undefined}};
+        AuditRecord nested = r;
+        nested.after.insert(
+            QStringLiteral("headers"),
+            QJsonArray{QJsonObject{{QStringLiteral("name"), text + QLatin1Char('\t')}}});
+        for (const AuditRecord& other :
+             {withNumber, withDiff, withDiffObject, withDifference, nested}) {
             QByteArray line;
-            QVERIFY(!other.appendCompactJson(&line));
-            QVERIFY(line.isEmpty());
+            QVERIFY(other.appendCompactJson(&line));
+            QCOMPARE(line, QJsonDocument(other.toJson()).toJson(QJsonDocument::Compact));
         }
+        // A diff that is no document: left to QJsonDocument.
+        AuditRecord scalarDiff = r;
+        scalarDiff.diff = QStringLiteral("x");
+        QByteArray line;
+        QVERIFY(!scalarDiff.appendCompactJson(&line));
+        QVERIFY(line.isEmpty());
     }
 
     // An intent is told by its outcome once that is written: readers see one record per write,
