@@ -224,7 +224,8 @@ QJsonValue SecretRules::walk(const QJsonValue& value, const Hide& hide, QList<Js
                                                            [&path](const JsonPointerPattern& p) {
                                                                return p.matches(path, true);
                                                            });
-    if (secretHere || (value.isString() && m_values.contains(value.toString()))) {
+    if (secretHere ||
+        (!m_values.isEmpty() && value.isString() && m_values.contains(value.toString()))) {
         *replaced = true;
         return hide(value, path);
     }
@@ -234,10 +235,11 @@ QJsonValue SecretRules::walk(const QJsonValue& value, const Hide& hide, QList<Js
         const QJsonObject original = value.toObject();
         std::optional<QJsonObject> changed;
         for (auto it = original.begin(); it != original.end(); ++it) {
-            path.append({it.key(), -1});
+            const QString key = it.key();
+            path.append({key, -1});
             bool here = false;
             QJsonValue out;
-            if (isSecretMember(original, it.key()) && !it.value().isNull()) {
+            if (isSecretMember(original, key) && !it.value().isNull()) {
                 here = true;
                 out = hide(it.value(), path);
             } else {
@@ -249,7 +251,7 @@ QJsonValue SecretRules::walk(const QJsonValue& value, const Hide& hide, QList<Js
             *replaced = true;
             if (!changed)
                 changed = original;
-            changed->insert(it.key(), out);
+            changed->insert(key, out);
         }
         return changed ? QJsonValue(*changed) : value;
     }
