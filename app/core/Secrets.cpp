@@ -295,6 +295,31 @@ QByteArray SecretRules::maskedBytes(QByteArray bytes, const QString& marker) con
     return bytes;
 }
 
+bool SecretRules::showsValueIn(const QJsonValue& value) const
+{
+    const auto shows = [this](const QString& text) {
+        return std::any_of(m_values.begin(), m_values.end(),
+                           [&text](const QString& v) { return v.size() >= 4 && text.contains(v); });
+    };
+    if (m_values.isEmpty())
+        return false;
+    if (value.isString())
+        return shows(value.toString());
+    if (value.isArray()) {
+        const QJsonArray a = value.toArray();
+        return std::any_of(a.begin(), a.end(),
+                           [this](const QJsonValue& v) { return showsValueIn(v); });
+    }
+    if (value.isObject()) {
+        const QJsonObject o = value.toObject();
+        for (auto it = o.begin(); it != o.end(); ++it) {
+            if (shows(it.key()) || showsValueIn(it.value()))
+                return true;
+        }
+    }
+    return false;
+}
+
 QStringList SecretRules::valuesAt(const QJsonObject& document) const
 {
     QStringList out;

@@ -87,6 +87,9 @@ public:
     // `marker`. Values shorter than 4 characters are left alone (they would hit ordinary text).
     QString maskedText(QString text, const QString& marker) const;
     QByteArray maskedBytes(QByteArray bytes, const QString& marker) const;
+    // Whether a known secret value (of 4 or more characters) shows in a string or a key anywhere
+    // in `value`: when not, maskedBytes() of its text changes nothing, and need not be run.
+    bool showsValueIn(const QJsonValue& value) const;
 
     // Every non-empty string at a concrete (wildcard-free) secret path of `document`.
     QStringList valuesAt(const QJsonObject& document) const;

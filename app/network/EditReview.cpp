@@ -118,7 +118,14 @@ QJsonObject EditReview::toJson() const
     out.insert(QStringLiteral("resets"), QJsonArray::fromStringList(m_resets));
     if (!m_refusal.isEmpty())
         out.insert(QStringLiteral("refusal"), m_refusal);
-    const QByteArray text = QJsonDocument(masked(out).toObject()).toJson(QJsonDocument::Compact);
+    const QJsonObject hidden = masked(out).toObject();
+    // A secret value quoted in the diff's text (a summary, a renamed key) is replaced in the text;
+    // without one, the text need not be written and read back.
+    if (!secrets().showsValueIn(hidden)) {
+        m_json = hidden;
+        return *m_json;
+    }
+    const QByteArray text = QJsonDocument(hidden).toJson(QJsonDocument::Compact);
     m_json =
         QJsonDocument::fromJson(secrets().maskedBytes(text, SecretMarker::placeholder)).object();
     return *m_json;

@@ -194,6 +194,14 @@ private slots:
         QCOMPARE(jsonValueAt(out, QStringLiteral("/other")), QJsonValue("keep"));
         QCOMPARE(rules.maskedText(QStringLiteral("url?k=sk-live-77&x"), SecretMarker::redacted),
                  QStringLiteral("url?k=") + SecretMarker::redacted + QStringLiteral("&x"));
+        // Where a value shows (strings and keys at any depth, 4 characters or more).
+        QVERIFY(rules.showsValueIn(json(R"({"a":[{"b":"x sk-live-77 y"}]})")));
+        QVERIFY(rules.showsValueIn(json(R"({"a":{"sk-live-77":1}})")));
+        QVERIFY(!rules.showsValueIn(json(R"({"a":[{"b":"sk-live-7"}],"c":7})")));
+        SecretRules shortValue;
+        shortValue.addValues({QStringLiteral("abc")});
+        QVERIFY(!shortValue.showsValueIn(json(R"({"a":"abc"})")));
+        QVERIFY(!SecretRules::byKeyNames().showsValueIn(json(R"({"a":"sk-live-77"})")));
         // Wildcards hold no concrete value to collect.
         SecretRules wild;
         wild.addPaths({QStringLiteral("/headers/*/value")});

@@ -74,6 +74,30 @@ private slots:
         QVERIFY(!m_base.editable.value(QStringLiteral("headers")).toArray().isEmpty());
     }
 
+    // A secret value quoted in a field that is no secret (pasted into the name) is masked in the
+    // review's JSON too, which the audit records carry; without one, nothing else changes.
+    void aSecretQuotedElsewhereIsMaskedInTheReview()
+    {
+        const QString key = m_base.editable.value(QStringLiteral("headers"))
+                                .toArray()
+                                .at(0)
+                                .toObject()
+                                .value(QStringLiteral("value"))
+                                .toString();
+        QVERIFY(key.size() >= 8);
+        const QJsonObject quoting = renamed(QStringLiteral("copy of ") + key);
+        const QByteArray quoted =
+            QJsonDocument(EditReview(m_service.get(), m_base, quoting).toJson()).toJson();
+        QVERIFY(!quoted.contains(key.toUtf8()));
+        QVERIFY(quoted.contains(("copy of " + SecretMarker::placeholder).toUtf8()));
+        const QByteArray plain =
+            QJsonDocument(
+                EditReview(m_service.get(), m_base, renamed(QStringLiteral("Plain"))).toJson())
+                .toJson();
+        QVERIFY(plain.contains("Plain"));
+        QVERIFY(!plain.contains(key.toUtf8()));
+    }
+
     void openEditRevert()
     {
         QWidget host;
