@@ -44,30 +44,28 @@ QByteArray AuditWriter::serialise(const AuditRecord& record)
 
 namespace {
 
-// About the bytes `v` takes as compact JSON (strings counted as if nothing needed escaping), by a
-// walk that allocates nothing: the queue's bound for a record not serialised yet.
+// About the bytes `v` takes as compact JSON, by a walk that converts no key or string (each is
+// taken as a short one): the queue's bound for a record not serialised yet. Long texts make it
+// low; it bounds memory against a disk far slower than the records, where a factor is no matter.
 qint64 jsonBytesEstimate(const QJsonValue& v)
 {
-    switch (v.type()) {
-    case QJsonValue::String:
-        return 2 + v.toString().size();
-    case QJsonValue::Array: {
+    constexpr qint64 kText = 24; // a key or a string, quoted
+    if (v.isArray()) {
         qint64 bytes = 2;
         const QJsonArray a = v.toArray();
-        for (const QJsonValue& e : a)
-            bytes += 1 + jsonBytesEstimate(e);
+        for (auto it = a.begin(); it != a.end(); ++it)
+            bytes += 1 + (it->isArray() || it->isObject() ? jsonBytesEstimate(*it) : kText);
         return bytes;
     }
-    case QJsonValue::Object: {
+    if (v.isObject()) {
         qint64 bytes = 2;
         const QJsonObject o = v.toObject();
         for (auto it = o.begin(); it != o.end(); ++it)
-            bytes += 4 + it.key().size() + jsonBytesEstimate(it.value());
+            bytes += 2 + kText +
+                     (it->isArray() || it->isObject() ? jsonBytesEstimate(it.value()) : kText);
         return bytes;
     }
-    default:
-        return 8;
-    }
+    return kText;
 }
 
 // A record's line is redacted and serialised on the writer thread, off the appending one (the
