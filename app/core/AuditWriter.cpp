@@ -121,15 +121,15 @@ bool AuditWriter::appendAll(const QList<AuditRecord>& records, QString* error, D
         thread = std::thread([this] { run(); });
     progress.wait(lock, [this] { return queuedBytes < AuditLog::kMaxQueuedBytes; });
     const bool wasEmpty = queue.empty();
-    // An edit's record (documents, diff), or one a caller waits for: no commit window.
+    // One a caller waits for (an intent) ends the commit window; any other record waits for it
+    // (at most kCommitWindow) and shares its write and fsync.
     bool urgent = false;
     // Queued under one lock: the thread takes all of them into the same batch, so the last
     // line's answer is the answer for every one.
     for (Line& line : lines) {
         queuedBytes += line.size;
         line.seq = ++lastSeq;
-        urgent = urgent || line.onDurable ||
-                 !(line.record.diff.isNull() || line.record.diff.isUndefined());
+        urgent = urgent || line.onDurable;
         queue.push_back(std::move(line));
     }
     if (urgent)
