@@ -23,6 +23,13 @@ void ApplyOperation::recordIntentIn(AuditLog* log, AuditRecord intent)
     m_intent = std::move(intent);
 }
 
+void ApplyOperation::useRecordedIntent(const QString& operationId)
+{
+    m_log = nullptr;
+    m_operationId = operationId;
+    m_intentRecorded = true;
+}
+
 void ApplyOperation::start()
 {
     if (!m_service) {
@@ -190,6 +197,8 @@ void ApplyOperation::finish(Outcome outcome)
     if (m_done)
         return;
     m_done = true;
+    if (m_intentRecorded && outcome.operationId.isEmpty())
+        outcome.operationId = m_operationId;
     emit finished(outcome);
     deleteLater();
 }

@@ -55,6 +55,11 @@ public:
     // Before the PUT, `intent` (EditReview::intentRecord()) is appended to `log` with a fresh
     // operationId, and the PUT waits until it is durable. `log` must outlive this operation.
     void recordIntentIn(AuditLog* log, AuditRecord intent);
+    // Instead: the caller made the intent durable already (a change set writes its intents ahead,
+    // many in one batch) under `operationId`. The PUT does not wait for the disk, and every
+    // outcome carries the id, so the caller's outcome record closes the intent, also when
+    // nothing was sent.
+    void useRecordedIntent(const QString& operationId);
     // The PUT goes out once, never retried on a lost answer or a 503 (HttpOptions::retryWrites):
     // the caller reads the connector again instead. Default: retried like any request.
     void setRetryWrites(bool retry) { m_retryWrites = retry; }
@@ -83,6 +88,7 @@ private:
     AuditRecord m_intent;
     QString m_operationId;
     bool m_retryWrites = true;
+    bool m_intentRecorded = false; // useRecordedIntent()
     bool m_aborted = false;
     bool m_done = false;
 };

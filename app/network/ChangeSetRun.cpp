@@ -18,16 +18,6 @@ QJsonObject sentAsPrinted(const EditReview& review)
     return review.masked(review.edited()).toObject();
 }
 
-QString userName()
-{
-    for (const char* name : {"USER", "LOGNAME", "USERNAME"}) {
-        const QString v = qEnvironmentVariable(name);
-        if (!v.isEmpty())
-            return v;
-    }
-    return QString();
-}
-
 } // namespace
 
 QString ChangeSetRun::stateId(State state)
@@ -120,6 +110,7 @@ void ChangeSetRun::start()
         return;
     m_started = true;
     m_clock.start();
+    m_intents = QList<Intent>(m_items.size(), Intent::None);
     for (int i = 0; i < m_items.size(); ++i)
         m_queue.append(i);
     if (m_items.isEmpty()) {
@@ -131,8 +122,16 @@ void ChangeSetRun::start()
 
 void ChangeSetRun::pump()
 {
-    while (m_inFlight < m_concurrency && !m_queue.isEmpty())
-        launch(m_queue.takeFirst());
+    writeIntentsAhead();
+    while (m_inFlight < m_concurrency && !m_queue.isEmpty()) {
+        const int index = m_queue.first();
+        // No PUT before its intent is durable: onIntentsWritten() pumps again.
+        if (m_log && m_intents.at(index) != Intent::Durable)
+            return;
+        m_queue.removeFirst();
+        launch(index);
+        writeIntentsAhead();
+    }
 }
 
 void ChangeSetRun::launch(int index)
@@ -150,11 +149,8 @@ void ChangeSetRun::launch(int index)
     auto* op =
         new ApplyOperation(service, *item.planned.server, review.edited(), review.body(), this);
     op->setRetryWrites(false);
-    if (m_log) {
-        AuditRecord intent = review.intentRecord(m_tool);
-        intent.changeSetId = m_changeSetId;
-        op->recordIntentIn(m_log, intent);
-    }
+    if (m_log)
+        op->useRecordedIntent(item.operationId);
     connect(op, &ApplyOperation::stageChanged, this, [this, index](ApplyOperation::Stage stage) {
         m_items[index].state =
             stage == ApplyOperation::Stage::Checking ? State::Checking : State::Sending;
@@ -171,22 +167,9 @@ void ChangeSetRun::onApplied(int index, const ApplyOperation::Outcome& o)
     using K = ApplyOperation::Outcome::Kind;
     Item& item = m_items[index];
     item.sent = o.sent;
-    item.operationId = o.operationId;
+    if (!o.operationId.isEmpty())
+        item.operationId = o.operationId;
     item.error = o.error;
-    if (o.unrecorded) {
-        // No write without its record: nothing more leaves in this run.
-        const QString why = o.message;
-        for (const int waiting : std::as_const(m_queue)) {
-            m_items[waiting].state = State::Failed;
-            m_items[waiting].message = why;
-            m_items[waiting].unrecorded = true;
-            emit itemChanged(waiting);
-        }
-        m_queue.clear();
-        item.unrecorded = true;
-        settle(index, State::Failed, why, o);
-        return;
-    }
     if (o.kind == K::Applied && o.update.connector.isEditable()) {
         // The server's answer to the PUT is the connector as stored: verified from it, without
         // reading it once more.
@@ -305,25 +288,6 @@ void ChangeSetRun::settle(int index, State state, const QString& message,
     finishIfDone();
 }
 
-void ChangeSetRun::record(int index, const ApplyOperation::Outcome& outcome)
-{
-    const Item& item = m_items.at(index);
-    if (!m_log || outcome.unrecorded)
-        return;
-    AuditRecord r = item.planned.review->auditRecord(m_tool, outcome);
-    r.changeSetId = m_changeSetId;
-    r.message = item.message;
-    if (item.state == State::Applied)
-        r.outcome = AuditOutcome::Applied;
-    else if (item.mayHaveLanded)
-        r.outcome = AuditOutcome::AnswerLost;
-    QString error;
-    if (!m_log->append(r, &error))
-        qWarning("change set %s: the audit record of %s could not be written: %s",
-                 qPrintable(m_changeSetId), qPrintable(item.planned.entry.connectorId),
-                 qPrintable(error));
-}
-
 void ChangeSetRun::onServiceGone(const QString& profile)
 {
     for (const int index : m_inFlightWork.keys()) {
@@ -356,6 +320,7 @@ void ChangeSetRun::cancelRemaining()
     for (const int index : std::as_const(m_queue)) {
         m_items[index].state = State::Cancelled;
         m_items[index].message = tr("cancelled before it started; nothing was sent");
+        closeUnsentIntent(index);
         emit itemChanged(index);
     }
     m_queue.clear();
@@ -369,53 +334,6 @@ void ChangeSetRun::finishIfDone()
     m_finished = true;
     recordChangeSet();
     emit finished();
-}
-
-void ChangeSetRun::recordChangeSet()
-{
-    if (!m_log)
-        return;
-    QStringList profiles;
-    for (const Item& item : std::as_const(m_items)) {
-        if (!profiles.contains(item.planned.entry.profile))
-            profiles.append(item.planned.entry.profile);
-    }
-    for (const QString& profile : std::as_const(profiles)) {
-        AuditRecord r;
-        r.tool = m_tool;
-        r.profile = profile;
-        r.action = AuditAction::ChangeSet;
-        r.changeSetId = m_changeSetId;
-        QJsonObject states;
-        int total = 0;
-        bool allApplied = true;
-        for (const Item& item : std::as_const(m_items)) {
-            if (item.planned.entry.profile != profile)
-                continue;
-            r.vendor = item.planned.vendor;
-            ++total;
-            allApplied = allApplied && item.state == State::Applied;
-            const QString id = stateId(item.state);
-            states.insert(id, states.value(id).toInt() + 1);
-        }
-        r.outcome = allApplied ? AuditOutcome::Applied : AuditOutcome::Failed;
-        QStringList parts;
-        for (auto it = states.constBegin(); it != states.constEnd(); ++it)
-            parts << QStringLiteral("%1 %2").arg(it.value().toInt()).arg(it.key());
-        r.message = tr("change set of %n connector(s): %1", nullptr, total)
-                        .arg(parts.join(QStringLiteral(", ")));
-        QJsonObject summary{{QStringLiteral("user"), userName()},
-                            {QStringLiteral("host"), QSysInfo::machineHostName()},
-                            {QStringLiteral("counts"), states},
-                            {QStringLiteral("connectors"), total}};
-        if (!m_retryOf.isEmpty())
-            summary.insert(QStringLiteral("retryOf"), m_retryOf);
-        r.diff = summary;
-        QString error;
-        if (!m_log->append(r, &error))
-            qWarning("change set %s: its record could not be written: %s",
-                     qPrintable(m_changeSetId), qPrintable(error));
-    }
 }
 
 ChangeSetRun::Counts ChangeSetRun::counts() const

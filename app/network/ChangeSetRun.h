@@ -22,7 +22,10 @@ class AuditLog;
 // - after a 2xx, the connector as stored is compared with what was sent (verification): the PUT's
 //   answer where it carries the connector, else a read-back;
 // - with an audit log, every item's records carry the run's change-set id, and each profile gets
-//   a change-set record at the end (who, where, counts).
+//   a change-set record at the end (who, where, counts);
+// - with an audit log, the items' intents are written ahead of their PUTs in batches, and each
+//   item starts only once its intent is durable; every intent gets an outcome record (the
+//   item's result, or "nothing was sent" for an item cancelled or stopped before it started).
 // Widget-free: `connectorctl apply DIR` and the window's change-set review drive it alike.
 // Emits finished() once.
 class ChangeSetRun : public QObject
@@ -116,12 +119,30 @@ private:
     void settle(int index, State state, const QString& message,
                 const ApplyOperation::Outcome& outcome);
     void record(int index, const ApplyOperation::Outcome& outcome);
+    // Intents for the next items in the queue, as one batch (ChangeSetRunRecords.cpp): at most
+    // one batch is written at a time, and only while fewer than a batch wait durable. pump()
+    // starts an item only once its intent is durable; a failed batch stops the run (unrecorded).
+    void writeIntentsAhead();
+    void onIntentsWritten(const QList<int>& indexes, bool ok, const QString& error);
+    // The outcome record of an item whose intent was written but that never started (cancelled,
+    // or the run stopped): "nothing was sent", its message.
+    void closeUnsentIntent(int index);
     void finishIfDone();
     void recordChangeSet();
     // A profile's service went away (the window reloaded the profile): what it had in flight
     // cannot finish, so it ends now, as a lost answer where a PUT may have left.
     void onServiceGone(const QString& profile);
 
+    enum class Intent : quint8
+    {
+        None,
+        Writing,
+        Durable,
+        Failed, // its batch could not be made durable (part of it may be on disk)
+        Closed  // its outcome record is written
+    };
+    QList<Intent> m_intents; // by item, from start()
+    bool m_intentsWriting = false;
     QHash<QString, QPointer<ConnectorService>> m_services;
     QList<Item> m_items;
     QList<int> m_queue;

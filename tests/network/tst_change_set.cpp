@@ -326,8 +326,10 @@ private slots:
         for (int i = 0; i < 6; ++i)
             entries << entryFor(all.at(i), QStringLiteral("/name"), QStringLiteral("c %1").arg(i));
         const ca::ChangeSetPlan p = plan(entries);
+        ca::AuditLog log(m_auditDir.filePath(QStringLiteral("cancel")));
         auto* run = new ca::ChangeSetRun(services(), p, this);
         run->setConcurrency(1);
+        run->setAuditLog(&log, ca::AuditTool::Gui);
         QSignalSpy finished(run, &ca::ChangeSetRun::finished);
         connect(run, &ca::ChangeSetRun::itemChanged, run, [run](int index) {
             if (index == 0 && ca::ChangeSetRun::isFinal(run->items().at(0).state))
@@ -341,6 +343,22 @@ private slots:
         for (int i = 0; i < 6; ++i)
             puts += putsTo(ca::Vendor::Databar, all.at(i).id);
         QCOMPARE(puts, 1);
+        // The intents written ahead of the cancelled items are closed as not sent: no intent is
+        // left open for the next start to take for a change that may have left.
+        QVERIFY(log.flush());
+        QSet<QString> operations;
+        int cancelled = 0;
+        for (const ca::AuditRecord& r : log.records()) {
+            if (r.action == ca::AuditAction::ChangeSet)
+                continue;
+            QVERIFY2(r.outcome != ca::AuditOutcome::Intent, qPrintable(r.connectorId));
+            QVERIFY(!r.operationId.isEmpty());
+            operations.insert(r.operationId);
+            cancelled += r.outcome == ca::AuditOutcome::Failed &&
+                         r.message.contains(QLatin1String("nothing was sent"));
+        }
+        QCOMPARE(cancelled, 5);
+        QCOMPARE(operations.size(), 6); // one operation per item, each closed
     }
 
     // The window reloads a profile (its service is replaced) while a run is sending: the run
