@@ -114,7 +114,7 @@ void ApplyOperation::onFresh(const ConnectorResult& result)
 void ApplyOperation::send(const Connector& fresh)
 {
     ConnectorUpdateJob* update =
-        m_service ? m_service->update(fresh, m_edited, m_retryWrites) : nullptr;
+        m_service ? m_service->update(fresh, m_edited, m_retryWrites, m_reviewedBody) : nullptr;
     if (!update) {
         finishUnsent(fresh, tr("the profile's connection is gone; nothing was sent"));
         return;

@@ -579,7 +579,8 @@ QList<Connector> ConnectorService::parseListAnswer(const HttpResponse& response,
 }
 
 ConnectorUpdateJob* ConnectorService::update(const Connector& base,
-                                             const QJsonObject& editedDocument, bool retryWrites)
+                                             const QJsonObject& editedDocument, bool retryWrites,
+                                             const std::optional<QJsonObject>& builtBody)
 {
     auto* job = new ConnectorUpdateJob(this);
     const OperationContext context{Operation::Update, base.id, {}};
@@ -591,7 +592,7 @@ ConnectorUpdateJob* ConnectorService::update(const Connector& base,
                       .arg(vendorDisplayName(base.vendor), vendorDisplayName(vendor()));
     QJsonObject body;
     if (refusal.isEmpty())
-        body = buildUpdateBody(base, editedDocument, &refusal);
+        body = builtBody ? *builtBody : buildUpdateBody(base, editedDocument, &refusal);
     if (!refusal.isEmpty()) {
         UpdateResult r;
         r.error = refusedError(refusal, context);

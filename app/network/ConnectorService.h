@@ -50,9 +50,12 @@ public:
     // Sends buildUpdateBody(base, editedDocument). `base` must be a fresh get() of the connector
     // (Bigdata resends its unedited fields from it). Refusals end the job without sending.
     // `retryWrites` false: the PUT goes out once, whatever happens to it
-    // (HttpOptions::retryWrites).
+    // (HttpOptions::retryWrites). `builtBody`: what buildUpdateBody(base, editedDocument)
+    // returned to a caller that built it already (ApplyOperation compares it with the reviewed
+    // one), so it is not built twice.
     ConnectorUpdateJob* update(const Connector& base, const QJsonObject& editedDocument,
-                               bool retryWrites = true);
+                               bool retryWrites = true,
+                               const std::optional<QJsonObject>& builtBody = std::nullopt);
 
     // The body update() would send, built by the vendor's rules (never by echoing a GET), so a
     // review dialog can show exactly that. Empty object + *refusal set when it must not be sent.
