@@ -3,6 +3,7 @@
 #include "ConnectorService.h"
 #include "SchemaValidator.h"
 
+#include <QElapsedTimer>
 #include <QJsonArray>
 
 namespace ca {
@@ -316,35 +317,44 @@ void ChangeSetPlanner::start()
     }
 }
 
+ChangeSetItem ChangeSetPlanner::classifyEntry(const ChangeSetEntry& e) const
+{
+    const ConnectorService* service = m_services.value(e.profile);
+    const auto error = std::find_if(m_errors.cbegin(), m_errors.cend(),
+                                    [&e](const auto& p) { return p.first == e.profile; });
+    if (!service || error != m_errors.cend()) {
+        ChangeSetItem item;
+        item.entry = e;
+        item.name = e.connectorId;
+        item.kind = Kind::Refused;
+        item.reason = error != m_errors.cend() ? tr("the connectors of %1 could not be read: %2")
+                                                     .arg(e.profile, error->second.toString())
+                                               : tr("profile %1 is not available").arg(e.profile);
+        if (service)
+            item.vendor = service->vendor();
+        return item;
+    }
+    const QHash<QString, Connector>& byId = m_read[e.profile];
+    const auto found = byId.constFind(e.connectorId);
+    return classifyChange(*service, e, found == byId.cend() ? nullptr : &found.value());
+}
+
 void ChangeSetPlanner::classifyAll()
 {
-    ChangeSetPlan plan;
-    plan.readErrors = m_errors;
-    plan.items.reserve(m_entries.size());
-    for (const ChangeSetEntry& e : std::as_const(m_entries)) {
-        const ConnectorService* service = m_services.value(e.profile);
-        const auto error = std::find_if(m_errors.cbegin(), m_errors.cend(),
-                                        [&e](const auto& p) { return p.first == e.profile; });
-        if (!service || error != m_errors.cend()) {
-            ChangeSetItem item;
-            item.entry = e;
-            item.name = e.connectorId;
-            item.kind = Kind::Refused;
-            item.reason = error != m_errors.cend()
-                              ? tr("the connectors of %1 could not be read: %2")
-                                    .arg(e.profile, error->second.toString())
-                              : tr("profile %1 is not available").arg(e.profile);
-            if (service)
-                item.vendor = service->vendor();
-            plan.items.append(item);
-            continue;
-        }
-        const QHash<QString, Connector>& byId = m_read.value(e.profile);
-        const auto found = byId.constFind(e.connectorId);
-        plan.items.append(
-            classifyChange(*service, e, found == byId.cend() ? nullptr : &found.value()));
+    if (m_next == 0) {
+        m_plan.readErrors = m_errors;
+        m_plan.items.reserve(m_entries.size());
     }
-    emit finished(plan);
+    QElapsedTimer slice;
+    slice.start();
+    while (m_next < m_entries.size()) {
+        m_plan.items.append(classifyEntry(m_entries.at(m_next++)));
+        if (m_next < m_entries.size() && slice.elapsed() >= kSliceMs) {
+            QMetaObject::invokeMethod(this, &ChangeSetPlanner::classifyAll, Qt::QueuedConnection);
+            return;
+        }
+    }
+    emit finished(m_plan);
     deleteLater();
 }
 

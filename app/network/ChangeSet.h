@@ -108,7 +108,8 @@ ChangeSetItem classifyChange(const ConnectorService& service, const ChangeSetEnt
                              const Connector* server);
 
 // Reads every profile a change set touches (one list per profile, all at once) and classifies
-// each entry (classifyChange). Emits finished() once, then deletes itself.
+// each entry (classifyChange), a slice of at most kSliceMs per event-loop turn: planning
+// thousands never blocks the window. Emits finished() once, then deletes itself.
 class ChangeSetPlanner : public QObject
 {
     Q_OBJECT
@@ -117,18 +118,22 @@ public:
     ChangeSetPlanner(QHash<QString, ConnectorService*> services, QList<ChangeSetEntry> entries,
                      QObject* parent = nullptr);
     void start();
+    static constexpr int kSliceMs = 8;
 
 signals:
     void finished(const ca::ChangeSetPlan& plan);
 
 private:
-    void classifyAll();
+    void classifyAll(); // the next slice; finished() after the last
+    ChangeSetItem classifyEntry(const ChangeSetEntry& e) const;
 
     QHash<QString, QPointer<ConnectorService>> m_services;
     QList<ChangeSetEntry> m_entries;
     QHash<QString, QHash<QString, Connector>> m_read; // profile → id → connector
     QList<QPair<QString, ApiError>> m_errors;
     int m_pending = 0;
+    ChangeSetPlan m_plan; // classified so far
+    qsizetype m_next = 0; // the next entry to classify
 };
 
 } // namespace ca
