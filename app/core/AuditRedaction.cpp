@@ -4,8 +4,6 @@
 
 #include <QJsonArray>
 
-#include <optional>
-
 namespace ca {
 
 const QString AuditLog::kRedacted = SecretMarker::redacted;
@@ -16,27 +14,11 @@ namespace {
 // before/after values): an entry whose pointer is secret has its values redacted, whatever else
 // the key-name rule finds in it.
 // Copied only where a value is redacted (most entries have nothing secret); *redactedAny tells.
-QJsonValue redactDiffEntries(const QJsonValue& value, const SecretRules& rules, bool* redactedAny)
+QJsonValue redactDiffEntries(const QJsonValue& value, const SecretRules& rules,
+                             bool* redactedAny = nullptr)
 {
-    if (value.isArray()) {
-        const QJsonArray a = value.toArray();
-        std::optional<QJsonArray> changed;
-        for (qsizetype i = 0; i < a.size(); ++i) {
-            bool here = false;
-            const QJsonValue out = redactDiffEntries(a.at(i), rules, &here);
-            if (!here)
-                continue;
-            *redactedAny = true;
-            if (!changed)
-                changed = a;
-            changed->replace(i, out);
-        }
-        return changed ? QJsonValue(*changed) : value;
-    }
-    if (!value.isObject())
-        return value;
-    const QJsonObject o = value.toObject();
     bool secretEntry = false;
+    const QJsonObject o = value.toObject(); // empty unless an entry (or other object)
     for (const char* field : {"path", "pointer", "beforePointer", "afterPointer"}) {
         const QJsonValue p = o.value(QLatin1String(field));
         if (p.isString() && p.toString().startsWith(QLatin1Char('/')) &&
@@ -47,19 +29,16 @@ QJsonValue redactDiffEntries(const QJsonValue& value, const SecretRules& rules, 
                                          QStringLiteral("value"),    QStringLiteral("sent"),
                                          QStringLiteral("received"), QStringLiteral("old"),
                                          QStringLiteral("new")};
-    std::optional<QJsonObject> changed;
-    for (auto it = o.begin(); it != o.end(); ++it) {
-        bool here = secretEntry && valueFields.contains(it.key()) && !it.value().isNull();
-        const QJsonValue out =
-            here ? QJsonValue(SecretMarker::redacted) : redactDiffEntries(it.value(), rules, &here);
-        if (!here)
-            continue;
-        *redactedAny = true;
-        if (!changed)
-            changed = o;
-        changed->insert(it.key(), out);
-    }
-    return changed ? QJsonValue(*changed) : value;
+    return jsonChildrenReplaced(
+        value,
+        [&](const JsonPathToken& token, const QJsonValue& child, bool* here) {
+            if (secretEntry && valueFields.contains(token.key) && !child.isNull()) {
+                *here = true;
+                return QJsonValue(SecretMarker::redacted);
+            }
+            return redactDiffEntries(child, rules, here);
+        },
+        redactedAny);
 }
 
 } // namespace
@@ -71,10 +50,9 @@ AuditRecord AuditLog::redacted(const AuditRecord& record)
     AuditRecord r = record;
     r.before = rules.masked(record.before, Mask::Redacted).toObject();
     r.after = rules.masked(record.after, Mask::Redacted).toObject();
-    bool anyEntry = false;
     // The diff's own structure is no document: only names and the entries' pointers count there.
-    r.diff = SecretRules::byKeyNames().masked(redactDiffEntries(record.diff, rules, &anyEntry),
-                                              Mask::Redacted);
+    r.diff =
+        SecretRules::byKeyNames().masked(redactDiffEntries(record.diff, rules), Mask::Redacted);
     for (ValueDifference& d : r.serverDifferences) {
         const QList<JsonPathToken> at = jsonPathOf(d.path);
         d.sent = rules.masked(d.sent, Mask::Redacted, at);

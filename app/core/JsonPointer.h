@@ -1,11 +1,15 @@
 #pragma once
 
+#include <QJsonArray>
+#include <QJsonObject>
 #include <QJsonValue>
 #include <QList>
 #include <QString>
 #include <QStringList>
 #include <functional>
+#include <optional>
 #include <span>
+#include <type_traits>
 
 namespace ca {
 
@@ -44,6 +48,47 @@ QStringList jsonLeafPointers(const QJsonValue& value,
                              const QString& at = {});
 // Appends every non-empty string anywhere inside `value` (the values a secret subtree holds).
 void collectJsonStrings(const QJsonValue& value, QStringList* out);
+
+// `value` with each member of an object, or each item of an array, passed through
+// `child(token, childValue, &changed)`; where the child sets `changed`, its result takes the
+// child's place. The object or array is copied only at the first change, else `value` itself
+// comes back: documents are walked (masked, redacted) far more often than anything in them is
+// hidden. Scalars come back as they are. `anyChanged` (optional) is set when a child changed.
+template <typename Child>
+QJsonValue jsonChildrenReplaced(const QJsonValue& value, Child&& child, bool* anyChanged = nullptr)
+{
+    const auto visit = [&](const auto& original) -> QJsonValue {
+        using Container = std::decay_t<decltype(original)>; // QJsonObject or QJsonArray
+        constexpr bool isObject = std::is_same_v<Container, QJsonObject>;
+        std::optional<Container> copy;
+        qsizetype i = 0;
+        for (auto it = original.begin(); it != original.end(); ++it, ++i) {
+            JsonPathToken token;
+            if constexpr (isObject)
+                token.key = it.key();
+            else
+                token.index = int(i);
+            bool changed = false;
+            const QJsonValue out = child(token, QJsonValue(*it), &changed);
+            if (!changed)
+                continue;
+            if (anyChanged)
+                *anyChanged = true;
+            if (!copy)
+                copy = original;
+            if constexpr (isObject)
+                copy->insert(token.key, out);
+            else
+                copy->replace(i, out);
+        }
+        return copy ? QJsonValue(*copy) : value;
+    };
+    if (value.isObject())
+        return visit(value.toObject());
+    if (value.isArray())
+        return visit(value.toArray());
+    return value;
+}
 
 // A pointer in which a "*" token matches any one token (an array index or an object key) and a
 // "**" token any number of tokens, including none: "/headers/*/value", "/configuration/**",

@@ -1,8 +1,7 @@
 #include "Secrets.h"
 
-#include <QHash>
-
 #include <QCryptographicHash>
+#include <QHash>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QMessageAuthenticationCode>
@@ -10,7 +9,6 @@
 #include <QRegularExpression>
 
 #include <algorithm>
-#include <optional>
 
 namespace ca {
 
@@ -229,50 +227,24 @@ QJsonValue SecretRules::walk(const QJsonValue& value, const Hide& hide, QList<Js
         *replaced = true;
         return hide(value, path);
     }
-    // Copied only where something is hidden: most documents hold few secrets, and rebuilding
-    // every object and array they hold was most of an audit record's cost.
-    if (value.isObject()) {
-        const QJsonObject original = value.toObject();
-        std::optional<QJsonObject> changed;
-        for (auto it = original.begin(); it != original.end(); ++it) {
-            const QString key = it.key();
-            path.append({key, -1});
-            bool here = false;
+    // Copied only where something is hidden (jsonChildrenReplaced): rebuilding every object and
+    // array of a document was most of an audit record's cost.
+    const QJsonObject object = value.toObject(); // empty unless an object: its name/value pairs
+    return jsonChildrenReplaced(
+        value,
+        [&](const JsonPathToken& token, const QJsonValue& child, bool* here) {
+            path.append(token);
             QJsonValue out;
-            if (isSecretMember(original, key) && !it.value().isNull()) {
-                here = true;
-                out = hide(it.value(), path);
+            if (token.index < 0 && isSecretMember(object, token.key) && !child.isNull()) {
+                *here = true;
+                out = hide(child, path);
             } else {
-                out = walk(it.value(), hide, path, &here);
+                out = walk(child, hide, path, here);
             }
             path.removeLast();
-            if (!here)
-                continue;
-            *replaced = true;
-            if (!changed)
-                changed = original;
-            changed->insert(key, out);
-        }
-        return changed ? QJsonValue(*changed) : value;
-    }
-    if (value.isArray()) {
-        const QJsonArray original = value.toArray();
-        std::optional<QJsonArray> changed;
-        for (qsizetype i = 0; i < original.size(); ++i) {
-            path.append({QString(), int(i)});
-            bool here = false;
-            QJsonValue out = walk(original.at(i), hide, path, &here);
-            path.removeLast();
-            if (!here)
-                continue;
-            *replaced = true;
-            if (!changed)
-                changed = original;
-            changed->replace(i, out);
-        }
-        return changed ? QJsonValue(*changed) : value;
-    }
-    return value;
+            return out;
+        },
+        replaced);
 }
 
 QString SecretRules::maskedText(QString text, const QString& marker) const
