@@ -52,18 +52,26 @@ def updatable_ids(count):
     print("\n".join(ids[:count]))
 
 
+def curl_write(url, method, header, request):
+    """A curl config block repeating a logged write: same URL, method (None: curl's own for a
+    body, POST), credential header, content type and body."""
+    lines = ["url = " + quoted(url)]
+    if method:
+        lines.append("request = " + method)
+    lines.append("header = " + quoted(header))
+    ctype = next((v for k, v in request["headers"].items() if k.lower() == "content-type"), None)
+    if ctype:
+        lines.append("header = " + quoted("Content-Type: " + ctype))
+    lines += ["data-binary = " + quoted(request["body"]), 'output = "/dev/null"']
+    return "\n".join(lines)
+
+
 def curl_posts(base, key):
     log = json.load(sys.stdin)["requests"]
     posts = [r for r in log if r["method"] == "POST"]
     blocks = []
     for r in posts:
-        lines = ["url = " + quoted(url_of(base, r)),
-                 "header = " + quoted("Authorization: Bearer " + key)]
-        ctype = next((v for k, v in r["headers"].items() if k.lower() == "content-type"), None)
-        if ctype:
-            lines.append("header = " + quoted("Content-Type: " + ctype))
-        lines += ["data-binary = " + quoted(r["body"]), 'output = "/dev/null"']
-        blocks.append("\n".join(lines))
+        blocks.append(curl_write(url_of(base, r), None, "Authorization: Bearer " + key, r))
     print("\nnext\n".join(blocks))
     statuses = {}
     for r in posts:
@@ -107,12 +115,7 @@ def curl_get_put(base, header):
         url = quoted(url_of(base, r))
         blocks.append("\n".join(["url = " + url, "header = " + quoted(header),
                                   'output = "/dev/null"']))
-        lines = ["url = " + url, "request = PUT", "header = " + quoted(header)]
-        ctype = next((v for k, v in r["headers"].items() if k.lower() == "content-type"), None)
-        if ctype:
-            lines.append("header = " + quoted("Content-Type: " + ctype))
-        lines += ["data-binary = " + quoted(r["body"]), 'output = "/dev/null"']
-        blocks.append("\n".join(lines))
+        blocks.append(curl_write(url_of(base, r), "PUT", header, r))
     print("\nnext\n".join(blocks))
 
 
