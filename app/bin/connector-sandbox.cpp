@@ -40,6 +40,11 @@ Fault grammar (--fault, repeatable; also POST /_sandbox/faults):
           truncated        Content-Length larger than the body sent, then close
           oversized=BYTES  200 announcing and streaming BYTES bytes of padding
           drip=BYTES_PER_S the real answer, its body sent at BYTES_PER_S
+  Report faults of Timbal software updates (timbal only; RATE is the share of connectors,
+  chosen from --seed and the connector, not per request; no #COUNT):
+          stuck            accepts the update (202) but never reports the new version
+          revert[=MS]      reports it, then MS ms later (default: the update delay) the old one
+          drop             goes offline after the 202 (later updates get 422 connector_offline)
   Except for status, retry-after and html the vendor handler runs (its state may change
   although the client never sees a proper answer). The first matching fault, in
   the order given, that wins its RATE draw is used. Faults never apply to /_sandbox/.

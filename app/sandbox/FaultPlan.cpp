@@ -7,30 +7,44 @@
 namespace sandbox {
 namespace {
 
+enum class Arg
+{
+    None,
+    Required,
+    Optional
+};
+
 struct KindInfo
 {
     const char* name;
     FaultKind kind;
-    bool needsArg;
+    Arg arg;
     qint64 minArg;
     qint64 maxArg;
 };
 
 // The grammar's kinds and the range of their ARG (docs/sandbox.md).
 constexpr KindInfo kKinds[] = {
-    {"latency", FaultKind::Latency, true, 0, 24LL * 3600 * 1000},
-    {"status", FaultKind::Status, true, 100, 599},
-    {"retry-after", FaultKind::RetryAfter, true, 0, 24LL * 3600},
+    {"latency", FaultKind::Latency, Arg::Required, 0, 24LL * 3600 * 1000},
+    {"status", FaultKind::Status, Arg::Required, 100, 599},
+    {"retry-after", FaultKind::RetryAfter, Arg::Required, 0, 24LL * 3600},
     // 429 with Retry-After as an HTTP date S seconds from the sandbox's clock: past or years on.
-    {"retry-at", FaultKind::RetryAt, true, -20LL * 366 * 24 * 3600, 20LL * 366 * 24 * 3600},
-    {"hang", FaultKind::Hang, false, 0, 0},
-    {"reset", FaultKind::Reset, false, 0, 0},
-    {"malformed", FaultKind::Malformed, false, 0, 0},
-    {"truncated", FaultKind::Truncated, false, 0, 0},
-    {"oversized", FaultKind::Oversized, true, 1, 1LL << 40},
-    {"drip", FaultKind::Drip, true, 1, 1LL << 30},
-    {"html", FaultKind::Html, true, 100, 599},
+    {"retry-at", FaultKind::RetryAt, Arg::Required, -20LL * 366 * 24 * 3600,
+     20LL * 366 * 24 * 3600},
+    {"hang", FaultKind::Hang, Arg::None, 0, 0},
+    {"reset", FaultKind::Reset, Arg::None, 0, 0},
+    {"malformed", FaultKind::Malformed, Arg::None, 0, 0},
+    {"truncated", FaultKind::Truncated, Arg::None, 0, 0},
+    {"oversized", FaultKind::Oversized, Arg::Required, 1, 1LL << 40},
+    {"drip", FaultKind::Drip, Arg::Required, 1, 1LL << 30},
+    {"html", FaultKind::Html, Arg::Required, 100, 599},
+    {"stuck", FaultKind::Stuck, Arg::None, 0, 0},
+    {"revert", FaultKind::Revert, Arg::Optional, 0, 24LL * 3600 * 1000},
+    {"drop", FaultKind::Drop, Arg::None, 0, 0},
 };
+
+// Only Timbal's handler models a connector reporting its version after an update.
+const QString kReportVendor = QStringLiteral("timbal");
 
 bool fail(QString* error, const QString& spec, const QString& why)
 {
@@ -40,6 +54,15 @@ bool fail(QString* error, const QString& spec, const QString& why)
 }
 
 } // namespace
+
+QString kindName(FaultKind kind)
+{
+    for (const KindInfo& k : kKinds) {
+        if (k.kind == kind)
+            return QLatin1String(k.name);
+    }
+    return {};
+}
 
 QJsonValue FaultSpec::toJson() const
 {
@@ -106,20 +129,39 @@ std::optional<FaultSpec> FaultSpec::parse(const QString& spec, QString* error)
         return std::nullopt;
     }
     f.kind = info->kind;
-    if (info->needsArg) {
+    const QString name = QLatin1String(info->name);
+    if (info->arg == Arg::Required || (info->arg == Arg::Optional && hasArg)) {
         bool ok = false;
         const qint64 arg = argText.toLongLong(&ok);
         if (!hasArg || !ok || arg < info->minArg || arg > info->maxArg) {
             fail(error, spec,
-                 QStringLiteral("%1 needs =ARG, an integer from %2 to %3")
-                     .arg(QLatin1String(info->name), QString::number(info->minArg),
-                          QString::number(info->maxArg)));
+                 QStringLiteral("%1 %2 =ARG, an integer from %3 to %4")
+                     .arg(name,
+                          info->arg == Arg::Required ? QStringLiteral("needs")
+                                                     : QStringLiteral("takes an optional"),
+                          QString::number(info->minArg), QString::number(info->maxArg)));
             return std::nullopt;
         }
         f.arg = arg;
     } else if (hasArg) {
-        fail(error, spec, QStringLiteral("%1 takes no =ARG").arg(QLatin1String(info->name)));
+        fail(error, spec, QStringLiteral("%1 takes no =ARG").arg(name));
         return std::nullopt;
+    } else if (info->arg == Arg::Optional) {
+        f.arg = -1;
+    }
+    if (f.reportSide()) {
+        if (f.vendor != kReportVendor) {
+            fail(error, spec,
+                 QStringLiteral("%1 is a report fault of timbal only: VENDOR must be timbal")
+                     .arg(name));
+            return std::nullopt;
+        }
+        if (f.remaining >= 0) {
+            fail(error, spec,
+                 QStringLiteral("%1 takes no #COUNT: it is decided per connector, not per request")
+                     .arg(name));
+            return std::nullopt;
+        }
     }
     return f;
 }
@@ -160,6 +202,12 @@ std::optional<FaultSpec> FaultSpec::parse(const QJsonValue& value, QString* erro
     }
     f->method = o.value(QStringLiteral("method")).toString().toUpper();
     f->path = o.value(QStringLiteral("path")).toString();
+    if (f->reportSide() && !(f->method.isEmpty() && f->path.isEmpty())) {
+        fail(error, text,
+             QStringLiteral("%1 takes no method or path filter: it applies to every update")
+                 .arg(kindName(f->kind)));
+        return std::nullopt;
+    }
     return f;
 }
 
@@ -204,7 +252,7 @@ std::optional<FaultSpec> FaultPlan::take(const QString& vendor, const QString& m
 {
     for (qsizetype i = 0; i < m_faults.size(); ++i) {
         FaultSpec& f = m_faults[i];
-        if (f.remaining == 0)
+        if (f.remaining == 0 || f.reportSide())
             continue;
         if (f.vendor != QLatin1String("*") && f.vendor != vendor)
             continue;
@@ -226,6 +274,16 @@ std::optional<FaultSpec> FaultPlan::take(const QString& vendor, const QString& m
         return chosen;
     }
     return std::nullopt;
+}
+
+QList<FaultSpec> FaultPlan::reportFaults(const QString& vendor) const
+{
+    QList<FaultSpec> found;
+    for (const FaultSpec& f : m_faults) {
+        if (f.reportSide() && f.vendor == vendor)
+            found.append(f);
+    }
+    return found;
 }
 
 QJsonArray FaultPlan::toJson() const

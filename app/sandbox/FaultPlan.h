@@ -24,8 +24,16 @@ enum class FaultKind
     Truncated,
     Oversized,
     Drip,
-    Html
+    Html,
+    // Report side (Timbal only): they bend what a connector reports after an update, never an
+    // answer, so FaultPlan::take never returns them.
+    Stuck,
+    Revert,
+    Drop
 };
+
+// The kind's name in the grammar ("latency", "stuck", ...).
+QString kindName(FaultKind kind);
 
 // One parsed fault: `VENDOR:KIND[=ARG][@RATE][#COUNT]` plus the optional method/path filters of
 // the JSON object form.
@@ -34,8 +42,10 @@ struct FaultSpec
     QString text;   // the spec as given, for messages and the request log
     QString vendor; // vendor id or "*"
     FaultKind kind = FaultKind::Status;
-    qint64 arg = 0;     // ms, status code, seconds (retry-at: may be < 0), bytes or bytes/s by kind
-    double rate = 1.0;  // chance to apply to a matching request
+    // ms, status code, seconds (retry-at: may be < 0), bytes or bytes/s by kind; revert: ms from
+    // reporting the target to going back, -1 = the update delay
+    qint64 arg = 0;
+    double rate = 1.0;  // chance to apply to a matching request (report side: to a connector)
     int remaining = -1; // requests it may still apply to; -1 = unlimited
     QString method;     // upper-case method filter, empty = any
     QString path;       // substring of the path below the vendor prefix, empty = any
@@ -46,6 +56,11 @@ struct FaultSpec
     {
         return kind != FaultKind::Status && kind != FaultKind::RetryAfter &&
                kind != FaultKind::RetryAt && kind != FaultKind::Html;
+    }
+    // stuck, revert and drop: decided per connector by the vendor handler, never per request.
+    bool reportSide() const
+    {
+        return kind == FaultKind::Stuck || kind == FaultKind::Revert || kind == FaultKind::Drop;
     }
     QJsonValue toJson() const;
 
@@ -70,9 +85,12 @@ public:
     void reseed(quint32 seed);
 
     // The fault for this request, if any: the first matching fault that wins its rate draw.
-    // Its COUNT is consumed only here, when it is returned.
+    // Its COUNT is consumed only here, when it is returned. Report-side faults are skipped
+    // without a draw, so they never shift the draws of the others.
     std::optional<FaultSpec> take(const QString& vendor, const QString& method,
                                   const QString& path);
+    // The active report-side faults aimed at `vendor`, in the order given.
+    QList<FaultSpec> reportFaults(const QString& vendor) const;
 
     QList<FaultSpec> faults() const { return m_faults; }
     QJsonArray toJson() const;

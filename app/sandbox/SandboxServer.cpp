@@ -149,7 +149,16 @@ QUrl SandboxServer::vendorUrl(const QString& vendor) const
 
 bool SandboxServer::setFaults(const QJsonArray& specs, QString* error)
 {
-    return m_faults.setFaults(specs, error);
+    if (!m_faults.setFaults(specs, error))
+        return false;
+    handOverReportFaults();
+    return true;
+}
+
+void SandboxServer::handOverReportFaults()
+{
+    for (auto& [id, handler] : m_handlers)
+        handler->setReportFaults(m_faults.reportFaults(id));
 }
 
 void SandboxServer::reset()
@@ -157,6 +166,7 @@ void SandboxServer::reset()
     for (auto& [id, handler] : m_handlers)
         handler->reset(m_options);
     m_faults.clear();
+    handOverReportFaults();
     m_log.clear();
     m_config = {};
 }
@@ -353,6 +363,10 @@ void SandboxServer::deliver(qint64 seq, const FaultSpec* fault, const SandboxRep
     case FaultKind::RetryAt:
     case FaultKind::Html:
         break; // answered above
+    case FaultKind::Stuck:
+    case FaultKind::Revert:
+    case FaultKind::Drop:
+        break; // report side: never taken for a request
     }
 }
 

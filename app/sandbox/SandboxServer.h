@@ -63,6 +63,7 @@ private:
     void deliver(qint64 seq, const FaultSpec* fault, const SandboxReply& reply, bool headOnly,
                  QTcpSocket* socket);
     bool credentialsAccepted(const QString& vendor, const Incoming& in) const;
+    void handOverReportFaults(); // each handler gets the active report-side faults aimed at it
     qint64 nowMs() const { return m_clock.elapsed(); }
     QDateTime serverNow() const; // the real time plus the configured clockSkewSeconds
     static QByteArray httpDate(const QDateTime& when); // IMF-fixdate

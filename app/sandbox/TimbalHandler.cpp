@@ -1,6 +1,7 @@
 #include "HandlerSupport.h"
 #include "Handlers.h"
 #include "SeedData.h"
+#include "TimbalReportFaults.h"
 
 #include <QElapsedTimer>
 #include <QJsonDocument>
@@ -104,12 +105,17 @@ struct Record
     QJsonValue arch;
 };
 
-// A dispatched update the connector has not reported yet.
+// A dispatched update the connector has not reported yet (or, hit by `revert`, not gone back
+// from yet).
 struct Pending
 {
     QString target;
     qint64 dueMs = -1; // handler clock; <0 = never
     QDateTime dueAt;   // wall clock: when the connector reports (becomes last_seen_at)
+    // revert: the version reported before the update comes back at revertMs (<0 = never)
+    QJsonValue revertTo;
+    qint64 revertMs = -1;
+    QDateTime revertAt;
 };
 
 enum Field
@@ -147,6 +153,8 @@ public:
         m_changed.clear();
         m_pending.clear();
         m_dispatches.clear();
+        m_reportFaults.clear();
+        m_hitBy.clear();
         m_clock.start();
         m_windowStartMs = 0;
         m_windowCount = 0;
@@ -202,6 +210,8 @@ public:
         return r;
     }
 
+    void setReportFaults(const QList<FaultSpec>& faults) override { m_reportFaults = faults; }
+
     // The stored truth: the API's ConnectorView plus a sandbox-only "_sandbox" member.
     QJsonArray state() const override
     {
@@ -215,6 +225,7 @@ private:
     SandboxReply route(const SandboxRequest& request);
     SandboxReply list(const SandboxRequest& request) const;
     SandboxReply update(int index, const QString& id, const SandboxRequest& request);
+    void dispatch(int index, const Record& r, const QString& target);
 
     // RateLimit-* (and the legacy X-RateLimit-* aliases, errors.mdx "Rate limiting").
     static void addRateLimitHeaders(SandboxReply& r, int used, qint64 resetSeconds)
@@ -366,22 +377,33 @@ private:
     {
         Record r = m_changed.contains(index) ? m_changed.value(index) : seeded(index);
         const auto p = m_pending.constFind(index);
-        if (p != m_pending.cend() && isDue(*p))
+        if (p != m_pending.cend() && isDue(*p)) {
             applyUpdate(r, *p);
+            if (revertIsDue(*p)) {
+                r.version = p->revertTo;
+                r.lastSeenAt = seed::iso(p->revertAt);
+            }
+        }
         return r;
     }
 
-    // Stores a due update for good, so that a new one starts from it.
+    // Stores a due update (and its revert, if it has one) for good, so that a new one starts
+    // from it.
     void settle(int index)
     {
         const auto p = m_pending.find(index);
-        if (p == m_pending.end() || !isDue(*p))
+        if (p == m_pending.end() || !isDue(*p) || (hasRevert(*p) && !revertIsDue(*p)))
             return;
         m_changed.insert(index, current(index));
         m_pending.erase(p);
     }
 
     bool isDue(const Pending& p) const { return p.dueMs >= 0 && m_clock.elapsed() >= p.dueMs; }
+    static bool hasRevert(const Pending& p) { return p.revertMs >= 0; }
+    bool revertIsDue(const Pending& p) const
+    {
+        return hasRevert(p) && m_clock.elapsed() >= p.revertMs;
+    }
 
     // The connector restarted on the target: it reports the version (and so was seen).
     static void applyUpdate(Record& r, const Pending& p)
@@ -408,10 +430,14 @@ private:
             {QStringLiteral("os"), r.os},
             {QStringLiteral("arch"), r.arch},
         };
-        if (withSandbox)
-            o.insert(QStringLiteral("_sandbox"),
-                     QJsonObject{{QStringLiteral("reachable"), r.reachable},
-                                 {QStringLiteral("dispatches"), m_dispatches.value(index)}});
+        if (withSandbox) {
+            QJsonObject sandbox{{QStringLiteral("reachable"), r.reachable},
+                                {QStringLiteral("dispatches"), m_dispatches.value(index)}};
+            const auto hit = m_hitBy.constFind(index);
+            if (hit != m_hitBy.cend())
+                sandbox.insert(QStringLiteral("reportFault"), kindName(*hit));
+            o.insert(QStringLiteral("_sandbox"), sandbox);
+        }
         return o;
     }
 
@@ -422,7 +448,9 @@ private:
     QElapsedTimer m_clock;
     QHash<int, Record> m_changed; // only records that differ from their seed
     QHash<int, Pending> m_pending;
-    QHash<int, int> m_dispatches; // 202s per connector
+    QHash<int, int> m_dispatches;    // 202s per connector
+    QList<FaultSpec> m_reportFaults; // active stuck / revert / drop, in the order given
+    QHash<int, FaultKind> m_hitBy;   // the report fault that hit a connector's latest dispatch
     qint64 m_windowStartMs = 0;
     int m_windowCount = 0;
 };
@@ -549,16 +577,52 @@ SandboxReply TimbalHandler::update(int index, const QString& id, const SandboxRe
     if (version == target)
         return SandboxReply::json(200, body); // a no-op: the stored state stays byte-identical
 
-    // Dispatched again if an earlier one is not reported yet: the server keeps no pending state.
+    dispatch(index, r, target);
+    m_dispatches[index] += 1;
+    return SandboxReply::json(202, body);
+}
+
+// The connector got the update; from now on it reports what the first active report fault that
+// hits it makes it report (docs/sandbox.md "Report faults"), or the target after the delay.
+// Dispatched again if an earlier one is not reported yet: the server keeps no pending state.
+void TimbalHandler::dispatch(int index, const Record& r, const QString& target)
+{
+    // A reported update whose revert is still to come: the connector runs (and keeps reporting)
+    // the target it is updated from; the new dispatch replaces the revert.
+    const auto earlier = m_pending.constFind(index);
+    if (earlier != m_pending.cend() && isDue(*earlier))
+        m_changed.insert(index, r);
+
+    const std::optional<FaultSpec> fault =
+        timbalReportFaultHit(m_reportFaults, m_options.seed, index);
+    auto hitBy = [&fault](FaultKind kind) { return fault && fault->kind == kind; };
+    if (fault)
+        m_hitBy.insert(index, fault->kind);
+    else
+        m_hitBy.remove(index);
+
+    if (hitBy(FaultKind::Drop)) { // it restarts and never comes back
+        Record gone = r;
+        gone.online = false;
+        gone.connected = false;
+        gone.reachable = false;
+        m_changed.insert(index, gone);
+        m_pending.remove(index);
+        return;
+    }
     Pending p;
     p.target = target;
-    if (m_delayMs >= 0) {
+    if (m_delayMs >= 0 && !hitBy(FaultKind::Stuck)) {
         p.dueMs = m_clock.elapsed() + m_delayMs;
         p.dueAt = QDateTime::currentDateTimeUtc().addMSecs(m_delayMs);
     }
+    if (hitBy(FaultKind::Revert) && p.dueMs >= 0) {
+        const qint64 after = fault->arg >= 0 ? fault->arg : m_delayMs;
+        p.revertTo = r.version;
+        p.revertMs = p.dueMs + after;
+        p.revertAt = p.dueAt.addMSecs(after);
+    }
     m_pending.insert(index, p);
-    m_dispatches[index] += 1;
-    return SandboxReply::json(202, body);
 }
 
 } // namespace

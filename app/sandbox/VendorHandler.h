@@ -1,5 +1,7 @@
 #pragma once
 
+#include "FaultPlan.h"
+
 #include <QByteArray>
 #include <QElapsedTimer>
 #include <QHash>
@@ -83,6 +85,11 @@ public:
     // layer adds `Retry-After: S` unless the reply already carries it.
     virtual SandboxReply faultReply(int status, std::optional<qint64> retryAfterSeconds,
                                     const SandboxRequest& request) = 0;
+    // The active report-side faults aimed at this vendor (stuck, revert, drop; in the order
+    // given), handed over whenever the fault set is set or cleared, reset included. They bend
+    // what a connector reports after an update, never an answer; a handler that models no
+    // reports ignores them.
+    virtual void setReportFaults(const QList<FaultSpec>& faults) { Q_UNUSED(faults); }
 };
 
 } // namespace sandbox

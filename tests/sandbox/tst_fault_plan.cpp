@@ -1,4 +1,5 @@
 #include "FaultPlan.h"
+#include "TimbalReportFaults.h"
 
 #include <QJsonObject>
 #include <QtTest>
@@ -69,6 +70,18 @@ private slots:
         QTest::newRow("html gateway page once")
             << "*:html=502#1"
             << "*" << FaultKind::Html << qint64(502) << 1.0 << 1;
+        QTest::newRow("stuck half") << "timbal:stuck@0.5"
+                                    << "timbal" << FaultKind::Stuck << qint64(0) << 0.5 << -1;
+        QTest::newRow("revert after the update delay")
+            << "timbal:revert"
+            << "timbal" << FaultKind::Revert << qint64(-1) << 1.0 << -1;
+        QTest::newRow("revert after ms")
+            << "timbal:revert=1500@0.25"
+            << "timbal" << FaultKind::Revert << qint64(1500) << 0.25 << -1;
+        QTest::newRow("revert at once") << "timbal:revert=0"
+                                        << "timbal" << FaultKind::Revert << qint64(0) << 1.0 << -1;
+        QTest::newRow("drop") << "timbal:drop@0.1"
+                              << "timbal" << FaultKind::Drop << qint64(0) << 0.1 << -1;
     }
     void parsesValidSpec()
     {
@@ -134,6 +147,36 @@ private slots:
         QTest::newRow("html code out of range")
             << "timbal:html=600"
             << "invalid fault 'timbal:html=600': html needs =ARG, an integer from 100 to 599";
+        QTest::newRow("stuck for every vendor") << "*:stuck"
+                                                << "invalid fault '*:stuck': stuck is a report "
+                                                   "fault of timbal only: VENDOR must be timbal";
+        QTest::newRow("drop for another vendor")
+            << "databar:drop@0.5"
+            << "invalid fault 'databar:drop@0.5': drop is a report fault of timbal only: VENDOR "
+               "must be timbal";
+        QTest::newRow("stuck with count")
+            << "timbal:stuck@0.5#3"
+            << "invalid fault 'timbal:stuck@0.5#3': stuck takes no #COUNT: it is decided per "
+               "connector, not per request";
+        QTest::newRow("revert with count")
+            << "timbal:revert=10#1"
+            << "invalid fault 'timbal:revert=10#1': revert takes no #COUNT: it is decided per "
+               "connector, not per request";
+        QTest::newRow("stuck with arg") << "timbal:stuck=5"
+                                        << "invalid fault 'timbal:stuck=5': stuck takes no =ARG";
+        QTest::newRow("drop with arg") << "timbal:drop=1"
+                                       << "invalid fault 'timbal:drop=1': drop takes no =ARG";
+        QTest::newRow("revert bad ms") << "timbal:revert=soon"
+                                       << "invalid fault 'timbal:revert=soon': revert takes an "
+                                          "optional =ARG, an integer from 0 to 86400000";
+        QTest::newRow("revert negative ms")
+            << "timbal:revert=-1"
+            << "invalid fault 'timbal:revert=-1': revert takes an optional =ARG, an integer from 0 "
+               "to 86400000";
+        QTest::newRow("revert empty arg")
+            << "timbal:revert="
+            << "invalid fault 'timbal:revert=': revert takes an optional =ARG, an integer from 0 "
+               "to 86400000";
     }
     void rejectsInvalidSpec()
     {
@@ -167,6 +210,141 @@ private slots:
         const auto f = FaultSpec::parse(spec, &error);
         QVERIFY2(f, qPrintable(error));
         QTEST(f->handlerRuns(), "runs");
+    }
+
+    // ---- report side: stuck, revert, drop (docs/sandbox.md "Report faults") ----
+
+    void reportSideOnlyForStuckRevertDrop_data()
+    {
+        QTest::addColumn<QString>("spec");
+        QTest::addColumn<bool>("reportSide");
+        QTest::newRow("stuck") << "timbal:stuck" << true;
+        QTest::newRow("revert") << "timbal:revert=5" << true;
+        QTest::newRow("drop") << "timbal:drop" << true;
+        QTest::newRow("status") << "timbal:status=503" << false;
+        QTest::newRow("hang") << "timbal:hang" << false;
+        QTest::newRow("latency") << "timbal:latency=5" << false;
+    }
+    void reportSideOnlyForStuckRevertDrop()
+    {
+        QFETCH(QString, spec);
+        QString error;
+        const auto f = FaultSpec::parse(spec, &error);
+        QVERIFY2(f, qPrintable(error));
+        QTEST(f->reportSide(), "reportSide");
+    }
+
+    void reportFaultRefusesFilters_data()
+    {
+        QTest::addColumn<QString>("key");
+        QTest::newRow("method") << QStringLiteral("method");
+        QTest::newRow("path") << QStringLiteral("path");
+    }
+    void reportFaultRefusesFilters()
+    {
+        QFETCH(QString, key);
+        QString error;
+        const QJsonObject spec{{QStringLiteral("spec"), QStringLiteral("timbal:stuck")},
+                               {key, QStringLiteral("con_000003")}};
+        QVERIFY(!FaultSpec::parse(QJsonValue(spec), &error));
+        QCOMPARE(error, QStringLiteral("invalid fault 'timbal:stuck': stuck takes no method or "
+                                       "path filter: it applies to every update"));
+    }
+
+    void reportFaultsAreNeverTakenForARequest()
+    {
+        FaultPlan plan = planOf({QStringLiteral("timbal:stuck"), QStringLiteral("timbal:revert"),
+                                 QStringLiteral("timbal:drop")});
+        for (const char* method : {"GET", "POST"})
+            QCOMPARE(taken(plan, QStringLiteral("timbal"), QString::fromLatin1(method),
+                           QStringLiteral("/orgs/demo-org/connectors/con_000003/update")),
+                     QString());
+        QCOMPARE(plan.faults().size(), 3); // nothing consumed
+    }
+
+    void reportFaultsTakeNoDraw()
+    {
+        // A report fault in front of a request fault leaves the request fault's draws as they were.
+        auto draws = [](const QStringList& specs) {
+            FaultPlan plan = planOf(specs, 7);
+            QString bits;
+            for (int i = 0; i < 64; ++i)
+                bits += taken(plan, QStringLiteral("timbal")).isEmpty() ? QLatin1Char('0')
+                                                                        : QLatin1Char('1');
+            return bits;
+        };
+        QCOMPARE(draws({QStringLiteral("timbal:stuck@0.5"), QStringLiteral("timbal:hang@0.3")}),
+                 draws({QStringLiteral("timbal:hang@0.3")}));
+    }
+
+    void reportFaultsAreListedPerVendorInOrder()
+    {
+        FaultPlan plan =
+            planOf({QStringLiteral("timbal:drop@0.1"), QStringLiteral("timbal:status=503"),
+                    QStringLiteral("*:hang@0"), QStringLiteral("timbal:stuck@0.2")});
+        QStringList texts;
+        for (const FaultSpec& f : plan.reportFaults(QStringLiteral("timbal")))
+            texts << f.text;
+        QCOMPARE(texts, (QStringList{QStringLiteral("timbal:drop@0.1"),
+                                     QStringLiteral("timbal:stuck@0.2")}));
+        QVERIFY(plan.reportFaults(QStringLiteral("databar")).isEmpty());
+        plan.clear();
+        QVERIFY(plan.reportFaults(QStringLiteral("timbal")).isEmpty());
+    }
+
+    // Which of 1..n connectors a report fault hits under `seed`, as a bit string.
+    static QString hits(const QStringList& specs, quint32 seed, int n = 400)
+    {
+        const QList<FaultSpec> active = planOf(specs).reportFaults(QStringLiteral("timbal"));
+        QString bits;
+        for (int index = 1; index <= n; ++index) {
+            const auto f = sandbox::timbalReportFaultHit(active, seed, index);
+            bits += f ? f->text.mid(7, 1) : QStringLiteral(".");
+        }
+        return bits;
+    }
+
+    void reportFaultHitsAreFixedBySeed()
+    {
+        const QStringList stuck{QStringLiteral("timbal:stuck@0.5")};
+        QCOMPARE(hits(stuck, 1), hits(stuck, 1));
+        QVERIFY(hits(stuck, 1) != hits(stuck, 2));
+        // Each kind hashes on its own: the same rate hits another set of connectors.
+        QVERIFY(hits(stuck, 1) != hits({QStringLiteral("timbal:drop@0.5")}, 1)
+                                      .replace(QLatin1Char('d'), QLatin1Char('s')));
+    }
+
+    void reportFaultRateIsAShareOfConnectors_data()
+    {
+        QTest::addColumn<QString>("spec");
+        QTest::addColumn<int>("low");
+        QTest::addColumn<int>("high");
+        QTest::newRow("none") << "timbal:stuck@0" << 0 << 0;
+        QTest::newRow("half") << "timbal:stuck@0.5" << 700 << 1300;
+        QTest::newRow("tenth") << "timbal:revert@0.1" << 120 << 280;
+        QTest::newRow("all") << "timbal:drop" << 2000 << 2000;
+    }
+    void reportFaultRateIsAShareOfConnectors()
+    {
+        QFETCH(QString, spec);
+        QFETCH(int, low);
+        QFETCH(int, high);
+        const qsizetype hit = hits({spec}, 1, 2000).count(spec.mid(7, 1));
+        QVERIFY2(hit >= low && hit <= high, qPrintable(QString::number(hit)));
+    }
+
+    void firstListedReportFaultWins()
+    {
+        QCOMPARE(hits({QStringLiteral("timbal:drop"), QStringLiteral("timbal:stuck")}, 1),
+                 QString(400, QLatin1Char('d')));
+        QCOMPARE(hits({QStringLiteral("timbal:stuck"), QStringLiteral("timbal:drop")}, 1),
+                 QString(400, QLatin1Char('s')));
+        // Connectors the first misses fall through to the next.
+        const QString mixed =
+            hits({QStringLiteral("timbal:stuck@0.5"), QStringLiteral("timbal:drop")}, 1);
+        QCOMPARE(mixed.count(QLatin1Char('s')) + mixed.count(QLatin1Char('d')), 400);
+        QCOMPARE(QString(mixed).replace(QLatin1Char('d'), QLatin1Char('.')),
+                 hits({QStringLiteral("timbal:stuck@0.5")}, 1));
     }
 
     void rejectsWholeSetOnOneBadSpec()

@@ -463,6 +463,10 @@ private slots:
         QTest::newRow("no kind") << QStringLiteral("databar");
         QTest::newRow("html without a code") << QStringLiteral("databar:html");
         QTest::newRow("html code out of range") << QStringLiteral("databar:html=99");
+        QTest::newRow("report fault for every vendor") << QStringLiteral("*:stuck");
+        QTest::newRow("report fault for another vendor") << QStringLiteral("databar:drop");
+        QTest::newRow("report fault with count") << QStringLiteral("timbal:stuck#1");
+        QTest::newRow("revert with a bad ms") << QStringLiteral("timbal:revert=soon");
     }
     void badGrammarIs400()
     {

@@ -1,6 +1,7 @@
 #include "ContractFacts.h"
 
 #include <QDeadlineTimer>
+#include <QMap>
 #include <QSet>
 #include <QtTest>
 
@@ -112,6 +113,39 @@ class TestSandboxContractTimbal : public QObject
     bool configure(const QJsonObject& knobs) const
     {
         return TestHttp::postJson(m_sandbox.url(QStringLiteral("/_sandbox/config")), knobs);
+    }
+    bool setFaults(const QJsonArray& faults) const
+    {
+        return TestHttp::postJson(m_sandbox.url(QStringLiteral("/_sandbox/faults")),
+                                  {{QStringLiteral("faults"), faults}});
+    }
+
+    // Every connector of `sb` an update is accepted for (202 for latest), in index order.
+    static QStringList updatableIds(const SandboxProcess& sb)
+    {
+        QStringList ids;
+        for (const QJsonValue& v :
+             TestHttp::getJson(sb.url(QStringLiteral("/_sandbox/state?vendor=timbal")))
+                 .value(QLatin1String("timbal"))
+                 .toArray()) {
+            if (updatable(v.toObject()))
+                ids << v.toObject().value(QLatin1String("id")).toString();
+        }
+        return ids;
+    }
+    // `_sandbox.reportFault` of every Timbal connector of `sb` that has one, by id.
+    static QMap<QString, QString> reportFaultsHit(const SandboxProcess& sb)
+    {
+        QMap<QString, QString> hit;
+        for (const QJsonValue& v :
+             TestHttp::getJson(sb.url(QStringLiteral("/_sandbox/state?vendor=timbal")))
+                 .value(QLatin1String("timbal"))
+                 .toArray()) {
+            const QJsonValue f = v[QLatin1String("_sandbox")][QLatin1String("reportFault")];
+            if (!f.isUndefined())
+                hit.insert(v[QLatin1String("id")].toString(), f.toString());
+        }
+        return hit;
     }
 
     // Polls GET every 50 ms until the reported version is `version` (or 10 s passed).
@@ -555,6 +589,105 @@ private slots:
         const QString id = resolve(QStringLiteral("other"));
         QCOMPARE(update(id).status, 202);
         QVERIFY(waitForVersion(id, QStringLiteral("0.1.5")));
+    }
+
+    // ---- report faults: stuck, revert, drop (docs/sandbox.md "Report faults") ----
+
+    void reportFaultsBendNoAnswer()
+    {
+        QVERIFY(setFaults({QStringLiteral("timbal:stuck@0.5"), QStringLiteral("timbal:drop@0.3")}));
+        const QStringList ids = updatableIds(m_sandbox);
+        QMap<QString, QString> before;
+        for (const QString& id : ids) {
+            before.insert(id, versionOf(getConnector(id)));
+            const TestResponse r = update(id);
+            QCOMPARE(r.status, 202);
+            QCOMPARE(r.object().value(QLatin1String("target_version")).toString(),
+                     QStringLiteral("0.1.5"));
+        }
+        for (const QJsonObject& entry : m_sandbox.requestsTo(kVendor, QStringLiteral("POST")))
+            QVERIFY(entry.value(QLatin1String("fault")).isNull());
+        const QMap<QString, QString> hit = reportFaultsHit(m_sandbox);
+        QCOMPARE(QSet<QString>(hit.cbegin(), hit.cend()),
+                 (QSet<QString>{QStringLiteral("stuck"), QStringLiteral("drop")}));
+        // A connector not hit reports the target; the stuck ones never do.
+        const QString normal = *std::find_if(
+            ids.cbegin(), ids.cend(), [&hit](const QString& id) { return !hit.contains(id); });
+        QVERIFY(waitForVersion(normal, QStringLiteral("0.1.5")));
+        QTest::qWait(300);
+        for (auto it = hit.cbegin(); it != hit.cend(); ++it) {
+            const QJsonObject c = getConnector(it.key());
+            QCOMPARE(versionOf(c), before.value(it.key()));
+            if (it.value() == QLatin1String("drop")) {
+                QCOMPARE(c.value(QLatin1String("connected")).toBool(true), false);
+                QCOMPARE(update(it.key()).object().value(QLatin1String("code")).toString(),
+                         QStringLiteral("connector_offline"));
+            }
+        }
+    }
+
+    void reportFaultHitsRepeatWithTheSeed()
+    {
+        auto hitSet = [this](const QString& seed, bool reversed) {
+            SandboxProcess sb({QStringLiteral("--seed"), seed, QStringLiteral("--connectors"),
+                               QStringLiteral("60"), QStringLiteral("--update-delay"),
+                               QStringLiteral("-1"), QStringLiteral("--fault"),
+                               QStringLiteral("timbal:stuck@0.5")});
+            if (!sb.start())
+                return QStringList{sb.errorString()};
+            QStringList ids = updatableIds(sb);
+            if (reversed)
+                std::reverse(ids.begin(), ids.end());
+            for (const QString& id : ids)
+                call(sb, kVendor, "POST", writePath(kVendor, id), QJsonObject{});
+            return reportFaultsHit(sb).keys();
+        };
+        const QStringList seven = hitSet(QStringLiteral("7"), false);
+        QVERIFY(seven.size() > 5);
+        QCOMPARE(hitSet(QStringLiteral("7"), true), seven);
+        QVERIFY(hitSet(QStringLiteral("8"), false) != seven);
+    }
+
+    void revertReportsTheTargetThenTheOldVersion()
+    {
+        QVERIFY(configure({{QStringLiteral("timbalUpdateDelayMs"), 0}}));
+        QVERIFY(setFaults({QStringLiteral("timbal:revert=1500")}));
+        const QString id = resolve(QStringLiteral("online"));
+        const QString old = versionOf(getConnector(id));
+        QCOMPARE(update(id).status, 202);
+        QCOMPARE(versionOf(getConnector(id)), QStringLiteral("0.1.5"));
+        QVERIFY2(waitForVersion(id, old), "never went back to the old version");
+        QCOMPARE(reportFaultsHit(m_sandbox).value(id), QStringLiteral("revert"));
+    }
+
+    void dropFromCommandLineGoesOfflineThen422()
+    {
+        SandboxProcess sb({QStringLiteral("--fault"), QStringLiteral("timbal:drop"),
+                           QStringLiteral("--update-delay"), QStringLiteral("0")});
+        QVERIFY2(sb.start(), qPrintable(sb.errorString()));
+        const QString id = updatableIds(sb).value(0);
+        const QJsonObject before = call(sb, kVendor, "GET", itemPath(kVendor, id)).object();
+        QCOMPARE(call(sb, kVendor, "POST", writePath(kVendor, id), QJsonObject{}).status, 202);
+        const QJsonObject after = call(sb, kVendor, "GET", itemPath(kVendor, id)).object();
+        QCOMPARE(after.value(QLatin1String("connected")).toBool(true), false);
+        QCOMPARE(after.value(QLatin1String("online")).toBool(true), false);
+        QCOMPARE(versionOf(after), versionOf(before));
+        const TestResponse again = call(sb, kVendor, "POST", writePath(kVendor, id), QJsonObject{});
+        QCOMPARE(again.status, 422);
+        QCOMPARE(again.object().value(QLatin1String("code")).toString(),
+                 QStringLiteral("connector_offline"));
+        QCOMPARE(reportFaultsHit(sb).value(id), QStringLiteral("drop"));
+    }
+
+    void resetClearsReportFaults()
+    {
+        QVERIFY(setFaults({QStringLiteral("timbal:stuck")}));
+        QVERIFY(reset(m_sandbox));
+        QVERIFY(configure({{QStringLiteral("timbalUpdateDelayMs"), 0}}));
+        const QString id = resolve(QStringLiteral("online"));
+        QCOMPARE(update(id).status, 202);
+        QVERIFY(waitForVersion(id, QStringLiteral("0.1.5")));
+        QVERIFY(reportFaultsHit(m_sandbox).isEmpty());
     }
 };
 

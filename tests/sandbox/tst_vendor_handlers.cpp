@@ -2,7 +2,9 @@
 #include "JsonExpect.h"
 #include "VendorHandler.h"
 
+#include <QDeadlineTimer>
 #include <QJsonDocument>
+#include <QMap>
 #include <QSet>
 #include <QUrl>
 #include <QtTest>
@@ -276,6 +278,64 @@ QJsonObject unchangedBody(const QString& vendor, const QJsonObject& got)
             {QStringLiteral("description"), got.value(QLatin1String("description"))},
             {QStringLiteral("share_with_org"), got.value(QLatin1String("share_with_org"))},
             {QStringLiteral("config"), email ? got.value(QLatin1String("config")) : QJsonValue()}};
+}
+
+// Parsed faults for VendorHandler::setReportFaults, as SandboxServer hands them over.
+QList<FaultSpec> reportFaults(const QStringList& specs)
+{
+    QList<FaultSpec> faults;
+    for (const QString& spec : specs) {
+        QString error;
+        const std::optional<FaultSpec> f = FaultSpec::parse(spec, &error);
+        if (!f)
+            qFatal("bad fault %s", qPrintable(error));
+        faults.append(*f);
+    }
+    return faults;
+}
+
+// Timbal connectors an update reaches and accepts (202 for latest), by id in index order.
+QStringList timbalUpdatable(Vendor& v)
+{
+    QStringList ids;
+    for (const QJsonValue& value : v.handler().state()) {
+        const QJsonObject c = value.toObject();
+        const QString version = c[QLatin1String("version")].toString();
+        if (c[QLatin1String("_sandbox")][QLatin1String("reachable")].toBool() &&
+            !version.isEmpty() && version != QLatin1String("0.0.9"))
+            ids << Vendor::idOf(c);
+    }
+    return ids;
+}
+
+Answer timbalUpdate(const Vendor& v, const QString& id)
+{
+    return v.call("POST", v.item(id) + QStringLiteral("/update"), QByteArray("{}"));
+}
+
+// The `_sandbox.reportFault` of every Timbal connector that has one, by id.
+QMap<QString, QString> timbalReportFaultsHit(Vendor& v)
+{
+    QMap<QString, QString> hit;
+    for (const QJsonValue& value : v.handler().state()) {
+        const QJsonValue f = value[QLatin1String("_sandbox")][QLatin1String("reportFault")];
+        if (!f.isUndefined())
+            hit.insert(Vendor::idOf(value.toObject()), f.toString());
+    }
+    return hit;
+}
+
+// Polls `id` every 5 ms until `done` holds (or 10 s passed); the last GET answer.
+QJsonObject pollTimbal(const Vendor& v, const QString& id,
+                       const std::function<bool(const QJsonObject&)>& done)
+{
+    QDeadlineTimer deadline(10000);
+    QJsonObject c = v.get(id);
+    while (!done(c) && !deadline.hasExpired()) {
+        QTest::qWait(5);
+        c = v.get(id);
+    }
+    return c;
 }
 
 QString updatedAtKey(const QString& vendor)
@@ -1658,6 +1718,173 @@ private slots:
         QCOMPARE(same.status(), 200);
         QCOMPARE(same.object().value(QLatin1String("dispatched")).toBool(true), false);
         QCOMPARE(v.stateBytes(), before);
+    }
+
+    // ---- timbal report faults: stuck, revert, drop (docs/sandbox.md "Report faults") ----
+
+    void timbalReportFaultHitsSameConnectorsWhateverTheOrder()
+    {
+        const QList<FaultSpec> stuck = reportFaults({QStringLiteral("timbal:stuck@0.5")});
+        struct Run
+        {
+            QSet<QString> updated;
+            QSet<QString> hit;
+        };
+        auto run = [&stuck](quint32 seed, bool reversed) {
+            Vendor v(QStringLiteral("timbal"), 200, seed);
+            v.handler().setReportFaults(stuck);
+            QStringList ids = timbalUpdatable(v);
+            if (reversed)
+                std::reverse(ids.begin(), ids.end());
+            for (const QString& id : ids) {
+                if (reversed)
+                    v.get(id); // other requests in between change nothing
+                const Answer a = timbalUpdate(v, id);
+                if (a.status() != 202)
+                    qFatal("update of %s: %d", qPrintable(id), a.status());
+            }
+            const QMap<QString, QString> hit = timbalReportFaultsHit(v);
+            if (QSet<QString>(hit.cbegin(), hit.cend()) != QSet<QString>{QStringLiteral("stuck")})
+                qFatal("unexpected report fault in %s",
+                       qPrintable(hit.values().join(QLatin1Char(','))));
+            const QStringList hitIds = hit.keys();
+            return Run{QSet<QString>(ids.cbegin(), ids.cend()),
+                       QSet<QString>(hitIds.cbegin(), hitIds.cend())};
+        };
+        const Run forward = run(1, false);
+        QCOMPARE(run(1, true).hit, forward.hit);
+        // About half of the connectors updated are hit.
+        QVERIFY2(
+            forward.hit.size() > forward.updated.size() / 4 &&
+                forward.hit.size() < forward.updated.size() * 3 / 4,
+            qPrintable(
+                QStringLiteral("%1 of %2").arg(forward.hit.size()).arg(forward.updated.size())));
+        // Another seed hits another set, also among the connectors both seeds let update.
+        const Run other = run(2, false);
+        const QSet<QString> both = QSet<QString>(forward.updated).intersect(other.updated);
+        QVERIFY(both.size() > 100);
+        QVERIFY(QSet<QString>(forward.hit).intersect(both) !=
+                QSet<QString>(other.hit).intersect(both));
+    }
+
+    void timbalStuckAcceptsButNeverReports()
+    {
+        Vendor v(QStringLiteral("timbal"), 60);
+        Vendor plain(QStringLiteral("timbal"), 60);
+        v.handler().configure({{QStringLiteral("timbalUpdateDelayMs"), 0}});
+        v.handler().setReportFaults(reportFaults({QStringLiteral("timbal:stuck")}));
+        const QString id = timbalUpdatable(v).value(0);
+        QVERIFY(!id.isEmpty());
+        const QJsonObject before = v.get(id);
+        const Answer a = timbalUpdate(v, id);
+        QCOMPARE(a.status(), 202);
+        QCOMPARE(a.reply.body, timbalUpdate(plain, id).reply.body); // the answer as usual
+        QTest::qWait(50);
+        QCOMPARE(v.get(id), before); // version and last_seen_at stay
+        QCOMPARE(v.stored(id)[QLatin1String("_sandbox")][QLatin1String("reportFault")].toString(),
+                 QStringLiteral("stuck"));
+        // Still on the old version, so a second POST is dispatched (and stuck) again.
+        QCOMPARE(timbalUpdate(v, id).status(), 202);
+        QCOMPARE(v.stored(id)[QLatin1String("_sandbox")][QLatin1String("dispatches")].toInt(), 2);
+        QTest::qWait(50);
+        QCOMPARE(v.get(id), before);
+    }
+
+    void timbalRevertReportsThenGoesBack_data()
+    {
+        QTest::addColumn<QString>("spec");
+        QTest::addColumn<int>("delayMs");
+        QTest::addColumn<int>("revertMs");
+        QTest::newRow("after the update delay") << "timbal:revert" << 300 << 300;
+        QTest::newRow("after MS") << "timbal:revert=700" << 100 << 700;
+    }
+    void timbalRevertReportsThenGoesBack()
+    {
+        QFETCH(QString, spec);
+        QFETCH(int, delayMs);
+        QFETCH(int, revertMs);
+        Vendor v(QStringLiteral("timbal"), 60);
+        v.handler().configure({{QStringLiteral("timbalUpdateDelayMs"), delayMs}});
+        v.handler().setReportFaults(reportFaults({spec}));
+        const QString id = timbalUpdatable(v).value(0);
+        const QString old = v.get(id)[QLatin1String("version")].toString();
+        QCOMPARE(timbalUpdate(v, id).status(), 202);
+        auto versionIs = [](const QString& version) {
+            return [version](const QJsonObject& c) {
+                return c[QLatin1String("version")].toString() == version;
+            };
+        };
+        const QJsonObject reported = pollTimbal(v, id, versionIs(QStringLiteral("0.1.5")));
+        QCOMPARE(reported[QLatin1String("version")].toString(), QStringLiteral("0.1.5"));
+        const QJsonObject back = pollTimbal(v, id, versionIs(old));
+        QCOMPARE(back[QLatin1String("version")].toString(), old);
+        // It reported again (last_seen_at) exactly revertMs after reporting the target.
+        auto seen = [](const QJsonObject& c) {
+            return QDateTime::fromString(c[QLatin1String("last_seen_at")].toString(),
+                                         Qt::ISODateWithMs);
+        };
+        QCOMPARE(seen(reported).msecsTo(seen(back)), qint64(revertMs));
+        QCOMPARE(v.stored(id)[QLatin1String("_sandbox")][QLatin1String("reportFault")].toString(),
+                 QStringLiteral("revert"));
+        QTest::qWait(delayMs + revertMs);
+        QCOMPARE(v.get(id), back); // for good
+    }
+
+    void timbalDropGoesOfflineAndLaterUpdateIs422()
+    {
+        Vendor v(QStringLiteral("timbal"), 60);
+        v.handler().configure({{QStringLiteral("timbalUpdateDelayMs"), 0}});
+        v.handler().setReportFaults(reportFaults({QStringLiteral("timbal:drop")}));
+        const QString id = timbalUpdatable(v).value(0);
+        const QJsonObject before = v.get(id);
+        QCOMPARE(timbalUpdate(v, id).status(), 202);
+        QTest::qWait(50);
+        QJsonObject expected = before;
+        expected[QStringLiteral("connected")] = false;
+        expected[QStringLiteral("online")] = false;
+        QCOMPARE(v.get(id), expected); // never reports the target
+        const QJsonObject sb = v.stored(id)[QLatin1String("_sandbox")].toObject();
+        QCOMPARE(sb[QLatin1String("reachable")].toBool(true), false);
+        QCOMPARE(sb[QLatin1String("reportFault")].toString(), QStringLiteral("drop"));
+        v.handler().setReportFaults({}); // cleared: the connector stays gone
+        const Answer again = timbalUpdate(v, id);
+        QCOMPARE(again.status(), 422);
+        QCOMPARE(again.object()[QLatin1String("code")].toString(),
+                 QStringLiteral("connector_offline"));
+    }
+
+    void timbalReportFaultIsDecidedAtTheDispatch()
+    {
+        Vendor v(QStringLiteral("timbal"), 60);
+        v.handler().configure({{QStringLiteral("timbalUpdateDelayMs"), 0}});
+        const QStringList ids = timbalUpdatable(v);
+        // Updated before the fault is set: it stays updated.
+        QCOMPARE(timbalUpdate(v, ids.at(0)).status(), 202);
+        v.handler().setReportFaults(reportFaults({QStringLiteral("timbal:stuck")}));
+        QCOMPARE(v.get(ids.at(0))[QLatin1String("version")].toString(), QStringLiteral("0.1.5"));
+        QVERIFY(!timbalReportFaultsHit(v).contains(ids.at(0)));
+        // Dispatched while it is set: stuck even after it is cleared, until dispatched again.
+        const QString old = v.get(ids.at(1))[QLatin1String("version")].toString();
+        QCOMPARE(timbalUpdate(v, ids.at(1)).status(), 202);
+        v.handler().setReportFaults({});
+        QTest::qWait(20);
+        QCOMPARE(v.get(ids.at(1))[QLatin1String("version")].toString(), old);
+        QCOMPARE(timbalUpdate(v, ids.at(1)).status(), 202);
+        QCOMPARE(v.get(ids.at(1))[QLatin1String("version")].toString(), QStringLiteral("0.1.5"));
+        QVERIFY(timbalReportFaultsHit(v).isEmpty());
+    }
+
+    void timbalReportFaultsHittingNobodyChangeNothing()
+    {
+        Vendor v(QStringLiteral("timbal"), 60);
+        Vendor plain(QStringLiteral("timbal"), 60);
+        for (Vendor* x : {&v, &plain})
+            x->handler().configure({{QStringLiteral("timbalUpdateDelayMs"), -1}});
+        v.handler().setReportFaults(
+            reportFaults({QStringLiteral("timbal:stuck@0"), QStringLiteral("timbal:revert=5@0")}));
+        for (const QString& id : timbalUpdatable(v))
+            QCOMPARE(timbalUpdate(v, id).reply.body, timbalUpdate(plain, id).reply.body);
+        QCOMPARE(v.stateBytes(), plain.stateBytes());
     }
 
     // ---- every vendor's own shape for an injected status ----
