@@ -35,12 +35,14 @@ constexpr std::pair<AuditAction, const char*> kActions[] = {
     {AuditAction::Apply, "apply"},
     {AuditAction::SoftwareUpdate, "software-update"},
     {AuditAction::Revert, "revert"},
-    {AuditAction::ChangeSet, "change-set"}};
+    {AuditAction::ChangeSet, "change-set"},
+    {AuditAction::Rollout, "rollout"}};
 constexpr std::pair<AuditOutcome, const char*> kOutcomes[] = {
     {AuditOutcome::Applied, "applied"},        {AuditOutcome::Refused, "refused"},
     {AuditOutcome::Failed, "failed"},          {AuditOutcome::Conflict, "conflict"},
     {AuditOutcome::Dispatched, "dispatched"},  {AuditOutcome::AlreadyCurrent, "already-current"},
-    {AuditOutcome::AnswerLost, "answer-lost"}, {AuditOutcome::Intent, "intent"}};
+    {AuditOutcome::AnswerLost, "answer-lost"}, {AuditOutcome::Intent, "intent"},
+    {AuditOutcome::Recorded, "recorded"}};
 
 } // namespace
 

@@ -26,7 +26,12 @@ enum class AuditAction
     Revert,
     // The summary of one change set in one profile (connectorId empty): who, when, counts. The
     // records of its connectors carry the same changeSetId.
-    ChangeSet
+    ChangeSet,
+    // One event of a staged Timbal rollout (connectorId empty; changeSetId = the rollout's id):
+    // started, wave, halt, pause, resume, continue, retry, abort, rollback, completed. `after`
+    // holds the event's facts ({"event", "wave", counts, the threshold}); `message` says it in
+    // words. The rollout's POSTs are software-update records with the same changeSetId.
+    Rollout
 };
 enum class AuditOutcome
 {
@@ -39,7 +44,9 @@ enum class AuditOutcome
     AnswerLost, // sent, but no answer came: whether it took effect is not known
     // About to send: written and made durable before a write leaves the app. Its outcome record
     // follows with the same operationId; an intent without one means the app stopped meanwhile.
-    Intent
+    Intent,
+    // An event that is neither a write nor its answer (a rollout's halt, pause, …).
+    Recorded
 };
 
 QString auditToolName(AuditTool tool);       // "gui", "cli"

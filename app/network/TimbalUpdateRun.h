@@ -109,6 +109,16 @@ public:
     // that re-plans on every keystroke reads them once).
     void setDispatchRecords(const TimbalDispatchRecords& records) { m_dispatches = records; }
 
+    // A staged rollout (TimbalRollout) runs its waves through this class and holds the profile's
+    // rollout lock itself: the run then does not take it.
+    void setRolloutLockHeld(bool held) { m_lockHeld = held; }
+    // The records of this run carry it as their changeSetId (the rollout's id), and the
+    // operationIds start with it.
+    void setRecordGroup(const QString& group) { m_recordGroup = group; }
+    // The key of the one-rollout-per-profile RunLock (under <audit dir>/locks): per base URL and
+    // org, so two profiles of one org share it.
+    static QString rolloutLockKey(const QUrl& effectiveBaseUrl, const QString& orgId);
+
     // --- plan ---
     // Computes the rows (from → to, skip reasons) and emits previewReady(). May be called again
     // while not started (options changed).
@@ -226,6 +236,8 @@ private:
     bool m_waitedForIntent = false; // a POST waited for the batch being written
     QString m_unrecordedReason;
     std::unique_ptr<RunLock> m_rolloutLock; // held from start() until finished
+    bool m_lockHeld = false;                // by the caller (a staged rollout)
+    QString m_recordGroup;
     AuditTool m_tool = AuditTool::Gui;
     int m_concurrency = 4;
     int m_pollIntervalMs = 2000;

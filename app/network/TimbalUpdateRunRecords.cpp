@@ -20,6 +20,7 @@ AuditRecord TimbalUpdateRun::record(int row, AuditOutcome outcome) const
     rec.connectorName = r.connector.displayName;
     rec.action = AuditAction::SoftwareUpdate;
     rec.operationId = r.operationId;
+    rec.changeSetId = m_recordGroup;
     rec.httpStatus = outcome == AuditOutcome::Intent ? 0 : r.httpStatus;
     rec.outcome = outcome;
     rec.message = r.message;
@@ -63,7 +64,8 @@ void TimbalUpdateRun::writeIntentsAhead()
         return;
     // One random id per run, and the row's number after it: unique, and cheap for 1,000 rows.
     if (m_runId.isEmpty())
-        m_runId = QUuid::createUuid().toString(QUuid::WithoutBraces);
+        m_runId = (m_recordGroup.isEmpty() ? QString() : m_recordGroup + QLatin1Char('-')) +
+                  QUuid::createUuid().toString(QUuid::WithoutBraces);
     const QString sending = tr("sending: update %1 → %2");
     const QString noVersion = tr("(no version)");
     const QString latest = tr("latest");
@@ -145,12 +147,19 @@ int TimbalUpdateRun::unrecordedCount() const
 
 // One rollout per profile at a time on this machine, across windows and connectorctl: the lock
 // lives beside the audit log both read. Without it, every row still to send is skipped.
+QString TimbalUpdateRun::rolloutLockKey(const QUrl& effectiveBaseUrl, const QString& orgId)
+{
+    return QStringLiteral("timbal-rollout ") + effectiveBaseUrl.toString() + QLatin1Char('|') +
+           orgId + QLatin1Char('|');
+}
+
 void TimbalUpdateRun::takeRolloutLock()
 {
-    if (!m_audit || plannedCount() == 0)
+    if (!m_audit || plannedCount() == 0 || m_lockHeld)
         return;
     m_rolloutLock = std::make_unique<RunLock>(m_audit->directory() + QStringLiteral("/locks"),
                                               QStringLiteral("timbal-rollout ") + m_keyPrefix);
+    // (m_keyPrefix is what rolloutLockKey() builds after "timbal-rollout ".)
     QString holder;
     bool unavailable = false;
     if (m_rolloutLock->tryLock(&holder, &unavailable))
