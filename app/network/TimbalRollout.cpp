@@ -295,7 +295,9 @@ void TimbalRollout::tick()
              tr("%1 started after the pause").arg(m_rollout.waveName(m_rollout.currentWave)));
     }
     advance();
-    if (wantsPolling())
+    if (m_rollbackPending)
+        rollbackWhenQuiet(); // again after a failed list: until the fleet can be read
+    else if (wantsPolling())
         poll();
 }
 
