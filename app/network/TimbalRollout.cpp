@@ -11,6 +11,8 @@
 #include <QDir>
 #include <QFileSystemWatcher>
 
+#include <algorithm>
+
 namespace ca {
 
 namespace {
@@ -265,7 +267,7 @@ void TimbalRollout::beginDriving()
     advance();
     saveNow();
     emitChanged();
-    if (!m_rollout.isSending() && m_rollout.status != Status::BetweenWaves)
+    if (!m_rollout.isSending() && m_rollout.status != Status::BetweenWaves && !m_rollbackPending)
         emitSettled();
     // The first report check at once: a resumed rollout may have reports waiting.
     if (wantsPolling())
@@ -419,6 +421,8 @@ void TimbalRollout::checkThreshold()
     m_rollout.haltReason = crossed;
     setStatus(Status::NeedsAttention);
     stopRun(); // after the status: the rows it cancels go back to waiting
+    if (!m_run)
+        emitSettled(); // else when its POSTs in flight answered (onRunFinished)
     const Rollout::Tally t = m_rollout.tally();
     note(QStringLiteral("halt"),
          tr("halted in %1: %2; nothing more is sent")
@@ -444,6 +448,22 @@ void TimbalRollout::advance()
     if (!m_rollout.isCurrentWaveDone())
         return; // waiting for reports
     const QString finishedWave = m_rollout.waveName(m_rollout.currentWave);
+    const int unsure = int(
+        std::count_if(m_rollout.items.cbegin(), m_rollout.items.cend(), [](const RolloutItem& it) {
+            return it.state == State::Failed && it.uncertain;
+        }));
+    if (m_rollout.isLastWave() && unsure > 0) {
+        // Not "completed": these may simply never have been sent. The user decides.
+        m_rollout.haltReason =
+            tr("%1 connector(s) never reported and may never have been sent (the app stopped "
+               "after recording them): Retry failed sends them, Abort ends the rollout")
+                .arg(unsure);
+        setStatus(Status::NeedsAttention);
+        note(QStringLiteral("halt"), m_rollout.haltReason);
+        saveNow();
+        emitSettled();
+        return;
+    }
     if (m_rollout.isLastWave()) {
         setStatus(Status::Completed);
         const Rollout::WaveCounts a = m_rollout.allCounts();
@@ -520,6 +540,7 @@ void TimbalRollout::sendWave()
     run->setAuditLog(m_audit, m_tool);
     run->setRolloutLockHeld(true);
     run->setRecordGroup(m_rollout.id);
+    run->setMaxIntentsAhead(qMax(16, 2 * m_rollout.options.parallel));
     run->setForce(force);
     // Every dispatch of this rollout (since it began) keeps a connector from a second POST.
     run->setDispatchWindowMs(since.msecsTo(QDateTime::currentDateTimeUtc()) +

@@ -73,6 +73,9 @@ public:
     // applies requests. start() drives by itself.
     void drive();
     bool isDriving() const { return m_lock && m_lock->isLocked(); }
+    // abort(true) was asked and the rollback rollout is not started yet (it waits for the POSTs in
+    // flight and one more fleet list).
+    bool isRollbackPending() const { return m_rollbackPending; }
     // Stops driving (the lock is released, the file saved); the rollout stays as it is.
     void detach();
 

@@ -158,7 +158,14 @@ public:
     // least 64, doubled (up to kMaxIntentsAhead) each time a POST had to wait for its intent. The
     // next batch is written while the rows of the last one are sent; at most two batches of rows
     // have an intent and no POST yet (after a crash, their updates are told as "may have left").
-    int intentsAhead() const { return m_ahead > 0 ? m_ahead : qMax(64, 4 * m_concurrency); }
+    int intentsAhead() const
+    {
+        return m_ahead > 0 ? m_ahead : qMin(maxIntentsAhead(), qMax(64, 4 * m_concurrency));
+    }
+    // A staged rollout keeps the batches small: after a crash every intent without an answer
+    // must be watched as "may have left" and can never be sent again.
+    void setMaxIntentsAhead(int n) { m_maxAhead = qMax(1, n); }
+    int maxIntentsAhead() const { return m_maxAhead > 0 ? m_maxAhead : kMaxIntentsAhead; }
     static constexpr int kMaxIntentsAhead = 4096;
 
     // Connector ids (per org and base URL) in flight in any run of this process.
@@ -237,6 +244,7 @@ private:
     QString m_unrecordedReason;
     std::unique_ptr<RunLock> m_rolloutLock; // held from start() until finished
     bool m_lockHeld = false;                // by the caller (a staged rollout)
+    int m_maxAhead = 0;                     // 0: kMaxIntentsAhead
     QString m_recordGroup;
     AuditTool m_tool = AuditTool::Gui;
     int m_concurrency = 4;

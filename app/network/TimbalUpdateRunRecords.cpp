@@ -102,7 +102,7 @@ void TimbalUpdateRun::onIntentsWritten(int from, int to, bool ok, const QString&
     }
     // The POSTs outran the disk: larger batches, fewer waits (a fast server, a slow fsync).
     if (m_waitedForIntent)
-        m_ahead = qMin(2 * m_ahead, kMaxIntentsAhead);
+        m_ahead = qMin(2 * m_ahead, maxIntentsAhead());
     m_waitedForIntent = false;
     m_anyIntentDurable = m_anyIntentDurable || ok;
     if (!ok && m_unrecordedReason.isEmpty())
