@@ -129,14 +129,8 @@ std::optional<ChangeSetApplyOptions> readChangeSetApplyOptions(CommandContext& c
     ChangeSetApplyOptions o;
     o.yes = ctx.isSet(QStringLiteral("yes"));
     o.dryRun = ctx.isSet(QStringLiteral("dry-run"));
-    if (ctx.isSet(QStringLiteral("parallel"))) {
-        bool ok = false;
-        o.parallel = ctx.value(QStringLiteral("parallel")).toInt(&ok);
-        if (!ok || o.parallel < 1 || o.parallel > 64) {
-            ctx.fail(ExitUsage, QObject::tr("--parallel must be a number from 1 to 64"));
-            return std::nullopt;
-        }
-    }
+    if (!ctx.readParallel(&o.parallel))
+        return std::nullopt;
     if (ctx.args().optionNames().contains(QStringLiteral("resolve"))) {
         const QString how = ctx.value(QStringLiteral("resolve"));
         if (how == QLatin1String("mine")) {

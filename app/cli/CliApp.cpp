@@ -139,11 +139,16 @@ int runConnectorCtl(const QStringList& arguments)
     const CommandSpec* spec = findCommand(words, &consumed);
     if (!spec) {
         const QString what = words.mid(0, 2).join(QLatin1Char(' '));
-        if (words.first() == QLatin1String("profile") || words.first() == QLatin1String("key"))
+        // A group (profile, key, rollout): its subcommands.
+        QStringList subcommands;
+        for (const CommandSpec& c : commandTable()) {
+            if (c.name.startsWith(words.first() + QLatin1Char(' ')))
+                subcommands << c.name.section(QLatin1Char(' '), 1);
+        }
+        if (!subcommands.isEmpty())
             CliOutput::error(QObject::tr("unknown command '%1'").arg(what),
-                             words.first() == QLatin1String("profile")
-                                 ? QObject::tr("profile add | list | remove")
-                                 : QObject::tr("key set | delete"));
+                             words.first() + QLatin1Char(' ') +
+                                 subcommands.join(QStringLiteral(" | ")));
         else
             CliOutput::error(QObject::tr("unknown command '%1'").arg(words.first()),
                              QObject::tr("see `connectorctl --help`"));

@@ -66,10 +66,14 @@ QString exitCodeHelp()
                           "     check: a secret missing or masked)\n"
                           "  6  network or server failure (time-out, 5xx, connection refused);\n"
                           "     check: the connection test failed\n"
-                          "  7  conflict: changed on the server since it was read\n"
-                          "  8  partial failure (update: some connectors failed)\n"
+                          "  7  conflict: changed on the server since it was read; rollout:\n"
+                          "     another rollout is active on the profile\n"
+                          "  8  partial failure (update: some connectors failed; rollout: ended\n"
+                          "     with failures, halted or aborted)\n"
                           "  9  the audit log could not be written (disk full, read-only,\n"
-                          "     permissions): nothing was sent\n");
+                          "     permissions): nothing was sent\n"
+                          "  130, 143  rollout: stopped by SIGINT (Ctrl-C) or SIGTERM; the\n"
+                          "     rollout stays active and `rollout resume` goes on\n");
 }
 
 namespace CliOutput {
@@ -139,7 +143,20 @@ void message(const QString& line)
 
 void progress(const QString& status)
 {
-    write(stderr, QStringLiteral("\r\033[K") + status);
+    progressLines(status.isEmpty() ? QStringList() : QStringList{status});
+}
+
+void progressLines(const QStringList& lines)
+{
+    // The cursor stays at the end of the last line drawn: back to the first one, then clear to
+    // the end of the screen.
+    static qsizetype drawn = 0;
+    QString text = QStringLiteral("\r");
+    if (drawn > 1)
+        text += QStringLiteral("\033[%1A").arg(drawn - 1);
+    text += QStringLiteral("\033[J") + lines.join(QLatin1Char('\n'));
+    drawn = lines.size();
+    write(stderr, text);
 }
 
 void error(const QString& message, const QString& hint)

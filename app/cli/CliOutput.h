@@ -18,6 +18,9 @@ void json(const QJsonValue& value); // stdout, indented JSON + newline
 void message(const QString& line);  // stderr, one line
 // A status line on a terminal's stderr, rewritten in place ("" clears it).
 void progress(const QString& status);
+// Status lines on a terminal's stderr (a rollout's waves): each call replaces the lines the one
+// before drew; {} clears them, before a line of data is printed.
+void progressLines(const QStringList& lines);
 void error(const QString& message, const QString& hint = {}); // "connectorctl: message — hint"
 void error(const ApiError& error);                            // ApiError::toString() on one line
 

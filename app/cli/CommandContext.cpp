@@ -6,10 +6,12 @@
 #include "IntentReconciler.h"
 #include "KeychainKeyStore.h"
 #include "SecretBytes.h"
+#include "Semver.h"
 
 #include <QFile>
 #include <QJsonArray>
 #include <QJsonDocument>
+#include <QSet>
 
 namespace ca {
 
@@ -39,6 +41,22 @@ bool CommandContext::wantsJson() const
 {
     return m_parser.optionNames().contains(QStringLiteral("json")) &&
            m_parser.isSet(QStringLiteral("json"));
+}
+
+QStringList CommandContext::listValues(const QString& option) const
+{
+    QStringList out;
+    QSet<QString> seen;
+    for (const QString& value : m_parser.values(option)) {
+        for (const QString& item : value.split(QLatin1Char(','), Qt::SkipEmptyParts)) {
+            const QString trimmed = item.trimmed();
+            if (!trimmed.isEmpty() && !seen.contains(trimmed)) {
+                seen.insert(trimmed);
+                out << trimmed;
+            }
+        }
+    }
+    return out;
 }
 
 void CommandContext::finish(int code)
@@ -93,6 +111,48 @@ std::optional<Profile> CommandContext::requireProfile(const QString& name)
         fail(ExitNotFound, tr("no profile named '%1'").arg(name),
              tr("see `connectorctl profile list`, or add it with `connectorctl profile add`"));
     return profile;
+}
+
+std::optional<Profile> CommandContext::requireTimbalProfile(const QString& name)
+{
+    auto profile = requireProfile(name);
+    if (profile && profile->vendor != Vendor::Timbal) {
+        fail(ExitInvalid,
+             tr("software updates are for Timbal connectors; '%1' is a %2 profile")
+                 .arg(profile->name, vendorDisplayName(profile->vendor)),
+             tr("edit other connectors with `connectorctl apply`"));
+        return std::nullopt;
+    }
+    return profile;
+}
+
+bool CommandContext::readParallel(int* parallel)
+{
+    if (!isSet(QStringLiteral("parallel")))
+        return true;
+    bool ok = false;
+    const int n = value(QStringLiteral("parallel")).toInt(&ok);
+    if (!ok || n < 1 || n > 64) {
+        fail(ExitUsage, tr("--parallel must be a number from 1 to 64"));
+        return false;
+    }
+    *parallel = n;
+    return true;
+}
+
+std::optional<QString> CommandContext::readTargetVersion()
+{
+    const QString version = value(QStringLiteral("version"));
+    if (version.isEmpty() || !version.compare(QLatin1String("latest"), Qt::CaseInsensitive))
+        return QString();
+    QString why;
+    if (!Semver::parse(version, &why)) {
+        fail(ExitInvalid, tr("--version %1: %2").arg(version, why),
+             tr("give a version such as 0.1.3, or leave --version out for the latest; nothing "
+                "was sent"));
+        return std::nullopt;
+    }
+    return version;
 }
 
 std::optional<QJsonObject> CommandContext::readObjectFile(const QString& file, const QString& hint)
@@ -151,6 +211,13 @@ QString shownId(const QString& id)
     if (id.size() <= kShown)
         return id;
     return QObject::tr("%1… (%2 characters)").arg(id.left(kShown)).arg(id.size());
+}
+
+bool matchesFilter(const Connector& connector, const QString& filter)
+{
+    return filter.isEmpty() || connector.id.contains(filter, Qt::CaseInsensitive) ||
+           connector.displayName.contains(filter, Qt::CaseInsensitive) ||
+           connector.type.contains(filter, Qt::CaseInsensitive);
 }
 
 bool CommandContext::refuseId(const ConnectorService& service, const QString& id)

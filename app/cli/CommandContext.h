@@ -30,6 +30,9 @@ public:
     bool isSet(const QString& option) const { return m_parser.isSet(option); }
     QString value(const QString& option) const { return m_parser.value(option); }
     bool wantsJson() const;
+    // Every value of a repeatable option that also takes comma-separated lists (--ids a,b --ids
+    // c), in order, each once.
+    QStringList listValues(const QString& option) const;
 
     ProfileStore& profiles() { return m_profiles; }
 
@@ -46,6 +49,15 @@ public:
     bool expectPositional(int min, int max, const QString& usage);
     // The named profile, or fails with "not found" (3) / a usage error for a malformed name.
     std::optional<Profile> requireProfile(const QString& name);
+
+    // A Timbal profile (update, rollout): as requireProfile, and fails with exit 5 for another
+    // vendor's.
+    std::optional<Profile> requireTimbalProfile(const QString& name);
+    // --parallel N (1-64) into *parallel when it is given; false after failing with exit 2.
+    bool readParallel(int* parallel);
+    // --version V of a Timbal update: the bare semver, or "" for the latest (no --version, or
+    // "latest"); nullopt after failing with exit 5 for anything else.
+    std::optional<QString> readTargetVersion();
 
     // The JSON object in `file` ("-" = stdin): at most 4 MB, one object. Otherwise fails with
     // exit 5, saying what is wrong and `hint`, and returns nullopt (nothing was sent).
@@ -78,6 +90,10 @@ private:
 
 // `id` as messages show it: at most 64 characters, with its length when cut.
 QString shownId(const QString& id);
+
+// --filter TEXT (list, set, rollout start): the connector's id, name or type contains `filter`,
+// ignoring case; an empty filter matches every connector.
+bool matchesFilter(const Connector& connector, const QString& filter);
 
 // The environment variable that, when set, replaces the keychain for one run (CI jobs).
 inline constexpr const char* kApiKeyEnv = "CONNECTOR_ADMIN_API_KEY";

@@ -21,6 +21,116 @@ QCommandLineOption parallelOption()
                               QStringLiteral("N"));
 }
 
+// `rollout start|status|pause|resume|continue|retry|abort`: a staged rollout of Timbal software.
+QList<CommandSpec> rolloutCommands(const CommandSpec::Argument& profile)
+{
+    const auto option = [](const char* name, const QString& text, const char* value = nullptr) {
+        return QCommandLineOption(QLatin1String(name), text,
+                                  value ? QLatin1String(value) : QString());
+    };
+    QList<CommandSpec> t;
+    t.append(
+        {QStringLiteral("rollout start"),
+         QStringLiteral("NAME [--version V] (--ids ID,... | --filter TEXT | --all-outdated) "
+                        "[--canary N | --canary-ids ID,...] [--waves 5%,25%,100%] "
+                        "[--max-failures 20%|N] [--min-finished N] [--report-timeout 30m] "
+                        "[--pause-between 10m] [--approve-each] [--parallel N] "
+                        "[--poll-interval 5s] [--dry-run] [--json]"),
+         QObject::tr("Update Timbal connectors in waves: preview the plan, then send wave by wave "
+                     "in the foreground, halting when failures cross the threshold. Exit 0: "
+                     "completed, paused or waiting for continue; 8: failures, halted or aborted; "
+                     "7: another rollout is active. Ctrl-C lets go of it; resume goes on."),
+         {profile},
+         {option("version",
+                 QObject::tr("Target version such as 0.1.3 (default: the latest, chosen by "
+                             "Timbal for the first connector, then kept)."),
+                 "V"),
+          option("ids",
+                 QObject::tr("These connectors, in this order (comma-separated or repeated)."),
+                 "ID"),
+          option("filter", QObject::tr("The connectors whose id, name or type contains TEXT."),
+                 "TEXT"),
+          option("all-outdated",
+                 QObject::tr("Every connector; those already on the target or newer are "
+                             "skipped.")),
+          option("canary", QObject::tr("A first wave of N connectors, chosen reproducibly."), "N"),
+          option("canary-ids", QObject::tr("A first wave of these connectors."), "ID"),
+          option("waves",
+                 QObject::tr("Cumulative percentages of the rest, one wave each (default "
+                             "5%,25%,100%)."),
+                 "LIST"),
+          option("max-failures",
+                 QObject::tr("Halt when this share of the finished failed (20%, the default) or "
+                             "this many failed (3); repeat for both, 0 for no limit."),
+                 "LIMIT"),
+          option("min-finished",
+                 QObject::tr("The percentage counts once N connectors finished (default 5)."), "N"),
+          option("report-timeout",
+                 QObject::tr("A connector that does not report the target this long after its "
+                             "update was accepted failed (default 30m)."),
+                 "DURATION"),
+          option("pause-between",
+                 QObject::tr("Wait this long after a wave before the next one (default 0)."),
+                 "DURATION"),
+          option("approve-each",
+                 QObject::tr("Each next wave waits for `connectorctl rollout continue`.")),
+          parallelOption(),
+          option("poll-interval",
+                 QObject::tr("One fleet list per interval to watch the reports (default 5s, at "
+                             "least 100ms)."),
+                 "DURATION"),
+          option("dry-run", QObject::tr("Print the plan; send and write nothing.")),
+          jsonOption(QObject::tr("Print the plan (with --dry-run) or the rollout as it ended as "
+                                 "JSON; the events go to stderr."))},
+         runRolloutStart});
+    t.append(
+        {QStringLiteral("rollout status"),
+         QStringLiteral("NAME [--watch] [--json]"),
+         QObject::tr("Show the profile's latest rollout, from any terminal: its state, the "
+                     "waves, who drives it, the last events. No key or network needed. Exit "
+                     "3: none."),
+         {profile},
+         {option("watch", QObject::tr("Show it again every 500 ms until it is no longer active.")),
+          jsonOption(QObject::tr("Print {rollout: {...}, driver: \"...\"}."))},
+         runRolloutStatus});
+    const struct
+    {
+        const char* name;
+        QString summary;
+        void (*run)(CommandContext&);
+    } actions[] = {
+        {"pause", QObject::tr("Pause the profile's active rollout: nothing more is sent."),
+         runRolloutPause},
+        {"resume",
+         QObject::tr("Go on with a paused or halted rollout (failures before it stop counting), "
+                     "or take over one that nobody drives, and drive it in the foreground."),
+         runRolloutResume},
+        {"continue",
+         QObject::tr("Start the next wave of a rollout that waits for approval (--approve-each)."),
+         runRolloutContinue},
+        {"retry",
+         QObject::tr("Send the failed connectors of the active rollout again, then go on."),
+         runRolloutRetry},
+        {"abort",
+         QObject::tr("Abort the active rollout: nothing more is sent. --rollback also updates "
+                     "each connector that moved back to the version it had, as a rollout of its "
+                     "own."),
+         runRolloutAbort}};
+    for (const auto& a : actions) {
+        const bool abort = QLatin1String(a.name) == QLatin1String("abort");
+        t.append({QStringLiteral("rollout ") + QLatin1String(a.name),
+                  abort ? QStringLiteral("NAME [--rollback]") : QStringLiteral("NAME"),
+                  a.summary + QObject::tr(" Acts from any process: the one that drives the rollout "
+                                          "applies it; exit 3: no active rollout."),
+                  {profile},
+                  abort ? QList<QCommandLineOption>{option(
+                              "rollback", QObject::tr("Roll back the connectors that moved."))}
+                        : QList<QCommandLineOption>{},
+                  a.run});
+    }
+    return t;
+}
+
 } // namespace
 
 const QList<CommandSpec>& commandTable()
@@ -177,6 +287,7 @@ const QList<CommandSpec>& commandTable()
                   QStringLiteral("MIN")),
               jsonOption(QObject::tr("Print a JSON array of results."))},
              runUpdate});
+        t += rolloutCommands(profile);
         t.append(
             {QStringLiteral("check"),
              QStringLiteral("NAME ID FILE"),

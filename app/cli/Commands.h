@@ -50,6 +50,14 @@ void runApplyFolder(CommandContext& ctx); // `apply DIR`: runApply hands over wi
 void runDrift(CommandContext& ctx);
 void runSet(CommandContext& ctx);
 void runExport(CommandContext& ctx);
+// Staged rollouts of Timbal software (RolloutCommand.cpp).
+void runRolloutStart(CommandContext& ctx);
+void runRolloutStatus(CommandContext& ctx);
+void runRolloutPause(CommandContext& ctx);
+void runRolloutResume(CommandContext& ctx);
+void runRolloutContinue(CommandContext& ctx);
+void runRolloutRetry(CommandContext& ctx);
+void runRolloutAbort(CommandContext& ctx);
 
 // check: the environment variable that supplies the secret at `pointer` of a configuration
 // ("/credentials/password": CONNECTOR_ADMIN_SECRET_CREDENTIALS_PASSWORD; every character but

@@ -151,9 +151,7 @@ void runList(CommandContext& ctx)
                 QList<const Connector*> shown;
                 shown.reserve(r.connectors.size());
                 for (const Connector& c : r.connectors) {
-                    if (filter.isEmpty() || c.id.contains(filter, Qt::CaseInsensitive) ||
-                        c.displayName.contains(filter, Qt::CaseInsensitive) ||
-                        c.type.contains(filter, Qt::CaseInsensitive))
+                    if (matchesFilter(c, filter))
                         shown.append(&c);
                 }
                 if (ctx.wantsJson()) {

@@ -79,9 +79,8 @@ std::optional<SetRequest> readRequest(CommandContext& ctx)
         bytes.fill('\0');
     }
     r.filter = ctx.value(QStringLiteral("filter"));
-    for (const QString& v : ctx.args().values(QStringLiteral("ids")))
-        for (const QString& id : v.split(QLatin1Char(','), Qt::SkipEmptyParts))
-            r.ids.insert(id);
+    for (const QString& id : ctx.listValues(QStringLiteral("ids")))
+        r.ids.insert(id);
     return r;
 }
 
@@ -89,9 +88,7 @@ bool selected(const SetRequest& r, const Connector& c)
 {
     if (!r.ids.isEmpty() && !r.ids.contains(c.id))
         return false;
-    return r.filter.isEmpty() || c.id.contains(r.filter, Qt::CaseInsensitive) ||
-           c.displayName.contains(r.filter, Qt::CaseInsensitive) ||
-           c.type.contains(r.filter, Qt::CaseInsensitive);
+    return matchesFilter(c, r.filter);
 }
 
 // The plan of `r` over the connectors of one profile, from the list just read: every selected

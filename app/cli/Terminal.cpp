@@ -1,11 +1,14 @@
 #include "Terminal.h"
 
+#include <QSocketNotifier>
 #include <QtGlobal>
 
 #ifdef Q_OS_WIN
 #include <io.h>
 #include <windows.h>
 #else
+#include <csignal>
+#include <sys/socket.h>
 #include <termios.h>
 #include <unistd.h>
 #endif
@@ -40,6 +43,8 @@ EchoOff::~EchoOff()
         ::SetConsoleMode(::GetStdHandle(STD_INPUT_HANDLE), m_saved->consoleMode);
 }
 
+void onInterrupt(QObject*, std::function<void(int)>) {}
+
 #else
 
 bool isTerminal(FILE* stream)
@@ -67,6 +72,37 @@ EchoOff::~EchoOff()
 {
     if (m_saved)
         ::tcsetattr(STDIN_FILENO, TCSAFLUSH, &m_saved->settings);
+}
+
+namespace {
+
+int g_signalPipe[2] = {-1, -1};
+
+// Async-signal-safe: only write(2). The event loop reads the signal's number from the pipe.
+void onSignal(int signal)
+{
+    const char c = char(signal);
+    [[maybe_unused]] const auto n = ::write(g_signalPipe[1], &c, 1);
+}
+
+} // namespace
+
+void onInterrupt(QObject* context, std::function<void(int)> handler)
+{
+    if (g_signalPipe[0] < 0 && ::socketpair(AF_UNIX, SOCK_STREAM, 0, g_signalPipe) != 0)
+        return; // no pipe: the signals keep their default (the process ends)
+    auto* notifier = new QSocketNotifier(g_signalPipe[0], QSocketNotifier::Read, context);
+    QObject::connect(notifier, &QSocketNotifier::activated, context, [handler] {
+        char c = 0;
+        if (::read(g_signalPipe[0], &c, 1) == 1)
+            handler(int(c));
+    });
+    struct sigaction sa = {};
+    sa.sa_handler = onSignal;
+    sigemptyset(&sa.sa_mask);
+    sa.sa_flags = SA_RESTART;
+    sigaction(SIGINT, &sa, nullptr);
+    sigaction(SIGTERM, &sa, nullptr);
 }
 
 #endif

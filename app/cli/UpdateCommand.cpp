@@ -155,17 +155,11 @@ void runUpdate(CommandContext& ctx)
     if (!ctx.expectPositional(all ? 1 : 2, -1, usage))
         return;
     UpdateOptions o;
-    o.version = ctx.value(QStringLiteral("version"));
     o.json = ctx.wantsJson();
     o.wait = ctx.isSet(QStringLiteral("wait"));
     bool ok = true;
-    if (ctx.isSet(QStringLiteral("parallel"))) {
-        o.parallel = ctx.value(QStringLiteral("parallel")).toInt(&ok);
-        if (!ok || o.parallel < 1 || o.parallel > 64) {
-            ctx.fail(ExitUsage, QObject::tr("--parallel must be a number from 1 to 64"));
-            return;
-        }
-    }
+    if (!ctx.readParallel(&o.parallel))
+        return;
     o.force = ctx.isSet(QStringLiteral("force"));
     if (ctx.isSet(QStringLiteral("dispatch-window"))) {
         o.windowMinutes = ctx.value(QStringLiteral("dispatch-window")).toInt(&ok);
@@ -175,17 +169,10 @@ void runUpdate(CommandContext& ctx)
             return;
         }
     }
-    if (!o.version.isEmpty() && o.version.compare(QLatin1String("latest"), Qt::CaseInsensitive)) {
-        QString why;
-        if (!Semver::parse(o.version, &why)) {
-            ctx.fail(ExitInvalid, QObject::tr("--version %1: %2").arg(o.version, why),
-                     QObject::tr("give a version such as 0.1.3, or leave --version out for the "
-                                 "latest; nothing was sent"));
-            return;
-        }
-    } else {
-        o.version.clear();
-    }
+    const auto version = ctx.readTargetVersion();
+    if (!version)
+        return;
+    o.version = *version;
     if (ctx.isSet(QStringLiteral("timeout"))) {
         if (!o.wait) {
             ctx.fail(ExitUsage, QObject::tr("--timeout only applies with --wait"));
@@ -197,16 +184,9 @@ void runUpdate(CommandContext& ctx)
             return;
         }
     }
-    const auto profile = ctx.requireProfile(ctx.positional().at(0));
+    const auto profile = ctx.requireTimbalProfile(ctx.positional().at(0));
     if (!profile)
         return;
-    if (profile->vendor != Vendor::Timbal) {
-        ctx.fail(ExitInvalid,
-                 QObject::tr("software updates are for Timbal connectors; '%1' is a %2 profile")
-                     .arg(profile->name, vendorDisplayName(profile->vendor)),
-                 QObject::tr("edit other connectors with `connectorctl apply`"));
-        return;
-    }
     const QStringList ids = ctx.positional().mid(1);
     ctx.withService(*profile, [&ctx, ids, all, o](ConnectorService* base) {
         auto* service = static_cast<TimbalService*>(base);

@@ -1217,9 +1217,14 @@ private slots:
         QVERIFY(f.open(QIODevice::ReadOnly));
         const QString man = QString::fromUtf8(f.readAll()).remove(QLatin1Char('\\'));
         const Run help = ctl({QStringLiteral("--help")});
-        for (const char* c : {"profile add", "profile list", "profile remove", "key set",
-                              "key delete", "list", "get", "diff", "apply", "update", "history",
-                              "check", "export", "plan", "drift", "set"}) {
+        for (const char* c : {"profile add",   "profile list",   "profile remove",
+                              "key set",       "key delete",     "list",
+                              "get",           "diff",           "apply",
+                              "update",        "history",        "check",
+                              "export",        "plan",           "drift",
+                              "set",           "rollout start",  "rollout status",
+                              "rollout pause", "rollout resume", "rollout continue",
+                              "rollout retry", "rollout abort"}) {
             QVERIFY2(man.contains(QLatin1String(c)), c);
             const Run r = ctl(QString::fromLatin1(c).split(QLatin1Char(' ')) +
                               QStringList{QStringLiteral("--help")});
