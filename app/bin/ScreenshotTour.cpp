@@ -6,13 +6,20 @@
 #include "ConnectorFilterModel.h"
 #include "ConnectorForm.h"
 #include "ConnectorTableModel.h"
+#include "HttpClient.h"
+#include "HttpJob.h"
 #include "MainWindow.h"
 #include "ReviewChangesDialog.h"
+#include "RolloutDialog.h"
 #include "SecretField.h"
+#include "TimbalService.h"
 #include "TimbalUpdateDialog.h"
 
 #include <QApplication>
 #include <QComboBox>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
 #include <QLineEdit>
 #include <QPlainTextEdit>
 #include <QPushButton>
@@ -326,11 +333,87 @@ void ScreenshotTour::step()
         }
         QTimer::singleShot(400, this, [this, changeSet] {
             save(changeSet, QStringLiteral("change-set-review"));
-            QApplication::exit(0);
+            changeSet->close();
+            rolloutStep(0);
         });
         return;
     }
-    QApplication::exit(0);
+    rolloutStep(0);
+}
+
+void ScreenshotTour::rolloutStep(int stage)
+{
+    auto* service =
+        qobject_cast<TimbalService*>(m_window->catalog()->service(QStringLiteral("demo-timbal")));
+    if (!service) {
+        QApplication::exit(1);
+        return;
+    }
+    if (stage == 0) {
+        // Half the connectors accept the update and never report it (docs/sandbox.md, "Report
+        // faults"): the rollout halts when its failure threshold is crossed.
+        HttpRequest request;
+        request.method = "POST";
+        request.url = service->profile().baseUrl.resolved(QUrl(QStringLiteral("/_sandbox/faults")));
+        request.headers = {{"Content-Type", "application/json"}};
+        request.body = QJsonDocument(QJsonObject{{QStringLiteral("faults"),
+                                                  QJsonArray{QStringLiteral("timbal:stuck@0.5")}}})
+                           .toJson(QJsonDocument::Compact);
+        HttpJob* job = m_window->catalog()->http()->send(request);
+        connect(job, &HttpJob::finished, this, [this](const HttpResponse& response) {
+            if (!response.isSuccess()) {
+                std::fprintf(stderr, "the sandbox's faults were not set: %d\n", response.status);
+                QApplication::exit(1);
+                return;
+            }
+            rolloutStep(1);
+        });
+        return;
+    }
+    // Nothing selected: "Roll out…" takes the profile's whole fleet.
+    if (stage == 1) {
+        m_window->findChild<QTableView*>(QStringLiteral("connectorView"))->clearSelection();
+        m_window->rollOutTimbal();
+    }
+    auto* dialog = m_window->findChild<RolloutDialog*>();
+    if (!dialog) {
+        QApplication::exit(1);
+        return;
+    }
+    if (stage == 1) {
+        dialog->setPollIntervalMs(500);
+        dialog->findChild<QSpinBox*>(QStringLiteral("canarySpin"))->setValue(2);
+        dialog->findChild<QLineEdit*>(QStringLiteral("wavesEdit"))
+            ->setText(QStringLiteral("10%,50%,100%"));
+        // Short enough that the stuck connectors fail while the tour waits.
+        dialog->findChild<QLineEdit*>(QStringLiteral("reportTimeoutEdit"))
+            ->setText(QStringLiteral("4s"));
+        QTimer::singleShot(800, this, [this, dialog] {
+            save(dialog, QStringLiteral("rollout-preview"));
+            rolloutStep(2);
+        });
+        return;
+    }
+    if (stage == 2) {
+        dialog->findChild<QPushButton*>(QStringLiteral("startButton"))->click();
+        m_waits = 0;
+        QTimer::singleShot(500, this, [this] { rolloutStep(3); });
+        return;
+    }
+    // Halted: Resume is offered, Pause is not (only a halt or a pause leaves it so).
+    const bool halted =
+        dialog->findChild<QPushButton*>(QStringLiteral("resumeButton"))->isEnabled() &&
+        !dialog->findChild<QPushButton*>(QStringLiteral("pauseButton"))->isEnabled();
+    if (!halted && ++m_waits < 240) {
+        QTimer::singleShot(250, this, [this] { rolloutStep(3); });
+        return;
+    }
+    QTimer::singleShot(halted ? 300 : 0, this, [this, dialog, halted] {
+        save(dialog, QStringLiteral("rollout-halted"));
+        if (!halted)
+            std::fprintf(stderr, "the rollout did not halt within a minute\n");
+        QApplication::exit(halted ? 0 : 1);
+    });
 }
 
 QList<Connector> ScreenshotTour::databarConnectors(int count) const

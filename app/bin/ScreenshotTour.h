@@ -13,8 +13,9 @@ class MainWindow;
 
 // `connector-admin --demo --screenshot-tour DIR`: drives the real window through what the README
 // shows (the list, each vendor's form, the Timbal update dialog, an AI Squared field error from
-// the vendor's 400, the review dialog, a bulk edit and its change-set review), saves a PNG of
-// each, then quits.
+// the vendor's 400, the review dialog, a bulk edit and its change-set review, a Timbal rollout's
+// plan and its live view halted by connectors that never report), saves a PNG of each, then
+// quits.
 // Used by scripts/screenshots so the README's pictures always match the app.
 class ScreenshotTour : public QObject
 {
@@ -28,6 +29,9 @@ public:
 
 private:
     void step();
+    // The rollout's shots, after the others: `stage` 0 sets the sandbox's report fault, 1 opens
+    // the plan, 2 starts it, 3 waits for the halt.
+    void rolloutStep(int stage);
     bool selectVendor(const QString& vendorId);
     bool selectConnector(const std::function<bool(const Connector&)>& accept);
     bool selectAiSquaredKind(const QString& kind); // connector_name, e.g. "Postgresql"

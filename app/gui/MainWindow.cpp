@@ -17,6 +17,7 @@
 #include "PreferencesDialog.h"
 #include "ProfileStatusPanel.h"
 #include "ReviewChangesDialog.h"
+#include "RolloutDialog.h"
 #include "TimbalService.h"
 #include "TimbalUpdateDialog.h"
 #include "UiSettings.h"
@@ -291,6 +292,8 @@ MainWindow::~MainWindow()
         disconnect(dialog, nullptr, this, nullptr);
     for (ChangeSetDialog* dialog : findChildren<ChangeSetDialog*>())
         disconnect(dialog, nullptr, this, nullptr);
+    // A rollout sends on the catalog's HTTP client: it stops (and saves) before the client goes.
+    qDeleteAll(findChildren<RolloutDialog*>());
 }
 
 void MainWindow::restoreUiState()

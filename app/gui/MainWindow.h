@@ -83,6 +83,10 @@ public slots:
     // or only the connector in the detail pane.
     void updateTimbalConnectors();
     void updateOpenTimbalConnector();
+    // A staged rollout (MainWindowRollouts.cpp): the selected Timbal connectors (two or more of
+    // one profile), else the whole fleet of the selected, open or first Timbal profile; the
+    // profile's active rollout instead, when it has one.
+    void rollOutTimbal();
     void restoreDraft();
     void discardDrafts();
     // The bulk edit of the selected connectors (two or more of one vendor).
@@ -151,6 +155,7 @@ private:
     QPushButton* m_historyButton = nullptr;
     QPushButton* m_updateButton = nullptr;
     void openTimbalUpdate(const QString& profile, const QList<Connector>& connectors);
+    void openRollout(const QString& profile, const QList<Connector>& connectors);
     void showReconciledIntents(const QStringList& reports);
     // Files that could not be used and were kept aside (a damaged draft, a garbage profiles.ini,
     // a link where an app file belongs): one non-modal box that says which and where they went.

@@ -49,7 +49,15 @@ void MainWindow::buildMenus()
     QAction* update = edit->addAction(tr("Update &Timbal connectors…"), this,
                                       &MainWindow::updateTimbalConnectors);
     update->setObjectName(QStringLiteral("updateTimbalAction"));
+    QAction* rollout =
+        edit->addAction(tr("R&oll out Timbal update…"), this, &MainWindow::rollOutTimbal);
+    rollout->setObjectName(QStringLiteral("rolloutTimbalAction"));
+    rollout->setStatusTip(tr("Update Timbal connectors in waves that halt when too many fail: the "
+                             "selected ones, or the whole fleet"));
     addBulkEditAction(edit);
+    // The list's context menu: what acts on the selection.
+    m_view->setContextMenuPolicy(Qt::ActionsContextMenu);
+    m_view->addActions({m_editSelectedAction, rollout});
 
     QMenu* view = menuBar()->addMenu(tr("&View"));
     QAction* refresh = view->addAction(tr("&Refresh"), this, &MainWindow::refreshAll);
