@@ -381,8 +381,8 @@ private slots:
         QPushButton* start = button("startButton");
         QTRY_VERIFY(start->text().contains(QStringLiteral("in 4 wave(s)")));
         QTest::mouseClick(start, Qt::LeftButton);
-        QTRY_VERIFY_WITH_TIMEOUT(text("stateLabel").contains(QStringLiteral("waiting for Continue")),
-                                 30000);
+        QTRY_VERIFY_WITH_TIMEOUT(
+            text("stateLabel").contains(QStringLiteral("waiting for Continue")), 30000);
         QCOMPARE(updatePosts(m_sandbox).size(), 2);
 
         // Asked, not done: the box is open (not exec'd) and Cancel changes nothing.
@@ -399,7 +399,8 @@ private slots:
                     box->isVisible());
         box->findChild<QPushButton*>(QStringLiteral("confirmAbortButton"))->click();
         // The rollback is a rollout of its own, shown in the same view: the canary goes back.
-        QTRY_VERIFY_WITH_TIMEOUT(text("liveTitle").startsWith(QStringLiteral("<b>Rollback ")), 30000);
+        QTRY_VERIFY_WITH_TIMEOUT(text("liveTitle").startsWith(QStringLiteral("<b>Rollback ")),
+                                 30000);
         QTRY_VERIFY_WITH_TIMEOUT(text("stateLabel").startsWith(QStringLiteral("completed: 2 of 2")),
                                  60000);
         QHash<QString, int> posts;
