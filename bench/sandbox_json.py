@@ -22,6 +22,11 @@
   put-phase STATUS          /_sandbox/requests: "PUTS GETS MS": how many PUTs were answered STATUS,
                             how many GETs went to the URLs that got a PUT, and the ms from the
                             first request to one of those URLs received to the last one answered
+  wave-phases ROLLOUT       /_sandbox/requests and ROLLOUT (a file: `connectorctl rollout status
+                            --json`): one line per wave, "WAVE POSTS REQUESTS MS": the wave's update
+                            POSTs, every Timbal request the sandbox received between the wave's
+                            first POST received and its last POST answered (the POSTs and the
+                            report polling's list GETs), and that span in ms
 """
 import json
 import sys
@@ -152,6 +157,23 @@ def put_phase(status):
                         sum(1 for r in phase if r["method"] == "GET"), max(span, 1)))
 
 
+def wave_phases(rollout_file):
+    log = [r for r in json.load(sys.stdin)["requests"] if r["vendor"] == "timbal"]
+    with open(rollout_file) as f:
+        rollout = json.load(f)["rollout"]
+    wave_of = {item["id"]: item["wave"] for item in rollout["items"] if item["wave"] >= 0}
+    for wave in range(rollout["waveCount"]):
+        posts = [r for r in log if r["method"] == "POST" and r["path"].endswith("/update")
+                 and wave_of.get(r["path"].split("/")[-2]) == wave]
+        if not posts:
+            print("%d 0 0 nan" % wave)
+            continue
+        first = min(r["receivedMs"] for r in posts)
+        last = max(r["answeredMs"] for r in posts)
+        inside = sum(1 for r in log if first <= r["receivedMs"] <= last)
+        print("%d %d %d %d" % (wave, len(posts), inside, max(last - first, 1)))
+
+
 if __name__ == "__main__":
     command, args = sys.argv[1], sys.argv[2:]
     if command == "updatable-ids":
@@ -170,6 +192,8 @@ if __name__ == "__main__":
         rename_files(args[0], int(args[1]))
     elif command == "put-phase":
         put_phase(int(args[0]))
+    elif command == "wave-phases":
+        wave_phases(args[0])
     elif command == "count-posts":
         count_posts(int(args[0]))
     else:
