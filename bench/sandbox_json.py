@@ -27,6 +27,8 @@
                             POSTs, every Timbal request the sandbox received between the wave's
                             first POST received and its last POST answered (the POSTs and the
                             report polling's list GETs), and that span in ms
+  wave-ids ROLLOUT WAVE      not a sandbox answer: the ids of wave WAVE (0-based) of ROLLOUT (a file:
+                            `connectorctl rollout status --json`), one a line
 """
 import json
 import sys
@@ -174,6 +176,13 @@ def wave_phases(rollout_file):
         print("%d %d %d %d" % (wave, len(posts), inside, max(last - first, 1)))
 
 
+def wave_ids(rollout_file, wave):
+    with open(rollout_file) as f:
+        for item in json.load(f)["rollout"]["items"]:
+            if item["wave"] == wave:
+                print(item["id"])
+
+
 if __name__ == "__main__":
     command, args = sys.argv[1], sys.argv[2:]
     if command == "updatable-ids":
@@ -192,6 +201,8 @@ if __name__ == "__main__":
         rename_files(args[0], int(args[1]))
     elif command == "put-phase":
         put_phase(int(args[0]))
+    elif command == "wave-ids":
+        wave_ids(args[0], int(args[1]))
     elif command == "wave-phases":
         wave_phases(args[0])
     elif command == "count-posts":
