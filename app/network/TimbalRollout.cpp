@@ -127,16 +127,21 @@ QString TimbalRollout::driverOf(const Profile& profile, const QString& dataDirec
     return holder;
 }
 
+std::unique_ptr<RunLock> TimbalRollout::makeLock() const
+{
+    return std::make_unique<RunLock>(
+        lockDirectory(m_dataDir),
+        TimbalUpdateRun::rolloutLockKey(m_service->profile().effectiveBaseUrl(),
+                                        m_service->profile().orgId));
+}
+
 bool TimbalRollout::start(const Rollout& planned, QString* error, bool* conflict)
 {
     if (!m_service) {
         *error = tr("no connection to Timbal");
         return false;
     }
-    m_lock = std::make_unique<RunLock>(
-        lockDirectory(m_dataDir),
-        TimbalUpdateRun::rolloutLockKey(m_service->profile().effectiveBaseUrl(),
-                                        m_service->profile().orgId));
+    m_lock = makeLock();
     QString holder;
     bool unavailable = false;
     if (!m_lock->tryLock(&holder, &unavailable)) {
@@ -217,10 +222,7 @@ bool TimbalRollout::attach(QString* error, bool* conflict, bool* none)
                      : why;
         return false;
     }
-    m_lock = std::make_unique<RunLock>(
-        lockDirectory(m_dataDir),
-        TimbalUpdateRun::rolloutLockKey(m_service->profile().effectiveBaseUrl(),
-                                        m_service->profile().orgId));
+    m_lock = makeLock();
     QString holder;
     if (!m_lock->tryLock(&holder)) {
         m_lock.reset();

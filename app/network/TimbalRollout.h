@@ -121,6 +121,7 @@ signals:
 
 private:
     void beginDriving();
+    std::unique_ptr<RunLock> makeLock() const; // the profile's rollout lock, not taken yet
     void tick();
     void takeRequests();
     void poll();
