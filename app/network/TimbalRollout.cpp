@@ -168,14 +168,14 @@ bool TimbalRollout::start(const Rollout& planned, QString* error, bool* conflict
     m_rollout.tool = m_tool;
     m_rollout.status = Status::Running;
     m_rollout.currentWave = 0;
-    event(QStringLiteral("started"),
-          tr("%1 of %2 connectors to %3 in %4 wave(s); halts at %5")
-              .arg(m_rollout.allCounts().total)
-              .arg(m_rollout.items.size())
-              .arg(m_rollout.options.target.isEmpty() ? tr("latest (chosen by Timbal)")
-                                                      : m_rollout.options.target)
-              .arg(m_rollout.waveCount)
-              .arg(m_rollout.options.thresholdText()));
+    logEvent(QStringLiteral("started"),
+             tr("%1 of %2 connectors to %3 in %4 wave(s); halts at %5")
+                 .arg(m_rollout.allCounts().total)
+                 .arg(m_rollout.items.size())
+                 .arg(m_rollout.options.target.isEmpty() ? tr("latest (chosen by Timbal)")
+                                                         : m_rollout.options.target)
+                 .arg(m_rollout.waveCount)
+                 .arg(m_rollout.options.thresholdText()));
     if (!m_store.save(m_rollout, &why)) {
         m_lock.reset();
         *error = tr("the rollout could not be saved, so nothing was sent: %1").arg(why);
@@ -189,10 +189,10 @@ bool TimbalRollout::start(const Rollout& planned, QString* error, bool* conflict
         m_audit->appendDurably(rec, this, [this](bool ok, const QString& why) {
             if (!ok) {
                 m_rollout.status = Status::Aborted;
-                event(QStringLiteral("abort"),
-                      tr("the audit record of the start could not be written, so nothing was "
-                         "sent: %1")
-                          .arg(why));
+                logEvent(QStringLiteral("abort"),
+                         tr("the audit record of the start could not be written, so nothing was "
+                            "sent: %1")
+                             .arg(why));
                 saveNow();
                 emit warning(m_rollout.events.constLast().text);
                 emitSettled();
@@ -479,8 +479,8 @@ void TimbalRollout::advance()
     }
     if (m_rollout.options.approveEach) {
         setStatus(Status::AwaitingApproval);
-        event(QStringLiteral("wave-done"),
-              tr("%1 finished; the next wave waits for Continue").arg(finishedWave));
+        logEvent(QStringLiteral("wave-done"),
+                 tr("%1 finished; the next wave waits for Continue").arg(finishedWave));
         saveNow();
         emitSettled();
         return;
@@ -489,7 +489,7 @@ void TimbalRollout::advance()
         m_rollout.nextWaveAt =
             QDateTime::currentDateTimeUtc().addMSecs(m_rollout.options.pauseBetweenMs);
         setStatus(Status::BetweenWaves);
-        event(
+        logEvent(
             QStringLiteral("wave-done"),
             tr("%1 finished; the next wave starts in %2")
                 .arg(finishedWave, RolloutOptions::durationText(m_rollout.options.pauseBetweenMs)));
@@ -579,9 +579,9 @@ void TimbalRollout::onRunRow(int runRow)
         it.force = false;
         if (!row.toVersion.isEmpty() && m_rollout.targetOf(it).isEmpty()) {
             m_rollout.pinnedTarget = row.toVersion;
-            event(QStringLiteral("pinned"),
-                  tr("Timbal chose %1 as the latest release: every wave updates to %1")
-                      .arg(row.toVersion));
+            logEvent(QStringLiteral("pinned"),
+                     tr("Timbal chose %1 as the latest release: every wave updates to %1")
+                         .arg(row.toVersion));
         } else if (!row.toVersion.isEmpty() && row.toVersion != m_rollout.targetOf(it)) {
             it.target = row.toVersion; // the server's latest moved on meanwhile
         }
@@ -634,7 +634,7 @@ void TimbalRollout::onRunFinished()
         // The audit log cannot be written: nothing more may be sent.
         m_rollout.haltReason = run->unrecordedSummary();
         setStatus(Status::NeedsAttention);
-        event(QStringLiteral("halt"), m_rollout.haltReason);
+        logEvent(QStringLiteral("halt"), m_rollout.haltReason);
     }
     m_run = nullptr;
     m_runItems.clear();

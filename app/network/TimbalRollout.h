@@ -136,7 +136,7 @@ private:
     void checkThreshold();
     void reconcileWithRecords();
     void setStatus(Rollout::Status status);
-    void event(const QString& kind, const QString& text, const QString& by = {});
+    void logEvent(const QString& kind, const QString& text, const QString& by = {});
     // An event in the rollout's log and its audit record (action rollout, outcome recorded).
     void note(const QString& kind, const QString& text, const QString& by = {},
               const QJsonObject& facts = {});

@@ -207,7 +207,7 @@ void TimbalRollout::startRollback(const QString& by)
         eligible << b.id;
     }
     if (eligible.isEmpty()) {
-        event(QStringLiteral("rollback"), tr("nothing to roll back: no connector moved"), by);
+        logEvent(QStringLiteral("rollback"), tr("nothing to roll back: no connector moved"), by);
         saveNow();
         if (!m_run)
             emitSettled();

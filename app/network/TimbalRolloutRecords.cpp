@@ -60,7 +60,7 @@ void TimbalRollout::setStatus(Status status)
     emitChanged();
 }
 
-void TimbalRollout::event(const QString& kind, const QString& text, const QString& by)
+void TimbalRollout::logEvent(const QString& kind, const QString& text, const QString& by)
 {
     m_rollout.addEvent(kind, by.isEmpty() ? text : tr("%1 (asked by %2)").arg(text, by));
     qCInfo(lcServiceTimbal).noquote() << "rollout" << m_rollout.id << kind << text;
@@ -95,7 +95,7 @@ AuditRecord TimbalRollout::eventRecord(const QString& kind, const QString& text,
 void TimbalRollout::note(const QString& kind, const QString& text, const QString& by,
                          const QJsonObject& facts)
 {
-    event(kind, text, by);
+    logEvent(kind, text, by);
     if (!m_audit)
         return;
     QString error;
