@@ -610,24 +610,12 @@ void MainWindow::openTimbalUpdate(const QString& profile, const QList<Connector>
 
 void MainWindow::updateTimbalConnectors()
 {
-    QString profile;
-    if (m_session->isOpen() && m_session->base().vendor == Vendor::Timbal)
-        profile = m_session->base().profileName;
-    for (const Profile& p : m_profiles.profiles()) {
-        if (profile.isEmpty() && p.vendor == Vendor::Timbal)
-            profile = p.name;
-    }
+    const QString profile = currentTimbalProfile();
     if (profile.isEmpty()) {
         statusBar()->showMessage(tr("There is no Timbal profile."), 8000);
         return;
     }
-    QList<Connector> connectors;
-    for (int r = 0; r < m_model->rowCount(); ++r) {
-        const Connector& c = m_model->connector(r);
-        if (c.profileName == profile && c.vendor == Vendor::Timbal)
-            connectors.append(c);
-    }
-    openTimbalUpdate(profile, connectors);
+    openTimbalUpdate(profile, timbalFleet(profile));
 }
 
 void MainWindow::updateOpenTimbalConnector()

@@ -156,6 +156,9 @@ private:
     QPushButton* m_updateButton = nullptr;
     void openTimbalUpdate(const QString& profile, const QList<Connector>& connectors);
     void openRollout(const QString& profile, const QList<Connector>& connectors);
+    // The open connector's Timbal profile, else the first Timbal profile; empty: none.
+    QString currentTimbalProfile() const;
+    QList<Connector> timbalFleet(const QString& profile) const; // as last listed
     void showReconciledIntents(const QStringList& reports);
     // Files that could not be used and were kept aside (a damaged draft, a garbage profiles.ini,
     // a link where an app file belongs): one non-modal box that says which and where they went.

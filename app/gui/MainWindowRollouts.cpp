@@ -1,5 +1,6 @@
-// The window's staged rollouts: which connectors "Roll out…" takes, and one rollout dialog per
-// profile (the one showing a live rollout is raised, not opened twice).
+// The window's Timbal fleet actions: which profile and connectors "Update Timbal connectors…" and
+// "Roll out…" take, and one rollout dialog per profile (the one showing a live rollout is raised,
+// not opened twice).
 #include "ConnectorCatalog.h"
 #include "ConnectorTableModel.h"
 #include "EditSession.h"
@@ -10,6 +11,28 @@
 #include <QStatusBar>
 
 namespace ca {
+
+QString MainWindow::currentTimbalProfile() const
+{
+    if (m_session->isOpen() && m_session->base().vendor == Vendor::Timbal)
+        return m_session->base().profileName;
+    for (const Profile& p : m_profiles.profiles()) {
+        if (p.vendor == Vendor::Timbal)
+            return p.name;
+    }
+    return {};
+}
+
+QList<Connector> MainWindow::timbalFleet(const QString& profile) const
+{
+    QList<Connector> out;
+    for (int r = 0; r < m_model->rowCount(); ++r) {
+        const Connector& c = m_model->connector(r);
+        if (c.profileName == profile && c.vendor == Vendor::Timbal)
+            out.append(c);
+    }
+    return out;
+}
 
 void MainWindow::rollOutTimbal()
 {
@@ -28,25 +51,15 @@ void MainWindow::rollOutTimbal()
             return;
         }
     }
-    if (profile.isEmpty() && m_session->isOpen() && m_session->base().vendor == Vendor::Timbal)
-        profile = m_session->base().profileName;
-    for (const Profile& p : m_profiles.profiles()) {
-        if (profile.isEmpty() && p.vendor == Vendor::Timbal)
-            profile = p.name;
-    }
+    if (profile.isEmpty())
+        profile = currentTimbalProfile();
     if (profile.isEmpty()) {
         statusBar()->showMessage(tr("There is no Timbal profile."), 8000);
         return;
     }
     // One connector selected is the one being looked at, not a rollout of one: the fleet.
-    if (selected.size() < 2) {
-        selected.clear();
-        for (int r = 0; r < m_model->rowCount(); ++r) {
-            const Connector& c = m_model->connector(r);
-            if (c.profileName == profile && c.vendor == Vendor::Timbal)
-                selected.append(c);
-        }
-    }
+    if (selected.size() < 2)
+        selected = timbalFleet(profile);
     openRollout(profile, selected);
 }
 

@@ -127,7 +127,13 @@ QString RolloutDialog::profileName() const
 
 bool RolloutDialog::isRunning() const
 {
-    return m_driver->isDriving() && m_driver->rollout().isActive();
+    return m_driver->isDriving() &&
+           (m_driver->rollout().isActive() || m_driver->isRollbackPending());
+}
+
+QString RolloutDialog::connectorText(const RolloutItem& item)
+{
+    return item.name.isEmpty() ? item.id : QStringLiteral("%1 (%2)").arg(item.name, item.id);
 }
 
 bool RolloutDialog::isLive() const

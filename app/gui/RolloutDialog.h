@@ -49,7 +49,7 @@ public:
     ~RolloutDialog() override;
 
     QString profileName() const;
-    // This window drives an active rollout.
+    // This window drives an active rollout (or the rollback of one it just aborted).
     bool isRunning() const override;
     // The live view is shown (a rollout exists), not the plan.
     bool isLive() const;
@@ -93,6 +93,7 @@ private:
     void onDriverChanged();
     void onSettled();
     void setNotice(const QString& text, bool problem);
+    static QString connectorText(const RolloutItem& item); // "name (id)", or the id
 
     std::unique_ptr<Ui::RolloutDialog> m_ui;
     TimbalService* m_service = nullptr; // owned (child)

@@ -36,11 +36,6 @@ void setFieldError(QFormLayout* form, QLabel* label, QWidget* field, const QStri
     field->setAccessibleDescription(error);
 }
 
-QString connectorText(const RolloutItem& it)
-{
-    return it.name.isEmpty() ? it.id : QStringLiteral("%1 (%2)").arg(it.name, it.id);
-}
-
 } // namespace
 
 void RolloutDialog::setUpPlanPage()
@@ -294,6 +289,7 @@ void RolloutDialog::planNewRollout()
     m_ui->startButton->setVisible(true);
     m_ui->startButton->setEnabled(false);
     m_ui->newRolloutButton->setVisible(false);
+    setNotice({}, false);
     m_ui->previewTree->clear();
     m_ui->planSummary->setStyleSheet({});
     m_ui->planSummary->setText(tr("Reading the fleet…"));

@@ -91,6 +91,14 @@ private:
         p.orgId = m_service->profile().orgId;
         return p;
     }
+    // Update POSTs the sandbox received, per connector id.
+    QHash<QString, int> postsById() const
+    {
+        QHash<QString, int> out;
+        for (const QJsonObject& p : updatePosts(m_sandbox))
+            ++out[postedId(p)];
+        return out;
+    }
     std::optional<Rollout> stored()
     {
         return RolloutStore(dataDir(), m_service->profile().name).latest();
@@ -248,9 +256,7 @@ private slots:
         QCOMPARE(text("stateLabel"),
                  QStringLiteral("completed: %1 of %1 updated, 0 failed").arg(fleet.size()));
         // Every connector got exactly one POST; the file says completed; the lock is free.
-        QHash<QString, int> posts;
-        for (const QJsonObject& p : updatePosts(m_sandbox))
-            ++posts[postedId(p)];
+        const QHash<QString, int> posts = postsById();
         QCOMPARE(posts.size(), fleet.size());
         for (const Connector& c : fleet)
             QCOMPARE(posts.value(c.id), 1);
@@ -363,9 +369,7 @@ private slots:
                  qPrintable(text("driverLabel")));
         QTRY_VERIFY_WITH_TIMEOUT(text("stateLabel").startsWith(QStringLiteral("completed")), 60000);
         QCOMPARE(stored()->status, Rollout::Status::Completed);
-        QHash<QString, int> posts;
-        for (const QJsonObject& p : updatePosts(m_sandbox))
-            ++posts[postedId(p)];
+        const QHash<QString, int> posts = postsById();
         QCOMPARE(posts.size(), fleet.size());
         for (const Connector& c : fleet)
             QCOMPARE(posts.value(c.id), 1);
@@ -403,9 +407,7 @@ private slots:
                                  30000);
         QTRY_VERIFY_WITH_TIMEOUT(text("stateLabel").startsWith(QStringLiteral("completed: 2 of 2")),
                                  60000);
-        QHash<QString, int> posts;
-        for (const QJsonObject& p : updatePosts(m_sandbox))
-            ++posts[postedId(p)];
+        const QHash<QString, int> posts = postsById();
         QCOMPARE(posts.size(), 2);
         for (int n : std::as_const(posts))
             QCOMPARE(n, 2);
