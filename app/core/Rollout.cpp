@@ -399,15 +399,23 @@ Rollout::Tally Rollout::tally() const
     return t;
 }
 
-QString Rollout::thresholdCrossed() const
+QString Rollout::thresholdCrossed(bool waveDone) const
 {
     const Tally t = tally();
     if (options.maxFailureCount > 0 && t.failed >= options.maxFailureCount)
         return tr("%1 connectors failed, the limit is %2")
             .arg(t.failed)
             .arg(options.maxFailureCount);
-    if (options.maxFailurePercent > 0 && t.finished > 0 && t.finished >= options.minFinished &&
+    if (options.maxFailurePercent > 0 && t.finished > 0 &&
+        (t.finished >= options.minFinished || waveDone) &&
         qint64(t.failed) * 100 >= qint64(options.maxFailurePercent) * t.finished) {
+        if (t.finished < options.minFinished)
+            return tr("%1 of %2 finished connectors failed (%3%) by the end of the wave, the "
+                      "limit is %4%")
+                .arg(t.failed)
+                .arg(t.finished)
+                .arg(t.failed * 100 / t.finished)
+                .arg(options.maxFailurePercent);
         return tr("%1 of %2 finished connectors failed (%3%), the limit is %4% once %5 finished")
             .arg(t.failed)
             .arg(t.finished)

@@ -176,7 +176,10 @@ public:
     // The threshold that the current tally crosses, in words with the counts ("2 of 7 finished
     // connectors failed (28%), the limit is 20% once 5 finished": the percentage rounded down);
     // empty when none does.
-    QString thresholdCrossed() const;
+    // At the end of a wave (`waveDone`) the percentage counts whatever the number finished: a
+    // canary of 2 that both failed halts before the next wave, though fewer than minFinished
+    // finished.
+    QString thresholdCrossed(bool waveDone = false) const;
 
     // Every item of waves up to the current one is final.
     bool isCurrentWaveDone() const;

@@ -412,14 +412,14 @@ void TimbalRollout::finishItem(int item, State state, const QString& message)
     scheduleSave();
 }
 
-void TimbalRollout::checkThreshold()
+bool TimbalRollout::checkThreshold(bool waveDone)
 {
     if (m_rollout.status != Status::Running && m_rollout.status != Status::BetweenWaves &&
         m_rollout.status != Status::AwaitingApproval)
-        return;
-    const QString crossed = m_rollout.thresholdCrossed();
+        return false;
+    const QString crossed = m_rollout.thresholdCrossed(waveDone);
     if (crossed.isEmpty())
-        return;
+        return false;
     m_rollout.haltReason = crossed;
     setStatus(Status::NeedsAttention);
     stopRun(); // after the status: the rows it cancels go back to waiting
@@ -434,6 +434,7 @@ void TimbalRollout::checkThreshold()
           {QStringLiteral("epochFinished"), t.finished},
           {QStringLiteral("epochFailed"), t.failed}});
     saveNow();
+    return true;
 }
 
 void TimbalRollout::advance()
@@ -449,6 +450,8 @@ void TimbalRollout::advance()
     }
     if (!m_rollout.isCurrentWaveDone())
         return; // waiting for reports
+    if (checkThreshold(true))
+        return; // a wave that ended over the limit, however few finished
     const QString finishedWave = m_rollout.waveName(m_rollout.currentWave);
     const int unsure = int(
         std::count_if(m_rollout.items.cbegin(), m_rollout.items.cend(), [](const RolloutItem& it) {

@@ -133,7 +133,7 @@ private:
     void onRunFinished();
     void stopRun();
     void finishItem(int item, RolloutItem::State state, const QString& message);
-    void checkThreshold();
+    bool checkThreshold(bool waveDone = false); // true: it halted
     void reconcileWithRecords();
     void setStatus(Rollout::Status status);
     void logEvent(const QString& kind, const QString& text, const QString& by = {});

@@ -642,6 +642,32 @@ private slots:
         QVERIFY2(reason.isEmpty() != crossed, qPrintable(reason));
     }
 
+    // A canary of 2 that both failed halts at the end of its wave, though fewer than minFinished
+    // finished; during the wave it does not, nor does a wave end under the limit.
+    void thresholdAtTheEndOfAWaveCountsWhateverFinished()
+    {
+        Rollout r;
+        r.epoch = 0;
+        r.waveCount = 3;
+        r.options.minFinished = 5;
+        r.items << item(QStringLiteral("a"), 0, State::Failed, 0)
+                << item(QStringLiteral("b"), 0, State::Failed, 0);
+        QVERIFY(r.thresholdCrossed(false).isEmpty());
+        const QString reason = r.thresholdCrossed(true);
+        QVERIFY2(reason.contains(QLatin1String("2 of 2")) &&
+                     reason.contains(QLatin1String("end of the wave")),
+                 qPrintable(reason));
+        r.items[1].state = State::Succeeded;
+        r.items << item(QStringLiteral("c"), 0, State::Succeeded, 0)
+                << item(QStringLiteral("d"), 0, State::Succeeded, 0)
+                << item(QStringLiteral("e"), 0, State::Succeeded, 0)
+                << item(QStringLiteral("f"), 0, State::Succeeded, 0)
+                << item(QStringLiteral("g"), 0, State::Succeeded, 0);
+        QVERIFY(r.thresholdCrossed(true).isEmpty()); // 1 of 7: 14%
+        r.items.clear();
+        QVERIFY(r.thresholdCrossed(true).isEmpty()); // nothing finished
+    }
+
     void thresholdCrossedNamesTheCounts()
     {
         Rollout r;
